@@ -1,0 +1,154 @@
+"""drukflow's tables. Alembic migrations (cases/migrations) create them; never create_all.
+
+Times are stored UTC-aware; "days" in the rules are Bhutan days, stored as dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def _utc() -> sa.DateTime:
+    return sa.DateTime(timezone=True)
+
+
+class Agency(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str
+    # ministry, autonomous, constitutional, department, dzongkhag, rcsc, tribunal (19.3.7)
+    kind: str = Field(max_length=32)
+    parent_code: str | None = Field(default=None, foreign_key="agency.code")
+
+
+class CivilServant(SQLModel, table=True):
+    __tablename__ = "civil_servant"
+    eid: str = Field(primary_key=True, max_length=32)
+    name: str
+    date_of_birth: date
+    position_title: str
+    position_level: str = Field(max_length=8)
+    agency_code: str = Field(foreign_key="agency.code", index=True)
+    appointment_date: date
+    head_of_agency: bool = False
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str
+    password_hash: str
+    roles: str  # comma-separated role names (workflows.roles)
+    agency_code: str | None = Field(default=None, foreign_key="agency.code")
+    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid")
+    active: bool = True
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+
+class WebSession(SQLModel, table=True):
+    __tablename__ = "web_session"
+    id: str = Field(primary_key=True, max_length=128)  # SHA-256 of the cookie value
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    csrf_token: str
+    created_at: datetime = Field(sa_type=_utc())
+    last_seen_at: datetime = Field(sa_type=_utc())
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: str = Field(primary_key=True, max_length=128)  # SHA-256 of the bearer token
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(sa_type=_utc())
+
+
+class Case(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    process: str = Field(max_length=32, index=True)
+    process_version: str = Field(max_length=32)
+    subject_eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    agency_code: str = Field(foreign_key="agency.code", index=True)
+    state: str = Field(max_length=64, index=True)
+    version: int = 0
+    title: str = ""
+    data: str = "{}"  # canonical JSON of what the steps recorded
+    opened_at: datetime = Field(sa_type=_utc())
+    updated_at: datetime = Field(sa_type=_utc())
+    closed_at: datetime | None = Field(default=None, sa_type=_utc())
+
+
+class Deadline(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_deadline_status_due", "status", "due_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str = Field(max_length=64)
+    label: str
+    cite: str = Field(max_length=32)
+    basis_on: date  # the day counting starts after
+    amount: int
+    unit: str = Field(max_length=16)  # "working_days" or "days"
+    due_on: date
+    status: str = Field(default="armed", max_length=16)  # armed, met, missed, cancelled
+    on_timeout: str | None = None
+    armed_at: datetime = Field(sa_type=_utc())
+    settled_at: datetime | None = Field(default=None, sa_type=_utc())
+    missed_at: datetime | None = Field(default=None, sa_type=_utc())
+    fired_at: datetime | None = Field(default=None, sa_type=_utc())
+    note: str = ""
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; database triggers refuse UPDATE and DELETE. One hash chain for all cases."""
+
+    __tablename__ = "audit_event"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    at: str  # RFC 3339 UTC, exactly as hashed
+    actor: str
+    role: str
+    trigger: str
+    from_state: str
+    to_state: str
+    fields: str  # canonical JSON, exactly as hashed
+    cite: str
+    process: str
+    process_version: str
+    prev_hash: str = Field(unique=True, max_length=64)
+    hash: str = Field(unique=True, max_length=64)
+
+
+class Recusal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    reason: str
+    declared_at: datetime = Field(sa_type=_utc())
+
+
+class Penalty(SQLModel, table=True):
+    """A penalty entered in the service record (19.11.9)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    charge_no: int
+    offence_no: int
+    code: str
+    severity: str  # minor / major
+    imposed_on: date
+    term_ends_on: date | None = None
+    status: str = "in_force"  # in_force, revoked
+
+
+class CalendarOverride(SQLModel, table=True):
+    __tablename__ = "calendar_override"
+    day: date = Field(primary_key=True)
+    kind: str  # added (a closure) or removed (not a holiday after all)
+    note: str
+    created_by: str
+    created_at: datetime = Field(sa_type=_utc())

@@ -1,0 +1,242 @@
+"""The one way a case changes: ``fire``.
+
+The web UI, the API, the CLI and the deadline sweep all call ``fire``; nothing else
+writes a case's state. It checks authority, recusal and guards (each refusal names its
+BCSR section), runs the process's machine, writes state and version with a
+compare-and-set, settles and arms deadlines, applies effects and appends the audit
+event, all inside the caller's transaction: the caller commits, so a step is
+all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from cases import audit, calendar_store, deadlines
+from cases.effects import EFFECTS, EffectContext
+from cases.models import Agency, AuditEvent, Case, CivilServant, Recusal
+from workflows import registry
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Actor, Context, Refusal, Refused, Step, Subject
+
+SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)
+
+
+class NotFound(Exception):
+    """No such case, or not one this user may see (answered as 404)."""
+
+
+class Stale(Exception):
+    """The case moved on since the form was shown (answered as 409)."""
+
+    def __init__(self, current_version: int, message: str = ""):
+        self.current_version = current_version
+        super().__init__(
+            message
+            or f"the case has changed (now version {current_version}); reload it and try again"
+        )
+
+
+@dataclass(frozen=True)
+class Fired:
+    case: Case
+    event: AuditEvent
+    step: Step
+
+
+def subject_of(session: Session, eid: str) -> Subject:
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        raise Refused(
+            [
+                Refusal(
+                    "field", "19.5.2.2", f"no civil servant with employee ID {eid}", "subject_eid"
+                )
+            ]
+        )
+    agency = session.get(Agency, cs.agency_code)
+    return Subject(
+        eid=cs.eid,
+        name=cs.name,
+        level=cs.position_level,
+        agency=cs.agency_code,
+        agency_kind=agency.kind if agency else "ministry",
+        parent_agency=agency.parent_code if agency else None,
+        head_of_agency=cs.head_of_agency,
+    )
+
+
+def context(
+    session: Session, case: Case, now: datetime, fields: dict[str, Any] | None = None
+) -> Context:
+    recused = session.exec(select(Recusal.user_id).where(Recusal.case_id == case.id)).all()
+    return Context(
+        subject=subject_of(session, case.subject_eid),
+        data=json.loads(case.data),
+        fields=fields or {},
+        today=bhutan_today(now),
+        recused_user_ids=frozenset(recused),
+        due={d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)},
+    )
+
+
+def acting_role(actor: Actor, step: Step) -> str:
+    for role in sorted(actor.roles & step.by):
+        return role
+    if R.RCSC in actor.roles:
+        return R.RCSC
+    return next(iter(sorted(actor.roles)), "")
+
+
+def load(session: Session, case_id: int, *, for_update: bool = False) -> Case:
+    stmt = select(Case).where(Case.id == case_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    case = session.exec(stmt).first()
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def fire(
+    session: Session,
+    case_id: int,
+    trigger: str,
+    actor: Actor,
+    raw: dict[str, Any],
+    *,
+    now: datetime,
+    expected_version: int | None,
+) -> Fired:
+    """Apply one step to one case, inside the caller's transaction."""
+    case = load(session, case_id, for_update=True)
+    if expected_version is not None and expected_version != case.version:
+        raise Stale(case.version)
+    process = registry.get(case.process)
+    ctx = context(session, case, now)
+    step, fields = process.check(case.state, trigger, actor, ctx, raw)
+    typed = Context(ctx.subject, ctx.data, fields, ctx.today, ctx.recused_user_ids, ctx.due)
+    dest, taken = process.run(case.state, trigger, typed)
+    data = dict(ctx.data)
+    data.update(fields)
+    data["last_step"] = taken.trigger
+
+    cal = calendar_store.load(session)
+    for name in taken.effects:
+        EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today))
+    deadlines.settle(session, case.id, taken.settles, now, ctx.today)  # type: ignore[arg-type]
+    for spec in taken.arms:
+        deadlines.arm(session, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]
+    final = process.is_final(dest)
+    if final:
+        deadlines.cancel_all(session, case.id, now, f"case closed ({dest})")  # type: ignore[arg-type]
+
+    from_state = case.state
+    result = session.execute(
+        sa.update(Case)
+        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
+        .values(
+            state=dest,
+            version=case.version + 1,
+            data=audit.canonical(data),
+            updated_at=now,
+            closed_at=now if final else None,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Stale(case.version + 1)
+    session.refresh(case)
+    event = audit.append(
+        session,
+        case_id=case.id,
+        now=now,
+        actor=actor.username,
+        role=acting_role(actor, taken),
+        trigger=taken.trigger,
+        from_state=from_state,
+        to_state=dest,
+        fields=fields,
+        cite=taken.cite,
+        process=process.key,
+        process_version=case.process_version,
+    )
+    return Fired(case, event, taken)
+
+
+def open_case(
+    session: Session,
+    process_key: str,
+    subject_eid: str,
+    actor: Actor,
+    raw: dict[str, Any],
+    *,
+    now: datetime,
+) -> Fired:
+    """Create a case and take its process's opening step, in one transaction."""
+    try:
+        process = registry.get(process_key)
+    except KeyError:
+        raise Refused(
+            [Refusal("field", "", f"unknown process '{process_key}'", "process")]
+        ) from None
+    subject = subject_of(session, subject_eid)
+    case = Case(
+        process=process.key,
+        process_version=process.version,
+        subject_eid=subject.eid,
+        agency_code=subject.agency,
+        state=process.initial,
+        version=0,
+        title=f"{process.title}: {subject.name}",
+        opened_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    return fire(
+        session,
+        case.id,
+        process.opening,
+        actor,
+        raw,
+        now=now,  # type: ignore[arg-type]
+        expected_version=0,
+    )
+
+
+def declare_recusal(
+    session: Session, case_id: int, actor: Actor, reason: str, *, now: datetime
+) -> AuditEvent:
+    """19.3.5: a member related to or prejudiced against the respondent steps aside."""
+    if not reason.strip():
+        raise Refused([Refusal("field", "19.3.5", "state the relation or prejudice", "reason")])
+    case = load(session, case_id)
+    session.add(
+        Recusal(case_id=case_id, user_id=actor.user_id, reason=reason.strip(), declared_at=now)
+    )
+    return audit.append(
+        session,
+        case_id=case_id,
+        now=now,
+        actor=actor.username,
+        role=next(iter(sorted(actor.roles)), ""),
+        trigger="declare_recusal",
+        from_state=case.state,
+        to_state=case.state,
+        fields={"reason": reason.strip()},
+        cite="19.3.5",
+        process=case.process,
+        process_version=case.process_version,
+    )
+
+
+def available_steps(session: Session, case: Case, actor: Actor, now: datetime) -> list[Step]:
+    process = registry.get(case.process)
+    return process.available(case.state, actor, context(session, case, now))

@@ -1,0 +1,1002 @@
+"""The disciplinary enquiry of BCSR 2023 chapter 19, as a state machine.
+
+Read beside the rule: opening (19.5), ADR (19.7), the four steps of the enquiry
+(19.8.2.1-19.8.2.4), suspension alongside the case (19.9), summary proceedings
+(19.10), penalties (19.11) and appeal (19.12). Who acts follows 19.3.4-19.3.7.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflows import roles as R
+from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step, Subject
+from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
+
+VERSION = "2023.1"
+
+# ------------------------------------------------------------------ authorities
+
+
+def disciplinary_body(subject: Subject) -> Authority:
+    """19.3.6: the RCSC for EX1-EX3/ES1-ES3, the agency (its HRC as DC, 19.3.4) for P1-O4."""
+    if subject.executive_or_specialist:
+        return Authority((R.RCSC_AGENCY,), "19.3.6")
+    return Authority((subject.agency,), "19.3.4")
+
+
+def intake_body(subject: Subject) -> Authority:
+    """The respondent's agency records complaints; the RCSC too for executives (19.5.1)."""
+    if subject.executive_or_specialist:
+        return Authority((subject.agency, R.RCSC_AGENCY), "19.5.1")
+    return Authority((subject.agency,), "19.5.1")
+
+
+def adr_body(subject: Subject) -> Authority:
+    """19.7.5: ADR for ESC or a head of agency is referred to the RCSC; else the agency (19.7.4)."""
+    if subject.executive_or_specialist or subject.head_of_agency:
+        return Authority((R.RCSC_AGENCY,), "19.7.5")
+    return Authority((subject.agency,), "19.7.4")
+
+
+def suspension_body(subject: Subject) -> Authority:
+    """19.9.2: only the RCSC suspends civil servants in ESC; else the agency's DC (19.9.3)."""
+    if subject.executive_or_specialist:
+        return Authority((R.RCSC_AGENCY,), "19.9.2")
+    return Authority((subject.agency,), "19.9.3")
+
+
+def appellate_body(subject: Subject) -> Authority:
+    """19.3.7: the Administrative Tribunal for RCSC decisions, the RCSC for ministries and
+    agencies, the ministry for departments and dzongkhags."""
+    if subject.executive_or_specialist:
+        return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
+    if subject.agency_kind in ("department", "dzongkhag") and subject.parent_agency:
+        return Authority((subject.parent_agency,), "19.3.7")
+    return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def summary_body(subject: Subject) -> Authority:
+    """19.10.1: the RCSC decides summary proceedings on the agency HRC's recommendation."""
+    return Authority((R.RCSC_AGENCY,), "19.10.1")
+
+
+# ------------------------------------------------------------------------ guards
+
+COMPLAINT_PARTICULARS = {
+    "complainant_name": "the complainant's full name (19.5.2.1)",
+    "complainant_address": "the complainant's address (19.5.2.1)",
+    "respondent_address": "the respondent's address (19.5.2.2)",
+    "narration": "a narration of the material facts (19.5.2.3)",
+}
+
+
+def missing_particulars(ctx: Context) -> list[str]:
+    if ctx.value("opened_by") != "written_complaint":
+        return [] if ctx.value("narration") else [COMPLAINT_PARTICULARS["narration"]]
+    return [label for name, label in COMPLAINT_PARTICULARS.items() if not ctx.value(name)]
+
+
+def particulars_complete(ctx: Context) -> bool:
+    return not missing_particulars(ctx)
+
+
+def not_anonymous(ctx: Context) -> bool:
+    return not ctx.value("anonymous", False)
+
+
+def investigated_by_member_secretary(ctx: Context) -> bool:
+    return ctx.value("investigated_by") == "member_secretary"
+
+
+def extension_within_limit(ctx: Context) -> bool:
+    days = ctx.value("total_days") or 0
+    return 15 < int(days) <= 30
+
+
+def each_guilty_charge_has_one_penalty(ctx: Context) -> bool:
+    for row in ctx.value("findings") or []:
+        guilty = row["finding"] == "guilty"
+        if guilty != bool(row.get("penalty")):
+            return False
+    return True
+
+
+def penalties_match_classification(ctx: Context) -> bool:
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    for row in ctx.value("findings") or []:
+        if not row.get("penalty"):
+            continue
+        penalty = PENALTY_BY_CODE.get(row["penalty"])
+        offence = BY_NUMBER.get(charges.get(row["charge"], {}).get("offence", 0))
+        if penalty is None or offence is None or not penalty_allowed(offence, penalty):
+            return False
+    return True
+
+
+def findings_cover_every_charge(ctx: Context) -> bool:
+    charged = {c["no"] for c in ctx.data.get("charges") or []}
+    return bool(charged) and {r["charge"] for r in ctx.value("findings") or []} == charged
+
+
+def respondent_heard(ctx: Context) -> bool:
+    return ctx.value("hearing") in ("heard", "did_not_respond")
+
+
+def appeal_in_time(ctx: Context) -> bool:
+    lodged = ctx.value("appeal_lodged_on")
+    due = ctx.due.get("appeal_window")
+    return due is None or (lodged is not None and date.fromisoformat(lodged) <= due)
+
+
+def not_suspended(ctx: Context) -> bool:
+    return not ctx.data.get("suspended")
+
+
+def is_suspended(ctx: Context) -> bool:
+    return bool(ctx.data.get("suspended"))
+
+
+def pre_suspension_hearing_held(ctx: Context) -> bool:
+    return bool(ctx.data.get("pre_suspension_hearing_on"))
+
+
+def checked(name: str):
+    return lambda ctx: bool(ctx.value(name))
+
+
+def outcome_is(*values: str):
+    return lambda ctx: ctx.value("appeal_outcome") in values
+
+
+# ------------------------------------------------------------------------ fields
+
+OPENINGS = (
+    ("dc_initiative", "By the Disciplinary Committee on its own initiative (19.5.1.1)"),
+    ("written_complaint", "Written complaint with documentary evidence (19.5.1.2)"),
+    ("court_judgement", "Judgement of a Court of Law (19.5.1.3)"),
+    ("agency", "By the Agency (19.5.1.4)"),
+)
+OFFENCE_CHOICES = tuple(
+    (str(o.number), f"{o.label_no}. {o.nature} [{o.classification}]") for o in OFFENCES
+)
+PENALTY_CHOICES = tuple((p.code, f"{p.label} ({p.severity}, {p.cite})") for p in PENALTIES)
+APPEAL_GROUNDS = (
+    ("19.12.2.1", "Evident injustice due to grave abuse of discretion"),
+    ("19.12.2.2", "Decision not supported by the evidence on record"),
+    ("19.12.2.3", "Evidence not considered when imposing the penalty"),
+    ("19.12.2.4", "Newly discovered or additional evidence"),
+    ("19.12.2.5", "Patent error in interpreting rules, regulations and laws"),
+)
+SUSPENSION_GROUNDS = (
+    ("19.9.4.1", "Moral turpitude"),
+    ("19.9.4.2", "Serious negligence causing considerable loss to the government"),
+    ("19.9.4.3", "Charge connected to the official position"),
+    ("19.9.4.4", "Offence against security and sovereignty, or felony of second degree+"),
+    ("19.9.5.1", "Continuance in office will prejudice the disciplinary process"),
+    ("19.9.5.2", "Continuance likely to subvert discipline"),
+    ("19.9.5.3", "Against the wider public interest"),
+    ("19.9.5.4", "Corruption, embezzlement, misappropriation, misuse of power"),
+    ("19.9.5.5", "Charges likely to end in conviction or dismissal"),
+    ("19.9.4.5", "Other similar circumstances"),
+)
+
+# ------------------------------------------------------------------------ states
+
+STATES = (
+    State("new", "not yet opened"),
+    State("received", "received, awaiting screening by the HRC"),
+    State("adr", "in alternative dispute resolution"),
+    State("enquiry_directed", "enquiry directed; notice to be served"),
+    State("notice_served", "notice served; explanation awaited"),
+    State("explained", "explanation received or lapsed"),
+    State("investigation_ordered", "investigation ordered"),
+    State("investigating", "under investigation"),
+    State("report_due", "investigation complete; report due"),
+    State("dc_meeting", "awaiting the DC meeting and decision"),
+    State("awaiting_endorsement", "DC decided; awaiting HRC endorsement"),
+    State("endorsed", "endorsed; to be communicated"),
+    State("decided", "decision communicated; appeal window open"),
+    State("appeal", "under appeal"),
+    State("summary_recommended", "summary proceedings recommended to the RCSC"),
+    State("dismissed", "dismissed", final=True),
+    State("resolved_by_adr", "resolved by ADR", final=True),
+    State("closed", "decision final", final=True),
+    State("retired_summarily", "compulsorily retired by summary proceedings", final=True),
+)
+
+OPEN_STATES = tuple(s.name for s in STATES if not s.final and s.name not in ("new",))
+ENQUIRY_STATES = (
+    "enquiry_directed",
+    "notice_served",
+    "explained",
+    "investigation_ordered",
+    "investigating",
+    "report_due",
+    "dc_meeting",
+)
+
+COMMITTEE = R.COMMITTEE
+SCREENING = frozenset({R.HRC_CHAIR, R.DC_MEMBER, R.MEMBER_SECRETARY})
+INVESTIGATORS = frozenset({R.INVESTIGATOR, R.MEMBER_SECRETARY})
+
+PARTICULARS = Guard(
+    "19.5.2",
+    "the complaint lacks a required particular; it may only be dismissed (19.5.3)",
+    particulars_complete,
+)
+ADMISSIBLE = Guard(
+    "19.5.4", "an anonymous complaint not filed properly is not admitted", not_anonymous
+)
+
+APPEAL_DECISION = (
+    Field(
+        "appeal_outcome",
+        "choice",
+        "Outcome",
+        choices=(
+            ("upheld", "Decision upheld (19.12.4)"),
+            ("quashed", "Decision set aside; penalties revoked (19.12.4)"),
+            ("remanded", "Remanded to the DC, which executes the appellate decision (19.8.3)"),
+        ),
+    ),
+    Field(
+        "due_process_examined",
+        "bool",
+        "Examined whether the disciplinary authority complied with due process (19.12.3)",
+    ),
+    Field("due_process_followed", "bool", "Due process was followed", required=False),
+    Field("appeal_reasons", "textarea", "Reasons"),
+)
+DUE_PROCESS = (
+    Guard(
+        "19.12.3",
+        "the appellate authority must examine whether due process was followed",
+        checked("due_process_examined"),
+    ),
+)
+
+STEPS = (
+    # -- opening (19.5)
+    Step(
+        "open",
+        "new",
+        "received",
+        "Record the charge or complaint",
+        "19.5.1",
+        by=frozenset({R.HR_OFFICER}) | COMMITTEE,
+        authority=intake_body,
+        fields=(
+            Field("opened_by", "choice", "How the charge is initiated", choices=OPENINGS),
+            Field("complainant_name", "text", "Complainant's full name", required=False),
+            Field("complainant_address", "text", "Complainant's address", required=False),
+            Field(
+                "complainant_eid",
+                "text",
+                "Complainant's employee ID (if a civil servant)",
+                required=False,
+            ),
+            Field("respondent_address", "text", "Respondent's address", required=False),
+            Field(
+                "narration",
+                "textarea",
+                "Narration of the material facts (19.5.2.3)",
+                required=False,
+            ),
+            Field("evidence", "textarea", "Documentary evidence supplied", required=False),
+            Field("anonymous", "bool", "Complaint is anonymous", required=False),
+            Field("received_on", "date", "Received on"),
+        ),
+    ),
+    Step(
+        "dismiss_complaint",
+        "received",
+        "dismissed",
+        "Dismiss the complaint",
+        "19.5.3",
+        by=SCREENING,
+        authority=disciplinary_body,
+        fields=(
+            Field(
+                "dismissal_ground",
+                "choice",
+                "Ground",
+                choices=(
+                    ("19.5.3", "Required particulars of 19.5.2 are absent (19.5.3)"),
+                    ("19.5.4", "Anonymous complaint not filed properly (19.5.4)"),
+                ),
+            ),
+            Field("reasons", "textarea", "Written reasons (19.2.1)"),
+        ),
+    ),
+    Step(
+        "refer_to_adr",
+        "received",
+        "adr",
+        "Refer to alternative dispute resolution",
+        "19.7.1",
+        by=SCREENING,
+        authority=adr_body,
+        guards=(PARTICULARS, ADMISSIBLE),
+        fields=(
+            Field(
+                "adr_method",
+                "choice",
+                "Form of ADR (19.7.3)",
+                choices=(
+                    ("mediation", "Mediation"),
+                    ("counselling", "Counselling"),
+                    ("guidance", "Guidance"),
+                    ("training", "Training"),
+                ),
+            ),
+            Field("adr_officer", "text", "Civil servant executing the ADR (19.7.4)"),
+        ),
+    ),
+    Step(
+        "adr_resolved",
+        "adr",
+        "resolved_by_adr",
+        "Record ADR as resolved",
+        "19.7.2",
+        by=SCREENING,
+        authority=adr_body,
+        fields=(Field("resolution", "textarea", "Resolution agreed"),),
+    ),
+    Step(
+        "terminate_adr",
+        "adr",
+        "enquiry_directed",
+        "Terminate ADR and forward to the DC",
+        "19.7.7",
+        by=SCREENING,
+        authority=adr_body,
+        fields=(
+            Field(
+                "termination_ground",
+                "choice",
+                "Ground",
+                choices=(
+                    ("19.7.7", "The civil servant is not satisfied with the ADR (19.7.7)"),
+                    ("19.7.8", "The misconduct is more serious than first thought (19.7.8)"),
+                ),
+            ),
+            Field("reasons", "textarea", "Reasons"),
+        ),
+    ),
+    Step(
+        "direct_enquiry",
+        "received",
+        "enquiry_directed",
+        "Direct the DC to hold an enquiry",
+        "19.8.2",
+        by=SCREENING,
+        authority=disciplinary_body,
+        guards=(PARTICULARS, ADMISSIBLE),
+        fields=(Field("reasons", "textarea", "Why ADR is inappropriate", required=False),),
+    ),
+    # -- step 1: notice (19.8.2.1)
+    Step(
+        "serve_notice",
+        "enquiry_directed",
+        "notice_served",
+        "Serve the notice of charges",
+        "19.8.2.1(i)",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field(
+                "charges",
+                "multichoice",
+                "Charges (one per offence of the schedule, 19.11.3)",
+                choices=OFFENCE_CHOICES,
+            ),
+            Field("particulars", "textarea", "Particulars of the charges"),
+            Field("prima_facie", "bool", "The DC is convinced a prima facie case exists"),
+            Field("notice_received_on", "date", "Respondent received the notice on"),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.1(i)",
+                "the DC must be convinced that a prima facie case exists",
+                checked("prima_facie"),
+            ),
+        ),
+        arms=(
+            Arm(
+                "explanation_due",
+                "Respondent's explanation",
+                "19.8.2.1(i)",
+                working_days=5,
+                from_field="notice_received_on",
+                on_timeout="explanation_lapsed",
+            ),
+        ),
+        effects=("record_charges",),
+    ),
+    Step(
+        "submit_explanation",
+        "notice_served",
+        "explained",
+        "Submit the explanation",
+        "19.8.2.1(ii)",
+        by=frozenset({R.RESPONDENT}) | COMMITTEE,
+        fields=(
+            Field("explanation", "textarea", "Explanation on the charges"),
+            Field("explanation_evidence", "textarea", "Supporting evidence", required=False),
+        ),
+        settles=("explanation_due",),
+    ),
+    Step(
+        "explanation_lapsed",
+        "notice_served",
+        "explained",
+        "No explanation within five working days",
+        "19.8.2.1(i)",
+        by=frozenset({R.SYSTEM}),
+    ),
+    Step(
+        "dismiss_case",
+        "explained",
+        "dismissed",
+        "Dismiss: charges without basis",
+        "19.8.2.1(iii)",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("reasons", "textarea", "Written reasons (19.2.1)"),
+            Field(
+                "beyond_reasonable_doubt",
+                "bool",
+                "The explanation proves beyond reasonable doubt the charges are without basis",
+            ),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.1(iii)",
+                "dismissal needs the explanation to prove beyond "
+                "reasonable doubt that the charges are without basis",
+                checked("beyond_reasonable_doubt"),
+            ),
+        ),
+        effects=("close_suspension",),
+    ),
+    # -- step 2: investigation (19.8.2.2)
+    Step(
+        "order_investigation",
+        "explained",
+        "investigation_ordered",
+        "Order an investigation",
+        "19.8.2.2(i)",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field(
+                "investigated_by",
+                "choice",
+                "Investigated by",
+                choices=(
+                    (
+                        "member_secretary",
+                        "Member Secretary: facts simple, misconduct not serious (19.8.2.2(iii))",
+                    ),
+                    ("investigation_committee", "Investigation Committee"),
+                ),
+            ),
+            Field("investigators", "text", "Names of the investigator(s)"),
+            Field("directive_on", "date", "Directive issued on"),
+        ),
+        arms=(
+            Arm(
+                "investigation_commencement_due",
+                "Investigation to commence",
+                "19.8.2.2(v)",
+                working_days=5,
+                from_field="directive_on",
+            ),
+        ),
+    ),
+    Step(
+        "convene_meeting",
+        "explained",
+        "dc_meeting",
+        "Proceed to the DC meeting without investigation",
+        "19.8.2.3",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(Field("reasons", "textarea", "Why no investigation is needed", required=False),),
+        arms=(Arm("meeting_conclusion_due", "DC meeting to conclude", "19.8.2.3(vi)", days=30),),
+    ),
+    Step(
+        "commence_investigation",
+        "investigation_ordered",
+        "investigating",
+        "Commence the investigation",
+        "19.8.2.2(v)",
+        by=INVESTIGATORS | COMMITTEE,
+        authority=disciplinary_body,
+        fields=(Field("commenced_on", "date", "Commenced on"),),
+        settles=("investigation_commencement_due",),
+        arms=(
+            Arm(
+                "investigation_completion_due",
+                "Investigation to be completed",
+                "19.8.2.2(vi)",
+                days=15,
+                from_field="commenced_on",
+            ),
+        ),
+    ),
+    Step(
+        "escalate_to_committee",
+        "investigating",
+        "investigating",
+        "Transfer to the Investigation Committee (complex or serious)",
+        "19.8.2.2(iv)",
+        by=INVESTIGATORS | COMMITTEE,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.8.2.2(iv)",
+                "only an investigation by the Member Secretary can be "
+                "transferred to the Investigation Committee",
+                investigated_by_member_secretary,
+            ),
+        ),
+        fields=(
+            Field("reasons", "textarea", "Why the case is complex or serious"),
+            Field("investigators", "text", "Investigation Committee members"),
+        ),
+    ),
+    Step(
+        "extend_investigation",
+        "investigating",
+        "investigating",
+        "Extend the investigation",
+        "19.8.2.2(vi)",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("total_days", "int", "Total investigation period in days (at most 30)"),
+            Field("extension_reason", "textarea", "Reason for the extension"),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.2(vi)",
+                "the DC may extend the investigation period to at most 30 days from commencement",
+                extension_within_limit,
+            ),
+        ),
+        arms=(
+            Arm(
+                "investigation_completion_due",
+                "Investigation to be completed (extended)",
+                "19.8.2.2(vi)",
+                days_field="total_days",
+                from_field="commenced_on",
+            ),
+        ),
+    ),
+    Step(
+        "complete_investigation",
+        "investigating",
+        "report_due",
+        "Complete the investigation",
+        "19.8.2.2(vi)",
+        by=INVESTIGATORS | COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("completed_on", "date", "Completed on"),
+            Field(
+                "respondent_participated",
+                "bool",
+                "Respondent participated (else findings on the evidence, 19.8.2.2(viii))",
+                required=False,
+            ),
+        ),
+        settles=("investigation_completion_due",),
+        arms=(
+            Arm(
+                "report_due",
+                "Investigation report to the DC",
+                "19.8.2.2(x)",
+                working_days=5,
+                from_field="completed_on",
+            ),
+        ),
+    ),
+    Step(
+        "submit_report",
+        "report_due",
+        "dc_meeting",
+        "Submit the investigation report",
+        "19.8.2.2(x)",
+        by=INVESTIGATORS | COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("report_findings", "textarea", "Findings of the report"),
+            Field("report_received_on", "date", "DC received the report on"),
+            Field(
+                "copy_to_respondent_on",
+                "date",
+                "Complete copy given to the respondent on (19.8.2.2(xi))",
+                required=False,
+            ),
+            Field(
+                "withheld_parts",
+                "textarea",
+                "Parts withheld as inappropriate to disclose",
+                required=False,
+            ),
+        ),
+        settles=("report_due",),
+        arms=(
+            Arm(
+                "meeting_conclusion_due",
+                "DC meeting to conclude",
+                "19.8.2.3(vi)",
+                days=30,
+                from_field="report_received_on",
+            ),
+        ),
+    ),
+    # -- step 3: DC meeting (19.8.2.3)
+    Step(
+        "record_decision",
+        "dc_meeting",
+        "awaiting_endorsement",
+        "Record the DC's decision on each charge",
+        "19.8.2.3(viii)",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("meeting_on", "date", "Meeting held on"),
+            Field(
+                "hearing",
+                "choice",
+                "The respondent",
+                choices=(
+                    ("heard", "was heard and responded (19.8.2.3(i), (iv))"),
+                    ("did_not_respond", "failed to answer; decided on the evidence (19.8.2.3(v))"),
+                ),
+            ),
+            Field("members_present", "text", "Committee members present"),
+            Field("findings", "findings", "Finding and penalty for each charge (19.11.2)"),
+            Field(
+                "penalty_term_ends_on",
+                "date",
+                "Penalty term ends on (for the Negative List, 19.14.6.1)",
+                required=False,
+            ),
+            Field("decision_reasons", "textarea", "Written reasons (19.2.1)"),
+            Field("deliberation_notes", "textarea", "Committee deliberation notes", required=False),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.3(i)",
+                "the respondent must be given the opportunity to respond",
+                respondent_heard,
+            ),
+            Guard(
+                "19.8.2.3(vii)", "a finding is needed on every charge", findings_cover_every_charge
+            ),
+            Guard(
+                "19.11.2",
+                "one penalty per charge found proven, none for a charge not proven",
+                each_guilty_charge_has_one_penalty,
+            ),
+            Guard(
+                "19.11.3",
+                "a Major offence needs a major penalty (19.11.14) and a Minor "
+                "offence a minor one (19.11.13); the HRC chooses for Minor/Major",
+                penalties_match_classification,
+            ),
+        ),
+        settles=("meeting_conclusion_due",),
+    ),
+    # -- step 4: execution (19.8.2.4)
+    Step(
+        "endorse_decision",
+        "awaiting_endorsement",
+        "endorsed",
+        "Endorse the DC decision (HRC)",
+        "19.8.2.4(i)",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        fields=(
+            Field("endorsed_on", "date", "Endorsed by the HRC on"),
+            Field("hrc_meeting_no", "text", "HRC meeting number"),
+        ),
+        arms=(
+            Arm(
+                "decision_communication_due",
+                "Decision to be communicated",
+                "19.8.2.4(ii)",
+                working_days=5,
+                from_field="endorsed_on",
+            ),
+        ),
+    ),
+    Step(
+        "return_to_dc",
+        "awaiting_endorsement",
+        "dc_meeting",
+        "Return the decision to the DC for reconsideration",
+        "19.8.2.4(i)",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        fields=(Field("reasons", "textarea", "Reasons"),),
+        arms=(Arm("meeting_conclusion_due", "DC meeting to conclude", "19.8.2.3(vi)", days=30),),
+    ),
+    Step(
+        "communicate_decision",
+        "endorsed",
+        "decided",
+        "Sign and communicate the decision letter",
+        "19.8.2.4(ii)",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        fields=(
+            Field("letter_no", "text", "Decision letter number"),
+            Field("decision_received_on", "date", "Respondent received the decision on"),
+            Field("copy_to_rcsc", "bool", "Copy of the letter submitted to the RCSC"),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.4(iv)",
+                "a copy of the decision letter must go to the RCSC",
+                checked("copy_to_rcsc"),
+            ),
+        ),
+        settles=("decision_communication_due",),
+        arms=(
+            Arm(
+                "appeal_window",
+                "Appeal window closes",
+                "19.12.2",
+                working_days=10,
+                from_field="decision_received_on",
+                on_timeout="decision_becomes_final",
+            ),
+        ),
+        effects=("record_penalties",),
+    ),
+    # -- appeal (19.12)
+    Step(
+        "lodge_appeal",
+        "decided",
+        "appeal",
+        "Lodge an appeal",
+        "19.12.2",
+        by=frozenset({R.RESPONDENT, R.HR_OFFICER}),
+        fields=(
+            Field(
+                "grounds", "multichoice", "Grounds of appeal (19.12.2.1-5)", choices=APPEAL_GROUNDS
+            ),
+            Field("appeal_statement", "textarea", "Statement of appeal"),
+            Field("appeal_lodged_on", "date", "Appeal lodged on"),
+            Field("appeal_received_on", "date", "Appellate authority received it on"),
+        ),
+        guards=(
+            Guard(
+                "19.12.2",
+                "an appeal must be lodged within 10 working days from the receipt of the decision",
+                appeal_in_time,
+            ),
+        ),
+        settles=("appeal_window",),
+        arms=(
+            Arm(
+                "appellate_decision_due",
+                "Appellate decision",
+                "19.12.4",
+                days=30,
+                from_field="appeal_received_on",
+            ),
+        ),
+    ),
+    Step(
+        "decision_becomes_final",
+        "decided",
+        "closed",
+        "Appeal window closed; decision final",
+        "19.12.2",
+        by=frozenset({R.SYSTEM}),
+        effects=("close_suspension",),
+    ),
+    Step(
+        "decide_appeal",
+        "appeal",
+        "closed",
+        "Decide the appeal",
+        "19.12.4",
+        by=frozenset({R.APPELLATE}),
+        authority=appellate_body,
+        when=outcome_is("upheld", "quashed"),
+        fields=APPEAL_DECISION,
+        guards=DUE_PROCESS,
+        settles=("appellate_decision_due",),
+        effects=("apply_appeal_outcome",),
+    ),
+    Step(
+        "decide_appeal",
+        "appeal",
+        "dc_meeting",
+        "Decide the appeal",
+        "19.8.3",
+        by=frozenset({R.APPELLATE}),
+        authority=appellate_body,
+        when=outcome_is("remanded"),
+        fields=APPEAL_DECISION,
+        guards=DUE_PROCESS,
+        settles=("appellate_decision_due",),
+        arms=(Arm("meeting_conclusion_due", "DC meeting to conclude", "19.8.2.3(vi)", days=30),),
+        effects=("apply_appeal_outcome",),
+    ),
+    # -- summary proceedings (19.10)
+    Step(
+        "recommend_summary",
+        ("received", "enquiry_directed", "explained"),
+        "summary_recommended",
+        "Recommend summary compulsory retirement to the RCSC",
+        "19.10.1",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        fields=(
+            Field(
+                "summary_ground",
+                "choice",
+                "Ground",
+                choices=(
+                    ("19.10.1.1", "Habitual bad behaviour and poor performance (19.10.1.1)"),
+                    (
+                        "19.10.1.2",
+                        "Grave offence, guilt proven beyond reasonable doubt (19.10.1.2)",
+                    ),
+                ),
+            ),
+            Field("summary_evidence", "textarea", "Evidence"),
+        ),
+    ),
+    Step(
+        "summary_retire",
+        "summary_recommended",
+        "retired_summarily",
+        "Compulsorily retire without formal investigation",
+        "19.10.1",
+        by=frozenset({R.RCSC}),
+        authority=summary_body,
+        fields=(
+            Field("order_no", "text", "RCSC order number"),
+            Field("effective_on", "date", "Effective on"),
+        ),
+        effects=("record_summary_retirement", "close_suspension"),
+    ),
+    Step(
+        "decline_summary",
+        "summary_recommended",
+        "enquiry_directed",
+        "Decline summary proceedings; the enquiry continues",
+        "19.10.1",
+        by=frozenset({R.RCSC}),
+        authority=summary_body,
+        fields=(Field("reasons", "textarea", "Reasons"),),
+    ),
+    # -- suspension alongside the case (19.9)
+    Step(
+        "hold_pre_suspension_hearing",
+        ENQUIRY_STATES,
+        "=",
+        "Hold a pre-suspension hearing",
+        "19.9.3",
+        by=COMMITTEE,
+        authority=suspension_body,
+        guards=(Guard("19.9.12", "the civil servant is already suspended", not_suspended),),
+        fields=(
+            Field("pre_suspension_hearing_on", "date", "Hearing held on"),
+            Field(
+                "hearing_record",
+                "textarea",
+                "What the respondent said against the proposed suspension",
+            ),
+        ),
+    ),
+    Step(
+        "suspend",
+        ENQUIRY_STATES,
+        "=",
+        "Issue the suspension office order",
+        "19.9.6",
+        by=COMMITTEE | frozenset({R.RCSC}),
+        authority=suspension_body,
+        fields=(
+            Field(
+                "suspension_grounds",
+                "multichoice",
+                "Grounds (19.9.4, 19.9.5)",
+                choices=SUSPENSION_GROUNDS,
+            ),
+            Field("office_order_no", "text", "Office order number"),
+            Field("suspended_from", "date", "Suspended from"),
+            Field("gross_pay", "decimal", "Gross pay before suspension, Nu per month"),
+            Field(
+                "professional_allowance",
+                "decimal",
+                "Professional allowance, Nu per month",
+                required=False,
+            ),
+            Field("rcsc_notified", "bool", "Order notified to the RCSC and the civil servant"),
+        ),
+        guards=(
+            Guard(
+                "19.9.3", "a pre-suspension hearing must be held first", pre_suspension_hearing_held
+            ),
+            Guard("19.9.12", "the civil servant is already suspended", not_suspended),
+            Guard(
+                "19.9.6",
+                "the office order must be notified to the RCSC and the civil servant",
+                checked("rcsc_notified"),
+            ),
+        ),
+        effects=("start_suspension",),
+    ),
+    Step(
+        "revoke_suspension",
+        OPEN_STATES,
+        "=",
+        "Revoke the suspension",
+        "19.9.12",
+        by=COMMITTEE | frozenset({R.RCSC}),
+        authority=suspension_body,
+        guards=(Guard("19.9.12", "the civil servant is not suspended", is_suspended),),
+        fields=(Field("revoked_on", "date", "Revoked on"), Field("reasons", "textarea", "Reasons")),
+        effects=("revoke_suspension",),
+    ),
+    Step(
+        "decide_on_death",
+        OPEN_STATES,
+        "closed",
+        "Respondent died: decide the case at once",
+        "19.9.14",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        fields=(
+            Field("died_on", "date", "Date of death"),
+            Field(
+                "death_outcome",
+                "choice",
+                "Decision",
+                choices=(
+                    ("acquitted", "Charges not established; benefits to the family"),
+                    ("guilty", "Charges established"),
+                ),
+            ),
+            Field("reasons", "textarea", "Reasons"),
+        ),
+        effects=("close_suspension",),
+    ),
+)
+
+
+def _expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A step whose destination is "=" stays in whichever state it was taken from."""
+    out = []
+    for step in steps:
+        if step.dest != "=":
+            out.append(step)
+            continue
+        for src in step.sources:
+            out.append(Step(**{**step.__dict__, "source": src, "dest": src}))
+    return tuple(out)
+
+
+PROCESS = Process(
+    key="disciplinary",
+    title="Disciplinary enquiry",
+    version=VERSION,
+    cite="19",
+    states=STATES,
+    steps=_expand_self_loops(STEPS),
+    summary="BCSR 2023 chapter 19: complaint, ADR, notice, investigation, DC meeting, "
+    "endorsement, appeal; suspension and summary proceedings alongside.",
+)

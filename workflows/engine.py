@@ -1,0 +1,591 @@
+"""The process engine: a process declared as data, run on `transitions`.
+
+A process module (e.g. ``workflows.disciplinary``) lists states and ``Step``s that a
+reader can check line by line against the BCSR. This module turns that list into one
+shared ``transitions.Machine`` per process, built once at import, and answers the
+questions the rest of drukflow asks: which actions may this actor take now, why is
+this one refused (always with the section), where does it lead, and what does the
+state diagram look like. It knows nothing of databases or the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from transitions import Machine, Transition
+
+from workflows import roles as R
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Field:
+    """A form field a step takes; the web form and the API validation both come from it."""
+
+    name: str
+    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings
+    label: str
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A deadline a step arms: counted from a date field (or the day of the step)."""
+
+    kind: str
+    label: str
+    cite: str
+    working_days: int | None = None
+    days: int | None = None
+    days_field: str | None = None  # the number of days comes from a field (an extension)
+    from_field: str | None = None  # a date in the fields or the case data; else the step's day
+    on_timeout: str | None = None  # trigger the sweep fires when the deadline is missed
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule a step must satisfy; ``check`` returns True when the rule is met."""
+
+    cite: str
+    reason: str
+    check: Callable[[Context], bool]
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Which agency's officers may act, and the section that says so."""
+
+    agencies: tuple[str, ...]
+    cite: str
+
+
+@dataclass(frozen=True)
+class Step:
+    trigger: str
+    source: str | tuple[str, ...]
+    dest: str
+    label: str
+    cite: str
+    by: frozenset[str]
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    when: Callable[[Context], bool] | None = None  # branch selector for one trigger
+    authority: Callable[[Subject], Authority] | None = None
+    arms: tuple[Arm, ...] = ()
+    settles: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    @property
+    def timer_only(self) -> bool:
+        return self.by == frozenset({R.SYSTEM})
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    final: bool = False
+
+
+# ------------------------------------------------------------ runtime context
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The civil servant a case is about, as far as the rules need to know."""
+
+    eid: str
+    name: str
+    level: str
+    agency: str
+    agency_kind: str
+    parent_agency: str | None = None
+    head_of_agency: bool = False
+
+    @property
+    def executive_or_specialist(self) -> bool:
+        return self.level.upper().startswith(("EX", "ES"))
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    roles: frozenset[str]
+    agency: str | None
+    employee_eid: str | None = None
+
+
+@dataclass
+class Context:
+    subject: Subject
+    data: Mapping[str, Any]
+    fields: Mapping[str, Any]
+    today: date
+    recused_user_ids: frozenset[int] = frozenset()
+    due: Mapping[str, date] = field(default_factory=dict)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """A field of this step, else the case's recorded value."""
+        if name in self.fields and self.fields[name] not in (None, "", []):
+            return self.fields[name]
+        return self.data.get(name, default)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str  # state, authority, recusal, guard, field
+    cite: str
+    reason: str
+    field: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "cite": self.cite, "reason": self.reason, "field": self.field}
+
+
+class Refused(Exception):
+    """A transition the rules do not allow; carries every reason, each with its section."""
+
+    def __init__(self, refusals: Sequence[Refusal]):
+        self.refusals = list(refusals)
+        super().__init__("; ".join(f"{r.reason} (BCSR {r.cite})" for r in self.refusals))
+
+    @property
+    def kind(self) -> str:
+        kinds = {r.kind for r in self.refusals}
+        for k in ("authority", "recusal", "state", "field", "guard"):
+            if k in kinds:
+                return k
+        return "guard"
+
+
+# ------------------------------------------------------------------ field parsing
+
+
+def parse_fields(
+    step: Step, raw: Mapping[str, Any], ctx_data: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Refusal]]:
+    """Typed values for a step's fields, or refusals naming each bad field; unknown keys refused."""
+    known = {f.name for f in step.fields}
+    errors: list[Refusal] = []
+    out: dict[str, Any] = {}
+    for key in raw:
+        base = key.split("__", 1)[0]
+        if key not in known and base not in known and key not in ("version", "csrf_token"):
+            errors.append(Refusal("field", step.cite, f"unknown field '{key}'", key))
+    for f in step.fields:
+        try:
+            value = _parse_one(f, raw, ctx_data)
+        except ValueError as exc:
+            errors.append(Refusal("field", step.cite, f"{f.label}: {exc}", f.name))
+            continue
+        if value in (None, "", []) and f.required and f.type != "bool":
+            errors.append(Refusal("field", step.cite, f"{f.label} is required", f.name))
+            continue
+        out[f.name] = value
+    return out, errors
+
+
+def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any:
+    if f.type == "findings":
+        return _parse_findings(f, raw, data)
+    value = raw.get(f.name)
+    if f.type == "bool":
+        return value in (True, "true", "on", "1", "yes", 1)
+    if f.type == "multichoice":
+        items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
+        allowed = {c[0] for c in f.choices}
+        bad = [str(v) for v in items if str(v) not in allowed]
+        if bad:
+            raise ValueError(f"not a permitted choice: {', '.join(bad)}")
+        return [str(v) for v in items]
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if f.type in ("text", "textarea"):
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        return value.strip()
+    if f.type == "date":
+        if isinstance(value, date):
+            return value.isoformat()
+        try:
+            return date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError("must be a date (YYYY-MM-DD)") from None
+    if f.type == "int":
+        try:
+            return int(str(value))
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+    if f.type == "decimal":
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("must be a number") from None
+        if amount < 0:
+            raise ValueError("must not be negative")
+        return str(amount.quantize(Decimal("0.01")))
+    if f.type == "choice":
+        if str(value) not in {c[0] for c in f.choices}:
+            raise ValueError(f"'{value}' is not a permitted choice")
+        return str(value)
+    raise ValueError(f"unsupported field type {f.type}")
+
+
+def _parse_findings(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> list[dict]:
+    """One finding and at most one penalty per charge (19.11.2), from a list or flat form keys."""
+    charges = data.get("charges") or []
+    given = raw.get(f.name)
+    rows: list[dict] = []
+    if isinstance(given, list):
+        by_no = {int(r.get("charge", 0)): r for r in given if isinstance(r, dict)}
+    else:
+        by_no = {
+            c["no"]: {
+                "finding": raw.get(f"{f.name}__{c['no']}__finding"),
+                "penalty": raw.get(f"{f.name}__{c['no']}__penalty") or None,
+            }
+            for c in charges
+        }
+    if not given and not any(v.get("finding") for v in by_no.values()):
+        return []
+    for c in charges:
+        r = by_no.get(c["no"])
+        if not r or r.get("finding") not in ("guilty", "not_guilty"):
+            raise ValueError(f"charge {c['no']}: state guilty or not guilty")
+        penalty = r.get("penalty") or None
+        if isinstance(penalty, list):
+            raise ValueError(f"charge {c['no']}: one penalty per charge (19.11.2)")
+        rows.append({"charge": c["no"], "finding": r["finding"], "penalty": penalty})
+    return rows
+
+
+# ------------------------------------------------------------------ the machine
+
+
+class StepTransition(Transition):
+    """A `transitions` Transition that remembers the declared Step it came from."""
+
+    def __init__(
+        self,
+        source: str,
+        dest: str,
+        conditions: Any = None,
+        unless: Any = None,
+        before: Any = None,
+        after: Any = None,
+        prepare: Any = None,
+        step: Step | None = None,
+    ) -> None:
+        super().__init__(source, dest, conditions, unless, before, after, prepare)
+        self.step = step
+
+
+class _Runner(Machine):
+    transition_cls = StepTransition
+
+
+class _CaseAdapter:
+    """What the shared machine runs on: a state plus the step actually taken."""
+
+    def __init__(self, state: str):
+        self.state = state
+        self.taken: Step | None = None
+
+
+def _branch_condition(step: Step) -> Callable[[Any], bool]:
+    def condition(event: Any) -> bool:
+        return step.when is None or step.when(event.kwargs["ctx"])
+
+    return condition
+
+
+def _record_taken(event: Any) -> None:
+    event.model.taken = event.transition.step
+
+
+@dataclass
+class Process:
+    key: str
+    title: str
+    version: str
+    cite: str
+    states: tuple[State, ...]
+    steps: tuple[Step, ...]
+    initial: str = "new"
+    opening: str = "open"
+    summary: str = ""
+    _machine: Machine = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        names = [s.name for s in self.states]
+        self._machine = _Runner(
+            model=None,
+            states=names,
+            initial=self.initial,
+            auto_transitions=False,
+            send_event=True,
+            after_state_change=_record_taken,
+        )
+        for step in self.steps:
+            for src in step.sources:
+                self._machine.add_transition(
+                    step.trigger, src, step.dest, conditions=[_branch_condition(step)], step=step
+                )
+        self.state_by_name = {s.name: s for s in self.states}
+
+    # -- questions about the definition
+    def state(self, name: str) -> State:
+        return self.state_by_name[name]
+
+    def is_final(self, name: str) -> bool:
+        return self.state_by_name[name].final
+
+    def triggers(self) -> list[str]:
+        return sorted({s.trigger for s in self.steps})
+
+    def steps_from(self, state: str, trigger: str | None = None) -> list[Step]:
+        return [
+            s
+            for s in self.steps
+            if state in s.sources and (trigger is None or s.trigger == trigger)
+        ]
+
+    def arm_by_kind(self, kind: str) -> Arm | None:
+        for step in self.steps:
+            for arm in step.arms:
+                if arm.kind == kind:
+                    return arm
+        return None
+
+    # -- questions about a case
+    def select(self, state: str, trigger: str, ctx: Context) -> Step:
+        """The branch of ``trigger`` that would run from ``state`` with these fields."""
+        candidates = self.steps_from(state, trigger)
+        if not candidates:
+            if trigger not in self.triggers():
+                raise Refused([Refusal("state", self.cite, f"unknown action '{trigger}'")])
+            raise Refused(
+                [
+                    Refusal(
+                        "state",
+                        self._cite_of(trigger),
+                        f"'{trigger}' is not possible while the case is {self.state(state).label}",
+                    )
+                ]
+            )
+        for step in candidates:
+            if step.when is None or step.when(ctx):
+                return step
+        return candidates[0]
+
+    def _cite_of(self, trigger: str) -> str:
+        return next(s.cite for s in self.steps if s.trigger == trigger)
+
+    def authority_refusals(self, step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
+        return check_authority(step, actor, ctx)
+
+    def check(
+        self, state: str, trigger: str, actor: Actor, ctx: Context, raw: Mapping[str, Any]
+    ) -> tuple[Step, dict[str, Any]]:
+        """Everything the rules say about firing ``trigger`` now; raises Refused with sections."""
+        probe = Context(ctx.subject, ctx.data, dict(raw), ctx.today, ctx.recused_user_ids, ctx.due)
+        step = self.select(state, trigger, probe)
+        refusals = check_authority(step, actor, ctx)
+        if refusals:
+            raise Refused(refusals)
+        fields, errors = parse_fields(step, raw, ctx.data)
+        if errors:
+            raise Refused(errors)
+        typed = Context(ctx.subject, ctx.data, fields, ctx.today, ctx.recused_user_ids, ctx.due)
+        step = self.select(state, trigger, typed)
+        failed = [Refusal("guard", g.cite, g.reason) for g in step.guards if not g.check(typed)]
+        if failed:
+            raise Refused(failed)
+        return step, fields
+
+    def run(self, state: str, trigger: str, ctx: Context) -> tuple[str, Step]:
+        """Run the shared machine; returns the destination and the branch actually taken."""
+        adapter = _CaseAdapter(state)
+        ok = self._machine.events[trigger].trigger(adapter, ctx=ctx)
+        if not ok or adapter.taken is None:
+            raise Refused(
+                [Refusal("state", self._cite_of(trigger), "no branch of this action applies")]
+            )
+        return adapter.state, adapter.taken
+
+    def available(self, state: str, actor: Actor, ctx: Context) -> list[Step]:
+        """Actions this actor may take now; guards are checked (and explained) on submit."""
+        seen: dict[str, Step] = {}
+        for step in self.steps_from(state):
+            if step.trigger in seen or step.timer_only:
+                continue
+            if not check_authority(step, actor, ctx):
+                seen[step.trigger] = step
+        return list(seen.values())
+
+    def mermaid(self, current: str | None = None) -> str:
+        lines = ["stateDiagram-v2"]
+        lines.append(f"    [*] --> {self.initial}")
+        for s in self.states:
+            lines.append(f"    {s.name} : {s.label}")
+        seen = set()
+        spread = {
+            t: n
+            for t in self.triggers()
+            if (n := sum(len(s.sources) for s in self.steps if s.trigger == t)) > 3
+        }
+        for step in self.steps:
+            if step.trigger in spread:
+                continue  # steps open in most states are listed beside the diagram instead
+            for src in step.sources:
+                key = (src, step.dest, step.trigger)
+                if key in seen:
+                    continue
+                seen.add(key)
+                lines.append(f"    {src} --> {step.dest} : {step.trigger} ({step.cite})")
+        for s in self.states:
+            if s.final:
+                lines.append(f"    {s.name} --> [*]")
+        if current:
+            lines.append("    classDef current fill:#f6c445,stroke:#7a4b00,stroke-width:3px")
+            lines.append(f"    class {current} current")
+        return "\n".join(lines)
+
+    def anywhere_steps(self) -> list[Step]:
+        """Steps available from most open states (suspension, death), left off the diagram."""
+        seen: dict[str, Step] = {}
+        for step in self.steps:
+            if sum(len(s.sources) for s in self.steps if s.trigger == step.trigger) > 3:
+                seen.setdefault(step.trigger, step)
+        return list(seen.values())
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "version": self.version,
+            "cite": self.cite,
+            "states": [{"name": s.name, "label": s.label, "final": s.final} for s in self.states],
+            "transitions": [
+                {
+                    "trigger": s.trigger,
+                    "label": s.label,
+                    "from": list(s.sources),
+                    "to": s.dest,
+                    "roles": sorted(s.by),
+                    "cite": s.cite,
+                    "fields": [field_decl(f) for f in s.fields],
+                    "arms": [
+                        {
+                            "kind": a.kind,
+                            "cite": a.cite,
+                            "working_days": a.working_days,
+                            "days": a.days,
+                            "on_timeout": a.on_timeout,
+                        }
+                        for a in s.arms
+                    ],
+                    "settles": list(s.settles),
+                }
+                for s in self.steps
+            ],
+            "diagram": self.mermaid(),
+        }
+
+
+def field_decl(f: Field) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "type": f.type,
+        "label": f.label,
+        "required": f.required,
+        "choices": [list(c) for c in f.choices],
+        "help": f.help,
+    }
+
+
+def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
+    """Role, competent agency and recusal (BCSR 19.3.5-19.3.7) for one step."""
+    if step.timer_only:
+        if R.SYSTEM in actor.roles:
+            return []
+        return [Refusal("authority", step.cite, "only the deadline timer takes this step")]
+    if R.RESPONDENT in step.by and R.RESPONDENT in actor.roles:
+        if actor.employee_eid == ctx.subject.eid:
+            return []
+    acting = (actor.roles & step.by) | (
+        step.by & R.RCSC_ACTS_AS if R.RCSC in actor.roles else frozenset()
+    )
+    acting -= {R.RESPONDENT}
+    if not acting:
+        wanted = ", ".join(R.LABELS.get(r, r) for r in sorted(step.by))
+        return [Refusal("authority", step.cite, f"this step is taken by: {wanted}")]
+    if step.authority is not None:
+        auth = step.authority(ctx.subject)
+        if actor.agency not in auth.agencies:
+            return [
+                Refusal(
+                    "authority",
+                    auth.cite,
+                    f"only the competent authority ({' or '.join(auth.agencies)}) may take "
+                    f"this step for a {ctx.subject.level} civil servant",
+                )
+            ]
+    if actor.user_id in ctx.recused_user_ids:
+        return [
+            Refusal(
+                "recusal",
+                "19.3.5",
+                "you have declared a relation to or prejudice "
+                "against the respondent and cannot act on this case",
+            )
+        ]
+    if actor.employee_eid and actor.employee_eid == ctx.subject.eid:
+        return [Refusal("recusal", "19.3.5", "the respondent cannot act on their own case")]
+    if actor.employee_eid and actor.employee_eid == ctx.data.get("complainant_eid"):
+        return [Refusal("recusal", "19.3.5", "the complainant cannot act on this case")]
+    return []
+
+
+def registry_check(process: Process) -> list[str]:
+    """Problems in a definition (used by the generic test of every registered process)."""
+    problems = []
+    names = {s.name for s in process.states}
+    reach = {process.initial}
+    frontier = [process.initial]
+    while frontier:
+        here = frontier.pop()
+        for step in process.steps_from(here):
+            if step.dest not in reach:
+                reach.add(step.dest)
+                frontier.append(step.dest)
+    for s in process.states:
+        if s.name not in reach:
+            problems.append(f"state {s.name} is unreachable")
+        if not s.final and not process.steps_from(s.name):
+            problems.append(f"state {s.name} is a dead end")
+    for step in process.steps:
+        if not step.cite:
+            problems.append(f"{step.trigger} cites no rule")
+        if step.dest not in names or any(src not in names for src in step.sources):
+            problems.append(f"{step.trigger} names an unknown state")
+        for arm in step.arms:
+            if arm.on_timeout and not any(
+                arm.on_timeout == t.trigger and step.dest in t.sources for t in process.steps
+            ):
+                problems.append(f"{arm.kind}: timeout {arm.on_timeout} invalid from {step.dest}")
+    return problems
