@@ -5,14 +5,33 @@ Times are stored UTC-aware; "days" in the rules are Bhutan days, stored as dates
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-def _utc() -> sa.DateTime:
-    return sa.DateTime(timezone=True)
+class UTCDateTime(sa.types.TypeDecorator):  # type: ignore[type-arg]
+    """A UTC-aware datetime both ways. SQLite keeps no zone: without this a stored instant
+    comes back naive, and `.astimezone()` would read it as the server's local time."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _utc() -> UTCDateTime:
+    return UTCDateTime()
 
 
 class Agency(SQLModel, table=True):

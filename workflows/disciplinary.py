@@ -421,6 +421,7 @@ STEPS = (
         "Submit the explanation",
         "19.8.2.1(ii)",
         by=frozenset({R.RESPONDENT}) | COMMITTEE,
+        authority=disciplinary_body,  # the respondent on their own case passes before this
         fields=(
             Field("explanation", "textarea", "Explanation on the charges"),
             Field("explanation_evidence", "textarea", "Supporting evidence", required=False),
@@ -541,6 +542,7 @@ STEPS = (
                 "only an investigation by the Member Secretary can be "
                 "transferred to the Investigation Committee",
                 investigated_by_member_secretary,
+                precheck=True,
             ),
         ),
         fields=(
@@ -661,7 +663,12 @@ STEPS = (
                 ),
             ),
             Field("members_present", "text", "Committee members present"),
-            Field("findings", "findings", "Finding and penalty for each charge (19.11.2)"),
+            Field(
+                "findings",
+                "findings",
+                "Finding and penalty for each charge (19.11.2)",
+                choices=PENALTY_CHOICES,
+            ),
             Field(
                 "penalty_term_ends_on",
                 "date",
@@ -891,7 +898,11 @@ STEPS = (
         "19.9.3",
         by=COMMITTEE,
         authority=suspension_body,
-        guards=(Guard("19.9.12", "the civil servant is already suspended", not_suspended),),
+        guards=(
+            Guard(
+                "19.9.12", "the civil servant is already suspended", not_suspended, precheck=True
+            ),
+        ),
         fields=(
             Field("pre_suspension_hearing_on", "date", "Hearing held on"),
             Field(
@@ -929,9 +940,14 @@ STEPS = (
         ),
         guards=(
             Guard(
-                "19.9.3", "a pre-suspension hearing must be held first", pre_suspension_hearing_held
+                "19.9.3",
+                "a pre-suspension hearing must be held first",
+                pre_suspension_hearing_held,
+                precheck=True,
             ),
-            Guard("19.9.12", "the civil servant is already suspended", not_suspended),
+            Guard(
+                "19.9.12", "the civil servant is already suspended", not_suspended, precheck=True
+            ),
             Guard(
                 "19.9.6",
                 "the office order must be notified to the RCSC and the civil servant",
@@ -948,7 +964,9 @@ STEPS = (
         "19.9.12",
         by=COMMITTEE | frozenset({R.RCSC}),
         authority=suspension_body,
-        guards=(Guard("19.9.12", "the civil servant is not suspended", is_suspended),),
+        guards=(
+            Guard("19.9.12", "the civil servant is not suspended", is_suspended, precheck=True),
+        ),
         fields=(Field("revoked_on", "date", "Revoked on"), Field("reasons", "textarea", "Reasons")),
         effects=("revoke_suspension",),
     ),

@@ -56,6 +56,7 @@ class Guard:
     cite: str
     reason: str
     check: Callable[[Context], bool]
+    precheck: bool = False  # depends only on the case, so an action failing it is not offered
 
 
 @dataclass(frozen=True)
@@ -433,15 +434,18 @@ class Process:
         for step in self.steps_from(state):
             if step.trigger in seen or step.timer_only:
                 continue
-            if not check_authority(step, actor, ctx):
-                seen[step.trigger] = step
+            if check_authority(step, actor, ctx):
+                continue
+            if any(g.precheck and not g.check(ctx) for g in step.guards):
+                continue
+            seen[step.trigger] = step
         return list(seen.values())
 
     def mermaid(self, current: str | None = None) -> str:
         lines = ["stateDiagram-v2"]
         lines.append(f"    [*] --> {self.initial}")
         for s in self.states:
-            lines.append(f"    {s.name} : {s.label}")
+            lines.append(f"    {s.name} : {_mermaid_text(s.label)}")
         seen = set()
         spread = {
             t: n
@@ -505,6 +509,11 @@ class Process:
             ],
             "diagram": self.mermaid(),
         }
+
+
+def _mermaid_text(text: str) -> str:
+    """Mermaid ends a statement at ';' and splits labels at ':'."""
+    return text.replace(";", ",").replace(":", " -")
 
 
 def field_decl(f: Field) -> dict[str, Any]:

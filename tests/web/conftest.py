@@ -97,3 +97,22 @@ def browser_page():
             context.close()
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------- the app under test
+
+
+@pytest.fixture
+def app(db_url, clock, world):  # noqa: ANN001, ANN201 - fixtures
+    """The real application on the test database, with the test's clock and no timer loop."""
+    from web.app import create_app
+
+    return create_app(db_url, clock=clock, run_sweeper=False)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as c:
+        yield c

@@ -1,0 +1,122 @@
+"""Read-side queries for pages and the API: which cases a user may see, and their deadlines.
+
+Object-level visibility: a respondent sees only their own cases; an agency's committee,
+HR officer and investigators see their agency's cases; an appellate authority sees the
+cases it would hear (19.3.7); the RCSC and administrators see all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from cases.models import Agency, Case, CivilServant, Deadline
+from workflows import roles as R
+from workflows.engine import Actor
+
+AGENCY_ROLES = frozenset(
+    {R.HR_OFFICER, R.DC_MEMBER, R.HRC_CHAIR, R.MEMBER_SECRETARY, R.INVESTIGATOR}
+)
+
+
+def visibility(actor: Actor) -> sa.ColumnElement[bool]:
+    if R.ADMIN in actor.roles or R.RCSC in actor.roles or actor.agency == R.RCSC_AGENCY:
+        return sa.true()
+    rules: list[sa.ColumnElement[bool]] = []
+    if R.RESPONDENT in actor.roles and actor.employee_eid:
+        rules.append(Case.subject_eid == actor.employee_eid)
+    if actor.roles & AGENCY_ROLES and actor.agency:
+        rules.append(Case.agency_code == actor.agency)
+    if R.APPELLATE in actor.roles and actor.agency:
+        if actor.agency == R.TRIBUNAL_AGENCY:
+            esc = select(CivilServant.eid).where(
+                sa.or_(
+                    CivilServant.position_level.like("EX%"),  # type: ignore[attr-defined]
+                    CivilServant.position_level.like("ES%"),
+                )  # type: ignore[attr-defined]
+            )
+            rules.append(Case.subject_eid.in_(esc))  # type: ignore[attr-defined]
+        else:
+            children = select(Agency.code).where(Agency.parent_code == actor.agency)
+            rules.append(Case.agency_code.in_(children))  # type: ignore[attr-defined]
+    return sa.or_(*rules) if rules else sa.false()
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    subject_name: str
+    next_kind: str | None
+    next_label: str | None
+    next_due: date | None
+    next_cite: str | None
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    *,
+    process: str | None = None,
+    state: str | None = None,
+    overdue_on: date | None = None,
+    include_closed: bool = False,
+    limit: int = 200,
+) -> list[CaseRow]:
+    """Visible cases with their next armed deadline, most urgent first."""
+    nxt = (
+        select(Deadline.case_id, sa.func.min(Deadline.due_on).label("due"))
+        .where(Deadline.status == "armed")
+        .group_by(Deadline.case_id)
+        .subquery()
+    )
+    stmt = (
+        select(Case, CivilServant.name, nxt.c.due)
+        .join(CivilServant, CivilServant.eid == Case.subject_eid)
+        .outerjoin(nxt, nxt.c.case_id == Case.id)
+        .where(visibility(actor))
+    )
+    if process:
+        stmt = stmt.where(Case.process == process)
+    if state:
+        stmt = stmt.where(Case.state == state)
+    elif not include_closed:
+        stmt = stmt.where(Case.closed_at.is_(None))  # type: ignore[union-attr]
+    if overdue_on is not None:
+        stmt = stmt.where(nxt.c.due < overdue_on)
+    stmt = stmt.order_by(
+        sa.case((nxt.c.due.is_(None), 1), else_=0), nxt.c.due, Case.id.desc()
+    ).limit(limit)  # type: ignore[union-attr]
+    rows = session.exec(stmt).all()  # type: ignore[call-overload]
+    ids = [c.id for c, _, due in rows if due is not None]
+    firsts: dict[int, Deadline] = {}
+    if ids:
+        for d in session.exec(
+            select(Deadline)
+            .where(
+                Deadline.case_id.in_(ids),
+                Deadline.status == "armed",  # type: ignore[attr-defined]
+            )
+            .order_by(Deadline.due_on)
+        ).all():  # type: ignore[arg-type]
+            firsts.setdefault(d.case_id, d)
+    out = []
+    for case, name, _due in rows:
+        d = firsts.get(case.id)  # type: ignore[arg-type]
+        out.append(
+            CaseRow(
+                case,
+                name,
+                d.kind if d else None,
+                d.label if d else None,
+                d.due_on if d else None,
+                d.cite if d else None,
+            )
+        )
+    return out
+
+
+def can_see(session: Session, actor: Actor, case_id: int) -> Case | None:
+    return session.exec(select(Case).where(Case.id == case_id, visibility(actor))).first()

@@ -1,0 +1,346 @@
+"""Shared fixtures: a migrated database, an injected clock, and a small world of agencies,
+civil servants and users (BCSR 2023 chapter 19 roles) to run disciplinary cases in.
+
+Tests under tests/workflows, tests/cases and tests/web reuse these names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cases import auth, deadlines, service
+from cases.db import engine_for, transaction, upgrade
+from cases.models import Agency, Case, CivilServant, Deadline, User
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Actor
+
+PASSWORD = "pw"
+
+
+class Clock:
+    """The one clock a test moves; starts on Monday 2026-12-14, 10:00 in Thimphu."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    @property
+    def today(self) -> date:
+        """The day in Bhutan (what the rules count)."""
+        return bhutan_today(self.now)
+
+    def advance(self, days: float = 0, hours: float = 0) -> datetime:
+        self.now += timedelta(days=days, hours=hours)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'drukflow.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = engine_for(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """argon2 is deliberately slow: hash the shared password once per test run."""
+    return auth.hash_password(PASSWORD)
+
+
+# Agencies of the world: code -> (kind, parent). 19.3.7 turns on kind and parent.
+AGENCIES = {
+    "RCSC": ("rcsc", None),
+    "AT": ("tribunal", None),
+    "MOH": ("ministry", None),
+    "MOHA": ("ministry", None),
+    "DOPH": ("department", "MOH"),
+    "THIMPHU": ("dzongkhag", "MOHA"),
+}
+
+# username -> (roles, agency, employee_eid)
+USERS: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
+    "hr": ((R.HR_OFFICER,), "MOH", None),
+    "dc": ((R.DC_MEMBER,), "MOH", None),
+    "dc2": ((R.DC_MEMBER,), "MOH", None),
+    "chair": ((R.HRC_CHAIR,), "MOH", None),
+    "secretary": ((R.MEMBER_SECRETARY,), "MOH", None),
+    "investigator": ((R.INVESTIGATOR,), "MOH", None),
+    "rcsc": ((R.RCSC, R.APPELLATE), "RCSC", None),
+    "tribunal": ((R.APPELLATE,), "AT", None),
+    "moh_appeal": ((R.APPELLATE,), "MOH", None),
+    "respondent": ((R.RESPONDENT,), None, "E100"),
+    "admin": ((R.ADMIN,), None, None),
+}
+
+# A written complaint with every particular of 19.5.2.
+COMPLAINT = {
+    "opened_by": "written_complaint",
+    "complainant_name": "Karma Wangmo",
+    "complainant_address": "Changzamtog, Thimphu",
+    "respondent_address": "Motithang, Thimphu",
+    "narration": "Absent from duty on 2 and 3 December 2026 without leave.",
+    "evidence": "Attendance register extract",
+}
+
+# Offence 11 (Minor) and offence 3 (Major) of the schedule to chapter 19.
+CHARGES = ["11", "3"]
+FINDINGS = [
+    {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+    {"charge": 2, "finding": "guilty", "penalty": "demotion"},
+]
+
+MAIN_PATH = (
+    "received",
+    "enquiry_directed",
+    "notice_served",
+    "explained",
+    "investigation_ordered",
+    "investigating",
+    "report_due",
+    "dc_meeting",
+    "awaiting_endorsement",
+    "endorsed",
+    "decided",
+    "appeal",
+    "closed",
+)
+
+
+class World:
+    """Agencies, civil servants and users, and short ways to drive a case through fire()."""
+
+    def __init__(self, engine: Engine, clock: Clock, password_hash: str) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._hash = password_hash
+        self.users: dict[str, User] = {}
+        self.actors: dict[str, Actor] = {}
+        with transaction(engine) as s:
+            for code, (kind, _parent) in AGENCIES.items():
+                s.add(Agency(code=code, name=f"Agency {code}", kind=kind))
+            s.flush()
+            for code, (_kind, parent) in AGENCIES.items():
+                if parent:
+                    s.get(Agency, code).parent_code = parent  # type: ignore[union-attr]
+        self.make_servant("E100", name="Dorji Wangchuk")
+        for username, (roles, agency, eid) in USERS.items():
+            self.add_user(username, roles, agency=agency, employee_eid=eid)
+
+    # -- building the world
+    def make_servant(
+        self, eid: str, level: str = "P3", agency: str = "MOH", **overrides: Any
+    ) -> CivilServant:
+        values: dict[str, Any] = {
+            "eid": eid,
+            "name": f"Civil servant {eid}",
+            "date_of_birth": date(1990, 1, 1),
+            "position_title": "Officer",
+            "position_level": level,
+            "agency_code": agency,
+            "appointment_date": date(2015, 1, 1),
+        }
+        values.update(overrides)
+        with transaction(self.engine) as s:
+            cs = CivilServant(**values)
+            s.add(cs)
+        return cs
+
+    def add_user(
+        self,
+        username: str,
+        roles: tuple[str, ...] | list[str],
+        *,
+        agency: str | None = None,
+        employee_eid: str | None = None,
+    ) -> Actor:
+        unknown = set(roles) - R.ALL
+        assert not unknown, f"unknown roles {unknown}"
+        with transaction(self.engine) as s:
+            user = User(
+                username=username,
+                display_name=username,
+                password_hash=self._hash,
+                roles=",".join(roles),
+                agency_code=agency,
+                employee_eid=employee_eid,
+            )
+            s.add(user)
+            s.flush()
+        self.users[username] = user
+        self.actors[username] = auth.actor_of(user)
+        return self.actors[username]
+
+    # -- driving cases
+    def today(self, shift: int = 0) -> str:
+        return (self.clock.today + timedelta(days=shift)).isoformat()
+
+    def open(self, eid: str = "E100", username: str = "hr", **fields: Any) -> int:
+        raw = {**COMPLAINT, "received_on": self.today(), **fields}
+        raw = {k: v for k, v in raw.items() if v is not None}
+        with transaction(self.engine) as s:
+            fired = service.open_case(
+                s, "disciplinary", eid, self.actors[username], raw, now=self.clock.now
+            )
+            return fired.case.id  # type: ignore[return-value]
+
+    def fire(self, case_id: int, trigger: str, username: str, **fields: Any) -> str:
+        with transaction(self.engine) as s:
+            case = service.load(s, case_id)
+            fired = service.fire(
+                s,
+                case_id,
+                trigger,
+                self.actors[username],
+                fields,
+                now=self.clock.now,
+                expected_version=case.version,
+            )
+            return fired.case.state
+
+    def main_path_steps(
+        self, charges: list[str], findings: list[dict[str, Any]]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """(trigger, username, fields) leading from 'received' along the main path."""
+        today = self.today()
+        return [
+            ("direct_enquiry", "chair", {"reasons": "Not suitable for ADR"}),
+            (
+                "serve_notice",
+                "dc",
+                {
+                    "charges": charges,
+                    "particulars": "Charges as per the complaint",
+                    "prima_facie": True,
+                    "notice_received_on": today,
+                },
+            ),
+            ("submit_explanation", "respondent", {"explanation": "I was unwell."}),
+            (
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "member_secretary",
+                    "investigators": "Member Secretary",
+                    "directive_on": today,
+                },
+            ),
+            ("commence_investigation", "secretary", {"commenced_on": today}),
+            ("complete_investigation", "secretary", {"completed_on": today}),
+            (
+                "submit_report",
+                "secretary",
+                {"report_findings": "Absence established", "report_received_on": today},
+            ),
+            (
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": today,
+                    "hearing": "heard",
+                    "members_present": "dc, dc2, chair, secretary",
+                    "findings": findings,
+                    "decision_reasons": "The evidence establishes the charges.",
+                },
+            ),
+            ("endorse_decision", "chair", {"endorsed_on": today, "hrc_meeting_no": "HRC/12"}),
+            (
+                "communicate_decision",
+                "chair",
+                {"letter_no": "MOH/HR/7", "decision_received_on": today, "copy_to_rcsc": True},
+            ),
+            (
+                "lodge_appeal",
+                "respondent",
+                {
+                    "grounds": ["19.12.2.2"],
+                    "appeal_statement": "The decision is not supported by the evidence.",
+                    "appeal_lodged_on": today,
+                    "appeal_received_on": today,
+                },
+            ),
+            (
+                "decide_appeal",
+                "rcsc",
+                {
+                    "appeal_outcome": "upheld",
+                    "due_process_examined": True,
+                    "due_process_followed": True,
+                    "appeal_reasons": "Due process was followed; the evidence supports it.",
+                },
+            ),
+        ]
+
+    def walk_to(
+        self,
+        state: str,
+        eid: str = "E100",
+        *,
+        charges: list[str] | None = None,
+        findings: list[dict[str, Any]] | None = None,
+        respondent: str = "respondent",
+    ) -> int:
+        """A fresh case driven along the main path to ``state``; returns its id."""
+        if state not in MAIN_PATH:
+            raise ValueError(f"{state} is not on the main path {MAIN_PATH}")
+        case_id = self.open(eid)
+        steps = self.main_path_steps(charges or CHARGES, findings or FINDINGS)
+        for expected, (trigger, username, fields) in zip(MAIN_PATH[1:], steps, strict=True):
+            if self.case(case_id).state == state:
+                break
+            who = respondent if username == "respondent" else username
+            reached = self.fire(case_id, trigger, who, **fields)
+            assert reached == expected, f"{trigger} led to {reached}, not {expected}"
+        assert self.case(case_id).state == state
+        return case_id
+
+    # -- reading
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def case(self, case_id: int) -> Case:
+        with self.session() as s:
+            return service.load(s, case_id)
+
+    def data(self, case_id: int) -> dict[str, Any]:
+        return json.loads(self.case(case_id).data)
+
+    def deadlines(self, case_id: int) -> list[Deadline]:
+        with self.session() as s:
+            return deadlines.for_case(s, case_id)
+
+    def deadline(self, case_id: int, kind: str, status: str | None = None) -> Deadline:
+        """The newest deadline of ``kind`` (optionally with ``status``) on the case."""
+        rows = [
+            d
+            for d in self.deadlines(case_id)
+            if d.kind == kind and (status is None or d.status == status)
+        ]
+        assert rows, f"no {kind} deadline ({status or 'any status'}) on case {case_id}"
+        return rows[-1]
+
+
+@pytest.fixture
+def world(engine: Engine, clock: Clock, password_hash: str) -> World:
+    return World(engine, clock, password_hash)

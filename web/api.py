@@ -1,0 +1,145 @@
+"""The JSON API under /api: the same services as the pages, with bearer tokens."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from cases import audit, queries, service
+from web import views
+from web.deps import CurrentViewer, now, tx
+from workflows import registry
+from workflows.calendar import bhutan_today
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class CaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    process: str = Field(description="disciplinary, eol, secondment, transfer or ltt")
+    subject_eid: str = Field(description="employee ID of the civil servant the case is about")
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class ActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(description="the case version the caller last saw (else 409)")
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+def _view(request: Request, viewer: Any, case_id: int) -> dict[str, Any]:
+    with tx(request) as s:
+        case = queries.can_see(s, viewer.actor, case_id)
+        if case is None:
+            raise service.NotFound(f"case {case_id} not found")
+        return views.case_json(views.case_view(s, case, viewer.actor, now(request)))
+
+
+@router.get("/processes")
+def list_processes(viewer: CurrentViewer) -> list[dict[str, Any]]:
+    return [p.describe() for p in registry.PROCESSES.values()]
+
+
+@router.get("/cases")
+def list_cases(
+    request: Request,
+    viewer: CurrentViewer,
+    process: str | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    limit: int = Query(100, ge=1, le=500),
+) -> list[dict[str, Any]]:
+    today = bhutan_today(now(request))
+    with tx(request) as s:
+        rows = queries.list_cases(
+            s,
+            viewer.actor,
+            process=process,
+            state=state,
+            overdue_on=today if overdue else None,
+            include_closed=state is not None,
+            limit=limit,
+        )
+    return [
+        {
+            "id": r.case.id,
+            "process": r.case.process,
+            "state": r.case.state,
+            "version": r.case.version,
+            "subject_eid": r.case.subject_eid,
+            "subject_name": r.subject_name,
+            "next_deadline": None
+            if r.next_due is None
+            else {
+                "kind": r.next_kind,
+                "due_on": r.next_due.isoformat(),
+                "cite": r.next_cite,
+                "overdue": r.next_due < today,
+            },
+        }
+        for r in rows
+    ]
+
+
+@router.post("/cases", status_code=201)
+def create_case(request: Request, body: CaseIn, viewer: CurrentViewer) -> dict[str, Any]:
+    with tx(request) as s:
+        fired = service.open_case(
+            s, body.process, body.subject_eid, viewer.actor, body.fields, now=now(request)
+        )
+        case_id = fired.case.id
+    return _view(request, viewer, case_id)  # type: ignore[arg-type]
+
+
+@router.get("/cases/{case_id}")
+def get_case(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str, Any]:
+    return _view(request, viewer, case_id)
+
+
+@router.post("/cases/{case_id}/actions/{trigger}")
+def act(
+    request: Request, case_id: int, trigger: str, body: ActionIn, viewer: CurrentViewer
+) -> dict[str, Any]:
+    with tx(request) as s:
+        if queries.can_see(s, viewer.actor, case_id) is None:
+            raise service.NotFound(f"case {case_id} not found")
+        fired = service.fire(
+            s,
+            case_id,
+            trigger,
+            viewer.actor,
+            body.fields,
+            now=now(request),
+            expected_version=body.version,
+        )
+        event = {"seq": fired.event.seq, "hash": fired.event.hash, "cite": fired.event.cite}
+    out = _view(request, viewer, case_id)
+    out["event"] = event
+    return out
+
+
+@router.get("/cases/{case_id}/events")
+def events(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[str, Any]]:
+    with tx(request) as s:
+        if queries.can_see(s, viewer.actor, case_id) is None:
+            raise service.NotFound(f"case {case_id} not found")
+        return [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "role": e.role,
+                "trigger": e.trigger,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "cite": e.cite,
+                "fields": views.public_fields(json.loads(e.fields), viewer.actor),
+                "process_version": e.process_version,
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in audit.events_for(s, case_id)
+        ]

@@ -1,0 +1,69 @@
+"""The drukflow web application: pages for people, /api for programs, one sweep timer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from cases import db, timers
+from web import api, errors, pages, templating
+
+log = logging.getLogger("drukflow.web")
+STATIC = Path(__file__).parent / "static"
+SWEEP_EVERY_SECONDS = 60
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    database_url: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+    run_sweeper: bool = True,
+) -> FastAPI:
+    url = database_url or db.database_url()
+    db.upgrade(url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweeper(app)) if run_sweeper else None
+        yield
+        if task:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(
+        title="drukflow",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="BCSR 2023 HR processes as audited state machines.",
+    )
+    app.state.engine = db.engine_for(url)
+    app.state.clock = clock or system_clock
+    app.state.templates = templating.make_templates()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    errors.install(app)
+    return app
+
+
+async def _sweeper(app: FastAPI) -> None:
+    """Every minute, mark missed deadlines and fire their timeouts (cases.timers)."""
+    while True:
+        try:
+            report = await asyncio.to_thread(timers.sweep, app.state.engine, app.state.clock())
+            if report.missed:
+                log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
+        except Exception:  # the sweeper must outlive one bad run; the next minute retries
+            log.exception("deadline sweep failed")
+        await asyncio.sleep(SWEEP_EVERY_SECONDS)

@@ -1,0 +1,456 @@
+"""HTML pages. Thin: parse the form, call one service, render one template or its block."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+
+from cases import auth, calendar_store, queries, record, register, service
+from cases.models import Case, CivilServant, Penalty
+from web import views
+from web.deps import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    CsrfChecked,
+    CsrfRefused,
+    CurrentViewer,
+    Viewer,
+    check_origin,
+    now,
+    tx,
+)
+from web.forms import form_to_fields, version_of
+from workflows import registry
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Refusal
+from workflows.offences import PENALTY_BY_CODE
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(
+    request: Request,
+    name: str,
+    ctx: dict[str, Any],
+    status: int = 200,
+    block: str | list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    ctx.setdefault("viewer", getattr(request.state, "viewer", None))
+    kwargs: dict[str, Any] = {}
+    if isinstance(block, list):
+        kwargs["block_names"] = block
+    elif block:
+        kwargs["block_name"] = block
+    resp = request.app.state.templates.TemplateResponse(
+        request, name, ctx, status_code=status, headers=headers, **kwargs
+    )
+    resp.headers["Vary"] = "HX-Request"
+    return resp
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def message_page(request: Request, status: int, title: str, text: str) -> Response:
+    return render(request, "pages/message.html", {"title": title, "text": text}, status)
+
+
+# ------------------------------------------------------------------ sign in / out
+
+
+@router.get("/login", name="login")
+def login_form(request: Request) -> Response:
+    token = secrets.token_urlsafe(24)
+    resp = render(request, "pages/login.html", {"login_csrf": token, "error": None})
+    resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return resp
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    check_origin(request)
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(cookie, str(form.get("csrf_token") or "")):
+        raise CsrfRefused()
+    username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    with tx(request) as s:
+        user = auth.authenticate(s, username, password)
+        if user is None:
+            views_log_login(username, ok=False)
+            token = secrets.token_urlsafe(24)
+            resp = render(
+                request,
+                "pages/login.html",
+                {"login_csrf": token, "error": "Wrong username or password."},
+                401,
+            )
+            resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+            return resp
+        sid, _csrf = auth.start_session(s, user, now(request))
+    views_log_login(username, ok=True)
+    resp = RedirectResponse(request.url_for("dashboard"), status_code=303)
+    resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax")
+    resp.delete_cookie(LOGIN_CSRF_COOKIE)
+    return resp
+
+
+def views_log_login(username: str, ok: bool) -> None:
+    import logging
+
+    logging.getLogger("drukflow.security").info(
+        "login %s for %r", "ok" if ok else "failed", username
+    )
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    with tx(request) as s:
+        auth.end_session(s, request.cookies.get(SESSION_COOKIE, ""))
+    resp = RedirectResponse(request.url_for("login"), status_code=303)
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+@router.get("/", name="dashboard")
+def dashboard(
+    request: Request,
+    viewer: CurrentViewer,
+    process: str | None = None,
+    state: str | None = None,
+    closed: bool = False,
+) -> Response:
+    today = bhutan_today(now(request))
+    with tx(request) as s:
+        rows = queries.list_cases(
+            s, viewer.actor, process=process or None, state=state or None, include_closed=closed
+        )
+        cal = calendar_store.load(s)
+    items = []
+    for r in rows:
+        left = cal.working_days_between(today, r.next_due) if r.next_due else None
+        items.append(
+            {
+                "row": r,
+                "days_left": left,
+                "overdue": r.next_due is not None and r.next_due < today,
+                "state": registry.get(r.case.process).state(r.case.state),
+            }
+        )
+    return render(
+        request,
+        "pages/dashboard.html",
+        {
+            "items": items,
+            "today": today,
+            "processes": registry.PROCESSES,
+            "filter_process": process or "",
+            "filter_state": state or "",
+            "closed": closed,
+            "overdue_count": sum(1 for i in items if i["overdue"]),
+        },
+    )
+
+
+# ------------------------------------------------------------------ cases
+
+
+@router.get("/cases/new", name="new_case")
+def new_case(
+    request: Request, viewer: CurrentViewer, process: str = "disciplinary", eid: str = ""
+) -> Response:
+    return render(request, "pages/case_new.html", _new_case_ctx(request, viewer, process, eid))
+
+
+def _new_case_ctx(
+    request: Request,
+    viewer: Viewer,
+    process: str,
+    eid: str,
+    errors: list[Refusal] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    proc = registry.PROCESSES.get(process) or registry.get("disciplinary")
+    opening = proc.steps_from(proc.initial, proc.opening)[0]
+    with tx(request) as s:
+        stmt = select(CivilServant).order_by(CivilServant.name)
+        if (
+            viewer.actor.agency
+            and viewer.actor.agency != R.RCSC_AGENCY
+            and R.ADMIN not in viewer.actor.roles
+        ):
+            stmt = stmt.where(CivilServant.agency_code == viewer.actor.agency)
+        servants = s.exec(stmt.limit(500)).all()
+    return {
+        "process": proc,
+        "action": views.action_view(opening, {}),
+        "servants": servants,
+        "eid": eid,
+        "errors": errors or [],
+        "values": values or {},
+    }
+
+
+@router.post("/cases", name="create_case")
+async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    form = await request.form()
+    fields = form_to_fields(form)
+    process, eid = str(fields.pop("process", "disciplinary")), str(fields.pop("subject_eid", ""))
+    with tx(request) as s:
+        fired = service.open_case(s, process, eid, viewer.actor, fields, now=now(request))
+        case_id = fired.case.id
+    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+
+
+def _case_ctx(request: Request, viewer: Viewer, case_id: int) -> dict[str, Any]:
+    with tx(request) as s:
+        case = queries.can_see(s, viewer.actor, case_id)
+        if case is None:
+            raise service.NotFound(f"case {case_id} not found")
+        ctx = views.case_view(s, case, viewer.actor, now(request))
+    ctx["diagram"] = ctx["process"].mermaid(case.state)
+    ctx["anywhere"] = ctx["process"].anywhere_steps()
+    ctx.setdefault("errors", {})
+    ctx.setdefault("values", {})
+    return ctx
+
+
+@router.get("/cases/{case_id}", name="case")
+def case_page(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+    return render(request, "pages/case.html", _case_ctx(request, viewer, case_id))
+
+
+@router.get("/cases/{case_id}/timeline", name="case_timeline")
+def case_timeline(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+    return render(request, "pages/case.html", _case_ctx(request, viewer, case_id), block="timeline")
+
+
+@router.post("/cases/{case_id}/actions/{trigger}", name="case_action")
+async def case_action(
+    request: Request, case_id: int, trigger: str, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
+    form = await request.form()
+    with tx(request) as s:
+        if queries.can_see(s, viewer.actor, case_id) is None:
+            raise service.NotFound(f"case {case_id} not found")
+        service.fire(
+            s,
+            case_id,
+            trigger,
+            viewer.actor,
+            form_to_fields(form),
+            now=now(request),
+            expected_version=version_of(form),
+        )
+    if is_htmx(request):
+        ctx = _case_ctx(request, viewer, case_id)
+        ctx["flash"] = "Recorded."
+        return render(
+            request,
+            "pages/case.html",
+            ctx,
+            block="panels",
+            headers={"HX-Trigger": "case-changed"},
+        )
+    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+
+
+@router.post("/cases/{case_id}/recusal", name="case_recusal")
+async def case_recusal(
+    request: Request, case_id: int, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
+    form = await request.form()
+    with tx(request) as s:
+        if queries.can_see(s, viewer.actor, case_id) is None:
+            raise service.NotFound(f"case {case_id} not found")
+        service.declare_recusal(
+            s, case_id, viewer.actor, str(form.get("reason") or ""), now=now(request)
+        )
+    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+
+
+async def render_refusal(
+    request: Request, status: int, refusals: list[Refusal], message: str | None = None
+) -> Response:
+    """Show a refusal where the user acted: inline in the form, each reason with its section."""
+    viewer = getattr(request.state, "viewer", None)
+    params = request.path_params
+    if viewer is None:
+        return message_page(
+            request,
+            status,
+            "Refused",
+            message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals),
+        )
+    form = await request.form()
+    values = form_to_fields(form)
+    if request.url.path == "/cases" and request.method == "POST":
+        ctx = _new_case_ctx(
+            request,
+            viewer,
+            str(values.get("process", "disciplinary")),
+            str(values.get("subject_eid", "")),
+            refusals,
+            values,
+        )
+        return render(request, "pages/case_new.html", ctx, status)
+    if "case_id" in params and "trigger" in params:
+        try:
+            ctx = _case_ctx(request, viewer, int(params["case_id"]))
+        except service.NotFound:
+            return message_page(request, 404, "Not found", "no such case")
+        ctx["errors"] = {params["trigger"]: refusals}
+        ctx["values"] = {params["trigger"]: values}
+        ctx["stale"] = message
+        ctx["failed_trigger"] = params["trigger"]
+        if is_htmx(request):
+            return render(request, "pages/case.html", ctx, status, block="panels")
+        return render(request, "pages/case.html", ctx, status)
+    text = message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals)
+    return message_page(request, status, "Refused", text)
+
+
+# ------------------------------------------------------------------ civil servants
+
+
+@router.get("/servants", name="servants")
+def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
+    with tx(request) as s:
+        stmt = select(CivilServant).order_by(CivilServant.name)
+        if q:
+            like = f"%{q}%"
+            stmt = stmt.where(CivilServant.name.like(like) | CivilServant.eid.like(like))  # type: ignore[attr-defined]
+        rows = s.exec(stmt.limit(200)).all()
+    return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
+
+
+@router.post("/servants/import", name="servants_import")
+async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    if not viewer.actor.roles & {R.HR_OFFICER, R.ADMIN}:
+        raise_refusal("only an HR officer or an administrator may import the register")
+    form = await request.form()
+    upload = form.get("file")
+    text = (await upload.read()).decode("utf-8-sig") if hasattr(upload, "read") else ""
+    with tx(request) as s:
+        result = register.import_csv(s, text)
+        rows = s.exec(select(CivilServant).order_by(CivilServant.name).limit(200)).all()
+    return render(
+        request,
+        "pages/servants.html",
+        {"servants": rows, "q": "", "result": result},
+        422 if result.errors else 200,
+    )
+
+
+def raise_refusal(reason: str, cite: str = "") -> None:
+    from workflows.engine import Refused
+
+    raise Refused([Refusal("authority", cite, reason)])
+
+
+@router.get("/servants/{eid}", name="servant")
+def servant_page(request: Request, eid: str, viewer: CurrentViewer) -> Response:
+    today = bhutan_today(now(request))
+    with tx(request) as s:
+        cs = s.get(CivilServant, eid)
+        if cs is None or (
+            viewer.actor.roles <= {R.RESPONDENT} and viewer.actor.employee_eid != eid
+        ):
+            raise service.NotFound(f"no civil servant {eid}")
+        standing = record.standing(s, eid, today)
+        cases = s.exec(
+            select(Case)
+            .where(Case.subject_eid == eid, queries.visibility(viewer.actor))
+            .order_by(Case.id.desc())
+        ).all()  # type: ignore[union-attr]
+    return render(
+        request,
+        "pages/servant.html",
+        {
+            "cs": cs,
+            "standing": standing,
+            "cases": cases,
+            "penalty_by_code": PENALTY_BY_CODE,
+            "registry": registry,
+        },
+    )
+
+
+# ------------------------------------------------------------------ calendar
+
+
+@router.get("/calendar", name="calendar")
+def calendar_page(request: Request, viewer: CurrentViewer, year: int | None = None) -> Response:
+    return render(request, "pages/calendar.html", _calendar_ctx(request, year))
+
+
+def _calendar_ctx(request: Request, year: int | None, error: str | None = None) -> dict[str, Any]:
+    year = year or bhutan_today(now(request)).year
+    with tx(request) as s:
+        cal = calendar_store.load(s)
+        rows = calendar_store.overrides(s)
+    return {"year": year, "holidays": cal.holidays_in(year), "overrides": rows, "error": error}
+
+
+@router.post("/calendar", name="calendar_change")
+async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    if R.ADMIN not in viewer.actor.roles:
+        raise_refusal("only an administrator maintains the holiday calendar")
+    form = await request.form()
+    try:
+        day = date.fromisoformat(str(form.get("day") or ""))
+    except ValueError:
+        return render(
+            request,
+            "pages/calendar.html",
+            _calendar_ctx(request, None, "day: must be a date (YYYY-MM-DD)"),
+            422,
+        )
+    kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()
+    with tx(request) as s:
+        if kind == "clear":
+            calendar_store.clear_override(s, day)
+        else:
+            try:
+                calendar_store.set_override(
+                    s, day, kind, note or kind, viewer.user.username, now(request)
+                )
+            except ValueError as exc:
+                s.rollback()
+                return render(
+                    request,
+                    "pages/calendar.html",
+                    _calendar_ctx(request, day.year, f"kind: {exc}"),
+                    422,
+                )
+    return RedirectResponse(str(request.url_for("calendar")) + f"?year={day.year}", status_code=303)
+
+
+# ------------------------------------------------------------------ processes
+
+
+@router.get("/processes/{key}", name="process")
+def process_page(request: Request, key: str, viewer: CurrentViewer) -> Response:
+    proc = registry.PROCESSES.get(key)
+    if proc is None:
+        raise service.NotFound(f"no process {key}")
+    return render(request, "pages/process.html", {"process": proc, "diagram": proc.mermaid()})
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> HTMLResponse:
+    return HTMLResponse("ok")
+
+
+__all__ = ["router", "render_refusal", "message_page", "Penalty"]

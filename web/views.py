@@ -1,0 +1,134 @@
+"""What a page or an API answer shows of a case, built once for both."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from cases import audit, calendar_store, deadlines, service
+from cases.models import Agency, Case, CivilServant, Deadline, Recusal, User
+from workflows import registry
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Actor, Step, field_decl
+
+# Fields kept from the respondent's view (committee deliberations).
+PRIVATE_FIELDS = frozenset({"deliberation_notes"})
+
+
+def hides_private(actor: Actor) -> bool:
+    return actor.roles <= {R.RESPONDENT}
+
+
+def public_fields(fields: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    if hides_private(actor):
+        return {k: v for k, v in fields.items() if k not in PRIVATE_FIELDS}
+    return fields
+
+
+def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
+    left = deadlines.days_left(cal, row, today) if row.status == "armed" else None
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "label": row.label,
+        "cite": row.cite,
+        "due_on": row.due_on,
+        "status": row.status,
+        "basis_on": row.basis_on,
+        "amount": row.amount,
+        "unit": row.unit.replace("_", " "),
+        "days_left": left,
+        "overdue": row.status == "armed" and row.due_on < today,
+        "due_soon": left is not None and 0 <= left <= 2,
+        "why": deadlines.count(cal, row.basis_on, row.amount, row.unit).explain(),
+        "settled_at": row.settled_at,
+        "note": row.note,
+    }
+
+
+def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "trigger": step.trigger,
+        "label": step.label,
+        "cite": step.cite,
+        "fields": [field_decl(f) for f in step.fields],
+        "guards": [{"cite": g.cite, "rule": g.reason} for g in step.guards],
+        "charges": data.get("charges") or [],
+    }
+
+
+def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
+    process = registry.get(case.process)
+    cal = calendar_store.load(session)
+    today = bhutan_today(now)
+    data = json.loads(case.data)
+    steps = service.available_steps(session, case, actor, now)
+    servant = session.get(CivilServant, case.subject_eid)
+    recusals = session.exec(
+        select(Recusal, User.username)
+        .join(User, User.id == Recusal.user_id)
+        .where(Recusal.case_id == case.id)
+    ).all()
+    events = [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "role": e.role,
+            "trigger": e.trigger,
+            "from": e.from_state,
+            "to": e.to_state,
+            "cite": e.cite,
+            "hash": e.hash,
+            "fields": public_fields(json.loads(e.fields), actor),
+        }
+        for e in audit.events_for(session, case.id)  # type: ignore[arg-type]
+    ]
+    return {
+        "case": case,
+        "process": process,
+        "state": process.state(case.state),
+        "data": public_fields(data, actor),
+        "servant": servant,
+        "agency": session.get(Agency, case.agency_code),
+        "actions": [action_view(s, data) for s in steps],
+        "deadlines": [deadline_view(d, cal, today) for d in deadlines.for_case(session, case.id)],  # type: ignore[arg-type]
+        "events": events,
+        "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
+        "recused": any(r.user_id == actor.user_id for r, _ in recusals),
+        "today": today,
+    }
+
+
+def case_json(view: dict[str, Any]) -> dict[str, Any]:
+    case: Case = view["case"]
+    return {
+        "id": case.id,
+        "process": case.process,
+        "process_version": case.process_version,
+        "subject_eid": case.subject_eid,
+        "agency": case.agency_code,
+        "title": case.title,
+        "state": case.state,
+        "state_label": view["state"].label,
+        "version": case.version,
+        "final": view["state"].final,
+        "data": view["data"],
+        "deadlines": [
+            {
+                "kind": d["kind"],
+                "label": d["label"],
+                "due_on": d["due_on"].isoformat(),
+                "status": d["status"],
+                "cite": d["cite"],
+                "days_left": d["days_left"],
+                "why": d["why"],
+            }
+            for d in view["deadlines"]
+        ],
+        "actions": view["actions"],
+    }
