@@ -114,6 +114,21 @@ def penalties_match_classification(ctx: Context) -> bool:
     return True
 
 
+# A court conviction fixes the penalty: termination where the offence related to official
+# functions (19.11.7, schedule item 1), compulsory retirement otherwise (19.11.8, item 2).
+CONVICTION_PENALTY = {1: "dismissal", 2: "compulsory_retirement"}
+
+
+def conviction_penalty_as_prescribed(ctx: Context) -> bool:
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    for row in ctx.value("findings") or []:
+        offence = charges.get(row["charge"], {}).get("offence")
+        wanted = CONVICTION_PENALTY.get(offence)  # type: ignore[arg-type]
+        if wanted and row["finding"] == "guilty" and row.get("penalty") != wanted:
+            return False
+    return True
+
+
 def findings_cover_every_charge(ctx: Context) -> bool:
     charged = {c["no"] for c in ctx.data.get("charges") or []}
     return bool(charged) and {r["charge"] for r in ctx.value("findings") or []} == charged
@@ -697,6 +712,12 @@ STEPS = (
                 "a Major offence needs a major penalty (19.11.14) and a Minor "
                 "offence a minor one (19.11.13); the HRC chooses for Minor/Major",
                 penalties_match_classification,
+            ),
+            Guard(
+                "19.11.7",
+                "a court conviction for an offence related to official functions means "
+                "termination (19.11.7); for any other offence, compulsory retirement (19.11.8)",
+                conviction_penalty_as_prescribed,
             ),
         ),
         settles=("meeting_conclusion_due",),
