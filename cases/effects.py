@@ -53,6 +53,13 @@ def record_charges(ec: EffectContext) -> None:
     ]
 
 
+@effect("transfer_to_committee")
+def transfer_to_committee(ec: EffectContext) -> None:
+    """19.8.2.2(iv): from now on the Investigation Committee investigates, so the case
+    cannot be transferred a second time."""
+    ec.data["investigated_by"] = "investigation_committee"
+
+
 @effect("record_penalties")
 def record_penalties(ec: EffectContext) -> None:
     """19.11.9: every administrative penalty is entered in the service record."""
@@ -104,7 +111,8 @@ def apply_appeal_outcome(ec: EffectContext) -> None:
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
         ]
-        close_suspension(ec)
+    if ec.fields.get("appeal_outcome") in ("upheld", "quashed"):
+        close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
 
 
 @effect("start_suspension")

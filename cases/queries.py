@@ -45,6 +45,18 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
     return sa.or_(*rules) if rules else sa.false()
 
 
+def outstanding() -> sa.ColumnElement[bool]:
+    """A deadline still owed: armed, or missed by the sweep but the step not yet taken."""
+    return sa.or_(
+        Deadline.status == "armed",
+        sa.and_(
+            Deadline.status == "missed",
+            Deadline.settled_at.is_(None),  # type: ignore[union-attr]
+            Deadline.fired_at.is_(None),
+        ),  # type: ignore[union-attr]
+    )
+
+
 @dataclass(frozen=True)
 class CaseRow:
     case: Case
@@ -68,7 +80,7 @@ def list_cases(
     """Visible cases with their next armed deadline, most urgent first."""
     nxt = (
         select(Deadline.case_id, sa.func.min(Deadline.due_on).label("due"))
-        .where(Deadline.status == "armed")
+        .where(outstanding())
         .group_by(Deadline.case_id)
         .subquery()
     )
@@ -96,8 +108,8 @@ def list_cases(
         for d in session.exec(
             select(Deadline)
             .where(
-                Deadline.case_id.in_(ids),
-                Deadline.status == "armed",  # type: ignore[attr-defined]
+                Deadline.case_id.in_(ids),  # type: ignore[attr-defined]
+                outstanding(),
             )
             .order_by(Deadline.due_on)
         ).all():  # type: ignore[arg-type]

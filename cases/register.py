@@ -102,8 +102,14 @@ def import_csv(session: Session, text: str) -> ImportResult:
         return ImportResult(0, 0, [f"header lacks column(s): {', '.join(absent)}"])
     agencies = set(session.exec(select(Agency.code)).all())
     parsed, errors = [], []
+    first_line: dict[str, int] = {}
     for n, row in enumerate(reader, start=2):
         cs, errs = parse_row(n, row, agencies)
+        eid = (row.get("eid") or "").strip()
+        if eid in first_line:  # which of the two rows is right cannot be guessed
+            errs.append(f"line {n}: eid '{eid}' repeats line {first_line[eid]}")
+        elif eid:
+            first_line[eid] = n
         errors += errs
         if cs:
             parsed.append(cs)

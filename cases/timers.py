@@ -35,6 +35,7 @@ class SweepReport:
 def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
     today = bhutan_today(now)
     report = SweepReport()
+    failed: set[int] = set()
     while True:
         with transaction(engine) as session:
             due = session.exec(
@@ -43,10 +44,16 @@ def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
                 .order_by(Deadline.due_on, Deadline.id)
                 .limit(batch)  # type: ignore[arg-type]
             ).all()
-        if not due:
+        todo = [d for d in due if d not in failed]
+        if not todo:
             return report
-        for deadline_id in due:
-            _one(engine, deadline_id, now, report)
+        for deadline_id in todo:
+            try:
+                _one(engine, deadline_id, now, report)
+            except Exception:  # one broken deadline must not hold back the rest; next sweep retries
+                log.exception("deadline %s could not be processed", deadline_id)
+                failed.add(deadline_id)
+                report.refused.append((deadline_id, "error"))
 
 
 def _one(engine: Engine, deadline_id: int, now: datetime, report: SweepReport) -> None:

@@ -302,18 +302,32 @@ class World:
         respondent: str = "respondent",
     ) -> int:
         """A fresh case driven along the main path to ``state``; returns its id."""
+        case_id = self.open(eid)
+        self.drive(case_id, state, charges=charges, findings=findings, respondent=respondent)
+        return case_id
+
+    def drive(
+        self,
+        case_id: int,
+        state: str,
+        *,
+        charges: list[str] | None = None,
+        findings: list[dict[str, Any]] | None = None,
+        respondent: str = "respondent",
+    ) -> None:
+        """Drive an existing case on along the main path, from where it is, to ``state``."""
         if state not in MAIN_PATH:
             raise ValueError(f"{state} is not on the main path {MAIN_PATH}")
-        case_id = self.open(eid)
         steps = self.main_path_steps(charges or CHARGES, findings or FINDINGS)
-        for expected, (trigger, username, fields) in zip(MAIN_PATH[1:], steps, strict=True):
-            if self.case(case_id).state == state:
-                break
+        here = self.case(case_id).state
+        while here != state:
+            at = MAIN_PATH.index(here)
+            if at >= MAIN_PATH.index(state):
+                raise ValueError(f"case {case_id} is already past {state} (at {here})")
+            trigger, username, fields = steps[at]
             who = respondent if username == "respondent" else username
-            reached = self.fire(case_id, trigger, who, **fields)
-            assert reached == expected, f"{trigger} led to {reached}, not {expected}"
-        assert self.case(case_id).state == state
-        return case_id
+            here = self.fire(case_id, trigger, who, **fields)
+            assert here == MAIN_PATH[at + 1], f"{trigger} led to {here}"
 
     # -- reading
     def session(self) -> Session:

@@ -7,6 +7,7 @@ Read beside the rule: opening (19.5), ADR (19.7), the four steps of the enquiry
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from workflows import roles as R
@@ -54,6 +55,12 @@ def appellate_body(subject: Subject) -> Authority:
     if subject.agency_kind in ("department", "dzongkhag") and subject.parent_agency:
         return Authority((subject.parent_agency,), "19.3.7")
     return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def appeal_filing_body(subject: Subject) -> Authority:
+    """19.12.1: the respondent appeals (their agency's HR officer records it), or an oversight
+    agency such as the RCSC that observed inconsistencies."""
+    return Authority((subject.agency, R.RCSC_AGENCY), "19.12.1")
 
 
 def summary_body(subject: Subject) -> Authority:
@@ -119,14 +126,19 @@ def penalties_match_classification(ctx: Context) -> bool:
 CONVICTION_PENALTY = {1: "dismissal", 2: "compulsory_retirement"}
 
 
-def conviction_penalty_as_prescribed(ctx: Context) -> bool:
-    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
-    for row in ctx.value("findings") or []:
-        offence = charges.get(row["charge"], {}).get("offence")
-        wanted = CONVICTION_PENALTY.get(offence)  # type: ignore[arg-type]
-        if wanted and row["finding"] == "guilty" and row.get("penalty") != wanted:
-            return False
-    return True
+def conviction_penalty_as_prescribed(item: int) -> Callable[[Context], bool]:
+    """The check for schedule item ``item`` (1: 19.11.7, 2: 19.11.8)."""
+
+    def check(ctx: Context) -> bool:
+        charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+        for row in ctx.value("findings") or []:
+            offence = charges.get(row["charge"], {}).get("offence")
+            if offence == item and row["finding"] == "guilty":
+                if row.get("penalty") != CONVICTION_PENALTY[item]:
+                    return False
+        return True
+
+    return check
 
 
 def findings_cover_every_charge(ctx: Context) -> bool:
@@ -564,6 +576,7 @@ STEPS = (
             Field("reasons", "textarea", "Why the case is complex or serious"),
             Field("investigators", "text", "Investigation Committee members"),
         ),
+        effects=("transfer_to_committee",),
     ),
     Step(
         "extend_investigation",
@@ -689,6 +702,7 @@ STEPS = (
                 "date",
                 "Penalty term ends on (for the Negative List, 19.14.6.1)",
                 required=False,
+                future_ok=True,
             ),
             Field("decision_reasons", "textarea", "Written reasons (19.2.1)"),
             Field("deliberation_notes", "textarea", "Committee deliberation notes", required=False),
@@ -715,9 +729,14 @@ STEPS = (
             ),
             Guard(
                 "19.11.7",
-                "a court conviction for an offence related to official functions means "
-                "termination (19.11.7); for any other offence, compulsory retirement (19.11.8)",
-                conviction_penalty_as_prescribed,
+                "a court conviction for an offence related to official functions means termination",
+                conviction_penalty_as_prescribed(1),
+            ),
+            Guard(
+                "19.11.8",
+                "a court conviction for an offence not related to official functions means "
+                "compulsory retirement with the post-service benefit",
+                conviction_penalty_as_prescribed(2),
             ),
         ),
         settles=("meeting_conclusion_due",),
@@ -797,6 +816,7 @@ STEPS = (
         "Lodge an appeal",
         "19.12.2",
         by=frozenset({R.RESPONDENT, R.HR_OFFICER}),
+        authority=appeal_filing_body,
         fields=(
             Field(
                 "grounds", "multichoice", "Grounds of appeal (19.12.2.1-5)", choices=APPEAL_GROUNDS
@@ -896,7 +916,7 @@ STEPS = (
         authority=summary_body,
         fields=(
             Field("order_no", "text", "RCSC order number"),
-            Field("effective_on", "date", "Effective on"),
+            Field("effective_on", "date", "Effective on", future_ok=True),
         ),
         effects=("record_summary_retirement", "close_suspension"),
     ),
@@ -949,7 +969,7 @@ STEPS = (
                 choices=SUSPENSION_GROUNDS,
             ),
             Field("office_order_no", "text", "Office order number"),
-            Field("suspended_from", "date", "Suspended from"),
+            Field("suspended_from", "date", "Suspended from", future_ok=True),
             Field("gross_pay", "decimal", "Gross pay before suspension, Nu per month"),
             Field(
                 "professional_allowance",

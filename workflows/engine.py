@@ -33,6 +33,7 @@ class Field:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
+    future_ok: bool = False  # a date of something that happened cannot lie in the future
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,18 @@ def parse_fields(
             continue
         out[f.name] = value
     return out, errors
+
+
+def future_dates(step: Step, fields: Mapping[str, Any], today: date) -> list[Refusal]:
+    """A receipt or a meeting cannot be dated after today: deadlines count from these dates."""
+    return [
+        Refusal("field", step.cite, f"{f.label}: cannot be later than today ({today})", f.name)
+        for f in step.fields
+        if f.type == "date"
+        and not f.future_ok
+        and fields.get(f.name)
+        and date.fromisoformat(fields[f.name]) > today
+    ]
 
 
 def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any:
@@ -409,6 +422,7 @@ class Process:
         if refusals:
             raise Refused(refusals)
         fields, errors = parse_fields(step, raw, ctx.data)
+        errors += future_dates(step, fields, ctx.today)
         if errors:
             raise Refused(errors)
         typed = Context(ctx.subject, ctx.data, fields, ctx.today, ctx.recused_user_ids, ctx.due)

@@ -32,7 +32,8 @@ def test_processes_lists_states_transitions_roles_cites_and_diagram(client, toke
     assert disc["diagram"].startswith("stateDiagram-v2")
 
 
-def test_create_then_act_through_the_api(client, world, token) -> None:
+def test_create_then_act_through_the_api(client, world, token, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     hr, dc = token("hr"), token("dc")
     resp = client.post(
         "/api/cases",
@@ -86,7 +87,8 @@ def test_create_then_act_through_the_api(client, world, token) -> None:
     assert events[1]["prev_hash"] == events[0]["hash"]
 
 
-def test_action_status_codes(client, world, token) -> None:
+def test_action_status_codes(client, world, token, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     v = world.case(case_id).version
     good = {

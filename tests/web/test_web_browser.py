@@ -16,7 +16,8 @@ def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
     page.wait_for_url(base + "/")
 
 
-def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, browser_page):
+def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, browser_page, clock):
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     base = serve_app(app)
     page = browser_page
@@ -48,7 +49,8 @@ def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, bro
     assert world.case(case_id).state == "notice_served"
 
 
-def test_refusal_is_shown_inline_in_the_browser(app, world, serve_app, browser_page):
+def test_refusal_is_shown_inline_in_the_browser(app, world, serve_app, browser_page, clock):
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     base = serve_app(app)
     page = browser_page

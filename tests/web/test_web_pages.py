@@ -61,7 +61,8 @@ def test_case_page_shows_state_actions_deadlines_timeline_and_diagram(client, wo
     assert [e["trigger"] for e in ctx["events"]][-1] == "direct_enquiry"
 
 
-def test_serving_a_notice_arms_the_explanation_deadline(client, world) -> None:
+def test_serving_a_notice_arms_the_explanation_deadline(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     version = world.case(case_id).version
@@ -75,7 +76,8 @@ def test_serving_a_notice_arms_the_explanation_deadline(client, world) -> None:
     assert "National Day" in resp.text
 
 
-def test_htmx_submission_returns_the_panel_and_signals_the_timeline(client, world) -> None:
+def test_htmx_submission_returns_the_panel_and_signals_the_timeline(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     resp = client.post(
@@ -90,7 +92,8 @@ def test_htmx_submission_returns_the_panel_and_signals_the_timeline(client, worl
     assert "Respondent&#39;s explanation" in resp.text or "Respondent's explanation" in resp.text
 
 
-def test_csrf_token_is_required_for_every_state_change(client, world) -> None:
+def test_csrf_token_is_required_for_every_state_change(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     login(client, "dc")
     form = serve_notice_form("forged", world.case(case_id).version)
@@ -99,7 +102,8 @@ def test_csrf_token_is_required_for_every_state_change(client, world) -> None:
     assert world.case(case_id).state == "enquiry_directed"
 
 
-def test_cross_site_origin_is_refused_even_with_the_token(client, world) -> None:
+def test_cross_site_origin_is_refused_even_with_the_token(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     resp = client.post(
@@ -111,7 +115,8 @@ def test_cross_site_origin_is_refused_even_with_the_token(client, world) -> None
     assert world.case(case_id).state == "enquiry_directed"
 
 
-def test_stale_version_is_refused_with_409_and_nothing_changes(client, world) -> None:
+def test_stale_version_is_refused_with_409_and_nothing_changes(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     old = world.case(case_id).version
@@ -145,7 +150,8 @@ def test_wrong_role_is_refused_with_403_and_the_section(client, world) -> None:
     assert world.case(case_id).state == "awaiting_endorsement"
 
 
-def test_recused_member_is_refused_with_19_3_5(client, world) -> None:
+def test_recused_member_is_refused_with_19_3_5(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     resp = client.post(
@@ -162,7 +168,8 @@ def test_recused_member_is_refused_with_19_3_5(client, world) -> None:
     assert "BCSR 19.3.5" in resp.text
 
 
-def test_bad_input_is_shown_inline_naming_field_and_rule(client, world) -> None:
+def test_bad_input_is_shown_inline_naming_field_and_rule(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     form = serve_notice_form(csrf, world.case(case_id).version, notice_received_on="15/12/2026")
@@ -173,7 +180,8 @@ def test_bad_input_is_shown_inline_naming_field_and_rule(client, world) -> None:
     assert world.case(case_id).state == "enquiry_directed"
 
 
-def test_unmet_rule_is_refused_with_its_section(client, world) -> None:
+def test_unmet_rule_is_refused_with_its_section(client, world, clock) -> None:
+    clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     csrf = login(client, "dc")
     form = serve_notice_form(csrf, world.case(case_id).version)

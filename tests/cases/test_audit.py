@@ -1,0 +1,173 @@
+"""The audit trail: append-only in the database, one SHA-256 chain over every event, and a
+verifier that names the first broken event (what the appellate body relies on, 19.12.3).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from cases import audit
+from cases.db import transaction
+from cases.models import AuditEvent
+
+
+def verify(world, **kwargs) -> audit.Verification:
+    with world.session() as s:
+        return audit.verify(s, **kwargs)
+
+
+def raw_sql(world, *statements: str) -> None:
+    """Write behind the application's back, as someone with the database file could."""
+    with world.engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+DROP_TRIGGERS = (
+    "DROP TRIGGER audit_event_no_update",
+    "DROP TRIGGER audit_event_no_delete",
+)
+
+
+@pytest.fixture
+def trail(world) -> int:
+    """Two cases' worth of events; returns the number of events."""
+    world.walk_to("explained")
+    world.walk_to("notice_served")
+    result = verify(world)
+    assert result.ok
+    return result.events
+
+
+def test_an_empty_trail_verifies(world):
+    result = verify(world)
+    assert (result.ok, result.events, result.head) == (True, 0, audit.GENESIS)
+
+
+def test_the_chain_verifies_and_its_head_is_the_newest_hash(world, trail):
+    result = verify(world)
+    with world.session() as s:
+        rows = s.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert result.ok and result.broken_seq is None
+    assert result.events == len(rows) == trail
+    assert result.head == rows[-1].hash
+    assert [r.seq for r in rows] == list(range(1, trail + 1))
+    assert rows[0].prev_hash == audit.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_each_hash_covers_the_exact_stored_bytes(world, trail):
+    with world.session() as s:
+        ev = s.get(AuditEvent, 3)
+    stored = json.loads(audit.payload(ev))
+    assert stored["fields"] == ev.fields  # the JSON text as stored, not re-serialised
+    assert audit.digest(ev) == ev.hash
+
+
+def test_canonical_json_sorts_keys_and_keeps_text_as_is():
+    assert audit.canonical({"b": 1, "a": "Thimphu ཐིམ་ཕུ"}) == '{"a":"Thimphu ཐིམ་ཕུ","b":1}'
+
+
+def test_times_are_hashed_as_rfc3339_utc():
+    bhutan = timezone(timedelta(hours=6))
+    assert audit.rfc3339(datetime(2026, 12, 14, 10, 0, tzinfo=bhutan)) == (
+        "2026-12-14T04:00:00.000000Z"
+    )
+    assert audit.rfc3339(datetime(2026, 12, 14, 4, 0, tzinfo=UTC)) == (
+        "2026-12-14T04:00:00.000000Z"
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET actor = 'someone else' WHERE seq = 2",
+        "UPDATE audit_event SET fields = '{}'",
+        "DELETE FROM audit_event WHERE seq = 1",
+        "DELETE FROM audit_event",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_audit_events(world, trail, statement):
+    before = verify(world)
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        raw_sql(world, statement)
+    assert verify(world) == before
+
+
+def test_the_database_refuses_changes_through_the_orm_too(world, trail):
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with transaction(world.engine) as s:
+            ev = s.get(AuditEvent, 1)
+            ev.actor = "someone else"
+    assert verify(world).ok
+
+
+def test_a_changed_byte_is_reported_at_the_exact_event(world, trail):
+    with world.session() as s:
+        original = s.get(AuditEvent, 4).fields
+    tampered = original.replace('"', "'", 1)
+    assert tampered != original
+    raw_sql(
+        world,
+        *DROP_TRIGGERS,
+        f"UPDATE audit_event SET fields = '{tampered.replace(chr(39), chr(39) * 2)}' WHERE seq = 4",
+    )
+    result = verify(world)
+    assert (result.ok, result.broken_seq, result.events) == (False, 4, 3)
+    assert result.problem == "its content does not match its hash"
+
+
+def test_a_rewritten_event_with_a_fresh_hash_breaks_the_link_to_the_next(world, trail):
+    with world.session() as s:
+        ev = s.get(AuditEvent, 2)
+        s.expunge(ev)
+    ev.actor = "someone else"
+    forged = audit.digest(ev)
+    raw_sql(
+        world,
+        *DROP_TRIGGERS,
+        f"UPDATE audit_event SET actor = 'someone else', hash = '{forged}' WHERE seq = 2",
+    )
+    result = verify(world)
+    assert (result.ok, result.broken_seq) == (False, 3)
+    assert result.problem == "does not link to the previous event"
+
+
+def test_a_deleted_event_in_the_middle_is_named(world, trail):
+    raw_sql(world, *DROP_TRIGGERS, "DELETE FROM audit_event WHERE seq = 5")
+    result = verify(world)
+    assert (result.ok, result.broken_seq) == (False, 5)
+    assert result.problem == "event 5 is missing"
+
+
+def test_deleting_the_newest_events_is_caught_against_an_exported_head(world, trail):
+    exported = verify(world).head
+    raw_sql(world, *DROP_TRIGGERS, f"DELETE FROM audit_event WHERE seq > {trail - 2}")
+
+    assert verify(world).ok  # a truncated chain is still a valid chain...
+    result = verify(world, expected_head=exported)  # ...but not the one exported
+    assert result.ok is False
+    assert result.events == trail - 2
+    assert "events were removed or rewritten" in result.problem
+
+
+def test_an_exported_head_from_earlier_still_verifies_as_the_chain_grows(world, trail):
+    exported = verify(world).head
+    world.walk_to("received")
+    result = verify(world, expected_head=exported)
+    assert result.ok and result.events > trail
+
+
+def test_every_case_shares_one_chain(world):
+    first = world.walk_to("received")
+    second = world.walk_to("received")
+    world.fire(first, "direct_enquiry", "chair")
+    with world.session() as s:
+        seqs = [(e.case_id, e.seq) for e in s.exec(select(AuditEvent).order_by(AuditEvent.seq))]
+    assert seqs == [(first, 1), (second, 2), (first, 3)]
+    assert verify(world).ok

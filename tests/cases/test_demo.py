@@ -1,0 +1,148 @@
+"""Demo data (cases/demo.py): built only through open_case/fire, complete, and built once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from cases import audit, auth, demo, record
+from cases.db import engine_for, upgrade
+from cases.models import AuditEvent, Case, Deadline, User
+from web import cli
+
+NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)  # Monday, 10:00 in Thimphu
+
+EXPECTED_STATES = {
+    "received": "received",
+    "adr": "adr",
+    "overdue": "notice_served",
+    "investigating": "investigating",
+    "endorsement": "awaiting_endorsement",
+    "decided": "decided",
+    "closed": "closed",
+    "suspended": "investigation_ordered",
+    "executive": "dc_meeting",
+}
+
+
+@pytest.fixture
+def demo_engine(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    upgrade(url)
+    engine = engine_for(url)
+    yield engine
+    engine.dispose()
+
+
+def counts(engine: Engine) -> tuple[int, ...]:
+    with Session(engine) as s:
+        return tuple(
+            s.exec(select(func.count()).select_from(model)).one()
+            for model in (User, Case, AuditEvent, Deadline)
+        )
+
+
+def test_demo_builds_every_stage(demo_engine: Engine) -> None:
+    summary = demo.build(demo_engine, NOW)
+    assert summary["created"] is True
+    cases = {c["key"]: c for c in summary["cases"]}
+    assert {k: c["state"] for k, c in cases.items()} == EXPECTED_STATES
+
+    # Only the overdue case has an armed deadline past due (left for the sweep).
+    overdue = [k for k, c in cases.items() if c["next_deadline"] and c["next_deadline"]["overdue"]]
+    assert overdue == ["overdue"]
+    assert cases["overdue"]["next_deadline"]["kind"] == "explanation_due"
+    assert cases["decided"]["next_deadline"]["kind"] == "appeal_window"
+
+    with Session(demo_engine) as s:
+        assert audit.verify(s).ok
+        for c in summary["cases"]:
+            case = s.get(Case, c["id"])
+            assert case is not None
+            # Every change of state came through fire(): one audit event per version.
+            events = audit.events_for(s, c["id"])
+            assert len(events) == case.version
+            assert events[-1].to_state == case.state
+            assert [e.at for e in events] == sorted(e.at for e in events)
+
+        # Penalties on record and the Negative List (19.11.9, 19.14.3.2).
+        standing = record.standing(s, "E1006", date(2026, 12, 14))
+        assert standing.minor_in_force == 2 and standing.major_in_force == 1
+        assert standing.on_negative_list
+
+        suspended = json.loads(s.get(Case, cases["suspended"]["id"]).data)  # type: ignore[union-attr]
+        assert suspended["suspended"] is True
+        assert suspended["subsistence_allowance"] == "21750.00"  # (48,500 - 5,000) / 2
+
+        executive = audit.events_for(s, cases["executive"]["id"])
+        assert {e.actor for e in executive} == {"rcsc"}  # 19.3.6: the RCSC acts for EX
+
+        late = s.exec(
+            select(Deadline).where(
+                Deadline.case_id == cases["endorsement"]["id"], Deadline.kind == "report_due"
+            )
+        ).one()
+        assert late.status == "missed"  # submitted two working days late
+
+        for username in demo.USERS:
+            assert auth.authenticate(s, username, demo.PASSWORD) is not None, username
+
+
+def test_demo_is_built_once(demo_engine: Engine) -> None:
+    assert demo.build(demo_engine, NOW)["created"] is True
+    before = counts(demo_engine)
+    again = demo.build(demo_engine, NOW)
+    assert again["created"] is False
+    assert "user admin" in again["existing"]
+    assert counts(demo_engine) == before
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 17, 6, 0, tzinfo=UTC),  # National Day
+        datetime(2027, 3, 6, 20, 30, tzinfo=UTC),  # Sunday early morning in Thimphu
+        datetime(2025, 2, 28, 11, 0, tzinfo=UTC),  # around Losar
+    ],
+)
+def test_demo_works_on_any_day(demo_engine: Engine, now: datetime) -> None:
+    summary = demo.build(demo_engine, now)
+    assert {c["key"]: c["state"] for c in summary["cases"]} == EXPECTED_STATES
+    with Session(demo_engine) as s:
+        assert s.exec(select(func.max(AuditEvent.at))).one() <= audit.rfc3339(now)
+
+
+def test_demo_needs_an_aware_time(demo_engine: Engine) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        demo.build(demo_engine, datetime(2026, 12, 14, 10, 0))
+
+
+def test_cli_demo_prints_credentials_and_is_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli-demo.db'}"
+    monkeypatch.setenv("DRUKFLOW_DATABASE_URL", url)
+    try:
+        assert cli.main(["demo", "--now", "2026-12-14T10:00"]) == 0
+        out = capsys.readouterr().out
+        assert "demo data created as of 2026-12-14" in out
+        assert "9 disciplinary cases" in out
+        assert "(OVERDUE)" in out
+        for username in demo.USERS:
+            assert f"\n{username} " in out
+        assert out.count(demo.PASSWORD) == len(demo.USERS) + 1
+        before = counts(engine_for(url))
+
+        assert cli.main(["demo"]) == 0
+        out = capsys.readouterr().out
+        assert "demo data already exists; nothing changed" in out
+        assert "drukflow-demo" in out
+        assert counts(engine_for(url)) == before
+    finally:
+        engine_for(url).dispose()

@@ -1,0 +1,435 @@
+"""The ``drukflow`` command: serve the app, migrate, demo data, timers, audit, users, calendar.
+
+Every command that touches the database first brings it up to the newest schema
+(``cases.db.upgrade``), so an empty or older database just works. The database is
+chosen by DRUKFLOW_DATABASE_URL (default: sqlite:///drukflow.db). Case state changes
+only through ``cases.service.fire`` (the timer sweep included); nothing here writes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cases import audit, auth, calendar_store, db, demo, register, timers
+from cases.models import Agency, Case, CivilServant, Deadline, User
+from workflows import roles as R
+from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
+from workflows.engine import Refused
+
+# Roles that act for an agency, so a user holding one needs --agency.
+AGENCY_ROLES = frozenset(
+    {
+        R.HR_OFFICER,
+        R.DC_MEMBER,
+        R.HRC_CHAIR,
+        R.MEMBER_SECRETARY,
+        R.INVESTIGATOR,
+        R.APPELLATE,
+        R.RCSC,
+    }
+)
+
+
+class CliError(Exception):
+    """A problem to report in one line, exiting with status 1."""
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def parse_now(text: str | None) -> datetime:
+    """An ISO date or datetime; without a timezone it is Bhutan time (UTC+6)."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--now: '{text}' is not an ISO date or datetime") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BHUTAN_TZ)
+    return value
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def shown_url(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def database() -> tuple[str, Engine]:
+    """The configured database, upgraded to the newest schema."""
+    url = db.database_url()
+    db.upgrade(url)
+    return url, db.engine_for(url)
+
+
+def say(text: str = "") -> None:
+    print(text)
+
+
+# -------------------------------------------------------------------- commands
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    database()
+    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    url, _engine = database()
+    say(f"database is up to date: {shown_url(url)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    now = parse_now(args.now)
+    _url, engine = database()
+    summary = demo.build(engine, now)
+    if not summary["created"]:
+        say(
+            "demo data already exists; nothing changed ("
+            + ", ".join(summary["existing"][:3])
+            + (", ..." if len(summary["existing"]) > 3 else "")
+            + " found)"
+        )
+    else:
+        today = bhutan_today(now)
+        say(
+            f"demo data created as of {today.isoformat()} (Bhutan): {summary['agencies']} "
+            f"agencies, {summary['civil_servants']} civil servants, {len(summary['users'])} "
+            f"users, {len(summary['cases'])} disciplinary cases"
+        )
+        say()
+        for c in sorted(summary["cases"], key=lambda c: c["id"]):
+            nxt = c["next_deadline"]
+            due = ""
+            if nxt:
+                due = f"  next: {nxt['kind']} due {nxt['due_on']}"
+                due += " (OVERDUE)" if nxt["overdue"] else ""
+            say(
+                f"  case {c['id']:>2}  {c['state']:<22} {c['subject']} ({c['subject_eid']}): "
+                f"{c['label']}{due}"
+            )
+    say()
+    say(f"Sign in with any of these users; every password is {demo.PASSWORD!r}:")
+    say()
+    say(demo.format_credentials())
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    now = parse_now(args.now)
+    _url, engine = database()
+    report = timers.sweep(engine, now)
+    today = bhutan_today(now)
+    if not (report.missed or report.refused):
+        say(f"{today.isoformat()}: no deadline due; nothing fired")
+        return 0
+    with db.transaction(engine) as s:
+        rows = {
+            d.id: d
+            for d in s.exec(
+                select(Deadline).where(Deadline.id.in_(report.missed))  # type: ignore[union-attr]
+            ).all()
+        }
+        fired = dict(report.fired)
+        for deadline_id in report.missed:
+            d = rows[deadline_id]
+            say(f"missed: case {d.case_id} {d.kind} (due {d.due_on.isoformat()}, BCSR {d.cite})")
+            if deadline_id in fired:
+                case = s.get(Case, d.case_id)
+                state = case.state if case else "?"
+                say(f"fired:  case {d.case_id} {fired[deadline_id]} -> {state}")
+        for deadline_id, reason in report.refused:
+            say(f"refused: deadline {deadline_id}: {reason}")
+    say(f"{len(report.missed)} missed, {len(report.fired)} fired, {len(report.refused)} refused")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        result = audit.verify(s, args.head)
+    if result.ok:
+        say(f"ok: {result.events} events, head {result.head}")
+        return 0
+    if result.broken_seq is not None:
+        say(f"broken at event {result.broken_seq}: {result.problem}")
+    else:
+        say(f"broken after event {result.events}: {result.problem}")
+    return 1
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise CliError(f"no user '{username}'")
+    return user
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        user = _user(s, args.username)
+        if not user.active:
+            raise CliError(f"user '{args.username}' is disabled")
+        token = auth.issue_token(s, user, datetime.now(UTC))
+    say(token)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password:
+        return args.password
+    env = os.environ.get("DRUKFLOW_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise CliError("give --password, set DRUKFLOW_PASSWORD, or run in a terminal")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise CliError("the passwords do not match")
+    return first
+
+
+def _check_new_user(s: Session, args: argparse.Namespace) -> None:
+    if s.exec(select(User).where(User.username == args.username)).first():
+        raise CliError(f"user '{args.username}' already exists")
+    if args.agency and s.get(Agency, args.agency) is None:
+        raise CliError(f"no agency '{args.agency}'")
+    if args.eid and s.get(CivilServant, args.eid) is None:
+        raise CliError(f"no civil servant with employee ID '{args.eid}'")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    roles = list(dict.fromkeys(args.role))
+    unknown = sorted(set(roles) - R.ALL)
+    if unknown:
+        raise CliError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(sorted(R.ALL))}")
+    if set(roles) & AGENCY_ROLES and not args.agency:
+        raise CliError(f"role(s) {', '.join(sorted(set(roles) & AGENCY_ROLES))} need --agency")
+    if R.RESPONDENT in roles and not args.eid:
+        raise CliError("the respondent role needs --eid (the user's own employee ID)")
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        _check_new_user(s, args)
+    password = _password(args)  # asked outside any transaction: SQLite holds a write lock
+    if not password:
+        raise CliError("the password must not be empty")
+    with db.transaction(engine) as s:
+        _check_new_user(s, args)
+        auth.create_user(
+            s,
+            args.username,
+            password,
+            roles,
+            display_name=args.name or "",
+            agency_code=args.agency,
+            employee_eid=args.eid,
+        )
+    say(
+        f"user {args.username} added ({', '.join(roles)}"
+        + (f", {args.agency}" if args.agency else "")
+        + ")"
+    )
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        user = _user(s, args.username)
+        user.active = False
+        s.add(user)
+    say(f"user {args.username} disabled; their sessions and tokens no longer work")
+    return 0
+
+
+def cmd_calendar_add(args: argparse.Namespace) -> int:
+    day = parse_day(args.date)
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        calendar_store.set_override(s, day, "added", args.note, "cli", datetime.now(UTC))
+    say(f"{day.isoformat()} is now a closure: {args.note}")
+    say("(applies to deadlines counted from now on; armed deadlines keep their due dates)")
+    return 0
+
+
+def cmd_calendar_remove(args: argparse.Namespace) -> int:
+    day = parse_day(args.date)
+    listed = WorkingCalendar().holiday_name(day)
+    if listed is None:
+        raise CliError(f"{day.isoformat()} is not one of Bhutan's listed holidays")
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
+    say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
+    say("(applies to deadlines counted from now on; armed deadlines keep their due dates)")
+    return 0
+
+
+def cmd_calendar_clear(args: argparse.Namespace) -> int:
+    day = parse_day(args.date)
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        if not calendar_store.clear_override(s, day):
+            raise CliError(f"no correction on {day.isoformat()}")
+    say(f"correction on {day.isoformat()} cleared")
+    return 0
+
+
+def cmd_calendar_list(args: argparse.Namespace) -> int:
+    year = args.year or bhutan_today(datetime.now(UTC)).year
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        cal = calendar_store.load(s)
+        rows = calendar_store.overrides(s)
+    say(f"Public holidays and closures in {year} (corrections applied):")
+    for day, name in cal.holidays_in(year):
+        say(f"  {day.isoformat()}  {day.strftime('%a')}  {name}")
+    say("Corrections:")
+    if not rows:
+        say("  none")
+    for r in rows:
+        what = "closure" if r.kind == "added" else "not a holiday"
+        say(f"  {r.day.isoformat()}  {what:<13}  {r.note}  (by {r.created_by})")
+    return 0
+
+
+def cmd_import_register(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        result = register.import_csv(s, text)
+    if result.errors:
+        for line in result.errors:
+            print(f"{path.name}: {line}", file=sys.stderr)
+        print(f"{path.name}: nothing imported ({len(result.errors)} problem(s))", file=sys.stderr)
+        return 1
+    say(f"{path.name}: {result.created} created, {result.updated} updated")
+    return 0
+
+
+# ----------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="drukflow",
+        description="BCSR 2023 disciplinary enquiries as audited state machines. "
+        "The database is DRUKFLOW_DATABASE_URL (default sqlite:///drukflow.db).",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str,
+        fn: Callable[[argparse.Namespace], int] | None,
+        help: str,
+        parent: argparse._SubParsersAction = sub,
+    ) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+        c = parent.add_parser(name, help=help, description=help)
+        if fn is not None:
+            c.set_defaults(func=fn)
+        return c
+
+    c = command("serve", cmd_serve, "run the web app (and its minute deadline sweeper)")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=8000)
+
+    command("migrate", cmd_migrate, "bring the database up to the newest schema")
+
+    c = command("demo", cmd_demo, "create demo agencies, users and cases (once)")
+    c.add_argument("--now", help="the demo's 'today' (ISO; no timezone = Bhutan time)")
+
+    c = command("tick", cmd_tick, "run the deadline sweep once")
+    c.add_argument("--now", help="sweep as of this time (ISO; no timezone = Bhutan time)")
+
+    a = command("audit", None, "audit trail commands")
+    asub = a.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
+    c = command("verify", cmd_audit_verify, "verify the audit hash chain", asub)
+    c.add_argument("--head", help="a head hash exported earlier; it must still be in the chain")
+
+    c = command("token", cmd_token, "issue an API bearer token for a user")
+    c.add_argument("username")
+
+    u = command("user", None, "user commands")
+    usub = u.add_subparsers(dest="user_command", required=True, metavar="SUBCOMMAND")
+    c = command("add", cmd_user_add, "add a user", usub)
+    c.add_argument("username")
+    c.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help=f"repeatable; one of {', '.join(sorted(R.ALL))}",
+    )
+    c.add_argument("--agency", help="agency code (needed for agency roles)")
+    c.add_argument("--eid", help="the user's employee ID (needed for the respondent role)")
+    c.add_argument("--name", help="display name")
+    c.add_argument("--password", help="else DRUKFLOW_PASSWORD, else prompted")
+    c = command("disable", cmd_user_disable, "disable a user (sessions and tokens stop)", usub)
+    c.add_argument("username")
+
+    k = command("calendar", None, "working-day calendar corrections")
+    ksub = k.add_subparsers(dest="calendar_command", required=True, metavar="SUBCOMMAND")
+    c = command("add", cmd_calendar_add, "declare a closure (not a working day)", ksub)
+    c.add_argument("date")
+    c.add_argument("--note", required=True)
+    c = command("remove", cmd_calendar_remove, "a listed holiday that is not one", ksub)
+    c.add_argument("date")
+    c.add_argument("--note", required=True)
+    c = command("clear", cmd_calendar_clear, "remove a correction", ksub)
+    c.add_argument("date")
+    c = command("list", cmd_calendar_list, "holidays of a year and the corrections", ksub)
+    c.add_argument("--year", type=int)
+
+    c = command(
+        "import-register", cmd_import_register, "import civil servants from CSV (all rows or none)"
+    )
+    c.add_argument("file")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors and --help
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"drukflow: {exc}", file=sys.stderr)
+    except Refused as exc:
+        print(f"drukflow: refused: {exc}", file=sys.stderr)
+    except sa.exc.SQLAlchemyError as exc:
+        first = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        print(f"drukflow: database error: {first}", file=sys.stderr)
+    except (ValueError, OSError) as exc:
+        print(f"drukflow: {exc}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
