@@ -251,7 +251,11 @@ class World:
             (
                 "submit_report",
                 "secretary",
-                {"report_findings": "Absence established", "report_received_on": today},
+                {
+                    "report_findings": "Absence established",
+                    "report_received_on": today,
+                    "copy_to_respondent_on": today,
+                },
             ),
             (
                 "record_decision",

@@ -263,6 +263,40 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
     return 0
 
 
+AGENCY_KINDS = (
+    "ministry",
+    "autonomous",
+    "constitutional",
+    "department",
+    "dzongkhag",
+    "rcsc",
+    "tribunal",
+)
+
+
+def cmd_agency_add(args: argparse.Namespace) -> int:
+    """Agencies decide who is competent (19.3.7 turns on kind and parent ministry)."""
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        if s.get(Agency, args.code) is not None:
+            raise CliError(f"agency {args.code} already exists")
+        if args.parent and s.get(Agency, args.parent) is None:
+            raise CliError(f"--parent: no agency {args.parent}")
+        if args.kind in ("department", "dzongkhag") and not args.parent:
+            raise CliError(f"--parent: a {args.kind} needs its ministry (BCSR 19.3.7)")
+        s.add(Agency(code=args.code, name=args.name, kind=args.kind, parent_code=args.parent))
+    say(f"agency {args.code} ({args.kind}) added")
+    return 0
+
+
+def cmd_agency_list(args: argparse.Namespace) -> int:
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        for a in s.exec(select(Agency).order_by(Agency.code)).all():
+            say(f"{a.code:10} {a.kind:14} {a.parent_code or '':10} {a.name}")
+    return 0
+
+
 def cmd_calendar_add(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
     _url, engine = database()
@@ -390,6 +424,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--password", help="else DRUKFLOW_PASSWORD, else prompted")
     c = command("disable", cmd_user_disable, "disable a user (sessions and tokens stop)", usub)
     c.add_argument("username")
+
+    a = command("agency", None, "agency commands")
+    asub = a.add_subparsers(dest="agency_command", required=True, metavar="SUBCOMMAND")
+    c = command("add", cmd_agency_add, "add an agency", asub)
+    c.add_argument("code")
+    c.add_argument("--name", required=True)
+    c.add_argument("--kind", required=True, choices=AGENCY_KINDS)
+    c.add_argument("--parent", help="parent ministry (departments and dzongkhags)")
+    command("list", cmd_agency_list, "list agencies", asub)
 
     k = command("calendar", None, "working-day calendar corrections")
     ksub = k.add_subparsers(dest="calendar_command", required=True, metavar="SUBCOMMAND")

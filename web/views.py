@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cases import audit, calendar_store, deadlines, service
+from cases import audit, calendar_store, deadlines, record, service
 from cases.models import Agency, Case, CivilServant, Deadline, Recusal, User
 from workflows import registry
 from workflows import roles as R
@@ -89,6 +89,7 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         for e in audit.events_for(session, case.id)  # type: ignore[arg-type]
     ]
     return {
+        "warnings": record_warnings(session, case, today),
         "case": case,
         "process": process,
         "state": process.state(case.state),
@@ -102,6 +103,21 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         "recused": any(r.user_id == actor.user_id for r, _ in recusals),
         "today": today,
     }
+
+
+def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
+    """What the service record tells the committee before it decides (shown, not enforced)."""
+    standing = record.standing(session, case.subject_eid, today)
+    minors = sum(1 for p in standing.penalties if p.status == "in_force" and p.severity == "minor")
+    out = []
+    if minors >= 2:
+        out.append(
+            f"The respondent has {minors} minor penalties on record: three or more reprimands "
+            "or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
+        )
+    if standing.on_negative_list:
+        out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")
+    return out
 
 
 def case_json(view: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,13 @@ def appeal_filing_body(subject: Subject) -> Authority:
     return Authority((subject.agency, R.RCSC_AGENCY), "19.12.1")
 
 
+def adr_referral_body(subject: Subject) -> Authority:
+    """19.7.5: the agency refers ESC and head-of-agency cases to the RCSC, which holds the ADR."""
+    if subject.executive_or_specialist or subject.head_of_agency:
+        return Authority((subject.agency, R.RCSC_AGENCY), "19.7.5")
+    return Authority((subject.agency,), "19.7.4")
+
+
 def summary_body(subject: Subject) -> Authority:
     """19.10.1: the RCSC decides summary proceedings on the agency HRC's recommendation."""
     return Authority((R.RCSC_AGENCY,), "19.10.1")
@@ -86,6 +93,21 @@ def missing_particulars(ctx: Context) -> list[str]:
 
 def particulars_complete(ctx: Context) -> bool:
     return not missing_particulars(ctx)
+
+
+def ground_holds(ctx: Context) -> bool:
+    """19.5.3 dismisses an incomplete complaint, 19.5.4 an anonymous one: the ground must hold."""
+    if ctx.value("dismissal_ground") == "19.5.4":
+        return bool(ctx.value("anonymous", False))
+    return bool(missing_particulars(ctx))
+
+
+def copy_or_withheld(ctx: Context) -> bool:
+    return bool(ctx.value("copy_to_respondent_on") or ctx.value("withheld_parts"))
+
+
+def charged_if_grave(ctx: Context) -> bool:
+    return ctx.value("summary_ground") != "19.10.1.2" or bool(ctx.data.get("charges"))
 
 
 def not_anonymous(ctx: Context) -> bool:
@@ -323,6 +345,14 @@ STEPS = (
         "19.5.3",
         by=SCREENING,
         authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.5.3",
+                "the complaint has every particular of 19.5.2; it cannot be "
+                "dismissed as incomplete",
+                ground_holds,
+            ),
+        ),
         fields=(
             Field(
                 "dismissal_ground",
@@ -343,7 +373,7 @@ STEPS = (
         "Refer to alternative dispute resolution",
         "19.7.1",
         by=SCREENING,
-        authority=adr_body,
+        authority=adr_referral_body,
         guards=(PARTICULARS, ADMISSIBLE),
         fields=(
             Field(
@@ -643,6 +673,14 @@ STEPS = (
         "19.8.2.2(x)",
         by=INVESTIGATORS | COMMITTEE,
         authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.8.2.2(xi)",
+                "the respondent gets a complete copy of the report: give the "
+                "date of the copy, or say which parts were withheld and why",
+                copy_or_withheld,
+            ),
+        ),
         fields=(
             Field("report_findings", "textarea", "Findings of the report"),
             Field("report_received_on", "date", "DC received the report on"),
@@ -890,6 +928,14 @@ STEPS = (
         "19.10.1",
         by=frozenset({R.HRC_CHAIR}),
         authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.10.1.2",
+                "summary proceedings for a grave offence need the civil servant "
+                "charged (notice served) first",
+                charged_if_grave,
+            ),
+        ),
         fields=(
             Field(
                 "summary_ground",

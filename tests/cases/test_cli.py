@@ -285,3 +285,26 @@ def test_import_register_all_or_nothing(empty_db: Path, tmp_path: Path, capsys) 
 
     code, _, err = run(capsys, "import-register", str(tmp_path / "missing.csv"))
     assert code == 1 and "cannot read" in err
+
+
+def test_agency_add_then_import_register_on_a_fresh_database(tmp_path, monkeypatch, capsys):
+    from web.cli import main
+
+    monkeypatch.setenv("DRUKFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert main(["agency", "add", "MOHA", "--name", "Home Affairs", "--kind", "ministry"]) == 0
+    assert main(["agency", "add", "TDA", "--name", "Thimphu", "--kind", "dzongkhag"]) == 1
+    assert "needs its ministry" in capsys.readouterr().err
+    assert (
+        main(
+            ["agency", "add", "TDA", "--name", "Thimphu", "--kind", "dzongkhag", "--parent", "MOHA"]
+        )
+        == 0
+    )
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_text(
+        "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date\n"
+        "T1,Pema,1990-01-01,Officer,P4,TDA,2018-02-01\n"
+    )
+    assert main(["import-register", str(csv_file)]) == 0
+    assert main(["agency", "list"]) == 0
+    assert "TDA" in capsys.readouterr().out

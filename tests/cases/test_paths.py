@@ -408,14 +408,28 @@ def test_path_19_8_3_appeal_remanded_to_the_dc_which_decides_again(world, clock)
 # ---------------------------------------------------------------- summary proceedings
 
 
+def test_19_10_1_2_summary_for_a_grave_offence_needs_the_charge_first(world):
+    case_id = world.open()
+    with pytest.raises(Refused) as exc:
+        world.fire(
+            case_id,
+            "recommend_summary",
+            "chair",
+            summary_ground="19.10.1.2",
+            summary_evidence="Written admission of 10 December",
+        )
+    assert [r.cite for r in exc.value.refusals] == ["19.10.1.2"]
+    assert world.case(case_id).state == "received"
+
+
 def test_path_19_10_1_summary_retirement_by_the_rcsc(world):
     case_id = world.open()
     world.fire(
         case_id,
         "recommend_summary",
         "chair",
-        summary_ground="19.10.1.2",
-        summary_evidence="Written admission of 10 December",
+        summary_ground="19.10.1.1",
+        summary_evidence="Three written warnings and two 'Poor' appraisals",
     )
     assert (
         world.fire(
@@ -575,3 +589,47 @@ def test_path_19_9_14_the_case_is_decided_at_once_when_a_suspended_respondent_di
     assert data["suspension_outcome"].startswith("acquitted")
     assert world.deadline(case_id, "investigation_completion_due").status == "cancelled"
     assert_chain_ok(world)
+
+
+def test_19_5_3_a_complete_complaint_cannot_be_dismissed_as_incomplete(world):
+    case_id = world.open()
+    with pytest.raises(Refused) as exc:
+        world.fire(
+            case_id, "dismiss_complaint", "chair", dismissal_ground="19.5.3", reasons="incomplete"
+        )
+    assert [r.cite for r in exc.value.refusals] == ["19.5.3"]
+    incomplete = world.open(complainant_address=None)
+    assert (
+        world.fire(
+            incomplete,
+            "dismiss_complaint",
+            "chair",
+            dismissal_ground="19.5.3",
+            reasons="No address of the complainant",
+        )
+        == "dismissed"
+    )
+
+
+def test_19_8_2_2_xi_the_report_records_the_respondents_copy(world):
+    case_id = world.walk_to("report_due")
+    with pytest.raises(Refused) as exc:
+        world.fire(
+            case_id,
+            "submit_report",
+            "secretary",
+            report_findings="f",
+            report_received_on=world.today(),
+        )
+    assert [r.cite for r in exc.value.refusals] == ["19.8.2.2(xi)"]
+    assert (
+        world.fire(
+            case_id,
+            "submit_report",
+            "secretary",
+            report_findings="f",
+            report_received_on=world.today(),
+            withheld_parts="Witness identities (inappropriate to disclose)",
+        )
+        == "dc_meeting"
+    )

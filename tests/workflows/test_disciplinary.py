@@ -99,7 +99,7 @@ VALID: dict[str, dict[str, Any]] = {
     "escalate_to_committee": {"reasons": "Complex", "investigators": "IC"},
     "extend_investigation": {"total_days": 30, "extension_reason": "Witness abroad"},
     "complete_investigation": {"completed_on": D},
-    "submit_report": {"report_findings": "f", "report_received_on": D},
+    "submit_report": {"report_findings": "f", "report_received_on": D, "copy_to_respondent_on": D},
     "record_decision": {
         "meeting_on": D,
         "hearing": "heard",
@@ -358,8 +358,11 @@ def test_19_5_1_the_respondents_agency_records_a_charge_and_the_rcsc_too_for_exe
     ids=["EX", "ES", "head-of-agency", "EX-rcsc", "head-rcsc", "P3-agency", "P3-rcsc"],
 )
 def test_19_7_5_adr_for_esc_or_a_head_of_agency_is_conducted_by_the_rcsc(subj, who, refused_with):
+    # The agency refers such a case to the RCSC (19.7.5); the RCSC then conducts the ADR.
+    referral = context(subj)
+    if refused_with in (None, "19.7.5"):
+        check("received", "refer_to_adr", who, referral)
     for state, trigger in (
-        ("received", "refer_to_adr"),
         ("adr", "adr_resolved"),
         ("adr", "terminate_adr"),
     ):
