@@ -303,7 +303,7 @@ def cmd_calendar_add(args: argparse.Namespace) -> int:
     with db.transaction(engine) as s:
         calendar_store.set_override(s, day, "added", args.note, "cli", datetime.now(UTC))
     say(f"{day.isoformat()} is now a closure: {args.note}")
-    say("(applies to deadlines counted from now on; armed deadlines keep their due dates)")
+    say("(armed working-day deadlines that this day touches were recomputed and audited)")
     return 0
 
 
@@ -316,7 +316,7 @@ def cmd_calendar_remove(args: argparse.Namespace) -> int:
     with db.transaction(engine) as s:
         calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
     say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
-    say("(applies to deadlines counted from now on; armed deadlines keep their due dates)")
+    say("(armed working-day deadlines that this day touches were recomputed and audited)")
     return 0
 
 
@@ -324,7 +324,7 @@ def cmd_calendar_clear(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
     _url, engine = database()
     with db.transaction(engine) as s:
-        if not calendar_store.clear_override(s, day):
+        if not calendar_store.clear_override(s, day, by="cli", now=datetime.now(UTC)):
             raise CliError(f"no correction on {day.isoformat()}")
     say(f"correction on {day.isoformat()} cleared")
     return 0

@@ -420,7 +420,7 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
     kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()
     with tx(request) as s:
         if kind == "clear":
-            calendar_store.clear_override(s, day)
+            calendar_store.clear_override(s, day, by=viewer.user.username, now=now(request))
         else:
             try:
                 calendar_store.set_override(

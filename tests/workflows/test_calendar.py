@@ -158,7 +158,7 @@ def test_removing_a_holiday_in_the_database_pulls_a_new_deadline_back(world):
     case_id = serve_notice(world, "2026-12-15")
     assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 22)
     with transaction(world.engine) as s:
-        assert calendar_store.clear_override(s, NATIONAL_DAY)
+        assert calendar_store.clear_override(s, NATIONAL_DAY, by="admin", now=world.clock.now)
     case_id = serve_notice(world, "2026-12-15")
     assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
 
@@ -166,3 +166,31 @@ def test_removing_a_holiday_in_the_database_pulls_a_new_deadline_back(world):
 def test_an_override_kind_other_than_added_or_removed_is_refused(world):
     with transaction(world.engine) as s, pytest.raises(ValueError):
         calendar_store.set_override(s, NATIONAL_DAY, "moved", "x", "admin", world.clock.now)
+
+
+def test_a_closure_added_later_moves_an_armed_deadline_and_is_audited(world):
+    from cases import audit
+
+    case_id = serve_notice(world, "2026-12-15")
+    assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
+    with transaction(world.engine) as s:
+        calendar_store.set_override(
+            s, date(2026, 12, 18), "added", "Winter storm", "admin", world.clock.now
+        )
+    due = world.deadline(case_id, "explanation_due")
+    assert due.due_on == date(2026, 12, 24)
+    assert "was 2026-12-23" in due.note
+    with world.session() as s:
+        last = audit.events_for(s, case_id)[-1]
+        assert last.trigger == "deadline_recomputed:explanation_due"
+        assert audit.verify(s).ok
+    with transaction(world.engine) as s:  # the correction withdrawn: back to the 23rd
+        calendar_store.clear_override(s, date(2026, 12, 18), by="admin", now=world.clock.now)
+    assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
+
+
+def test_a_closure_after_the_due_date_moves_nothing(world):
+    case_id = serve_notice(world, "2026-12-15")
+    with transaction(world.engine) as s:
+        calendar_store.set_override(s, date(2026, 12, 28), "added", "x", "admin", world.clock.now)
+    assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
