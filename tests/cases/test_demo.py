@@ -54,9 +54,11 @@ def test_demo_builds_every_stage(demo_engine: Engine) -> None:
     cases = {c["key"]: c for c in summary["cases"]}
     assert {k: c["state"] for k, c in cases.items()} == EXPECTED_STATES
 
-    # Only the overdue case has an armed deadline past due (left for the sweep).
+    # Two cases are past due: the explanation (the sweep lapses it) and the investigation's
+    # commencement, which has no timeout and so stays overdue on the dashboard.
     overdue = [k for k, c in cases.items() if c["next_deadline"] and c["next_deadline"]["overdue"]]
-    assert overdue == ["overdue"]
+    assert sorted(overdue) == ["overdue", "suspended"]
+    assert cases["suspended"]["next_deadline"]["kind"] == "investigation_commencement_due"
     assert cases["overdue"]["next_deadline"]["kind"] == "explanation_due"
     assert cases["decided"]["next_deadline"]["kind"] == "appeal_window"
 
