@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from cases import audit
+from cases.deadlines import count
 from cases.models import CalendarOverride, Case, Deadline
 from workflows.calendar import WorkingCalendar, calendar_from
 
@@ -59,8 +60,6 @@ def recompute_armed(session: Session, day: date, *, by: str, now: datetime) -> i
     A deadline counted from before ``day`` may now end earlier or later; its row keeps the
     old date in its note, and the change is audited on its case. Returns how many moved.
     """
-    from cases.deadlines import count  # deadlines imports nothing of ours that imports us
-
     cal = load(session)
     rows = session.exec(
         select(Deadline).where(

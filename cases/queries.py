@@ -17,10 +17,6 @@ from cases.models import Agency, Case, CivilServant, Deadline
 from workflows import roles as R
 from workflows.engine import Actor
 
-AGENCY_ROLES = frozenset(
-    {R.HR_OFFICER, R.DC_MEMBER, R.HRC_CHAIR, R.MEMBER_SECRETARY, R.INVESTIGATOR}
-)
-
 
 def visibility(actor: Actor) -> sa.ColumnElement[bool]:
     if R.ADMIN in actor.roles or R.RCSC in actor.roles or actor.agency == R.RCSC_AGENCY:
@@ -28,7 +24,7 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
     rules: list[sa.ColumnElement[bool]] = []
     if R.RESPONDENT in actor.roles and actor.employee_eid:
         rules.append(Case.subject_eid == actor.employee_eid)
-    if actor.roles & AGENCY_ROLES and actor.agency:
+    if actor.roles & R.AGENCY_STAFF and actor.agency:
         rules.append(Case.agency_code == actor.agency)
     if R.APPELLATE in actor.roles and actor.agency:
         if actor.agency == R.TRIBUNAL_AGENCY:

@@ -14,6 +14,7 @@ from cases.models import Penalty
 class Standing:
     penalties: list[Penalty]
     minor_in_force: int
+    minor_total: int  # minor penalties on record and not revoked (19.11.13.4 counts these)
     major_in_force: int
     major_due_for_repeated_minor: bool  # 19.11.13.4
     on_negative_list: bool  # 19.14.3.2
@@ -48,6 +49,7 @@ def standing(session: Session, eid: str, today: date) -> Standing:
     return Standing(
         penalties=rows,
         minor_in_force=live_minor,
+        minor_total=minors,
         major_in_force=live_major,
         major_due_for_repeated_minor=minors >= 3,
         on_negative_list=bool(reasons),

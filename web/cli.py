@@ -27,17 +27,7 @@ from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
 from workflows.engine import Refused
 
 # Roles that act for an agency, so a user holding one needs --agency.
-AGENCY_ROLES = frozenset(
-    {
-        R.HR_OFFICER,
-        R.DC_MEMBER,
-        R.HRC_CHAIR,
-        R.MEMBER_SECRETARY,
-        R.INVESTIGATOR,
-        R.APPELLATE,
-        R.RCSC,
-    }
-)
+AGENCY_ROLES = R.AGENCY_STAFF | {R.APPELLATE, R.RCSC}
 
 
 class CliError(Exception):

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from cases.service import NotFound, Stale
+from web import pages
 from web.deps import CsrfRefused, LoginRequired
 from workflows.engine import Refused
 
@@ -30,8 +31,6 @@ def install(app: FastAPI) -> None:
         body = {"detail": str(exc), "refusals": [r.as_dict() for r in exc.refusals]}
         if is_api(request):
             return JSONResponse(body, status_code=status)
-        from web import pages  # the page that shows the refusal inline
-
         return await pages.render_refusal(request, status, exc.refusals)
 
     @app.exception_handler(Stale)
@@ -43,16 +42,12 @@ def install(app: FastAPI) -> None:
         }
         if is_api(request):
             return JSONResponse(body, status_code=409)
-        from web import pages
-
         return await pages.render_refusal(request, 409, [], message=str(exc))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=404)
-        from web import pages
-
         return pages.message_page(request, 404, "Not found", str(exc))
 
     @app.exception_handler(LoginRequired)
@@ -73,6 +68,4 @@ def install(app: FastAPI) -> None:
         detail = "the form's security token is missing or does not match; reload the page"
         if is_api(request):
             return JSONResponse({"detail": detail}, status_code=403)
-        from web import pages
-
         return pages.message_page(request, 403, "Refused", detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import date
 from typing import Any
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from cases import auth, calendar_store, queries, record, register, service
-from cases.models import Case, CivilServant, Penalty
+from cases.models import Case, CivilServant
 from web import views
 from web.deps import (
     LOGIN_CSRF_COOKIE,
@@ -28,10 +29,11 @@ from web.forms import form_to_fields, version_of
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Refusal
+from workflows.engine import Refusal, Refused
 from workflows.offences import PENALTY_BY_CODE
 
 router = APIRouter(include_in_schema=False)
+security_log = logging.getLogger("drukflow.security")
 
 
 def render(
@@ -85,7 +87,7 @@ async def login(request: Request) -> Response:
     with tx(request) as s:
         user = auth.authenticate(s, username, password)
         if user is None:
-            views_log_login(username, ok=False)
+            security_log.info("login failed for %r", username)
             token = secrets.token_urlsafe(24)
             resp = render(
                 request,
@@ -96,19 +98,11 @@ async def login(request: Request) -> Response:
             resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
             return resp
         sid, _csrf = auth.start_session(s, user, now(request))
-    views_log_login(username, ok=True)
+    security_log.info("login ok for %r", username)
     resp = RedirectResponse(request.url_for("dashboard"), status_code=303)
     resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax")
     resp.delete_cookie(LOGIN_CSRF_COOKIE)
     return resp
-
-
-def views_log_login(username: str, ok: bool) -> None:
-    import logging
-
-    logging.getLogger("drukflow.security").info(
-        "login %s for %r", "ok" if ok else "failed", username
-    )
 
 
 @router.post("/logout", name="logout")
@@ -354,8 +348,6 @@ async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecke
 
 
 def raise_refusal(reason: str, cite: str = "") -> None:
-    from workflows.engine import Refused
-
     raise Refused([Refusal("authority", cite, reason)])
 
 
@@ -364,9 +356,7 @@ def servant_page(request: Request, eid: str, viewer: CurrentViewer) -> Response:
     today = bhutan_today(now(request))
     with tx(request) as s:
         cs = s.get(CivilServant, eid)
-        if cs is None or (
-            viewer.actor.roles <= {R.RESPONDENT} and viewer.actor.employee_eid != eid
-        ):
+        if cs is None or (views.hides_private(viewer.actor) and viewer.actor.employee_eid != eid):
             raise service.NotFound(f"no civil servant {eid}")
         standing = record.standing(s, eid, today)
         cases = s.exec(
@@ -451,6 +441,3 @@ def process_page(request: Request, key: str, viewer: CurrentViewer) -> Response:
 @router.get("/healthz", include_in_schema=False)
 def healthz() -> HTMLResponse:
     return HTMLResponse("ok")
-
-
-__all__ = ["router", "render_refusal", "message_page", "Penalty"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,7 +28,6 @@ def make_templates() -> Jinja2Blocks:
     t = Jinja2Blocks(directory=str(TEMPLATES))
     t.env.filters["bt_time"] = bt_time
     t.env.filters["long_date"] = long_date
-    t.env.filters["fromjson"] = json.loads
     t.env.globals["htmx_src"] = "vendor/htmx-4.0.1/htmx.min.js"
     t.env.globals["mermaid_src"] = "vendor/mermaid-12.3.0/mermaid.min.js"
     return t

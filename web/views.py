@@ -108,12 +108,11 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     """What the service record tells the committee before it decides (shown, not enforced)."""
     standing = record.standing(session, case.subject_eid, today)
-    minors = sum(1 for p in standing.penalties if p.status == "in_force" and p.severity == "minor")
     out = []
-    if minors >= 2:
+    if standing.minor_total >= 2:
         out.append(
-            f"The respondent has {minors} minor penalties on record: three or more reprimands "
-            "or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
+            f"The respondent has {standing.minor_total} minor penalties on record: three or "
+            "more reprimands or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
         )
     if standing.on_negative_list:
         out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")

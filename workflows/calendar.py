@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import holidays
 from holidays.countries import Bhutan
@@ -25,10 +25,6 @@ def bhutan_today(now: datetime) -> date:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     return now.astimezone(BHUTAN_TZ).date()
-
-
-def utc(now: datetime) -> datetime:
-    return now.astimezone(UTC)
 
 
 @dataclass(frozen=True)

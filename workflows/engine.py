@@ -378,13 +378,6 @@ class Process:
             if state in s.sources and (trigger is None or s.trigger == trigger)
         ]
 
-    def arm_by_kind(self, kind: str) -> Arm | None:
-        for step in self.steps:
-            for arm in step.arms:
-                if arm.kind == kind:
-                    return arm
-        return None
-
     # -- questions about a case
     def select(self, state: str, trigger: str, ctx: Context) -> Step:
         """The branch of ``trigger`` that would run from ``state`` with these fields."""
@@ -408,9 +401,6 @@ class Process:
 
     def _cite_of(self, trigger: str) -> str:
         return next(s.cite for s in self.steps if s.trigger == trigger)
-
-    def authority_refusals(self, step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
-        return check_authority(step, actor, ctx)
 
     def check(
         self, state: str, trigger: str, actor: Actor, ctx: Context, raw: Mapping[str, Any]

@@ -39,6 +39,9 @@ COMMITTEE = frozenset({DC_MEMBER, HRC_CHAIR, MEMBER_SECRETARY})
 # An RCSC officer acting where the RCSC is the competent body (19.3.6, 19.3.7, 19.9.2).
 RCSC_ACTS_AS = frozenset({DC_MEMBER, HRC_CHAIR, MEMBER_SECRETARY, APPELLATE, HR_OFFICER})
 
+# Roles held by an agency's own officers (they act on their agency's cases).
+AGENCY_STAFF = frozenset({HR_OFFICER, DC_MEMBER, HRC_CHAIR, MEMBER_SECRETARY, INVESTIGATOR})
+
 # Agency codes of the bodies the rules name.
 RCSC_AGENCY = "RCSC"
 TRIBUNAL_AGENCY = "AT"
