@@ -15,21 +15,32 @@ a suspension in force, and one against an executive handled by the RCSC (19.3.6)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases import auth, calendar_store, deadlines, service
+from cases import (
+    auth,
+    calendar_store,
+    deadlines,
+    demo_eol,
+    demo_ltt,
+    demo_secondment,
+    demo_transfer,
+    profiles,
+    service,
+)
 from cases.db import transaction
+from cases.demo_kit import Day, Script
 from cases.models import Agency, Case, CivilServant, User
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
 from workflows.engine import Actor
+from workflows.record import category_of
 
 PASSWORD = "drukflow-demo"
 
@@ -165,6 +176,11 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
     "admin": ("System administrator", (R.ADMIN,), None, None),
 }
 
+# The other processes' demo modules (cases.demo_kit): their servants, history and cases.
+MODULES: tuple[ModuleType, ...] = (demo_eol, demo_secondment, demo_transfer, demo_ltt)
+for _module in MODULES:
+    USERS.update(getattr(_module, "USERS", {}))
+
 
 def credentials() -> list[dict[str, str]]:
     """The demo sign-ins, for the CLI and the README."""
@@ -193,19 +209,6 @@ def format_credentials() -> str:
 
 
 # ----------------------------------------------------------------------- the cases
-
-Day = Callable[[int], str]  # working days before today -> ISO date
-
-
-@dataclass
-class Script:
-    key: str
-    label: str
-    eid: str
-    opened_by_user: str
-    opened_k: int  # working days before today
-    opening: dict[str, Any]
-    steps: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
 
 
 def _complaint(
@@ -742,9 +745,11 @@ def _working_days_back(cal: WorkingCalendar, today: date, k: int) -> date:
     return day
 
 
-def _not_after(fields: dict[str, Any], day: date, state: str, trigger: str) -> dict[str, Any]:
+def _not_after(
+    process: str, fields: dict[str, Any], day: date, state: str, trigger: str
+) -> dict[str, Any]:
     """A step records only what has happened by its day (the engine refuses future dates)."""
-    step = registry.get("disciplinary").steps_from(state, trigger)[0]
+    step = registry.get(process).steps_from(state, trigger)[0]
     past = {f.name for f in step.fields if f.type == "date" and not f.future_ok}
     return {
         k: (day.isoformat() if k in past and v and date.fromisoformat(v) > day else v)
@@ -777,7 +782,7 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         already = existing(session)
         if already:
             return {"created": False, "existing": already, "password": PASSWORD}
-        _register(session)
+        _register(session, now)
         actors = _users(session)
         cases = _cases(session, actors, now)
     return {
@@ -785,13 +790,13 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         "now": now.isoformat(),
         "password": PASSWORD,
         "agencies": len(AGENCIES),
-        "civil_servants": len(SERVANTS),
+        "civil_servants": len(SERVANTS) + sum(len(getattr(m, "SERVANTS", ())) for m in MODULES),
         "users": list(USERS),
         "cases": cases,
     }
 
 
-def _register(session: Session) -> None:
+def _register(session: Session, now: datetime) -> None:
     for code, (name, kind, _parent) in AGENCIES.items():
         session.add(Agency(code=code, name=name, kind=kind))
     session.flush()
@@ -812,9 +817,22 @@ def _register(session: Session) -> None:
                 agency_code=agency,
                 appointment_date=appointed,
                 head_of_agency=head,
+                position_category=category_of(level),
+                probation_end=appointed + timedelta(days=364),
+                position_since=appointed,
+                performance_rating="very_good",
+                drug_test="cleared",
+                qualification="bachelors" if level[0] in "PE" else "class_xii",
+                bcse_selected=level[0] == "P",
             )
         )
+    for module in MODULES:
+        for values in getattr(module, "SERVANTS", ()):
+            session.add(CivilServant(**values))
     session.flush()
+    for module in MODULES:
+        for values in getattr(module, "HISTORY", ()):
+            profiles.add_entry(session, now=now, by="register", **values)
 
 
 def _users(session: Session) -> dict[str, Actor]:
@@ -851,7 +869,7 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
     def d(k: int) -> str:
         return day_of(k).isoformat()
 
-    scripts = _scripts(d, today)
+    scripts = _scripts(d, today) + [s for m in MODULES for s in m.scripts(d, today)]
     # Every step of every case in the order it happened, so the audit trail reads forward.
     timeline: list[tuple[date, int, int, Script, str, str, dict[str, Any]]] = []
     for i, script in enumerate(scripts):
@@ -878,7 +896,7 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             at = at.astimezone(UTC)
         if trigger == "open":
             fired = service.open_case(
-                session, "disciplinary", script.eid, actors[user], dict(fields), now=at
+                session, script.process, script.eid, actors[user], dict(fields), now=at
             )
             ids[script.key] = fired.case.id  # type: ignore[assignment]
             continue
@@ -888,7 +906,7 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             case.id,
             trigger,
             actors[user],
-            _not_after(fields, when_day, case.state, trigger),
+            _not_after(script.process, fields, when_day, case.state, trigger),
             now=at,  # type: ignore[arg-type]
             expected_version=case.version,
         )
@@ -904,7 +922,8 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
                 "key": script.key,
                 "label": script.label,
                 "subject_eid": script.eid,
-                "subject": next(s[1] for s in SERVANTS if s[0] == script.eid),
+                "process": script.process,
+                "subject": _name_of(session, script.eid),
                 "state": case.state,
                 "next_deadline": (
                     {
@@ -919,3 +938,8 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             }
         )
     return out
+
+
+def _name_of(session: Session, eid: str) -> str:
+    cs = session.get(CivilServant, eid)
+    return cs.name if cs else eid

@@ -14,6 +14,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from cases.models import Case, Penalty
+from cases.separation import separate
+from workflows.engine import Actor
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -25,6 +27,7 @@ class EffectContext:
     fields: dict[str, Any]
     now: datetime
     today: date
+    actor: Actor  # who took the step; history lines record it as "by"
 
 
 Effect = Callable[[EffectContext], None]
@@ -153,3 +156,32 @@ def close_suspension(ec: EffectContext) -> None:
             "acquitted: remaining 50% of gross pay payable and the period counts as active "
             "service (19.9.9, 19.9.11)"
         )
+
+
+@effect("compulsory_retirement")
+def compulsory_retirement(ec: EffectContext) -> None:
+    """The competent authority retires the civil servant (7.7.8.1 v, 8.12.15, 13.10.6.4).
+
+    The proposing step records ``retirement_ground`` (with its section) and may record
+    ``retirement_effective_on`` (13.10.6.4 dates it from the end of the secondment); the
+    deciding step may give ``effective_on``. Unserved LTT obligations become dues.
+    """
+    on = ec.fields.get("effective_on") or ec.data.get("retirement_effective_on")
+    day = date.fromisoformat(on) if on else ec.today
+    owed = separate(
+        ec.session,
+        ec.case.subject_eid,
+        on=day,
+        reason=f"compulsory retirement: {ec.data.get('retirement_ground', '')}".strip(),
+        now=ec.now,
+        by=ec.actor.username,
+        case_id=ec.case.id,
+    )
+    ec.data["separated_on"] = day.isoformat()
+    ec.data["financial_obligations"] = [
+        {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()} for o in owed
+    ]
+
+
+# Each process's own effects live beside it and register themselves on import.
+from cases import eol_effects, ltt_effects, secondment_effects, transfer_effects  # noqa: E402,F401

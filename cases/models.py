@@ -50,8 +50,24 @@ class CivilServant(SQLModel, table=True):
     position_title: str
     position_level: str = Field(max_length=8)
     agency_code: str = Field(foreign_key="agency.code", index=True)
-    appointment_date: date
+    appointment_date: date  # first appointment in the civil service
     head_of_agency: bool = False
+    # What the HR rules test (chapters 7, 8, 13, 15); see workflows.profile for their use.
+    position_category: str = Field(default="", max_length=8)  # ESC, PMC, SSC, OC, GSP_ESP
+    super_structure: str = ""
+    occupational_group: str = ""
+    employment_type: str = Field(default="regular", max_length=16)  # regular, contract
+    probation_end: date | None = None
+    position_since: date | None = None  # appointment in the current position (13.4.5.1)
+    place_of_posting: str = ""
+    nationality: str = "Bhutanese"
+    performance_rating: str = Field(default="", max_length=32)
+    drug_test: str = Field(default="", max_length=16)  # cleared, not_cleared, "" = none
+    qualification: str = Field(default="", max_length=32)
+    bcse_selected: bool = False
+    status: str = Field(default="in_service", max_length=32)  # in_service, separated
+    separated_on: date | None = None
+    separation_reason: str = ""
 
 
 class User(SQLModel, table=True):
@@ -162,6 +178,37 @@ class Penalty(SQLModel, table=True):
     imposed_on: date
     term_ends_on: date | None = None
     status: str = "in_force"  # in_force, revoked
+
+
+class ServiceEntry(SQLModel, table=True):
+    """One line of a civil servant's history: an EOL, an LTT, a transfer, a court case, a due.
+
+    The processes write these as effects and read them back as eligibility (7.7.4, 8.12.4,
+    13.4.5, 13.10.3); an HR officer may also enter history from before drukflow. ``details``
+    holds the kind's own fields (workflows.record.KINDS) as canonical JSON.
+    """
+
+    __tablename__ = "service_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    kind: str = Field(max_length=32)
+    start_on: date | None = None
+    end_on: date | None = None
+    status: str = Field(default="", max_length=32)
+    details: str = "{}"
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    recorded_at: datetime = Field(sa_type=_utc())
+    recorded_by: str = ""
+
+
+class CaseAgency(SQLModel, table=True):
+    """Another agency with a part in a case (a transfer's receiving or parent agency, 13.3.1,
+    13.6.5): its officers see the case and may act where the process lets them."""
+
+    __tablename__ = "case_agency"
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    agency_code: str = Field(foreign_key="agency.code", primary_key=True, index=True)
+    part: str = ""
 
 
 class CalendarOverride(SQLModel, table=True):

@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases.models import Agency, Case, CivilServant, Deadline
+from cases.models import Agency, Case, CaseAgency, CivilServant, Deadline
 from workflows import roles as R
 from workflows.engine import Actor
 
@@ -22,10 +22,12 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
     if R.ADMIN in actor.roles or R.RCSC in actor.roles or actor.agency == R.RCSC_AGENCY:
         return sa.true()
     rules: list[sa.ColumnElement[bool]] = []
-    if R.RESPONDENT in actor.roles and actor.employee_eid:
+    if actor.roles & R.SELF and actor.employee_eid:
         rules.append(Case.subject_eid == actor.employee_eid)
     if actor.roles & R.AGENCY_STAFF and actor.agency:
         rules.append(Case.agency_code == actor.agency)
+        parties = select(CaseAgency.case_id).where(CaseAgency.agency_code == actor.agency)
+        rules.append(Case.id.in_(parties))  # type: ignore[union-attr]
     if R.APPELLATE in actor.roles and actor.agency:
         if actor.agency == R.TRIBUNAL_AGENCY:
             esc = select(CivilServant.eid).where(

@@ -14,6 +14,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from cases.models import Agency, CivilServant
+from workflows.record import LEVELS
 
 COLUMNS = (
     "eid",
@@ -23,33 +24,6 @@ COLUMNS = (
     "position_level",
     "agency_code",
     "appointment_date",
-)
-LEVELS = (
-    "EX1",
-    "EX2",
-    "EX3",
-    "ES1",
-    "ES2",
-    "ES3",
-    "P1",
-    "P2",
-    "P3",
-    "P4",
-    "P5",
-    "SSS",
-    "SS1",
-    "SS2",
-    "SS3",
-    "SS4",
-    "S1",
-    "S2",
-    "S3",
-    "S4",
-    "S5",
-    "O1",
-    "O2",
-    "O3",
-    "O4",
 )
 
 

@@ -11,14 +11,14 @@ all-or-nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases import audit, calendar_store, deadlines
+from cases import audit, calendar_store, deadlines, profiles
 from cases.effects import EFFECTS, EffectContext
 from cases.models import Agency, AuditEvent, Case, CivilServant, Recusal
 from workflows import registry
@@ -84,6 +84,7 @@ def context(
         today=bhutan_today(now),
         recused_user_ids=frozenset(recused),
         due={d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)},
+        record=profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
     )
 
 
@@ -122,7 +123,7 @@ def fire(
     process = registry.get(case.process)
     ctx = context(session, case, now)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
-    typed = Context(ctx.subject, ctx.data, fields, ctx.today, ctx.recused_user_ids, ctx.due)
+    typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)
     data = dict(ctx.data)
     data.update(fields)
@@ -130,7 +131,7 @@ def fire(
 
     cal = calendar_store.load(session)
     for name in taken.effects:
-        EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today))
+        EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
     deadlines.settle(session, case.id, taken.settles, now, ctx.today)  # type: ignore[arg-type]
     for spec in taken.arms:
         deadlines.arm(session, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]

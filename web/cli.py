@@ -216,8 +216,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         raise CliError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(sorted(R.ALL))}")
     if set(roles) & AGENCY_ROLES and not args.agency:
         raise CliError(f"role(s) {', '.join(sorted(set(roles) & AGENCY_ROLES))} need --agency")
-    if R.RESPONDENT in roles and not args.eid:
-        raise CliError("the respondent role needs --eid (the user's own employee ID)")
+    if set(roles) & R.SELF and not args.eid:
+        raise CliError("roles respondent and civil_servant need --eid (their own employee ID)")
     _url, engine = database()
     with db.transaction(engine) as s:
         _check_new_user(s, args)

@@ -20,7 +20,7 @@ PRIVATE_FIELDS = frozenset({"deliberation_notes"})
 
 
 def hides_private(actor: Actor) -> bool:
-    return actor.roles <= {R.RESPONDENT}
+    return actor.roles <= R.SELF
 
 
 def public_fields(fields: dict[str, Any], actor: Actor) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from workflows import roles as R
-from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step, Subject
+from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
 
 VERSION = "2023.1"
@@ -19,37 +19,42 @@ VERSION = "2023.1"
 # ------------------------------------------------------------------ authorities
 
 
-def disciplinary_body(subject: Subject) -> Authority:
+def disciplinary_body(ctx: Context) -> Authority:
     """19.3.6: the RCSC for EX1-EX3/ES1-ES3, the agency (its HRC as DC, 19.3.4) for P1-O4."""
+    subject = ctx.subject
     if subject.executive_or_specialist:
         return Authority((R.RCSC_AGENCY,), "19.3.6")
     return Authority((subject.agency,), "19.3.4")
 
 
-def intake_body(subject: Subject) -> Authority:
+def intake_body(ctx: Context) -> Authority:
     """The respondent's agency records complaints; the RCSC too for executives (19.5.1)."""
+    subject = ctx.subject
     if subject.executive_or_specialist:
         return Authority((subject.agency, R.RCSC_AGENCY), "19.5.1")
     return Authority((subject.agency,), "19.5.1")
 
 
-def adr_body(subject: Subject) -> Authority:
+def adr_body(ctx: Context) -> Authority:
     """19.7.5: ADR for ESC or a head of agency is referred to the RCSC; else the agency (19.7.4)."""
+    subject = ctx.subject
     if subject.executive_or_specialist or subject.head_of_agency:
         return Authority((R.RCSC_AGENCY,), "19.7.5")
     return Authority((subject.agency,), "19.7.4")
 
 
-def suspension_body(subject: Subject) -> Authority:
+def suspension_body(ctx: Context) -> Authority:
     """19.9.2: only the RCSC suspends civil servants in ESC; else the agency's DC (19.9.3)."""
+    subject = ctx.subject
     if subject.executive_or_specialist:
         return Authority((R.RCSC_AGENCY,), "19.9.2")
     return Authority((subject.agency,), "19.9.3")
 
 
-def appellate_body(subject: Subject) -> Authority:
+def appellate_body(ctx: Context) -> Authority:
     """19.3.7: the Administrative Tribunal for RCSC decisions, the RCSC for ministries and
     agencies, the ministry for departments and dzongkhags."""
+    subject = ctx.subject
     if subject.executive_or_specialist:
         return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
     if subject.agency_kind in ("department", "dzongkhag") and subject.parent_agency:
@@ -57,20 +62,22 @@ def appellate_body(subject: Subject) -> Authority:
     return Authority((R.RCSC_AGENCY,), "19.3.7")
 
 
-def appeal_filing_body(subject: Subject) -> Authority:
+def appeal_filing_body(ctx: Context) -> Authority:
     """19.12.1: the respondent appeals (their agency's HR officer records it), or an oversight
     agency such as the RCSC that observed inconsistencies."""
+    subject = ctx.subject
     return Authority((subject.agency, R.RCSC_AGENCY), "19.12.1")
 
 
-def adr_referral_body(subject: Subject) -> Authority:
+def adr_referral_body(ctx: Context) -> Authority:
     """19.7.5: the agency refers ESC and head-of-agency cases to the RCSC, which holds the ADR."""
+    subject = ctx.subject
     if subject.executive_or_specialist or subject.head_of_agency:
         return Authority((subject.agency, R.RCSC_AGENCY), "19.7.5")
     return Authority((subject.agency,), "19.7.4")
 
 
-def summary_body(subject: Subject) -> Authority:
+def summary_body(ctx: Context) -> Authority:
     """19.10.1: the RCSC decides summary proceedings on the agency HRC's recommendation."""
     return Authority((R.RCSC_AGENCY,), "19.10.1")
 

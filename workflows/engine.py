@@ -11,7 +11,7 @@ state diagram look like. It knows nothing of databases or the web.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -79,7 +79,7 @@ class Step:
     fields: tuple[Field, ...] = ()
     guards: tuple[Guard, ...] = ()
     when: Callable[[Context], bool] | None = None  # branch selector for one trigger
-    authority: Callable[[Subject], Authority] | None = None
+    authority: Callable[[Context], Authority] | None = None  # the competent body, by case
     arms: tuple[Arm, ...] = ()
     settles: tuple[str, ...] = ()
     cancels: tuple[str, ...] = ()
@@ -100,6 +100,9 @@ class State:
     name: str
     label: str
     final: bool = False
+    # A shared work queue a case in this state waits in, across processes; e.g.
+    # "compulsory_retirement" gathers the proposals of 7.7.8.1(v), 8.12.15, 13.10.6.4.
+    queue: str | None = None
 
 
 # ------------------------------------------------------------ runtime context
@@ -139,6 +142,14 @@ class Context:
     today: date
     recused_user_ids: frozenset[int] = frozenset()
     due: Mapping[str, date] = field(default_factory=dict)
+    record: Any = None  # the subject's workflows.profile.Profile, for eligibility rules
+
+    @property
+    def proposal(self) -> dict[str, Any]:
+        """What the case and this step propose, as the eligibility rules read it."""
+        merged = dict(self.data)
+        merged.update({k: v for k, v in self.fields.items() if v not in (None, "", [])})
+        return merged
 
     def value(self, name: str, default: Any = None) -> Any:
         """A field of this step, else the case's recorded value."""
@@ -342,6 +353,11 @@ class Process:
     initial: str = "new"
     opening: str = "open"
     summary: str = ""
+    # Eligibility (workflows.eligibility.Rule) the opening step enforces and the
+    # application page and GET /api/employees/{eid}/eligibility/{process} show beforehand.
+    eligibility: tuple[Any, ...] = ()
+    # The fields of the application those rules read (query parameters of that GET).
+    proposal_fields: tuple[Field, ...] = ()
     _machine: Machine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -406,7 +422,7 @@ class Process:
         self, state: str, trigger: str, actor: Actor, ctx: Context, raw: Mapping[str, Any]
     ) -> tuple[Step, dict[str, Any]]:
         """Everything the rules say about firing ``trigger`` now; raises Refused with sections."""
-        probe = Context(ctx.subject, ctx.data, dict(raw), ctx.today, ctx.recused_user_ids, ctx.due)
+        probe = replace(ctx, fields=dict(raw))
         step = self.select(state, trigger, probe)
         refusals = check_authority(step, actor, ctx)
         if refusals:
@@ -415,7 +431,7 @@ class Process:
         errors += future_dates(step, fields, ctx.today)
         if errors:
             raise Refused(errors)
-        typed = Context(ctx.subject, ctx.data, fields, ctx.today, ctx.recused_user_ids, ctx.due)
+        typed = replace(ctx, fields=fields)
         step = self.select(state, trigger, typed)
         failed = [Refusal("guard", g.cite, g.reason) for g in step.guards if not g.check(typed)]
         if failed:
@@ -487,7 +503,13 @@ class Process:
             "title": self.title,
             "version": self.version,
             "cite": self.cite,
-            "states": [{"name": s.name, "label": s.label, "final": s.final} for s in self.states],
+            "states": [
+                {"name": s.name, "label": s.label, "final": s.final, "queue": s.queue}
+                for s in self.states
+            ],
+            "eligibility": [
+                {"cite": r.cite, "rule": r.reason, "advisory": r.advisory} for r in self.eligibility
+            ],
             "transitions": [
                 {
                     "trigger": s.trigger,
@@ -537,18 +559,17 @@ def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
         if R.SYSTEM in actor.roles:
             return []
         return [Refusal("authority", step.cite, "only the deadline timer takes this step")]
-    if R.RESPONDENT in step.by and R.RESPONDENT in actor.roles:
-        if actor.employee_eid == ctx.subject.eid:
-            return []
+    if step.by & actor.roles & R.SELF and actor.employee_eid == ctx.subject.eid:
+        return []  # the respondent or applicant acting on their own case
     acting = (actor.roles & step.by) | (
         step.by & R.RCSC_ACTS_AS if R.RCSC in actor.roles else frozenset()
     )
-    acting -= {R.RESPONDENT}
+    acting -= R.SELF
     if not acting:
         wanted = ", ".join(R.LABELS.get(r, r) for r in sorted(step.by))
         return [Refusal("authority", step.cite, f"this step is taken by: {wanted}")]
     if step.authority is not None:
-        auth = step.authority(ctx.subject)
+        auth = step.authority(ctx)
         if actor.agency not in auth.agencies:
             return [
                 Refusal(

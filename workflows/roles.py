@@ -15,6 +15,7 @@ INVESTIGATOR = "investigator"
 APPELLATE = "appellate_authority"
 RCSC = "rcsc"
 RESPONDENT = "respondent"
+CIVIL_SERVANT = "civil_servant"  # a civil servant applying for themselves (EOL, LTT, transfer)
 ADMIN = "admin"
 SYSTEM = "system"
 
@@ -27,6 +28,7 @@ LABELS = {
     APPELLATE: "appellate authority",
     RCSC: "RCSC",
     RESPONDENT: "respondent",
+    CIVIL_SERVANT: "civil servant (own applications)",
     ADMIN: "administrator",
     SYSTEM: "deadline timer",
 }
@@ -35,6 +37,9 @@ ALL = frozenset(LABELS) - {SYSTEM}
 
 # The committee: members, its chairperson and its member secretary all sit on the DC.
 COMMITTEE = frozenset({DC_MEMBER, HRC_CHAIR, MEMBER_SECRETARY})
+
+# Roles that act only on the user's own record (Actor.employee_eid == the case's subject).
+SELF = frozenset({RESPONDENT, CIVIL_SERVANT})
 
 # An RCSC officer acting where the RCSC is the competent body (19.3.6, 19.3.7, 19.9.2).
 RCSC_ACTS_AS = frozenset({DC_MEMBER, HRC_CHAIR, MEMBER_SECRETARY, APPELLATE, HR_OFFICER})

@@ -184,7 +184,7 @@ def test_token_for_an_unknown_user_fails(world_db, capsys) -> None:
     ("argv", "message"),
     [
         (["--role", "dc_member"], "need --agency"),
-        (["--role", "respondent"], "needs --eid"),
+        (["--role", "respondent"], "need --eid"),
         (["--role", "wizard", "--agency", "MOH"], "unknown role(s) wizard"),
         (["--role", "dc_member", "--agency", "NOPE"], "no agency 'NOPE'"),
         (["--role", "respondent", "--eid", "E999"], "no civil servant"),
