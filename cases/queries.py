@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.models import Agency, Case, CaseAgency, CivilServant, Deadline
+from workflows import registry
 from workflows import roles as R
 from workflows.engine import Actor
 
@@ -130,3 +131,45 @@ def list_cases(
 
 def can_see(session: Session, actor: Actor, case_id: int) -> Case | None:
     return session.exec(select(Case).where(Case.id == case_id, visibility(actor))).first()
+
+
+def sees_servant(actor: Actor, cs: CivilServant, agency_parent: str | None = None) -> bool:
+    """Whose record a user may read (16.3.3): the RCSC and administrators all; an agency's
+    officers their agency's civil servants (and a parent agency those of its departments
+    and dzongkhags); a civil servant their own."""
+    if R.ADMIN in actor.roles or R.RCSC in actor.roles or actor.agency == R.RCSC_AGENCY:
+        return True
+    if actor.employee_eid and actor.employee_eid == cs.eid:
+        return True
+    if actor.roles & (R.AGENCY_STAFF | {R.APPELLATE}) and actor.agency:
+        return actor.agency in (cs.agency_code, agency_parent)
+    return False
+
+
+def servant_for(session: Session, actor: Actor, eid: str) -> CivilServant | None:
+    """The civil servant ``eid`` if ``actor`` may read the record, else None (answered 404)."""
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        return None
+    agency = session.get(Agency, cs.agency_code)
+    return cs if sees_servant(actor, cs, agency.parent_code if agency else None) else None
+
+
+def queue(session: Session, actor: Actor, name: str, limit: int = 200) -> list[tuple[Case, str]]:
+    """Cases waiting in a shared queue (State.queue) across processes, oldest first."""
+    states = [
+        (p.key, s.name) for p in registry.PROCESSES.values() for s in p.states if s.queue == name
+    ]
+    if not states:
+        return []
+    stmt = (
+        select(Case, CivilServant.name)
+        .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
+        .where(
+            sa.or_(*[sa.and_(Case.process == p, Case.state == st) for p, st in states]),
+            visibility(actor),
+        )
+        .order_by(Case.updated_at)
+        .limit(limit)
+    )
+    return list(session.exec(stmt).all())  # type: ignore[call-overload]

@@ -1,22 +1,41 @@
-"""The register of civil servants that cases refer to, with CSV import.
+"""The register of civil servants: CSV import and export, edits and history, all audited.
 
-A minimal record for now: what chapter 19 needs to find the competent authorities
-(position level, agency; 19.3.6, 19.3.7).
+Every column the processes test is declared once here as a Field, so the CSV parser, the
+edit form and the API validate it the same way. 16.3.7 decides who may change what:
+sensitive data (name, date of birth, appointment, position, occupational group,
+qualification and LTT details, working agency) only by the RCSC on the agency's request
+(Form 16/1); the rest by the agency's HR officer. Each change is an audit event in the
+same hash chain as the transitions.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
-from cases.models import Agency, CivilServant
-from workflows.record import LEVELS
+from cases import audit, profiles
+from cases.models import Agency, CivilServant, ServiceEntry
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Actor, Field, Refusal, Refused, parse_values
+from workflows.record import (
+    CATEGORIES,
+    DRUG_TESTS,
+    EMPLOYMENT_TYPES,
+    KINDS,
+    LEVELS,
+    QUALIFICATIONS,
+    RATINGS,
+    category_of,
+)
 
-COLUMNS = (
+REQUIRED = (
     "eid",
     "name",
     "date_of_birth",
@@ -25,6 +44,54 @@ COLUMNS = (
     "agency_code",
     "appointment_date",
 )
+COLUMNS = REQUIRED  # kept for callers that name the required header
+
+_LEVEL_CHOICES = tuple((lv, lv) for lv in LEVELS)
+
+# The editable record. future_ok marks dates that may lie ahead (end of probation).
+FIELDS: tuple[Field, ...] = (
+    Field("name", "text", "Name"),
+    Field("date_of_birth", "date", "Date of birth"),
+    Field("position_title", "text", "Position title"),
+    Field("position_level", "choice", "Position level", choices=_LEVEL_CHOICES),
+    Field("position_category", "choice", "Position category", False, CATEGORIES),
+    Field("super_structure", "text", "Super structure", False),
+    Field("occupational_group", "text", "Major occupational group", False),
+    Field("agency_code", "text", "Working agency"),
+    Field("appointment_date", "date", "First appointment in the civil service"),
+    Field("position_since", "date", "Appointed to the current position", False),
+    Field("employment_type", "choice", "Employment type", False, EMPLOYMENT_TYPES),
+    Field("probation_end", "date", "Probation ends", False, future_ok=True),
+    Field("bcse_selected", "bool", "Selected through the BCSE"),
+    Field("qualification", "choice", "Highest qualification", False, QUALIFICATIONS),
+    Field("place_of_posting", "text", "Place of posting", False),
+    Field("nationality", "text", "Nationality", False),
+    Field("performance_rating", "choice", "Latest performance rating", False, RATINGS),
+    Field("drug_test", "choice", "Drug test", False, DRUG_TESTS),
+    Field("head_of_agency", "bool", "Head of agency"),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+# 16.3.7: changed only by the RCSC upon receipt from the agency (Form 16/1).
+SENSITIVE = frozenset(
+    {
+        "name",
+        "date_of_birth",
+        "position_title",
+        "position_level",
+        "position_category",
+        "super_structure",
+        "occupational_group",
+        "agency_code",
+        "appointment_date",
+        "position_since",
+        "employment_type",
+        "probation_end",
+        "bcse_selected",
+        "qualification",
+    }
+)
+SENSITIVE_KINDS = frozenset({"ltt"})  # "LTT and qualification details"
 
 
 @dataclass(frozen=True)
@@ -34,71 +101,284 @@ class ImportResult:
     errors: list[str]
 
 
-def parse_row(
-    n: int, row: dict[str, str], agencies: set[str]
-) -> tuple[CivilServant | None, list[str]]:
-    errors = []
-    missing = [c for c in COLUMNS if not (row.get(c) or "").strip()]
-    if missing:
-        return None, [f"line {n}: missing {', '.join(missing)}"]
-    values = {c: row[c].strip() for c in COLUMNS}
-    level = values["position_level"].upper()
-    if level not in LEVELS:
-        errors.append(
-            f"line {n}: position_level '{values['position_level']}' is not a BCSR position level"
+# ------------------------------------------------------------------ who may change it
+
+
+def is_rcsc(actor: Actor) -> bool:
+    return R.RCSC in actor.roles or (
+        actor.agency == R.RCSC_AGENCY and bool(actor.roles & {R.HR_OFFICER})
+    )
+
+
+def may_change(actor: Actor, cs: CivilServant, names: set[str]) -> list[Refusal]:
+    """16.3.7: sensitive data by the RCSC; the rest by the agency's HR officer (or the RCSC)."""
+    if is_rcsc(actor):
+        return []
+    if R.HR_OFFICER not in actor.roles or actor.agency != cs.agency_code:
+        return [
+            Refusal(
+                "authority",
+                "16.3.3",
+                "only the HR officer of the civil servant's agency or the RCSC may change "
+                "the record",
+            )
+        ]
+    return [
+        Refusal(
+            "authority",
+            "16.3.7",
+            f"{FIELD_BY_NAME[n].label if n in FIELD_BY_NAME else n} is sensitive data: only "
+            "the RCSC changes it, on the agency's request (Form 16/1)",
+            n,
         )
-    if values["agency_code"] not in agencies:
-        errors.append(f"line {n}: agency_code '{values['agency_code']}' is not a known agency")
-    dates = {}
-    for col in ("date_of_birth", "appointment_date"):
-        try:
-            dates[col] = date.fromisoformat(values[col])
-        except ValueError:
-            errors.append(f"line {n}: {col} '{values[col]}' is not a date (YYYY-MM-DD)")
+        for n in sorted(names & (SENSITIVE | SENSITIVE_KINDS))
+    ]
+
+
+# ------------------------------------------------------------------ edits and history
+
+
+def _checked(
+    raw: dict[str, Any], today: date, known_agencies: set[str], *, partial: bool
+) -> tuple[dict[str, Any], list[Refusal]]:
+    if isinstance(raw.get("position_level"), str):
+        raw = {**raw, "position_level": raw["position_level"].strip().upper()}
+    values, errors = parse_values(FIELDS, raw, {}, "16.3.7", partial=partial)
+    for f in FIELDS:
+        v = values.get(f.name)
+        if f.type == "date" and v and not f.future_ok and date.fromisoformat(v) > today:
+            errors.append(Refusal("field", "16.3.6", f"{f.label}: cannot be after {today}", f.name))
+    agency = values.get("agency_code")
+    if agency is not None and agency not in known_agencies:
+        errors.append(
+            Refusal(
+                "field",
+                "16.3.7",
+                f"Working agency: '{agency}' is not a known agency",
+                "agency_code",
+            )
+        )
+    return values, errors
+
+
+def edit(session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: datetime) -> dict:
+    """Change ``raw``'s fields of ``eid``; returns {field: [old, new]} of what changed."""
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        raise LookupError(f"no civil servant {eid}")
+    raw = {k: v for k, v in raw.items() if k not in ("csrf_token", "version")}
+    today = bhutan_today(now)
+    agencies = set(session.exec(select(Agency.code)).all())
+    values, errors = _checked(raw, today, agencies, partial=True)
     if errors:
-        return None, errors
-    return CivilServant(
-        eid=values["eid"],
-        name=values["name"],
-        position_title=values["position_title"],
-        position_level=level,
-        agency_code=values["agency_code"],
-        head_of_agency=(row.get("head_of_agency") or "").strip().lower() in ("1", "yes", "true"),
-        **dates,
-    ), []
+        raise Refused(errors)
+    changes: dict[str, list[Any]] = {}
+    for name, new in values.items():
+        old = getattr(cs, name)
+        old_s = old.isoformat() if isinstance(old, date) else old
+        new_v = date.fromisoformat(new) if FIELD_BY_NAME[name].type == "date" and new else new
+        if new_v is None and FIELD_BY_NAME[name].type in ("text", "choice"):
+            new_v = ""
+        if old_s == new or old == new_v:
+            continue
+        changes[name] = [old_s, new]
+        setattr(cs, name, new_v)
+    refusals = may_change(actor, cs, set(changes))
+    if refusals:
+        raise Refused(refusals)
+    if not changes:
+        return {}
+    session.add(cs)
+    _audit(session, actor, now, "register_edit", "16.3.7", {"eid": eid, "changes": changes})
+    return changes
 
 
-def import_csv(session: Session, text: str) -> ImportResult:
+def add_history(
+    session: Session, eid: str, kind: str, raw: dict[str, Any], actor: Actor, now: datetime
+) -> ServiceEntry:
+    """A history line from before drukflow (a past EOL, an STT, a court case, a due)."""
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        raise LookupError(f"no civil servant {eid}")
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise Refused([Refusal("field", "16.3.7", f"unknown kind of record '{kind}'", "kind")])
+    refusals = may_change(actor, cs, {kind})
+    if refusals:
+        raise Refused(refusals)
+    raw = {k: v for k, v in raw.items() if k not in ("csrf_token", "kind")}
+    frame = (
+        Field("start_on", "date", "From", spec.dated),
+        Field("end_on", "date", "To", False, future_ok=True),
+        Field("status", "choice", "Status", True, spec.statuses),
+    )
+    values, errors = parse_values(frame + spec.fields, raw, {}, spec.cite)
+    start, end = values.get("start_on"), values.get("end_on")
+    if start and date.fromisoformat(start) > bhutan_today(now):
+        errors.append(Refusal("field", spec.cite, "From: cannot be later than today", "start_on"))
+    if start and end and end < start:
+        errors.append(Refusal("field", spec.cite, "To: cannot be before From", "end_on"))
+    if errors:
+        raise Refused(errors)
+    details = {k: v for k, v in values.items() if k not in ("start_on", "end_on", "status")}
+    row = profiles.add_entry(
+        session,
+        eid=eid,
+        kind=kind,
+        now=now,
+        by=actor.username,
+        start_on=start,
+        end_on=end,
+        status=values["status"],
+        **{k: v for k, v in details.items() if v not in (None, "")},
+    )
+    _audit(
+        session,
+        actor,
+        now,
+        "register_history",
+        spec.cite,
+        {"eid": eid, "entry": row.id, "kind": kind, **values},
+    )
+    return row
+
+
+def history_fields(kind: str) -> tuple[Field, ...]:
+    spec = KINDS[kind]
+    return (
+        Field("start_on", "date", "From", spec.dated),
+        Field("end_on", "date", "To", False, future_ok=True),
+        Field("status", "choice", "Status", True, spec.statuses),
+        *spec.fields,
+    )
+
+
+def _audit(
+    session: Session, actor: Actor, now: datetime, trigger: str, cite: str, fields: dict
+) -> None:
+    role = "rcsc" if is_rcsc(actor) else R.HR_OFFICER
+    audit.append(
+        session,
+        case_id=None,
+        now=now,
+        actor=actor.username,
+        role=role,
+        trigger=trigger,
+        from_state="",
+        to_state="",
+        fields=fields,
+        cite=cite,
+        process="register",
+        process_version="2023.1",
+    )
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def parse_row(
+    n: int, row: dict[str, str], agencies: set[str], today: date
+) -> tuple[dict, list[str]]:
+    missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
+    if missing:
+        return {}, [f"line {n}: missing {', '.join(missing)}"]
+    raw = {
+        k: v.strip()
+        for k, v in row.items()
+        if k in FIELD_BY_NAME and v is not None and v.strip() != ""
+    }
+    values, errors = _checked(raw, today, agencies, partial=True)
+    out = [f"line {n}: column {e.field}: {e.reason}" for e in errors]
+    for name in ("bcse_selected", "head_of_agency"):
+        values[name] = (row.get(name) or "").strip().lower() in ("1", "yes", "true", "on")
+    if not values.get("position_category") and values.get("position_level"):
+        values["position_category"] = category_of(values["position_level"])
+    for f in FIELDS:
+        if f.type == "date" and values.get(f.name):
+            values[f.name] = date.fromisoformat(values[f.name])
+    values["eid"] = row["eid"].strip()
+    return values, out
+
+
+def import_csv(session: Session, text: str, now: datetime) -> ImportResult:
     """All rows or none: a file with any bad row changes nothing and lists every problem."""
     reader = csv.DictReader(io.StringIO(text))
-    absent = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    absent = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if absent:
         return ImportResult(0, 0, [f"header lacks column(s): {', '.join(absent)}"])
+    unknown = [c for c in reader.fieldnames or [] if c not in FIELD_BY_NAME and c != "eid"]
+    if unknown:
+        return ImportResult(0, 0, [f"header has unknown column(s): {', '.join(unknown)}"])
+    today = bhutan_today(now)
     agencies = set(session.exec(select(Agency.code)).all())
     parsed, errors = [], []
     first_line: dict[str, int] = {}
     for n, row in enumerate(reader, start=2):
-        cs, errs = parse_row(n, row, agencies)
+        values, errs = parse_row(n, row, agencies, today)
         eid = (row.get("eid") or "").strip()
         if eid in first_line:  # which of the two rows is right cannot be guessed
             errs.append(f"line {n}: eid '{eid}' repeats line {first_line[eid]}")
         elif eid:
             first_line[eid] = n
         errors += errs
-        if cs:
-            parsed.append(cs)
+        if values and not errs:
+            parsed.append(values)
     if errors:
         return ImportResult(0, 0, errors)
     created = updated = 0
-    for cs in parsed:
-        existing = session.get(CivilServant, cs.eid)
+    for values in parsed:
+        existing = session.get(CivilServant, values["eid"])
         if existing is None:
-            session.add(cs)
+            session.add(CivilServant(**values))
             created += 1
         else:
-            for col in (*COLUMNS[1:], "head_of_agency"):
-                setattr(existing, col, getattr(cs, col))
+            for col, v in values.items():
+                setattr(existing, col, v)
             session.add(existing)
             updated += 1
     session.flush()
     return ImportResult(created, updated, [])
+
+
+EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], "status", "separated_on")
+
+
+def export_csv(session: Session, agency: str | None = None) -> str:
+    """The register as CSV, in the columns import_csv reads back (plus status)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    stmt = select(CivilServant).order_by(CivilServant.eid)
+    if agency:
+        stmt = stmt.where(CivilServant.agency_code == agency)
+    for cs in session.exec(stmt):
+        row = []
+        for col in EXPORT_COLUMNS:
+            v = getattr(cs, col)
+            if isinstance(v, bool):
+                v = "yes" if v else "no"
+            row.append("" if v is None else (v.isoformat() if isinstance(v, date) else v))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(ServiceEntry)
+        .where(ServiceEntry.eid == eid)
+        .order_by(ServiceEntry.start_on.desc(), ServiceEntry.id.desc())  # type: ignore[union-attr]
+    ).all()
+    out = []
+    for r in rows:
+        spec = KINDS.get(r.kind)
+        details = json.loads(r.details or "{}")
+        out.append(
+            {
+                "row": r,
+                "label": spec.label if spec else r.kind,
+                "cite": spec.cite if spec else "",
+                "status": dict(spec.statuses).get(r.status, r.status) if spec else r.status,
+                "details": details,
+            }
+        )
+    return out

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from cases import audit, queries, service
+from cases import applications, audit, queries, register, service
 from web import views
 from web.deps import CurrentViewer, now, tx
 from workflows import registry
@@ -143,3 +143,73 @@ def events(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[s
             }
             for e in audit.events_for(s, case_id)
         ]
+
+
+# ------------------------------------------------------------------ the register
+
+
+def _servant(request: Request, viewer: Any, eid: str) -> Any:
+    with tx(request) as s:
+        cs = queries.servant_for(s, viewer.actor, eid)
+        if cs is None:
+            raise service.NotFound(f"no civil servant {eid}")
+        return cs
+
+
+@router.get("/employees/{eid}/eligibility/{process}")
+def eligibility(request: Request, eid: str, process: str, viewer: CurrentViewer) -> dict[str, Any]:
+    """Whether ``eid`` may apply now: {eligible, unmet: [{cite, reason}], warnings}.
+
+    Query parameters are what the application proposes (the process's proposal fields,
+    listed under "proposal_fields" in GET /api/processes), e.g. ?start_on=&end_on= for EOL.
+    """
+    _servant(request, viewer, eid)
+    if process not in registry.PROCESSES:
+        raise service.NotFound(f"no process {process}")
+    with tx(request) as s:
+        result = applications.eligibility(
+            s, process, eid, dict(request.query_params), bhutan_today(now(request))
+        )
+    return result.as_dict()
+
+
+@router.get("/employees/{eid}")
+def employee(request: Request, eid: str, viewer: CurrentViewer) -> dict[str, Any]:
+    """The civil servant's record: the register's columns and the service history."""
+    cs = _servant(request, viewer, eid)
+    with tx(request) as s:
+        history = register.history_rows(s, eid)
+    return {
+        **{c: _plain(getattr(cs, c)) for c in register.EXPORT_COLUMNS},
+        "history": [
+            {
+                "id": h["row"].id,
+                "kind": h["row"].kind,
+                "start_on": _plain(h["row"].start_on),
+                "end_on": _plain(h["row"].end_on),
+                "status": h["row"].status,
+                "case_id": h["row"].case_id,
+                "details": h["details"],
+            }
+            for h in history
+        ],
+    }
+
+
+class RecordEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fields: dict[str, Any] = Field(description="register columns to change (16.3.7)")
+
+
+@router.patch("/employees/{eid}")
+def edit_employee(
+    request: Request, eid: str, body: RecordEdit, viewer: CurrentViewer
+) -> dict[str, Any]:
+    _servant(request, viewer, eid)
+    with tx(request) as s:
+        changes = register.edit(s, eid, body.fields, viewer.actor, now(request))
+    return {"eid": eid, "changes": changes}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cases import db, timers
-from web import api, errors, pages, templating
+from web import api, errors, pages, register_pages, templating
 
 log = logging.getLogger("drukflow.web")
 STATIC = Path(__file__).parent / "static"
@@ -52,6 +52,7 @@ def create_app(
     app.state.templates = templating.make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
+    app.include_router(register_pages.router)
     app.include_router(api.router)
     errors.install(app)
     return app

@@ -346,7 +346,7 @@ def cmd_import_register(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     _url, engine = database()
     with db.transaction(engine) as s:
-        result = register.import_csv(s, text)
+        result = register.import_csv(s, text, datetime.now(UTC))
     if result.errors:
         for line in result.errors:
             print(f"{path.name}: {line}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from datetime import date
@@ -11,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from cases import auth, calendar_store, queries, record, register, service
-from cases.models import Case, CivilServant
+from cases import auth, calendar_store, queries, register, service
+from cases.models import CivilServant
 from web import views
 from web.deps import (
     LOGIN_CSRF_COOKIE,
@@ -30,7 +31,6 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.engine import Refusal, Refused
-from workflows.offences import PENALTY_BY_CODE
 
 router = APIRouter(include_in_schema=False)
 security_log = logging.getLogger("drukflow.security")
@@ -161,9 +161,13 @@ def dashboard(
 
 
 @router.get("/cases/new", name="new_case")
-def new_case(
-    request: Request, viewer: CurrentViewer, process: str = "disciplinary", eid: str = ""
-) -> Response:
+def new_case(request: Request, viewer: CurrentViewer, process: str = "", eid: str = "") -> Response:
+    if process not in registry.PROCESSES:
+        return render(
+            request,
+            "pages/case_new.html",
+            {"process": None, "processes": registry.PROCESSES.values(), "eid": eid},
+        )
     return render(request, "pages/case_new.html", _new_case_ctx(request, viewer, process, eid))
 
 
@@ -177,14 +181,13 @@ def _new_case_ctx(
 ) -> dict[str, Any]:
     proc = registry.PROCESSES.get(process) or registry.get("disciplinary")
     opening = proc.steps_from(proc.initial, proc.opening)[0]
+    actor = viewer.actor
     with tx(request) as s:
         stmt = select(CivilServant).order_by(CivilServant.name)
-        if (
-            viewer.actor.agency
-            and viewer.actor.agency != R.RCSC_AGENCY
-            and R.ADMIN not in viewer.actor.roles
-        ):
-            stmt = stmt.where(CivilServant.agency_code == viewer.actor.agency)
+        if actor.roles <= R.SELF | {R.ADMIN} and actor.employee_eid:
+            stmt = stmt.where(CivilServant.eid == actor.employee_eid)  # applying for oneself
+        elif actor.agency and actor.agency != R.RCSC_AGENCY and R.ADMIN not in actor.roles:
+            stmt = stmt.where(CivilServant.agency_code == actor.agency)
         servants = s.exec(stmt.limit(500)).all()
     return {
         "process": proc,
@@ -193,6 +196,7 @@ def _new_case_ctx(
         "eid": eid,
         "errors": errors or [],
         "values": values or {},
+        "result": None,
     }
 
 
@@ -337,7 +341,7 @@ async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecke
     upload = form.get("file")
     text = (await upload.read()).decode("utf-8-sig") if hasattr(upload, "read") else ""
     with tx(request) as s:
-        result = register.import_csv(s, text)
+        result = register.import_csv(s, text, now(request))
         rows = s.exec(select(CivilServant).order_by(CivilServant.name).limit(200)).all()
     return render(
         request,
@@ -349,32 +353,6 @@ async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecke
 
 def raise_refusal(reason: str, cite: str = "") -> None:
     raise Refused([Refusal("authority", cite, reason)])
-
-
-@router.get("/servants/{eid}", name="servant")
-def servant_page(request: Request, eid: str, viewer: CurrentViewer) -> Response:
-    today = bhutan_today(now(request))
-    with tx(request) as s:
-        cs = s.get(CivilServant, eid)
-        if cs is None or (views.hides_private(viewer.actor) and viewer.actor.employee_eid != eid):
-            raise service.NotFound(f"no civil servant {eid}")
-        standing = record.standing(s, eid, today)
-        cases = s.exec(
-            select(Case)
-            .where(Case.subject_eid == eid, queries.visibility(viewer.actor))
-            .order_by(Case.id.desc())
-        ).all()  # type: ignore[union-attr]
-    return render(
-        request,
-        "pages/servant.html",
-        {
-            "cs": cs,
-            "standing": standing,
-            "cases": cases,
-            "penalty_by_code": PENALTY_BY_CODE,
-            "registry": registry,
-        },
-    )
 
 
 # ------------------------------------------------------------------ calendar
@@ -428,6 +406,34 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
 
 
 # ------------------------------------------------------------------ processes
+
+
+@router.get("/processes", name="processes")
+def processes_page(request: Request, viewer: CurrentViewer) -> Response:
+    return render(request, "pages/processes.html", {"processes": registry.PROCESSES.values()})
+
+
+@router.get("/queues/retirement", name="retirement_queue")
+def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
+    """Compulsory-retirement proposals from every process (7.7.8.1 v, 8.12.15, 13.10.6.4),
+    with whether this user is the authority that decides each."""
+    when = now(request)
+    rows = []
+    with tx(request) as s:
+        for case, name in queries.queue(s, viewer.actor, "compulsory_retirement"):
+            data = json.loads(case.data)
+            steps = service.available_steps(s, case, viewer.actor, when)
+            rows.append(
+                {
+                    "case": case,
+                    "name": name,
+                    "process": registry.get(case.process),
+                    "ground": data.get("retirement_ground", ""),
+                    "effective_on": data.get("retirement_effective_on"),
+                    "can_decide": any(st.trigger == "retire" for st in steps),
+                }
+            )
+    return render(request, "pages/queue.html", {"rows": rows})
 
 
 @router.get("/processes/{key}", name="process")

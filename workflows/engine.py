@@ -192,21 +192,35 @@ def parse_fields(
     step: Step, raw: Mapping[str, Any], ctx_data: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Refusal]]:
     """Typed values for a step's fields, or refusals naming each bad field; unknown keys refused."""
-    known = {f.name for f in step.fields}
+    return parse_values(step.fields, raw, ctx_data, step.cite)
+
+
+def parse_values(
+    fields: Sequence[Field],
+    raw: Mapping[str, Any],
+    ctx_data: Mapping[str, Any],
+    cite: str,
+    *,
+    partial: bool = False,
+) -> tuple[dict[str, Any], list[Refusal]]:
+    """Typed values for declared fields; ``partial`` skips absent ones (a query, an edit)."""
+    known = {f.name for f in fields}
     errors: list[Refusal] = []
     out: dict[str, Any] = {}
     for key in raw:
         base = key.split("__", 1)[0]
         if key not in known and base not in known and key not in ("version", "csrf_token"):
-            errors.append(Refusal("field", step.cite, f"unknown field '{key}'", key))
-    for f in step.fields:
+            errors.append(Refusal("field", cite, f"unknown field '{key}'", key))
+    for f in fields:
+        if partial and f.name not in raw:
+            continue
         try:
             value = _parse_one(f, raw, ctx_data)
         except ValueError as exc:
-            errors.append(Refusal("field", step.cite, f"{f.label}: {exc}", f.name))
+            errors.append(Refusal("field", cite, f"{f.label}: {exc}", f.name))
             continue
-        if value in (None, "", []) and f.required and f.type != "bool":
-            errors.append(Refusal("field", step.cite, f"{f.label} is required", f.name))
+        if value in (None, "", []) and f.required and f.type != "bool" and not partial:
+            errors.append(Refusal("field", cite, f"{f.label} is required", f.name))
             continue
         out[f.name] = value
     return out, errors
@@ -510,6 +524,7 @@ class Process:
             "eligibility": [
                 {"cite": r.cite, "rule": r.reason, "advisory": r.advisory} for r in self.eligibility
             ],
+            "proposal_fields": [field_decl(f) for f in self.proposal_fields],
             "transitions": [
                 {
                     "trigger": s.trigger,

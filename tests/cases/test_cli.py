@@ -278,8 +278,8 @@ def test_import_register_all_or_nothing(empty_db: Path, tmp_path: Path, capsys) 
     )
     code, out, err = run(capsys, "import-register", str(bad))
     assert code == 1
-    assert "bad.csv: line 3: position_level 'Z9' is not a BCSR position level" in err
-    assert "bad.csv: line 3: date_of_birth '1988-13-01' is not a date" in err
+    assert "bad.csv: line 3: column position_level: Position level: 'Z9' is not a permitted" in err
+    assert "bad.csv: line 3: column date_of_birth: Date of birth: must be a date" in err
     assert "nothing imported" in err
     assert servants(empty_db) == 2  # E3 was fine but the file is all or nothing
 

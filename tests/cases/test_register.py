@@ -21,7 +21,7 @@ def csv(*rows: str, header: str = HEADER) -> str:
 
 def run_import(world, text: str) -> register.ImportResult:
     with transaction(world.engine) as s:
-        return register.import_csv(s, text)
+        return register.import_csv(s, text, world.clock.now)
 
 
 def servants(world) -> dict[str, CivilServant]:
@@ -80,9 +80,9 @@ def test_a_bad_row_changes_nothing_and_names_line_and_column(world):
     )
     assert (result.created, result.updated) == (0, 0)
     assert result.errors == [
-        "line 3: position_level 'P9' is not a BCSR position level",
-        "line 4: agency_code 'NOWHERE' is not a known agency",
-        "line 4: date_of_birth '20-11-1975' is not a date (YYYY-MM-DD)",
+        "line 3: column position_level: Position level: 'P9' is not a permitted choice",
+        "line 4: column date_of_birth: Date of birth: must be a date (YYYY-MM-DD)",
+        "line 4: column agency_code: Working agency: 'NOWHERE' is not a known agency",
         "line 5: missing name",
     ]
     assert {eid: cs.model_dump() for eid, cs in servants(world).items()} == before

@@ -1,0 +1,208 @@
+"""Register pages: a civil servant's record, its edits and history, eligibility, CSV export.
+
+Each change goes through cases.register (16.3.7 decides who may change what) and is
+audited there; a refusal is shown inline, naming the field and the section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import select
+
+from cases import applications, queries, record, register, service
+from cases.models import AuditEvent, Case
+from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
+from web.forms import form_to_fields
+from web.pages import render
+from workflows import registry
+from workflows.calendar import bhutan_today
+from workflows.engine import Refusal, Refused
+from workflows.offences import PENALTY_BY_CODE
+from workflows.record import KINDS
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/servants.csv", name="servants_csv")
+def servants_csv(request: Request, viewer: CurrentViewer) -> Response:
+    """The register as CSV; an agency's officers export their agency's civil servants."""
+    agency = (
+        None
+        if register.is_rcsc(viewer.actor) or "admin" in viewer.actor.roles
+        else (viewer.actor.agency or "-")
+    )
+    with tx(request) as s:
+        text = register.export_csv(s, agency)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+    )
+
+
+def _servant_ctx(
+    request: Request,
+    viewer: Viewer,
+    eid: str,
+    errors: list[Refusal] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    today = bhutan_today(now(request))
+    with tx(request) as s:
+        cs = queries.servant_for(s, viewer.actor, eid)
+        if cs is None:
+            raise service.NotFound(f"no civil servant {eid}")
+        standing = record.standing(s, eid, today)
+        cases = s.exec(
+            select(Case)
+            .where(Case.subject_eid == eid, queries.visibility(viewer.actor))
+            .order_by(Case.id.desc())  # type: ignore[union-attr]
+        ).all()
+        eligibility = [
+            applications.eligibility(s, key, eid, {}, today)
+            for key, p in registry.PROCESSES.items()
+            if p.eligibility
+        ]
+        history = register.history_rows(s, eid)
+        edits = s.exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.process == "register",
+                AuditEvent.fields.like(f'%"eid":"{eid}"%'),  # type: ignore[attr-defined]
+            )
+            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+            .limit(50)
+        ).all()
+    may_edit = not register.may_change(viewer.actor, cs, set())
+    return {
+        "cs": cs,
+        "standing": standing,
+        "cases": cases,
+        "penalty_by_code": PENALTY_BY_CODE,
+        "registry": registry,
+        "eligibility": eligibility,
+        "history": history,
+        "edits": edits,
+        "may_edit": may_edit,
+        "fields": register.FIELDS,
+        "sensitive": register.SENSITIVE,
+        "rcsc": register.is_rcsc(viewer.actor),
+        "kinds": KINDS,
+        "errors": errors or [],
+        "values": values if values is not None else _current(cs),
+    }
+
+
+def _current(cs: Any) -> dict[str, Any]:
+    out = {}
+    for f in register.FIELDS:
+        v = getattr(cs, f.name)
+        out[f.name] = v.isoformat() if hasattr(v, "isoformat") else v
+    return out
+
+
+@router.get("/servants/{eid}", name="servant")
+def servant_page(request: Request, eid: str, viewer: CurrentViewer) -> Response:
+    return render(request, "pages/servant.html", _servant_ctx(request, viewer, eid))
+
+
+@router.post("/servants/{eid}/edit", name="servant_edit")
+async def servant_edit(
+    request: Request, eid: str, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
+    form = form_to_fields(await request.form())
+    for f in register.FIELDS:  # an unticked checkbox is absent from the form
+        if f.type == "bool":
+            form.setdefault(f.name, "")
+    if not register.is_rcsc(viewer.actor):  # 16.3.7: the agency cannot send sensitive fields
+        with tx(request) as s:
+            cs = queries.servant_for(s, viewer.actor, eid)
+            current = _current(cs) if cs else {}
+        form = {
+            k: v
+            for k, v in form.items()
+            if k not in register.SENSITIVE or str(v or "") != str(current.get(k) or "")
+        }
+    try:
+        with tx(request) as s:
+            if queries.servant_for(s, viewer.actor, eid) is None:
+                raise service.NotFound(f"no civil servant {eid}")
+            register.edit(s, eid, form, viewer.actor, now(request))
+    except Refused as exc:
+        ctx = _servant_ctx(request, viewer, eid, exc.refusals, form)
+        return render(request, "pages/servant.html", ctx, 403 if exc.kind == "authority" else 422)
+    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+
+
+@router.get("/servants/{eid}/history/new", name="history_new")
+def history_new(request: Request, eid: str, viewer: CurrentViewer, kind: str = "eol") -> Response:
+    return render(request, "pages/history_new.html", _history_ctx(request, viewer, eid, kind))
+
+
+def _history_ctx(
+    request: Request,
+    viewer: Viewer,
+    eid: str,
+    kind: str,
+    errors: list[Refusal] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    with tx(request) as s:
+        cs = queries.servant_for(s, viewer.actor, eid)
+        if cs is None:
+            raise service.NotFound(f"no civil servant {eid}")
+    kind = kind if kind in KINDS else "eol"
+    return {
+        "cs": cs,
+        "kind": KINDS[kind],
+        "kinds": KINDS,
+        "fields": register.history_fields(kind),
+        "errors": errors or [],
+        "values": values or {},
+    }
+
+
+@router.post("/servants/{eid}/history", name="history_add")
+async def history_add(
+    request: Request, eid: str, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
+    form = form_to_fields(await request.form())
+    kind = str(form.get("kind") or "")
+    try:
+        with tx(request) as s:
+            if queries.servant_for(s, viewer.actor, eid) is None:
+                raise service.NotFound(f"no civil servant {eid}")
+            register.add_history(s, eid, kind, form, viewer.actor, now(request))
+    except Refused as exc:
+        ctx = _history_ctx(request, viewer, eid, kind, exc.refusals, form)
+        status = 403 if exc.kind == "authority" else 422
+        return render(request, "pages/history_new.html", ctx, status)
+    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+
+
+@router.get("/eligibility", name="eligibility_panel")
+def eligibility_panel(request: Request, viewer: CurrentViewer) -> Response:
+    """The application form's eligibility panel, refreshed as the applicant fills it in."""
+    params = dict(request.query_params)
+    key, eid = params.get("process", ""), params.get("subject_eid", "")
+    proc = registry.PROCESSES.get(key)
+    result, errors = None, []
+    if proc is not None and eid:
+        wanted = {f.name for f in proc.proposal_fields}
+        proposal = {k: v for k, v in params.items() if k in wanted and v != ""}
+        with tx(request) as s:
+            if queries.servant_for(s, viewer.actor, eid) is None:
+                raise service.NotFound(f"no civil servant {eid}")
+            try:
+                result = applications.eligibility(s, key, eid, proposal, bhutan_today(now(request)))
+            except Refused as exc:
+                errors = exc.refusals
+    return render(
+        request,
+        "pages/case_new.html",
+        {"result": result, "errors": errors, "process": proc},
+        block="eligibility",
+    )
