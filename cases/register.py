@@ -306,7 +306,11 @@ def import_csv(session: Session, text: str, now: datetime) -> ImportResult:
     absent = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if absent:
         return ImportResult(0, 0, [f"header lacks column(s): {', '.join(absent)}"])
-    unknown = [c for c in reader.fieldnames or [] if c not in FIELD_BY_NAME and c != "eid"]
+    unknown = [
+        c
+        for c in reader.fieldnames or []
+        if c not in FIELD_BY_NAME and c != "eid" and c not in EXPORT_ONLY
+    ]
     if unknown:
         return ImportResult(0, 0, [f"header has unknown column(s): {', '.join(unknown)}"])
     today = bhutan_today(now)
@@ -340,7 +344,8 @@ def import_csv(session: Session, text: str, now: datetime) -> ImportResult:
     return ImportResult(created, updated, [])
 
 
-EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], "status", "separated_on")
+EXPORT_ONLY = ("status", "separated_on")  # written by separation, not by import
+EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], *EXPORT_ONLY)
 
 
 def export_csv(session: Session, agency: str | None = None) -> str:

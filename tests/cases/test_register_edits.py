@@ -1,0 +1,145 @@
+"""The register: who may change what (16.3.7), history lines, CSV round trip, all audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from cases import audit, register
+from cases.db import transaction
+from cases.models import AuditEvent, CivilServant, ServiceEntry
+from workflows.engine import Refused
+
+
+def edit(world, username: str, **fields):
+    with transaction(world.engine) as s:
+        return register.edit(s, "E100", fields, world.actors[username], world.clock.now)
+
+
+def servant(world) -> CivilServant:
+    with world.session() as s:
+        return s.get(CivilServant, "E100")
+
+
+def register_events(world) -> list[AuditEvent]:
+    with world.session() as s:
+        return list(s.exec(select(AuditEvent).where(AuditEvent.process == "register")).all())
+
+
+def test_hr_officer_changes_non_sensitive_data_and_the_change_is_audited(world) -> None:
+    changes = edit(world, "hr", place_of_posting="Gelephu", performance_rating="good")
+    assert changes == {"place_of_posting": ["", "Gelephu"], "performance_rating": ["", "good"]}
+    assert servant(world).place_of_posting == "Gelephu"
+    (event,) = register_events(world)
+    assert event.cite == "16.3.7" and event.actor == "hr" and event.case_id is None
+    assert '"eid":"E100"' in event.fields and "Gelephu" in event.fields
+    with world.session() as s:
+        assert audit.verify(s).ok
+
+
+def test_sensitive_data_is_changed_only_by_the_rcsc(world) -> None:
+    with pytest.raises(Refused) as exc:
+        edit(world, "hr", position_level="P2", place_of_posting="Gelephu")
+    (refusal,) = exc.value.refusals
+    assert refusal.cite == "16.3.7" and refusal.field == "position_level"
+    assert "only the RCSC" in refusal.reason
+    assert servant(world).position_level == "P3"  # nothing half-written
+    assert servant(world).place_of_posting == ""
+    assert register_events(world) == []
+    edit(world, "rcsc", position_level="p2", position_since="2026-07-01")
+    assert servant(world).position_level == "P2"
+    assert servant(world).position_since == date(2026, 7, 1)
+
+
+def test_another_agencys_officer_cannot_change_the_record(world) -> None:
+    world.add_user("other_hr", ["hr_officer"], agency="MOHA")
+    with pytest.raises(Refused) as exc:
+        edit(world, "other_hr", place_of_posting="Paro")
+    assert exc.value.refusals[0].cite == "16.3.3"
+
+
+def test_bad_values_name_the_field(world) -> None:
+    with pytest.raises(Refused) as exc:
+        edit(world, "rcsc", date_of_birth="1 Jan 1990", performance_rating="superb")
+    fields = {r.field for r in exc.value.refusals}
+    assert fields == {"date_of_birth", "performance_rating"}
+    with pytest.raises(Refused) as exc:
+        edit(world, "rcsc", position_since=world.today(5))
+    assert "cannot be after" in exc.value.refusals[0].reason
+
+
+def test_an_unchanged_value_writes_no_event(world) -> None:
+    assert edit(world, "hr", nationality="Bhutanese") == {}
+    assert register_events(world) == []
+
+
+def add(world, username: str, kind: str, **fields):
+    with transaction(world.engine) as s:
+        return register.add_history(
+            s, "E100", kind, fields, world.actors[username], world.clock.now
+        )
+
+
+def test_history_lines_from_before_drukflow(world) -> None:
+    add(
+        world,
+        "hr",
+        "eol",
+        start_on="2020-01-01",
+        end_on="2020-06-30",
+        status="completed",
+        purpose="family",
+    )
+    add(world, "hr", "court_case", start_on="2026-01-05", status="pending", official_functions="on")
+    with world.session() as s:
+        rows = s.exec(select(ServiceEntry).where(ServiceEntry.eid == "E100")).all()
+    assert sorted(r.kind for r in rows) == ["court_case", "eol"]
+    assert [e.trigger for e in register_events(world)] == ["register_history"] * 2
+
+
+def test_ltt_details_are_sensitive_and_dates_are_checked(world) -> None:
+    ltt = {
+        "start_on": "2018-01-01",
+        "end_on": "2019-12-31",
+        "status": "completed",
+        "level": "masters",
+        "mode": "full_time",
+        "funding": "rgob",
+    }
+    with pytest.raises(Refused) as exc:
+        add(world, "hr", "ltt", **ltt)
+    assert exc.value.refusals[0].cite == "16.3.7"
+    add(world, "rcsc", "ltt", **ltt)
+    with pytest.raises(Refused) as exc:
+        add(world, "hr", "stt", start_on="2026-03-10", end_on="2026-03-01", status="completed")
+    assert exc.value.refusals[0].field == "end_on"
+    with pytest.raises(Refused) as exc:
+        add(world, "hr", "stt", start_on="2026-03-10", status="someday")
+    assert exc.value.refusals[0].field == "status"
+
+
+def test_csv_export_reads_back_through_import(world) -> None:
+    edit(world, "rcsc", probation_end="2016-01-01", qualification="masters", bcse_selected="on")
+    with world.session() as s:
+        text = register.export_csv(s)
+    assert text.splitlines()[0].startswith("eid,name,date_of_birth")
+    changed = text.replace("Civil servant E100", "Dorji Wangchuk")
+    with transaction(world.engine) as s:
+        result = register.import_csv(s, changed, world.clock.now)
+    assert (result.created, result.updated, result.errors) == (0, 1, [])
+    cs = servant(world)
+    assert cs.name == "Dorji Wangchuk" and cs.qualification == "masters" and cs.bcse_selected
+    assert cs.probation_end == date(2016, 1, 1)
+
+
+def test_import_refuses_unknown_columns(world) -> None:
+    with transaction(world.engine) as s:
+        result = register.import_csv(
+            s,
+            "eid,name,date_of_birth,position_title,position_level,agency_code,"
+            "appointment_date,shoe_size\n",
+            world.clock.now,
+        )
+    assert result.errors == ["header has unknown column(s): shoe_size"]
