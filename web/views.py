@@ -107,6 +107,8 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
 
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     """What the service record tells the committee before it decides (shown, not enforced)."""
+    if case.process != "disciplinary":
+        return []
     standing = record.standing(session, case.subject_eid, today)
     out = []
     if standing.minor_total >= 2:
