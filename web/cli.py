@@ -12,6 +12,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -105,7 +106,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         say(
             f"demo data created as of {today.isoformat()} (Bhutan): {summary['agencies']} "
             f"agencies, {summary['civil_servants']} civil servants, {len(summary['users'])} "
-            f"users, {len(summary['cases'])} disciplinary cases"
+            f"users, {len(summary['cases'])} cases ("
+            + ", ".join(
+                f"{n} {k}" for k, n in Counter(c["process"] for c in summary["cases"]).items()
+            )
+            + ")"
         )
         say()
         for c in sorted(summary["cases"], key=lambda c: c["id"]):
@@ -115,7 +120,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 due = f"  next: {nxt['kind']} due {nxt['due_on']}"
                 due += " (OVERDUE)" if nxt["overdue"] else ""
             say(
-                f"  case {c['id']:>2}  {c['state']:<22} {c['subject']} ({c['subject_eid']}): "
+                f"  case {c['id']:>2}  {c['process']:<12} {c['state']:<22} {c['subject']} "
+                f"({c['subject_eid']}): "
                 f"{c['label']}{due}"
             )
     say()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from workflows import disciplinary
+from workflows import disciplinary, eol, ltt, secondment, transfer
 from workflows.engine import Process
 
-PROCESSES: dict[str, Process] = {p.key: p for p in (disciplinary.PROCESS,)}
+PROCESSES: dict[str, Process] = {
+    p.key: p
+    for p in (
+        disciplinary.PROCESS,
+        eol.PROCESS,
+        secondment.PROCESS,
+        transfer.PROCESS,
+        ltt.PROCESS,
+    )
+}
 
 
 def get(key: str) -> Process:

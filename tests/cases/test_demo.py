@@ -15,6 +15,7 @@ from cases import audit, auth, demo, record
 from cases.db import engine_for, upgrade
 from cases.models import AuditEvent, Case, Deadline, User
 from web import cli
+from workflows import registry
 
 NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)  # Monday, 10:00 in Thimphu
 
@@ -51,8 +52,16 @@ def counts(engine: Engine) -> tuple[int, ...]:
 def test_demo_builds_every_stage(demo_engine: Engine) -> None:
     summary = demo.build(demo_engine, NOW)
     assert summary["created"] is True
-    cases = {c["key"]: c for c in summary["cases"]}
+    cases = {c["key"]: c for c in summary["cases"] if c["process"] == "disciplinary"}
     assert {k: c["state"] for k, c in cases.items()} == EXPECTED_STATES
+    # Every process has demo cases, and the retirement queue has proposals waiting.
+    assert {c["process"] for c in summary["cases"]} == set(registry.PROCESSES)
+    queued = {
+        c["process"]
+        for c in summary["cases"]
+        if registry.get(c["process"]).state(c["state"]).queue == "compulsory_retirement"
+    }
+    assert {"eol", "secondment", "ltt"} <= queued
 
     # Two cases are past due: the explanation (the sweep lapses it) and the investigation's
     # commencement, which has no timeout and so stays overdue on the dashboard.
@@ -115,7 +124,8 @@ def test_demo_is_built_once(demo_engine: Engine) -> None:
 )
 def test_demo_works_on_any_day(demo_engine: Engine, now: datetime) -> None:
     summary = demo.build(demo_engine, now)
-    assert {c["key"]: c["state"] for c in summary["cases"]} == EXPECTED_STATES
+    disciplinary = [c for c in summary["cases"] if c["process"] == "disciplinary"]
+    assert {c["key"]: c["state"] for c in disciplinary} == EXPECTED_STATES
     with Session(demo_engine) as s:
         assert s.exec(select(func.max(AuditEvent.at))).one() <= audit.rfc3339(now)
 
@@ -134,7 +144,7 @@ def test_cli_demo_prints_credentials_and_is_idempotent(
         assert cli.main(["demo", "--now", "2026-12-14T10:00"]) == 0
         out = capsys.readouterr().out
         assert "demo data created as of 2026-12-14" in out
-        assert "9 disciplinary cases" in out
+        assert "9 disciplinary" in out
         assert "(OVERDUE)" in out
         for username in demo.USERS:
             assert f"\n{username} " in out
