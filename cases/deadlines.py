@@ -113,6 +113,16 @@ def settle(
     return done
 
 
+def cancel(
+    session: Session, case_id: int, kinds: tuple[str, ...], now: datetime, note: str
+) -> None:
+    """Armed deadlines a step makes moot (no longer owed, neither met nor missed)."""
+    for row in armed(session, case_id):
+        if row.kind in kinds:
+            row.status, row.settled_at, row.note = CANCELLED, now, note
+            session.add(row)
+
+
 def cancel_all(session: Session, case_id: int, now: datetime, note: str) -> None:
     for row in armed(session, case_id):
         row.status, row.settled_at, row.note = CANCELLED, now, note

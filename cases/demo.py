@@ -790,7 +790,8 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         "now": now.isoformat(),
         "password": PASSWORD,
         "agencies": len(AGENCIES),
-        "civil_servants": len(SERVANTS) + sum(len(getattr(m, "SERVANTS", ())) for m in MODULES),
+        "civil_servants": len(SERVANTS)
+        + sum(len(_resolved(getattr(m, "SERVANTS", ()), bhutan_today(now))) for m in MODULES),
         "users": list(USERS),
         "cases": cases,
     }
@@ -826,12 +827,13 @@ def _register(session: Session, now: datetime) -> None:
                 bcse_selected=level[0] == "P",
             )
         )
+    today = bhutan_today(now)
     for module in MODULES:
-        for values in getattr(module, "SERVANTS", ()):
+        for values in _resolved(getattr(module, "SERVANTS", ()), today):
             session.add(CivilServant(**values))
     session.flush()
     for module in MODULES:
-        for values in getattr(module, "HISTORY", ()):
+        for values in _resolved(getattr(module, "HISTORY", ()), today):
             profiles.add_entry(session, now=now, by="register", **values)
 
 
@@ -943,3 +945,8 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
 def _name_of(session: Session, eid: str) -> str:
     cs = session.get(CivilServant, eid)
     return cs.name if cs else eid
+
+
+def _resolved(rows: Any, today: date) -> list[dict[str, Any]]:
+    """A module's SERVANTS or HISTORY: a list, or a function of the demo's day."""
+    return list(rows(today) if callable(rows) else rows)

@@ -19,12 +19,8 @@ from cases.demo_kit import Day, Script
 from workflows import roles as R
 
 # The records that make the eligibility panel speak are placed relative to the day the
-# demo is built, so they stay true whenever it is built.
-_TODAY = date.today()
-
-
-def _ago(days: int) -> date:
-    return _TODAY - timedelta(days=days)
+# demo is built (cases.demo resolves SERVANTS and HISTORY with that day), so they stay
+# true whenever it is built.
 
 
 USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
@@ -65,175 +61,185 @@ def _servant(
     return values
 
 
-SERVANTS: list[dict[str, Any]] = [
-    _servant(
-        "E8121",
-        "Tandin Zangmo",
-        date(1989, 3, 11),
-        "Health Planning Officer",
-        "P4",
-        "MOH",
-        date(2013, 2, 1),
-        "PMC",
-    ),
-    _servant(
-        "E8122",
-        "Ugyen Tshomo",
-        date(1984, 7, 2),
-        "Chief Programme Officer",
-        "P2",
-        "MOH",
-        date(2008, 1, 7),
-        "PMC",
-    ),
-    _servant(
-        "E8123",
-        "Kezang Wangdi",
-        date(1990, 10, 20),
-        "Senior Administrative Assistant",
-        "S2",
-        "MOE",
-        date(2012, 3, 1),
-        "SSC",
-    ),
-    _servant(
-        "E8124",
-        "Dr. Sonam Dema",
-        date(1976, 4, 9),
-        "Specialist (Paediatrics)",
-        "ES3",
-        "MOH",
-        date(2005, 8, 1),
-        "ESC",
-    ),
-    _servant(
-        "E8125",
-        "Nidup Gyeltshen",
-        date(1991, 1, 30),
-        "Accounts Officer",
-        "P5",
-        "MOH",
-        date(2016, 1, 4),
-        "PMC",
-    ),
-    _servant(
-        "E8126",
-        "Choki Wangmo",
-        date(1999, 6, 5),
-        "Assistant Planning Officer",
-        "P5",
-        "MOH",
-        _ago(200),
-        "PMC",
-    ),
-    _servant(
-        "E8127",
-        "Rinchen Norbu",
-        date(1985, 12, 1),
-        "Procurement Officer",
-        "P3",
-        "MOH",
-        date(2010, 1, 4),
-        "PMC",
-        qualification="masters",
-    ),
-    _servant(
-        "E8128",
-        "Pema Lhamo",
-        date(1983, 9, 14),
-        "Nursing Superintendent",
-        "P4",
-        "MOH",
-        date(2007, 7, 1),
-        "PMC",
-    ),
-    _servant(
-        "E8129",
-        "Karma Tenzin",
-        date(1992, 2, 17),
-        "ICT Officer (contract)",
-        "P4",
-        "MOH",
-        date(2022, 3, 1),
-        "PMC",
-        employment_type="contract",
-        probation_end=None,
-    ),
-]
+def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
+    def _ago(days: int) -> date:
+        return today - timedelta(days=days)
 
-HISTORY: list[dict[str, Any]] = [
-    # Tandin Zangmo: an earlier EOL and an STT long past.
-    {
-        "eid": "E8121",
-        "kind": "eol",
-        "start_on": date(2019, 3, 1),
-        "end_on": date(2019, 8, 31),
-        "status": "completed",
-        "purpose": "Family/personal problems (8.12.12.1)",
-    },
-    {
-        "eid": "E8121",
-        "kind": "stt",
-        "start_on": date(2024, 5, 13),
-        "end_on": date(2024, 5, 24),
-        "status": "completed",
-        "course": "Health financing, Bangkok",
-    },
-    # Rinchen Norbu: back from a master's with the obligation running (7.7.7.8), a recent
-    # STT (7.6.3.3) and a court case related to official functions (8.12.4.4).
-    {
-        "eid": "E8127",
-        "kind": "ltt",
-        "start_on": date(2021, 8, 2),
-        "end_on": date(2023, 7, 31),
-        "status": "completed",
-        "level": "masters",
-        "mode": "full_time",
-        "funding": "rgob",
-        "course": "MSc Supply Chain Management",
-        "institute": "University of Canberra, Australia",
-        "ordinal": 1,
-        "obligation_end": _TODAY + timedelta(days=420),
-    },
-    {
-        "eid": "E8127",
-        "kind": "stt",
-        "start_on": _ago(75),
-        "end_on": _ago(64),
-        "status": "completed",
-        "course": "Public procurement (e-GP), Kuala Lumpur",
-    },
-    {
-        "eid": "E8127",
-        "kind": "court_case",
-        "start_on": _ago(150),
-        "status": "pending",
-        "official_functions": True,
-        "note": "Thimphu Dzongkhag Court: tender award dispute (procurement of 2024)",
-    },
-    # Pema Lhamo: 22 months of EOL already taken, and a PG diploma pending completion.
-    {
-        "eid": "E8128",
-        "kind": "eol",
-        "start_on": date(2015, 1, 1),
-        "end_on": date(2016, 10, 31),
-        "status": "completed",
-        "purpose": "Career break/sabbatical (8.12.12.3)",
-    },
-    {
-        "eid": "E8128",
-        "kind": "ltt",
-        "start_on": date(2024, 1, 15),
-        "end_on": date(2024, 12, 20),
-        "status": "pending_completion",
-        "level": "pg_diploma",
-        "mode": "full_time",
-        "funding": "rgob",
-        "course": "PG Diploma in Nursing Education",
-        "institute": "KGUMSB, Thimphu",
-        "ordinal": 1,
-    },
-]
+    return [
+        _servant(
+            "E8121",
+            "Tandin Zangmo",
+            date(1989, 3, 11),
+            "Health Planning Officer",
+            "P4",
+            "MOH",
+            date(2013, 2, 1),
+            "PMC",
+        ),
+        _servant(
+            "E8122",
+            "Ugyen Tshomo",
+            date(1984, 7, 2),
+            "Chief Programme Officer",
+            "P2",
+            "MOH",
+            date(2008, 1, 7),
+            "PMC",
+        ),
+        _servant(
+            "E8123",
+            "Kezang Wangdi",
+            date(1990, 10, 20),
+            "Senior Administrative Assistant",
+            "S2",
+            "MOE",
+            date(2012, 3, 1),
+            "SSC",
+        ),
+        _servant(
+            "E8124",
+            "Dr. Sonam Dema",
+            date(1976, 4, 9),
+            "Specialist (Paediatrics)",
+            "ES3",
+            "MOH",
+            date(2005, 8, 1),
+            "ESC",
+        ),
+        _servant(
+            "E8125",
+            "Nidup Gyeltshen",
+            date(1991, 1, 30),
+            "Accounts Officer",
+            "P5",
+            "MOH",
+            date(2016, 1, 4),
+            "PMC",
+        ),
+        _servant(
+            "E8126",
+            "Choki Wangmo",
+            date(1999, 6, 5),
+            "Assistant Planning Officer",
+            "P5",
+            "MOH",
+            _ago(200),
+            "PMC",
+        ),
+        _servant(
+            "E8127",
+            "Rinchen Norbu",
+            date(1985, 12, 1),
+            "Procurement Officer",
+            "P3",
+            "MOH",
+            date(2010, 1, 4),
+            "PMC",
+            qualification="masters",
+        ),
+        _servant(
+            "E8128",
+            "Pema Lhamo",
+            date(1983, 9, 14),
+            "Nursing Superintendent",
+            "P4",
+            "MOH",
+            date(2007, 7, 1),
+            "PMC",
+        ),
+        _servant(
+            "E8129",
+            "Karma Tenzin",
+            date(1992, 2, 17),
+            "ICT Officer (contract)",
+            "P4",
+            "MOH",
+            date(2022, 3, 1),
+            "PMC",
+            employment_type="contract",
+            probation_end=None,
+        ),
+    ]
+
+
+def HISTORY(today: date) -> list[dict[str, Any]]:  # noqa: N802
+    def _ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    return [
+        # Tandin Zangmo: an earlier EOL and an STT long past.
+        {
+            "eid": "E8121",
+            "kind": "eol",
+            "start_on": date(2019, 3, 1),
+            "end_on": date(2019, 8, 31),
+            "status": "completed",
+            "purpose": "Family/personal problems (8.12.12.1)",
+        },
+        {
+            "eid": "E8121",
+            "kind": "stt",
+            "start_on": date(2024, 5, 13),
+            "end_on": date(2024, 5, 24),
+            "status": "completed",
+            "course": "Health financing, Bangkok",
+        },
+        # Rinchen Norbu: back from a master's with the obligation running (7.7.7.8), a recent
+        # STT (7.6.3.3) and a court case related to official functions (8.12.4.4).
+        {
+            "eid": "E8127",
+            "kind": "ltt",
+            "start_on": date(2021, 8, 2),
+            "end_on": date(2023, 7, 31),
+            "status": "completed",
+            "level": "masters",
+            "mode": "full_time",
+            "funding": "rgob",
+            "course": "MSc Supply Chain Management",
+            "institute": "University of Canberra, Australia",
+            "ordinal": 1,
+            "obligation_end": today + timedelta(days=420),
+        },
+        {
+            "eid": "E8127",
+            "kind": "stt",
+            "start_on": _ago(75),
+            "end_on": _ago(64),
+            "status": "completed",
+            "course": "Public procurement (e-GP), Kuala Lumpur",
+        },
+        {
+            "eid": "E8127",
+            "kind": "court_case",
+            "start_on": _ago(150),
+            "status": "pending",
+            "official_functions": True,
+            "note": "Thimphu Dzongkhag Court: tender award dispute (procurement of 2024)",
+        },
+        # Pema Lhamo: 22 months of EOL already taken, and a PG diploma pending completion.
+        {
+            "eid": "E8128",
+            "kind": "eol",
+            "start_on": date(2015, 1, 1),
+            "end_on": date(2016, 10, 31),
+            "status": "completed",
+            "purpose": "Career break/sabbatical (8.12.12.3)",
+        },
+        {
+            "eid": "E8128",
+            "kind": "ltt",
+            "start_on": date(2024, 1, 15),
+            "end_on": date(2024, 12, 20),
+            "status": "pending_completion",
+            "level": "pg_diploma",
+            "mode": "full_time",
+            "funding": "rgob",
+            "course": "PG Diploma in Nursing Education",
+            "institute": "KGUMSB, Thimphu",
+            "ordinal": 1,
+        },
+    ]
+
 
 UNDERTAKING = {"undertaking_signed": True, "no_conflicting_employment": True}
 

@@ -133,6 +133,8 @@ def fire(
     for name in taken.effects:
         EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
     deadlines.settle(session, case.id, taken.settles, now, ctx.today)  # type: ignore[arg-type]
+    if taken.cancels:
+        deadlines.cancel(session, case.id, taken.cancels, now, f"moot after {taken.trigger}")  # type: ignore[arg-type]
     for spec in taken.arms:
         deadlines.arm(session, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]
     final = process.is_final(dest)
