@@ -130,7 +130,7 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "Paro",
             position_since=date(2025, 9, 1),
         ),
-        # Ineligible: superannuates (60, PMC) on 2027-06-30 (13.4.13).
+        # Ineligible: superannuates (60, PMC) within the year (13.4.13).
         _servant(
             "E13407",
             "Ap Namgay Tenzin",

@@ -127,3 +127,19 @@ def test_new_case_offers_every_process(client, world) -> None:
     page = client.get("/cases/new")
     assert page.status_code == 200
     assert "process=disciplinary" in page.text
+
+
+def test_api_eligibility_for_an_eol_application(client, world) -> None:
+    world.make_servant("E300", appointment_date=world.clock.today, probation_end=world.clock.today)
+    hr = bearer(world, "hr")
+    ok = client.get(
+        "/api/employees/E100/eligibility/eol?start_on=2027-01-04&end_on=2027-02-26", headers=hr
+    ).json()
+    assert ok["eligible"] is True and ok["unmet"] == []
+    body = client.get("/api/employees/E300/eligibility/eol", headers=hr).json()
+    assert body["eligible"] is False
+    assert "8.12.4.1" in [u["cite"] for u in body["unmet"]]
+    assert all(set(u) == {"cite", "reason"} for u in body["unmet"])
+    resp = client.get("/api/employees/E100/eligibility/eol?start_on=soon", headers=hr)
+    assert resp.status_code == 422
+    assert resp.json()["refusals"][0]["field"] == "start_on"

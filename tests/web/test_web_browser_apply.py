@@ -1,0 +1,56 @@
+"""In a real browser: an HR officer applies for extraordinary leave; the eligibility panel
+answers as the form is filled (BCSR 8.12.4), and an eligible application opens the case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_eligibility_panel_follows_the_form_and_the_application_opens_a_case(
+    app, world, serve_app, browser_page, clock
+) -> None:
+    world.make_servant(
+        "E300",
+        name="Probationer Pema",
+        appointment_date=date(2026, 6, 1),
+        probation_end=date(2027, 5, 31),
+    )
+    base = serve_app(app)
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, "hr")
+    page.goto(f"{base}/cases/new?process=eol")
+    panel = page.locator("#eligibility-panel")
+    panel.wait_for()
+    form = page.locator("form#application")
+    form.locator("select[name=subject_eid]").select_option("E300")
+    page.locator("#eligibility-panel >> text=Not eligible").wait_for()
+    assert "8.12.4.1" in panel.inner_text()  # on probation
+
+    form.locator("select[name=subject_eid]").select_option("E100")
+    form.locator("input[name=start_on]").fill("2027-01-04")
+    form.locator("input[name=end_on]").fill("2027-02-26")
+    form.locator("input[name=end_on]").dispatch_event("change")
+    page.locator("#eligibility-panel >> text=Eligible").wait_for()
+
+    form.locator("select[name=purpose]").select_option("career_break")
+    form.locator("textarea[name=specific_reasons]").fill("To care for an ailing parent.")
+    form.locator("input[name=undertaking_signed]").check()
+    form.locator("input[name=no_conflicting_employment]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}/cases/*")
+    assert "applied" in page.locator("#case-state").inner_text().lower()
+    assert errors == []
