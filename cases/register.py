@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from cases import audit, profiles
 from cases.models import Agency, CivilServant, ServiceEntry
+from cases.separation import separate
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor, Field, Refusal, Refused, parse_values
@@ -241,6 +242,81 @@ def add_history(
         {"eid": eid, "entry": row.id, "kind": kind, **values},
     )
     return row
+
+
+SEPARATION_TYPES = (  # 15.2
+    ("superannuation", "Superannuation (15.2.1, 15.3)"),
+    ("voluntary_resignation", "Voluntary resignation (15.2.2, 15.4)"),
+    ("early_retirement", "Early Retirement Scheme (15.2.3)"),
+    ("special_retirement", "Special Retirement Scheme (15.2.4)"),
+    ("termination", "Termination (15.2.6)"),
+    ("agency_severance", "Agency severance (15.2.7)"),
+    ("death", "Death in service"),
+)
+SEPARATION_FIELDS = (
+    Field("separation_type", "choice", "Type of separation", choices=SEPARATION_TYPES),
+    Field("separated_on", "date", "Separated on (office order date)", future_ok=True),
+    Field("order_no", "text", "Office order no.", False),
+)
+
+
+def record_separation(
+    session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: datetime
+) -> list[Any]:
+    """The office order that ends a career; unserved LTT obligations become dues.
+
+    Compulsory retirement is decided in the retirement queue of the process that proposed
+    it; this records the other separations of 15.2. A death voids the financial
+    obligation (7.7.7.10), so none is computed for it.
+    """
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        raise LookupError(f"no civil servant {eid}")
+    if is_rcsc(actor):
+        refusals = []
+    elif R.HR_OFFICER not in actor.roles or actor.agency != cs.agency_code:
+        refusals = [
+            Refusal("authority", "15.4.1", "only the agency's HR officer or the RCSC records it")
+        ]
+    else:
+        refusals = []
+    if cs.status != "in_service":
+        refusals.append(
+            Refusal("state", "15.2", f"already separated on {cs.separated_on}", "separated_on")
+        )
+    if refusals:
+        raise Refused(refusals)
+    raw = {k: v for k, v in raw.items() if k != "csrf_token"}
+    values, errors = parse_values(SEPARATION_FIELDS, raw, {}, "15.2")
+    if errors:
+        raise Refused(errors)
+    on = date.fromisoformat(values["separated_on"])
+    label = dict(SEPARATION_TYPES)[values["separation_type"]]
+    owed = separate(
+        session,
+        eid,
+        on=on,
+        reason=label + (f", office order {values['order_no']}" if values.get("order_no") else ""),
+        now=now,
+        by=actor.username,
+        dues=values["separation_type"] != "death",
+    )
+    _audit(
+        session,
+        actor,
+        now,
+        "register_separation",
+        "15.2, 7.7.7.2",
+        {
+            "eid": eid,
+            **values,
+            "financial_obligations": [
+                {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()}
+                for o in owed
+            ],
+        },
+    )
+    return owed
 
 
 def history_fields(kind: str) -> tuple[Field, ...]:

@@ -26,6 +26,7 @@ def separate(
     now: datetime,
     by: str,
     case_id: int | None = None,
+    dues: bool = True,
 ) -> list[FinancialObligation]:
     """Mark ``eid`` separated on ``on`` and write the LTT dues it leaves; returns those dues."""
     cs = session.get(CivilServant, eid)
@@ -37,8 +38,8 @@ def separate(
     cs.separated_on = on
     cs.separation_reason = reason
     session.add(cs)
-    owed = []
-    for ltt in profile.ltts():
+    owed: list[FinancialObligation] = []
+    for ltt in profile.ltts() if dues else []:
         obligation = ltt_financial_obligation(ltt, on)
         if obligation is None:
             continue

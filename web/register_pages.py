@@ -93,6 +93,9 @@ def _servant_ctx(
         "kinds": KINDS,
         "errors": errors or [],
         "values": values if values is not None else _current(cs),
+        "separation_fields": register.SEPARATION_FIELDS,
+        "separation_errors": [],
+        "separation_values": {},
     }
 
 
@@ -134,6 +137,25 @@ async def servant_edit(
     except Refused as exc:
         ctx = _servant_ctx(request, viewer, eid, exc.refusals, form)
         return render(request, "pages/servant.html", ctx, 403 if exc.kind == "authority" else 422)
+    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+
+
+@router.post("/servants/{eid}/separation", name="servant_separation")
+async def servant_separation(
+    request: Request, eid: str, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
+    form = form_to_fields(await request.form())
+    try:
+        with tx(request) as s:
+            if queries.servant_for(s, viewer.actor, eid) is None:
+                raise service.NotFound(f"no civil servant {eid}")
+            register.record_separation(s, eid, form, viewer.actor, now(request))
+    except Refused as exc:
+        ctx = _servant_ctx(request, viewer, eid)
+        ctx["separation_errors"] = exc.refusals
+        ctx["separation_values"] = form
+        status = {"authority": 403, "state": 409}.get(exc.kind, 422)
+        return render(request, "pages/servant.html", ctx, status)
     return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
 
 

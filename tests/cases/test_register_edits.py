@@ -143,3 +143,60 @@ def test_import_refuses_unknown_columns(world) -> None:
             world.clock.now,
         )
     assert result.errors == ["header has unknown column(s): shoe_size"]
+
+
+def _ltt_with_obligation(world) -> None:
+    add(
+        world,
+        "rcsc",
+        "ltt",
+        start_on="2022-01-01",
+        end_on="2023-12-31",
+        status="completed",
+        level="masters",
+        mode="full_time",
+        funding="rgob",
+        ordinal="1",
+        obligation_end="2028-01-01",
+        employment_cost="1000000",
+        scholarship_cost="500000",
+    )
+
+
+def separate(world, username: str = "hr", **fields):
+    raw = {"separation_type": "voluntary_resignation", "separated_on": world.today(), **fields}
+    with transaction(world.engine) as s:
+        return register.record_separation(s, "E100", raw, world.actors[username], world.clock.now)
+
+
+def test_resignation_before_the_obligation_is_served_leaves_a_due(world) -> None:
+    _ltt_with_obligation(world)
+    (owed,) = separate(world, order_no="MOH/HR/2026/88")
+    assert str(owed.amount) == "3000000.00"  # 2 x (10 lakh + 5 lakh), 1st LTT (7.7.7.6)
+    assert (owed.due_on - world.clock.today).days == 90  # 7.7.7.5
+    cs = servant(world)
+    assert cs.status == "separated" and "Voluntary resignation" in cs.separation_reason
+    with world.session() as s:
+        due = s.exec(select(ServiceEntry).where(ServiceEntry.kind == "due")).one()
+    assert due.status == "outstanding" and "24%" in due.details
+    event = register_events(world)[-1]
+    assert event.trigger == "register_separation" and "3000000.00" in event.fields
+    with pytest.raises(Refused) as exc:
+        separate(world)
+    assert exc.value.kind == "state"  # already separated
+
+
+def test_death_voids_the_financial_obligation(world) -> None:
+    _ltt_with_obligation(world)
+    assert separate(world, separation_type="death") == []  # 7.7.7.10
+
+
+def test_separation_is_recorded_by_the_agency_or_the_rcsc(world) -> None:
+    world.add_user("moha_hr", ["hr_officer"], agency="MOHA")
+    with pytest.raises(Refused) as exc:
+        separate(world, "moha_hr")
+    assert exc.value.kind == "authority"
+    with pytest.raises(Refused) as exc:
+        separate(world, separation_type="vanished")
+    assert exc.value.refusals[0].field == "separation_type"
+    assert servant(world).status == "in_service"

@@ -143,3 +143,25 @@ def test_api_eligibility_for_an_eol_application(client, world) -> None:
     resp = client.get("/api/employees/E100/eligibility/eol?start_on=soon", headers=hr)
     assert resp.status_code == 422
     assert resp.json()["refusals"][0]["field"] == "start_on"
+
+
+def test_separation_form(client, world) -> None:
+    csrf = login(client, "hr")
+    assert 'id="separation-form"' in client.get("/servants/E100").text
+    resp = client.post(
+        "/servants/E100/separation",
+        data={"csrf_token": csrf, "separation_type": "", "separated_on": world.today()},
+    )
+    assert resp.status_code == 422 and "Type of separation is required" in resp.text
+    resp = client.post(
+        "/servants/E100/separation",
+        data={
+            "csrf_token": csrf,
+            "separation_type": "voluntary_resignation",
+            "separated_on": world.today(),
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    page = client.get("/servants/E100").text
+    assert "Separated on 2026-12-14" in page and 'id="separation-form"' not in page
