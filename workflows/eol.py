@@ -168,7 +168,7 @@ def _explain_ltt_obligation(p: Profile, proposal: Mapping[str, Any], today: date
     parts = []
     for e in ltt_obligations_open(p, start):
         what = e.details.get("course") or e.details.get("level") or "LTT"
-        end = e.details.get("obligation_end")
+        end = p.obligation_end(e)
         parts.append(
             f"{what}: obligation served only on {end}" if end else f"{what}: still on the course"
         )

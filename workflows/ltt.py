@@ -347,7 +347,7 @@ def explain_ltt_obligation(p: Profile, proposal: Mapping[str, Any], today: date)
     if live:
         return f"an LTT is already {live[0].status}"
     ends = sorted(
-        str(e.details.get("obligation_end"))
+        str(p.obligation_end(e))
         for e in p.unserved_obligations(_start(proposal, today), "ltt", "service_obligation")
     )
     return f"service obligation runs until {ends[-1]}"

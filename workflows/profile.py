@@ -140,10 +140,39 @@ class Profile:
         for e in self.entries:
             if kinds and e.kind not in kinds:
                 continue
-            end = e.details.get("obligation_end")
-            if end and date.fromisoformat(str(end)) > day:
+            end = self.obligation_end(e)
+            if end and end > day:
                 out.append(e)
         return out
+
+    def obligation_end(self, entry: Entry) -> date | None:
+        """When ``entry``'s service obligation is served: its recorded end, pushed back by
+        the days that do not liquidate it, EOL (8.12.6) and secondment (13.10.5.8) taken
+        after it began (the end of the course or secondment that created it)."""
+        recorded = entry.details.get("obligation_end")
+        if not recorded:
+            return None
+        base = date.fromisoformat(str(recorded))
+        begin = entry.end or entry.start or base
+        end = base
+        for _ in range(10):  # each extension may reach a further period; converges fast
+            extended = base + timedelta(days=self._not_liquidating(begin, end, entry.id))
+            if extended == end:
+                break
+            end = extended
+        return end
+
+    def _not_liquidating(self, begin: date, end: date, own_id: int | None) -> int:
+        days = 0
+        for e in self.entries:
+            if e.kind not in ("eol", "secondment") or e.start is None or e.status == "approved":
+                continue
+            if own_id is not None and e.id == own_id:
+                continue
+            first, last = max(e.start, begin + timedelta(days=1)), min(e.end or end, end)
+            if last >= first:
+                days += (last - first).days + 1
+        return days
 
     def last_stt_end(self) -> date | None:
         ends = [e.end for e in self.of("stt") if e.end]

@@ -151,7 +151,7 @@ def _explain_ltt_obligation(p: Profile, proposal: Mapping[str, Any], today: date
     rows = p.unserved_obligations(_effective(proposal, today), "ltt")
     return "; ".join(
         f"{e.details.get('course') or e.details.get('level') or 'LTT'}: obligation runs until "
-        f"{e.details.get('obligation_end')}"
+        f"{p.obligation_end(e)}"
         for e in rows
     )
 
