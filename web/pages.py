@@ -325,7 +325,11 @@ async def render_refusal(
 @router.get("/servants", name="servants")
 def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
     with tx(request) as s:
-        stmt = select(CivilServant).order_by(CivilServant.name)
+        stmt = (
+            select(CivilServant)
+            .where(queries.servant_visibility(viewer.actor))
+            .order_by(CivilServant.name)
+        )
         if q:
             like = f"%{q}%"
             stmt = stmt.where(CivilServant.name.like(like) | CivilServant.eid.like(like))  # type: ignore[attr-defined]

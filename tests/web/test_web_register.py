@@ -165,3 +165,14 @@ def test_separation_form(client, world) -> None:
     assert resp.status_code == 303
     page = client.get("/servants/E100").text
     assert "Separated on 2026-12-14" in page and 'id="separation-form"' not in page
+
+
+def test_the_register_list_shows_only_whom_one_may_see(client, world) -> None:
+    world.make_servant("E400", name="Thimphu Clerk", agency="THIMPHU")
+    login(client, "respondent")
+    page = client.get("/servants").text
+    assert "E100" in page and "E400" not in page
+    world.add_user("moha_hr", ["hr_officer"], agency="MOHA")
+    login(client, "moha_hr")
+    page = client.get("/servants").text
+    assert "E400" in page and "E100" not in page  # THIMPHU is a dzongkhag under MOHA
