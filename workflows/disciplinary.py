@@ -1090,25 +1090,13 @@ STEPS = (
 )
 
 
-def _expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """A step whose destination is "=" stays in whichever state it was taken from."""
-    out = []
-    for step in steps:
-        if step.dest != "=":
-            out.append(step)
-            continue
-        for src in step.sources:
-            out.append(Step(**{**step.__dict__, "source": src, "dest": src}))
-    return tuple(out)
-
-
 PROCESS = Process(
     key="disciplinary",
     title="Disciplinary enquiry",
     version=VERSION,
     cite="19",
     states=STATES,
-    steps=_expand_self_loops(STEPS),
+    steps=STEPS,
     summary="BCSR 2023 chapter 19: complaint, ADR, notice, investigation, DC meeting, "
     "endorsement, appeal; suspension and summary proceedings alongside.",
 )

@@ -375,6 +375,7 @@ class Process:
     _machine: Machine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.steps = expand_self_loops(self.steps)
         names = [s.name for s in self.states]
         self._machine = _Runner(
             model=None,
@@ -550,6 +551,18 @@ class Process:
             ],
             "diagram": self.mermaid(),
         }
+
+
+def expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A step declared with ``dest="="`` stays in whichever state it was taken from: one
+    Step per source, so the machine, the diagram and the checks see ordinary transitions."""
+    out: list[Step] = []
+    for step in steps:
+        if step.dest != "=":
+            out.append(step)
+            continue
+        out.extend(replace(step, source=src, dest=src) for src in step.sources)
+    return tuple(out)
 
 
 def _mermaid_text(text: str) -> str:

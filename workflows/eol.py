@@ -889,18 +889,6 @@ STEPS = (
 )
 
 
-def _expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """A step whose destination is "=" stays in whichever state it was taken from."""
-    out = []
-    for step in steps:
-        if step.dest != "=":
-            out.append(step)
-            continue
-        for src in step.sources:
-            out.append(Step(**{**step.__dict__, "source": src, "dest": src}))
-    return tuple(out)
-
-
 PROPOSAL_FIELDS = (
     Field("start_on", "date", "Leave from", required=False, future_ok=True),
     Field("end_on", "date", "Leave to (last day)", required=False, future_ok=True),
@@ -912,7 +900,7 @@ PROCESS = Process(
     version=VERSION,
     cite="8.12",
     states=STATES,
-    steps=_expand_self_loops(STEPS),
+    steps=STEPS,
     initial="new",
     opening="open",
     summary="BCSR 2023 8.12: application with the Form 8/B undertaking, eligibility, grant "

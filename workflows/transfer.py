@@ -1216,25 +1216,13 @@ STEPS = (
 )
 
 
-def _expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """A step whose destination is "=" stays in whichever state it was taken from."""
-    out = []
-    for step in steps:
-        if step.dest != "=":
-            out.append(step)
-            continue
-        for src in step.sources:
-            out.append(Step(**{**step.__dict__, "source": src, "dest": src}))
-    return tuple(out)
-
-
 PROCESS = Process(
     key="transfer",
     title="Transfer",
     version=VERSION,
     cite="13",
     states=STATES,
-    steps=_expand_self_loops(STEPS),
+    steps=STEPS,
     initial="new",
     opening="open",
     summary="BCSR 2023 chapter 13: planned, on request, lateral (13.6), OSA (13.7) and foreign "
