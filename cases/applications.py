@@ -18,6 +18,7 @@ from cases.service import NotFound
 from workflows import registry
 from workflows.eligibility import Unmet, evaluate
 from workflows.engine import Refusal, Refused, parse_values
+from workflows.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,12 @@ class Eligibility:
 
 
 def eligibility(
-    session: Session, process_key: str, eid: str, raw: dict[str, Any], today: date
+    session: Session,
+    process_key: str,
+    eid: str,
+    raw: dict[str, Any],
+    today: date,
+    profile: Profile | None = None,
 ) -> Eligibility:
     """Evaluate ``process_key``'s eligibility for ``eid``; unknown parameters are refused."""
     try:
@@ -56,7 +62,7 @@ def eligibility(
     proposal, errors = parse_values(process.proposal_fields, raw, {}, process.cite, partial=True)
     if errors:
         raise Refused(errors)
-    profile = profiles.profile_of(session, eid, today)
+    profile = profile or profiles.profile_of(session, eid, today)
     if profile is None:
         raise NotFound(f"no civil servant with employee ID {eid}")
     found = evaluate(process.eligibility, profile, proposal, today)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from cases import applications, queries, record, register, service
+from cases import applications, profiles, queries, record, register, service
 from cases.models import AuditEvent, Case
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields
@@ -61,8 +61,9 @@ def _servant_ctx(
             .where(Case.subject_eid == eid, queries.visibility(viewer.actor))
             .order_by(Case.id.desc())  # type: ignore[union-attr]
         ).all()
+        profile = profiles.profile_of(s, eid, today)  # read once for every process
         eligibility = [
-            applications.eligibility(s, key, eid, {}, today)
+            applications.eligibility(s, key, eid, {}, today, profile)
             for key, p in registry.PROCESSES.items()
             if p.eligibility
         ]
@@ -117,18 +118,10 @@ async def servant_edit(
     request: Request, eid: str, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     form = form_to_fields(await request.form())
+    rcsc = register.is_rcsc(viewer.actor)
     for f in register.FIELDS:  # an unticked checkbox is absent from the form
-        if f.type == "bool":
-            form.setdefault(f.name, "")
-    if not register.is_rcsc(viewer.actor):  # 16.3.7: the agency cannot send sensitive fields
-        with tx(request) as s:
-            cs = queries.servant_for(s, viewer.actor, eid)
-            current = _current(cs) if cs else {}
-        form = {
-            k: v
-            for k, v in form.items()
-            if k not in register.SENSITIVE or str(v or "") != str(current.get(k) or "")
-        }
+        if f.type == "bool" and (rcsc or f.name not in register.SENSITIVE):
+            form.setdefault(f.name, "")  # sensitive ones are shown disabled to the agency
     try:
         with tx(request) as s:
             if queries.servant_for(s, viewer.actor, eid) is None:

@@ -446,6 +446,32 @@ REJOIN_GUARDS = (
         position_named_if_placed,
     ),
 )
+# Armed on relief and again whenever the end of the term moves (13.10.7.1, 13.10.7.4).
+TERM_ARMS = (
+    Arm(
+        "appraisal_due",
+        "Performance appraisal from the employing organisation",
+        "13.10.5.5",
+        days=0,
+        from_field="appraisal_due_on",
+    ),
+    Arm(
+        "rejoining_due",
+        "Rejoin the agency on completion of the term",
+        "13.10.6.4",
+        working_days=1,
+        from_field="end_on",
+        on_timeout="not_rejoined",
+    ),
+)
+NEW_END_NOTICE_ARM = Arm(
+    "end_of_term_notice_due",
+    "Notify the civil servant of the new end of the term",
+    "13.10.7.2",
+    days=0,
+    from_field="end_notice_due_on",
+)
+
 EARLY_END_FIELDS = (
     Field("notified_on", "date", "Notice given on"),
     Field("new_end_on", "date", "Secondment now ends on", future_ok=True),
@@ -706,21 +732,7 @@ STEPS: tuple[Step, ...] = (
                 days=0,
                 from_field="end_notice_due_on",
             ),
-            Arm(
-                "appraisal_due",
-                "Performance appraisal from the employing organisation",
-                "13.10.5.5",
-                days=0,
-                from_field="appraisal_due_on",
-            ),
-            Arm(
-                "rejoining_due",
-                "Rejoin the agency on completion of the term",
-                "13.10.6.4",
-                working_days=1,
-                from_field="end_on",
-                on_timeout="not_rejoined",
-            ),
+            *TERM_ARMS,
         ),
     ),
     # -- during the secondment
@@ -813,30 +825,7 @@ STEPS: tuple[Step, ...] = (
             Guard("13.10.7.1", "the new end of the term cannot be in the past", early_end_not_past),
         ),
         effects=("secondment_new_end",),
-        arms=(
-            Arm(
-                "end_of_term_notice_due",
-                "Notify the civil servant of the new end of the term",
-                "13.10.7.2",
-                days=0,
-                from_field="end_notice_due_on",
-            ),
-            Arm(
-                "appraisal_due",
-                "Performance appraisal from the employing organisation",
-                "13.10.5.5",
-                days=0,
-                from_field="appraisal_due_on",
-            ),
-            Arm(
-                "rejoining_due",
-                "Rejoin the agency on completion of the term",
-                "13.10.6.4",
-                working_days=1,
-                from_field="end_on",
-                on_timeout="not_rejoined",
-            ),
-        ),
+        arms=(NEW_END_NOTICE_ARM, *TERM_ARMS),
     ),
     Step(
         "recall",
@@ -862,30 +851,7 @@ STEPS: tuple[Step, ...] = (
             Guard("13.10.7.4", "the new end of the term cannot be in the past", early_end_not_past),
         ),
         effects=("secondment_new_end",),
-        arms=(
-            Arm(
-                "end_of_term_notice_due",
-                "Notify the civil servant of the new end of the term",
-                "13.10.7.2",
-                days=0,
-                from_field="end_notice_due_on",
-            ),
-            Arm(
-                "appraisal_due",
-                "Performance appraisal from the employing organisation",
-                "13.10.5.5",
-                days=0,
-                from_field="appraisal_due_on",
-            ),
-            Arm(
-                "rejoining_due",
-                "Rejoin the agency on completion of the term",
-                "13.10.6.4",
-                working_days=1,
-                from_field="end_on",
-                on_timeout="not_rejoined",
-            ),
-        ),
+        arms=(NEW_END_NOTICE_ARM, *TERM_ARMS),
     ),
     # -- return (13.10.6, 13.10.7.3, 13.10.8.1)
     Step(

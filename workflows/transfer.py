@@ -181,37 +181,40 @@ def within_super_structure(p: Profile, proposal: Mapping[str, Any], today: date)
     return not proposal.get("super_structure_change") or _kind(proposal) == "osa"
 
 
-def two_years_after_request(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+def _two_years_served_on(p: Profile, kind: str, years: int) -> date | None:
+    """When the stay after the last transfer of ``kind`` is served (13.4.10, 13.6.6)."""
     last = _last_joined(p)
-    if last is None or last.details.get("transfer_kind") != "on_request" or last.start is None:
-        return True
-    return add_months(last.start, 12 * AFTER_REQUEST_YEARS) <= _effective(proposal, today)
+    if last is None or last.details.get("transfer_kind") != kind or last.start is None:
+        return None
+    return add_months(last.start, 12 * years)
+
+
+def two_years_after_request(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    served = _two_years_served_on(p, "on_request", AFTER_REQUEST_YEARS)
+    return served is None or served <= _effective(proposal, today)
 
 
 def _explain_after_request(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
     last = _last_joined(p)
-    assert last is not None and last.start is not None
-    return (
-        f"joined on request on {last.start.isoformat()}; two years are served on "
-        f"{add_months(last.start, 12 * AFTER_REQUEST_YEARS).isoformat()}"
-    )
+    served = _two_years_served_on(p, "on_request", AFTER_REQUEST_YEARS)
+    assert last is not None and last.start is not None and served is not None
+    return f"joined on request on {last.start.isoformat()}; two years are served on {served}"
 
 
 def two_years_after_lateral(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
     if _kind(proposal) != "lateral":
         return True
-    last = _last_joined(p)
-    if last is None or last.details.get("transfer_kind") != "lateral" or last.start is None:
-        return True
-    return add_months(last.start, 12 * AFTER_LATERAL_YEARS) <= _effective(proposal, today)
+    served = _two_years_served_on(p, "lateral", AFTER_LATERAL_YEARS)
+    return served is None or served <= _effective(proposal, today)
 
 
 def _explain_after_lateral(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
     last = _last_joined(p)
-    assert last is not None and last.start is not None
+    served = _two_years_served_on(p, "lateral", AFTER_LATERAL_YEARS)
+    assert last is not None and last.start is not None and served is not None
     return (
         f"joined by lateral transfer on {last.start.isoformat()}; two years at that place "
-        f"of posting are served on {add_months(last.start, 12 * AFTER_LATERAL_YEARS).isoformat()}"
+        f"of posting are served on {served}"
     )
 
 
