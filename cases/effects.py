@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cases.models import Case, Penalty
+from cases import profiles
+from cases.models import Case, Penalty, ServiceEntry
 from cases.separation import separate
 from workflows.engine import Actor
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
@@ -28,6 +29,18 @@ class EffectContext:
     now: datetime
     today: date
     actor: Actor  # who took the step; history lines record it as "by"
+
+    def add_entry(self, kind: str, **values: Any) -> ServiceEntry:
+        """A line in the subject's service history, written by this step of this case."""
+        return profiles.add_entry(
+            self.session,
+            eid=self.case.subject_eid,
+            kind=kind,
+            now=self.now,
+            by=self.actor.username,
+            case_id=self.case.id,
+            **values,
+        )
 
 
 Effect = Callable[[EffectContext], None]

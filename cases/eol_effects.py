@@ -69,16 +69,11 @@ def eol_record_grant(ec: EffectContext) -> None:
     ec.data["approving_authority"] = _authority_text(ec)
     ec.data["position_protected_until"] = protected_until(start).isoformat()
     ref = ec.fields.get("rcsc_decision_ref") or ec.fields.get("hrc_meeting_no")
-    row = profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    row = ec.add_entry(
         kind="eol",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=start,
         end_on=end,
         status="approved",
-        case_id=ec.case.id,
         purpose=PURPOSE_LABELS.get(ec.data.get("purpose", ""), ec.data.get("purpose", "")),
         decision_ref=ref,
         decided_on=ec.fields.get("decided_on"),

@@ -71,16 +71,11 @@ def ltt_application(ec: EffectContext) -> None:
 def ltt_approve(ec: EffectContext) -> None:
     """The approved LTT enters the service record (not yet counted: 7.7.8.1 xi)."""
     d = ec.data
-    row = profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    row = ec.add_entry(
         kind="ltt",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=d["start_on"],
         end_on=d["end_on"],
         status="approved",
-        case_id=ec.case.id,
         level=d.get("level"),
         mode=d.get("mode"),
         funding=d.get("funding"),
@@ -100,16 +95,11 @@ def ltt_preparatory_leave(ec: EffectContext) -> None:
     start = _d(ec.data["start_on"])
     first = start - timedelta(days=ltt.PREPARATORY_DAYS)
     last = start - timedelta(days=1)
-    profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    ec.add_entry(
         kind="leave",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=first,
         end_on=last,
         status="taken",
-        case_id=ec.case.id,
         leave_type="preparatory",
         note="Preparatory leave for study leave (BCSR 8.13.2.2)",
     )
@@ -173,16 +163,11 @@ def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, e
         return
     profiles.update_entry(ec.session, row, obligation_end=end.isoformat())
     ordinal = int(ec.data.get("ordinal") or 1)
-    profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    ec.add_entry(
         kind="service_obligation",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=reported_on,
         end_on=end,
         status="running",
-        case_id=ec.case.id,
         source=f"LTT no. {ordinal}: {ec.data.get('course')} (x{multiplier(ordinal)}, BCSR 7.7.7.3)",
         obligation_end=end.isoformat(),
         ltt_entry=row.id,
@@ -205,16 +190,11 @@ def _mixed_mode_refund(ec: EffectContext, cite: str) -> None:
         Decimal("0.01")
     )
     due_on = ec.today + timedelta(days=REPAY_WITHIN_DAYS)
-    profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    ec.add_entry(
         kind="due",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=ec.today,
         end_on=due_on,
         status="outstanding",
-        case_id=ec.case.id,
         amount=str(amount),
         note=f"Mixed-mode LTT refund: {multiplier(ordinal)} x expenses Nu "
         f"{ec.fields['expenses_incurred']} (BCSR {cite}); promotion delayed one year if not "

@@ -48,16 +48,11 @@ def secondment_relieved(ec: EffectContext) -> None:
     start = ec.fields["takes_up_post_on"]
     ec.data["secondment_start_on"] = start
     ec.data["appraisals_received"] = 0
-    profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    ec.add_entry(
         kind="secondment",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=start,
         end_on=ec.data["end_on"],
         status="on_secondment",
-        case_id=ec.case.id,
         organisation=ec.data.get("organisation", ""),
         location=ec.data.get("location", ""),
         post=ec.data.get("post", ""),
@@ -138,16 +133,11 @@ def secondment_returned(ec: EffectContext) -> None:
     factor = "twice" if location == "outside" else "equal to"
     cite = "13.10.6.1" if location == "outside" else "13.10.6.2"
     capped = obligation_end == profile.superannuation_date
-    profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    ec.add_entry(
         kind="service_obligation",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=rejoined,
         end_on=obligation_end,
         status="running",
-        case_id=ec.case.id,
         source=f"secondment to {row_detail(row, 'organisation')} "
         f"({start.isoformat()} to {end.isoformat()}): {factor} the period"
         + (", capped at superannuation" if capped else "")

@@ -102,16 +102,11 @@ def open_transfer(ec: EffectContext) -> None:
 def record_transfer_order(ec: EffectContext) -> None:
     """Form 14/1a: the transfer enters the service history as ordered (13.9.5)."""
     d = ec.data
-    row = profiles.add_entry(
-        ec.session,
-        eid=ec.case.subject_eid,
+    row = ec.add_entry(
         kind="transfer",
-        now=ec.now,
-        by=ec.actor.username,
         start_on=d["effective_on"],
         end_on=d.get("term_end_on") if d.get("transfer_kind") in ("osa", "foreign") else None,
         status="ordered",
-        case_id=ec.case.id,
         transfer_kind=d["transfer_kind"],
         from_agency=d.get("from_agency"),
         to_agency=d.get("receiving_agency"),
@@ -149,16 +144,11 @@ def relieve_transfer(ec: EffectContext) -> None:
             "to": jt.preparatory_to.isoformat(),
             "working_days": jt.preparatory_days,
         }
-        profiles.add_entry(
-            ec.session,
-            eid=ec.case.subject_eid,
-            kind="leave",
-            now=ec.now,
-            by=ec.actor.username,
+        ec.add_entry(
+            "leave",
             start_on=jt.preparatory_from,
             end_on=jt.preparatory_to,
             status="taken",
-            case_id=ec.case.id,
             leave_type="preparatory",
             note="Preparatory leave on transfer (BCSR 13.11.1, 8.13.2.1)",
         )
