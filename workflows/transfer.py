@@ -19,7 +19,7 @@ time (13.11) and reports at the new station, or has its salary withheld (13.9.4)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -672,6 +672,21 @@ REPORT_FILE = (
     Field("dispatch_ref", "text", "Dispatch reference", required=False),
 )
 
+# 13.9.4: reporting at the new station; the branch taken depends on the kind and the file.
+REPORT_JOINING = Step(
+    "report_joining",
+    ("relieved", "salary_withheld"),
+    "joined",
+    "Record reporting at the new place of posting",
+    "13.9.4",
+    by=OFFICE,
+    authority=receiving_body,
+    guards=(Guard("13.9.3", "cannot report before being relieved", reported_after_relief),),
+    fields=JOINING,
+    settles=("joining_due",),
+    effects=("join_transfer",),
+)
+
 STEPS = (
     # -- the proposal (13.4, 13.6, 13.7, 13.8)
     Step(
@@ -1065,18 +1080,10 @@ STEPS = (
         settles=("joining_due",),
         effects=("withhold_salary",),
     ),
-    Step(
-        "report_joining",
-        ("relieved", "salary_withheld"),
-        "on_assignment",
-        "Record reporting at the new place of posting",
-        "13.9.4",
-        by=OFFICE,
-        authority=receiving_body,
+    replace(
+        REPORT_JOINING,
+        dest="on_assignment",
         when=term_assignment,
-        guards=(Guard("13.9.3", "cannot report before being relieved", reported_after_relief),),
-        fields=JOINING,
-        settles=("joining_due",),
         arms=(
             Arm(
                 "term_ends",
@@ -1086,36 +1093,9 @@ STEPS = (
                 from_field="term_end_on",
             ),
         ),
-        effects=("join_transfer",),
     ),
-    Step(
-        "report_joining",
-        ("relieved", "salary_withheld"),
-        "completed",
-        "Record reporting at the new place of posting",
-        "13.9.4",
-        by=OFFICE,
-        authority=receiving_body,
-        when=regular_with_file,
-        guards=(Guard("13.9.3", "cannot report before being relieved", reported_after_relief),),
-        fields=JOINING,
-        settles=("joining_due",),
-        effects=("join_transfer",),
-    ),
-    Step(
-        "report_joining",
-        ("relieved", "salary_withheld"),
-        "joined",
-        "Record reporting at the new place of posting",
-        "13.9.4",
-        by=OFFICE,
-        authority=receiving_body,
-        when=regular_without_file,
-        guards=(Guard("13.9.3", "cannot report before being relieved", reported_after_relief),),
-        fields=JOINING,
-        settles=("joining_due",),
-        effects=("join_transfer",),
-    ),
+    replace(REPORT_JOINING, dest="completed", when=regular_with_file),
+    replace(REPORT_JOINING, dest="joined", when=regular_without_file),
     # -- the personal file (13.4.17)
     Step(
         "send_personal_file",
