@@ -80,6 +80,7 @@ class User(SQLModel, table=True):
     agency_code: str | None = Field(default=None, foreign_key="agency.code")
     employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid")
     active: bool = True
+    email: str = Field(default="", max_length=254)  # for the optional e-mail copy of the inbox
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -135,6 +136,8 @@ class Deadline(SQLModel, table=True):
     missed_at: datetime | None = Field(default=None, sa_type=_utc())
     fired_at: datetime | None = Field(default=None, sa_type=_utc())
     note: str = ""
+    # The date first computed, kept when a calendar change moves ``due_on`` (None: never moved).
+    original_due_on: date | None = None
 
 
 class AuditEvent(SQLModel, table=True):
@@ -218,3 +221,43 @@ class CalendarOverride(SQLModel, table=True):
     note: str
     created_by: str
     created_at: datetime = Field(sa_type=_utc())
+
+
+class Document(SQLModel, table=True):
+    """A letter or order as issued: the exact HTML and PDF, and the PDF's SHA-256, which the
+    audit event of its issue (``audit_seq``) also carries, so a paper copy can be checked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str = Field(max_length=64)
+    title: str
+    reference: str = Field(max_length=64)  # letter or order number
+    cite: str = Field(max_length=32)
+    html: str
+    pdf: bytes = Field(sa_type=sa.LargeBinary())
+    sha256: str = Field(max_length=64)
+    audit_seq: int = Field(foreign_key="audit_event.seq")
+    issued_by: str
+    issued_at: datetime = Field(sa_type=_utc())
+
+
+class Notification(SQLModel, table=True):
+    """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
+    or by two workers, adds nothing); ``email_status`` is "", "pending", "sent" or "failed"."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "key", name="uq_notification_user_key"),
+        sa.Index("ix_notification_user_read", "user_id", "read_at"),
+        sa.Index("ix_notification_email_status", "email_status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+    kind: str = Field(max_length=32)  # action_needed, deadline_near, deadline_missed
+    text: str
+    cite: str = Field(default="", max_length=32)
+    key: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=_utc())
+    read_at: datetime | None = Field(default=None, sa_type=_utc())
+    email_status: str = Field(default="", max_length=16)
+    emailed_at: datetime | None = Field(default=None, sa_type=_utc())

@@ -13,7 +13,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from cases import db, timers
-from web import api, errors, pages, register_pages, templating
+from web import (
+    api,
+    document_pages,
+    errors,
+    inbox_pages,
+    oversight_pages,
+    pages,
+    register_pages,
+    review_pages,
+    templating,
+)
 
 log = logging.getLogger("drukflow.web")
 STATIC = Path(__file__).parent / "static"
@@ -53,6 +63,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
     app.include_router(register_pages.router)
+    app.include_router(review_pages.router)
+    app.include_router(oversight_pages.router)
+    app.include_router(document_pages.router)
+    app.include_router(inbox_pages.router)
     app.include_router(api.router)
     errors.install(app)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cases import audit, calendar_store, deadlines, record, service
+from cases import audit, calendar_store, deadlines, documents, due_process, record, service
 from cases.models import Agency, Case, CivilServant, Deadline, Recusal, User
 from workflows import registry
 from workflows import roles as R
@@ -102,6 +102,8 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
         "recused": any(r.user_id == actor.user_id for r, _ in recusals),
         "today": today,
+        "due_process": due_process.for_viewer(session, case, actor, now),
+        "documents": documents.for_viewer(session, case, actor, now),
     }
 
 
