@@ -6,14 +6,15 @@ close for declared days; the working-day count of every deadline must follow bot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, select
 
 from cases import audit
 from cases.deadlines import count
-from cases.models import CalendarOverride, Case, Deadline
-from workflows.calendar import WorkingCalendar, calendar_from
+from cases.models import AuditEvent, CalendarOverride, Case, Deadline
+from workflows.calendar import WorkingCalendar, bhutan_today, calendar_from
 
 _cache: dict[tuple, WorkingCalendar] = {}
 
@@ -28,9 +29,31 @@ def load(session: Session) -> WorkingCalendar:
     return cal
 
 
+@dataclass(frozen=True)
+class Moved:
+    """One armed deadline a calendar change moved."""
+
+    case_id: int
+    kind: str
+    label: str
+    cite: str
+    was: date
+    due: date
+    original: date
+
+
+@dataclass(frozen=True)
+class Change:
+    """A correction saved (or cleared) and the deadlines it moved."""
+
+    day: date
+    kind: str  # added, removed, cleared
+    moved: tuple[Moved, ...]
+
+
 def set_override(
     session: Session, day: date, kind: str, note: str, by: str, now: datetime
-) -> CalendarOverride:
+) -> Change:
     if kind not in ("added", "removed"):
         raise ValueError("kind must be 'added' (a closure) or 'removed' (not a holiday)")
     row = session.get(CalendarOverride, day)
@@ -40,25 +63,30 @@ def set_override(
         row.kind, row.note, row.created_by, row.created_at = kind, note, by, now
     session.add(row)
     session.flush()
-    recompute_armed(session, day, by=by, now=now)
-    return row
+    reason = f"{'closure added' if kind == 'added' else 'holiday removed'}: {note}"
+    return Change(day, kind, recompute_armed(session, day, reason=reason, by=by, now=now))
 
 
-def clear_override(session: Session, day: date, *, by: str, now: datetime) -> bool:
+def clear_override(session: Session, day: date, *, by: str, now: datetime) -> Change | None:
+    """Withdraw a correction; None when there was none on ``day``."""
     row = session.get(CalendarOverride, day)
     if row is None:
-        return False
+        return None
     session.delete(row)
     session.flush()
-    recompute_armed(session, day, by=by, now=now)
-    return True
+    reason = f"correction withdrawn ({row.note})"
+    return Change(day, "cleared", recompute_armed(session, day, reason=reason, by=by, now=now))
 
 
-def recompute_armed(session: Session, day: date, *, by: str, now: datetime) -> int:
+def recompute_armed(
+    session: Session, day: date, *, reason: str, by: str, now: datetime
+) -> tuple[Moved, ...]:
     """Move every armed working-day deadline whose count the changed ``day`` can touch.
 
-    A deadline counted from before ``day`` may now end earlier or later; its row keeps the
-    old date in its note, and the change is audited on its case. Returns how many moved.
+    A deadline counted from before ``day`` may now end earlier or later. Its row keeps the
+    date first computed (``original_due_on``), and the change is audited on its case with
+    the old, new and original dates and the new count, so "why is this due on X?" still has
+    an answer after the calendar moved under it.
     """
     cal = load(session)
     rows = session.exec(
@@ -69,16 +97,15 @@ def recompute_armed(session: Session, day: date, *, by: str, now: datetime) -> i
             Deadline.due_on >= day,  # a count ending before the day cannot change
         )
     ).all()
-    moved = 0
+    moved: list[Moved] = []
     for row in rows:
-        due = count(cal, row.basis_on, row.amount, row.unit).due
-        if due == row.due_on:
+        counted = count(cal, row.basis_on, row.amount, row.unit)
+        if counted.due == row.due_on:
             continue
-        old = row.due_on
-        row.due_on = due
-        row.note = (
-            f"recomputed on {now.date().isoformat()} after a calendar change of {day} (was {old})"
-        )
+        was = row.due_on
+        row.original_due_on = row.original_due_on or was
+        row.due_on = counted.due
+        row.note = f"moved from {was} on {bhutan_today(now)}: calendar change of {day} ({reason})"
         session.add(row)
         case = session.get(Case, row.case_id)
         assert case is not None
@@ -93,16 +120,33 @@ def recompute_armed(session: Session, day: date, *, by: str, now: datetime) -> i
             to_state=case.state,
             fields={
                 "calendar_day": day.isoformat(),
-                "was": old.isoformat(),
-                "now": due.isoformat(),
+                "change": reason,
+                "was": was.isoformat(),
+                "now": counted.due.isoformat(),
+                "original": row.original_due_on.isoformat(),
+                "why": counted.explain(),
             },
             cite=row.cite,
             process=case.process,
             process_version=case.process_version,
         )
-        moved += 1
+        moved.append(
+            Moved(row.case_id, row.kind, row.label, row.cite, was, counted.due, row.original_due_on)
+        )
     session.flush()
-    return moved
+    return tuple(moved)
+
+
+def recent_moves(session: Session, limit: int = 50) -> list[AuditEvent]:
+    """The latest deadline recomputations, for the calendar page (newest first)."""
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.trigger.startswith("deadline_recomputed:"))  # type: ignore[attr-defined]
+            .order_by(AuditEvent.seq.desc())  # type: ignore[union-attr]
+            .limit(limit)
+        ).all()
+    )
 
 
 def overrides(session: Session) -> list[CalendarOverride]:

@@ -5,12 +5,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-# Real-browser tests drive Debian's chromium (never a Playwright-downloaded browser).
-if [ ! -x /usr/bin/chromium ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update
-    apt-get install -y chromium
-fi
+# Real-browser tests drive Debian's chromium (never a Playwright-downloaded browser); PDFs
+# need pango (scripts/system-deps.sh).
+bash scripts/system-deps.sh chromium
 
 python -m pip install -e '.[test]'
 python -m ruff check .

@@ -297,9 +297,9 @@ def cmd_calendar_add(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
     _url, engine = database()
     with db.transaction(engine) as s:
-        calendar_store.set_override(s, day, "added", args.note, "cli", datetime.now(UTC))
+        change = calendar_store.set_override(s, day, "added", args.note, "cli", datetime.now(UTC))
     say(f"{day.isoformat()} is now a closure: {args.note}")
-    say("(armed working-day deadlines that this day touches were recomputed and audited)")
+    say_moved(change)
     return 0
 
 
@@ -310,9 +310,11 @@ def cmd_calendar_remove(args: argparse.Namespace) -> int:
         raise CliError(f"{day.isoformat()} is not one of Bhutan's listed holidays")
     _url, engine = database()
     with db.transaction(engine) as s:
-        calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
+        change = calendar_store.set_override(
+            s, day, "removed", args.note, "cli", datetime.now(UTC)
+        )
     say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
-    say("(armed working-day deadlines that this day touches were recomputed and audited)")
+    say_moved(change)
     return 0
 
 
@@ -320,10 +322,19 @@ def cmd_calendar_clear(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
     _url, engine = database()
     with db.transaction(engine) as s:
-        if not calendar_store.clear_override(s, day, by="cli", now=datetime.now(UTC)):
+        change = calendar_store.clear_override(s, day, by="cli", now=datetime.now(UTC))
+        if change is None:
             raise CliError(f"no correction on {day.isoformat()}")
     say(f"correction on {day.isoformat()} cleared")
+    say_moved(change)
     return 0
+
+
+def say_moved(change: calendar_store.Change) -> None:
+    """Every armed deadline the change moved (each also audited on its case)."""
+    say(f"{len(change.moved)} armed deadline(s) moved")
+    for m in change.moved:
+        say(f"  case {m.case_id}: {m.label} (BCSR {m.cite}) {m.was} -> {m.due}")
 
 
 def cmd_calendar_list(args: argparse.Namespace) -> int:

@@ -367,16 +367,33 @@ def calendar_page(request: Request, viewer: CurrentViewer, year: int | None = No
     return render(request, "pages/calendar.html", _calendar_ctx(request, year))
 
 
-def _calendar_ctx(request: Request, year: int | None, error: str | None = None) -> dict[str, Any]:
+def _calendar_ctx(
+    request: Request,
+    year: int | None,
+    error: str | None = None,
+    change: calendar_store.Change | None = None,
+) -> dict[str, Any]:
     year = year or bhutan_today(now(request)).year
     with tx(request) as s:
         cal = calendar_store.load(s)
         rows = calendar_store.overrides(s)
-    return {"year": year, "holidays": cal.holidays_in(year), "overrides": rows, "error": error}
+        moves = [
+            {"event": e, "fields": json.loads(e.fields)} for e in calendar_store.recent_moves(s)
+        ]
+    return {
+        "year": year,
+        "holidays": cal.holidays_in(year),
+        "overrides": rows,
+        "error": error,
+        "change": change,
+        "moves": moves,
+    }
 
 
 @router.post("/calendar", name="calendar_change")
 async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    """An administrator's correction; every armed deadline it moves is recomputed and audited
+    on its case, and the page lists them."""
     if R.ADMIN not in viewer.actor.roles:
         raise_refusal("only an administrator maintains the holiday calendar")
     form = await request.form()
@@ -392,10 +409,12 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
     kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()
     with tx(request) as s:
         if kind == "clear":
-            calendar_store.clear_override(s, day, by=viewer.user.username, now=now(request))
+            change = calendar_store.clear_override(
+                s, day, by=viewer.user.username, now=now(request)
+            )
         else:
             try:
-                calendar_store.set_override(
+                change = calendar_store.set_override(
                     s, day, kind, note or kind, viewer.user.username, now(request)
                 )
             except ValueError as exc:
@@ -406,7 +425,14 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
                     _calendar_ctx(request, day.year, f"kind: {exc}"),
                     422,
                 )
-    return RedirectResponse(str(request.url_for("calendar")) + f"?year={day.year}", status_code=303)
+    if change is None:
+        return render(
+            request,
+            "pages/calendar.html",
+            _calendar_ctx(request, day.year, f"day: no correction on {day} to clear"),
+            422,
+        )
+    return render(request, "pages/calendar.html", _calendar_ctx(request, day.year, change=change))
 
 
 # ------------------------------------------------------------------ processes

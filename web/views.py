@@ -30,7 +30,9 @@ def public_fields(fields: dict[str, Any], actor: Actor) -> dict[str, Any]:
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
+    """A deadline row as shown, with the count behind its date ("why is this due on X?")."""
     left = deadlines.days_left(cal, row, today) if row.status == "armed" else None
+    counted = deadlines.count(cal, row.basis_on, row.amount, row.unit)
     return {
         "id": row.id,
         "kind": row.kind,
@@ -44,7 +46,10 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
         "days_left": left,
         "overdue": row.status == "armed" and row.due_on < today,
         "due_soon": left is not None and 0 <= left <= 2,
-        "why": deadlines.count(cal, row.basis_on, row.amount, row.unit).explain(),
+        "why": counted.explain(),
+        "skipped": counted.skipped,
+        "original_due_on": row.original_due_on,
+        "moved": row.original_due_on is not None and row.original_due_on != row.due_on,
         "settled_at": row.settled_at,
         "note": row.note,
     }
@@ -146,6 +151,8 @@ def case_json(view: dict[str, Any]) -> dict[str, Any]:
                 "cite": d["cite"],
                 "days_left": d["days_left"],
                 "why": d["why"],
+                "original_due_on": d["original_due_on"] and d["original_due_on"].isoformat(),
+                "note": d["note"],
             }
             for d in view["deadlines"]
         ],

@@ -4,6 +4,7 @@ calendar days where the rule says "days"; an administrator's corrections move du
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -178,15 +179,28 @@ def test_a_closure_added_later_moves_an_armed_deadline_and_is_audited(world):
             s, date(2026, 12, 18), "added", "Winter storm", "admin", world.clock.now
         )
     due = world.deadline(case_id, "explanation_due")
-    assert due.due_on == date(2026, 12, 24)
-    assert "was 2026-12-23" in due.note
+    assert (due.due_on, due.original_due_on) == (date(2026, 12, 24), date(2026, 12, 23))
+    assert "moved from 2026-12-23" in due.note and "Winter storm" in due.note
     with world.session() as s:
         last = audit.events_for(s, case_id)[-1]
         assert last.trigger == "deadline_recomputed:explanation_due"
+        fields = json.loads(last.fields)
+        assert (fields["was"], fields["now"], fields["original"]) == (
+            "2026-12-23",
+            "2026-12-24",
+            "2026-12-23",
+        )
+        assert "2026-12-18 (Winter storm)" in fields["why"]
         assert audit.verify(s).ok
     with transaction(world.engine) as s:  # the correction withdrawn: back to the 23rd
-        calendar_store.clear_override(s, date(2026, 12, 18), by="admin", now=world.clock.now)
-    assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
+        change = calendar_store.clear_override(
+            s, date(2026, 12, 18), by="admin", now=world.clock.now
+        )
+    assert change is not None and [(m.was, m.due) for m in change.moved] == [
+        (date(2026, 12, 24), date(2026, 12, 23))
+    ]
+    due = world.deadline(case_id, "explanation_due")
+    assert (due.due_on, due.original_due_on) == (date(2026, 12, 23), date(2026, 12, 23))
 
 
 def test_a_closure_after_the_due_date_moves_nothing(world):
