@@ -243,12 +243,14 @@ class Document(SQLModel, table=True):
 
 class Notification(SQLModel, table=True):
     """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
-    or by two workers, adds nothing); ``email_status`` is "", "pending", "sent" or "failed"."""
+    or by two workers, adds nothing). ``email_status``: "" (no e-mail), "pending", "sending"
+    (claimed by one sender, so no other sends it again), "sent" or "failed"."""
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "key", name="uq_notification_user_key"),
         sa.Index("ix_notification_user_read", "user_id", "read_at"),
         sa.Index("ix_notification_email_status", "email_status"),
+        sa.Index("ix_notification_key", "key"),  # the sweep asks "noticed already?" by key
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id")

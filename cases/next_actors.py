@@ -1,13 +1,16 @@
 """Who must act next on a case: the steps open from its stage, the roles and the competent
 agency each needs (19.3.4-19.3.7, 7.7.3, 8.12.16, 13.3.1), and the users who hold them.
 
-The overdue list names the body that must act; the inbox tells each of those users. Steps
-open from almost every stage (suspension, death, withdrawal) are left out: they are never
-what a case is waiting for.
+The overdue list names the body that must act; the inbox tells each of those users. While a
+deadline runs, the case waits for the steps that settle it (the rule's clock says what is
+owed: 19.8.2.1(i), 8.12.15, 13.9.3...). Otherwise it waits for every step open from its
+stage except those open from almost every stage (suspension, death, withdrawal), which are
+never what a case is waiting for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +20,7 @@ from cases import auth, service
 from cases.models import Case, User
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import Step
+from workflows.engine import Context, Step
 
 
 @dataclass(frozen=True)
@@ -38,27 +41,29 @@ class NextAction:
         return ", or ".join(p for p in (*own, staff) if p)
 
 
-def _waiting_steps(case: Case) -> list[Step]:
+def _waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
+    """``armed``: the kinds of the case's armed deadlines."""
     process = registry.get(case.process)
     if process.is_final(case.state):
         return []
-    anywhere = {s.trigger for s in process.anywhere_steps()}
+    here = [s for s in process.steps_from(case.state) if not s.timer_only]
+    owed = [s for s in here if set(s.settles) & set(armed)]
+    if not owed:
+        anywhere = {s.trigger for s in process.anywhere_steps()}
+        owed = [s for s in here if s.trigger not in anywhere]
     seen: dict[str, Step] = {}
-    for step in process.steps_from(case.state):
-        if step.timer_only or step.trigger in anywhere:
-            continue
+    for step in owed:
         seen.setdefault(step.trigger, step)
     return list(seen.values())
 
 
 def next_actions(session: Session, case: Case, now: datetime) -> list[NextAction]:
     """The steps the case waits for, one per action, with who may take each."""
-    steps = _waiting_steps(case)
-    if not steps:
+    if registry.get(case.process).is_final(case.state):
         return []
     ctx = service.context(session, case, now)
     out = []
-    for step in steps:
+    for step in _waiting_steps(case, ctx.due):
         found = step.authority(ctx) if step.authority else None
         out.append(
             NextAction(
@@ -75,15 +80,22 @@ def next_actions(session: Session, case: Case, now: datetime) -> list[NextAction
 
 def users_to_act(session: Session, case: Case, now: datetime) -> dict[int, list[Step]]:
     """Active users who may take a waiting step now (user id → those steps), with recusal and
-    the competent authority applied exactly as when they act."""
-    steps = _waiting_steps(case)
+    the competent authority applied exactly as when they act.
+
+    An RCSC officer who may stand in for an agency's committee or HR officer (19.3.6, 19.3.7)
+    is counted only where the RCSC alone is competent: where the agency may also act (an
+    appeal it records, 19.12.1; a complaint it receives, 19.5.1) the case waits for the agency.
+    """
+    if registry.get(case.process).is_final(case.state):
+        return {}
+    ctx = service.context(session, case, now)
+    steps = _waiting_steps(case, ctx.due)
     if not steps:
         return {}
     wanted = frozenset().union(*(s.by for s in steps)) - {R.SYSTEM}
     if any(s.by & R.RCSC_ACTS_AS for s in steps):
         wanted |= {R.RCSC}
     process = registry.get(case.process)
-    ctx = service.context(session, case, now)
     triggers = {s.trigger for s in steps}
     out: dict[int, list[Step]] = {}
     for user in session.exec(select(User).where(User.active == True)).all():  # noqa: E712
@@ -92,8 +104,16 @@ def users_to_act(session: Session, case: Case, now: datetime) -> dict[int, list[
         mine = [
             s
             for s in process.available(case.state, auth.actor_of(user), ctx)
-            if s.trigger in triggers
+            if s.trigger in triggers and _expected(s, user, ctx)
         ]
         if mine and user.id is not None:
             out[user.id] = mine
     return out
+
+
+def _expected(step: Step, user: User, ctx: Context) -> bool:
+    """Whether the case waits for ``user`` on ``step`` (not merely lets an RCSC officer act)."""
+    if user.role_set & step.by:
+        return True
+    found = step.authority(ctx) if step.authority else None
+    return found is not None and set(found.agencies) == {R.RCSC_AGENCY}

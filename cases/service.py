@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases import audit, calendar_store, deadlines, profiles
+from cases import audit, calendar_store, deadlines, notifications, profiles
 from cases.effects import EFFECTS, EffectContext
 from cases.models import Agency, AuditEvent, Case, CivilServant, Recusal
 from workflows import registry
@@ -170,6 +170,7 @@ def fire(
         process=process.key,
         process_version=case.process_version,
     )
+    notifications.after_step(session, case, from_state, actor, now)
     return Fired(case, event, taken)
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cases import audit
+from cases import audit, notifications
 from cases.db import transaction
 from cases.models import Case, Deadline
 from cases.service import SYSTEM_ACTOR, fire
@@ -35,6 +35,10 @@ class SweepReport:
 def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
     today = bhutan_today(now)
     report = SweepReport()
+    try:
+        notifications.sweep_near(engine, now)
+    except Exception:  # a notice must not hold back the deadlines themselves
+        log.exception("deadline-near notices failed")
     failed: set[int] = set()
     while True:
         with transaction(engine) as session:
@@ -83,22 +87,22 @@ def _one(engine: Engine, deadline_id: int, now: datetime, report: SweepReport) -
             process_version=case.process_version,
         )
         report.missed.append(deadline_id)
-        if not row.on_timeout:
-            return
-        try:
-            with session.begin_nested():
-                fire(
-                    session,
-                    case.id,
-                    row.on_timeout,
-                    SYSTEM_ACTOR,
-                    {},
-                    now=now,  # type: ignore[arg-type]
-                    expected_version=None,
-                )
-            row.fired_at = now
-            session.add(row)
-            report.fired.append((deadline_id, row.on_timeout))
-        except Refused as exc:
-            log.warning("deadline %s: timeout %s refused: %s", deadline_id, row.on_timeout, exc)
-            report.refused.append((deadline_id, str(exc)))
+        if row.on_timeout:
+            try:
+                with session.begin_nested():
+                    fire(
+                        session,
+                        case.id,
+                        row.on_timeout,
+                        SYSTEM_ACTOR,
+                        {},
+                        now=now,  # type: ignore[arg-type]
+                        expected_version=None,
+                    )
+                row.fired_at = now
+                session.add(row)
+                report.fired.append((deadline_id, row.on_timeout))
+            except Refused as exc:
+                log.warning("deadline %s: timeout %s refused: %s", deadline_id, row.on_timeout, exc)
+                report.refused.append((deadline_id, str(exc)))
+        notifications.deadline_missed(session, row, now)  # after the timeout: who acts now

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from cases import db, timers
+from cases import db, mailer, timers
 from web import (
     api,
     document_pages,
@@ -73,7 +73,9 @@ def create_app(
 
 
 async def _sweeper(app: FastAPI) -> None:
-    """Every minute, mark missed deadlines and fire their timeouts (cases.timers)."""
+    """Every minute, mark missed deadlines and fire their timeouts (cases.timers), then send
+    the inbox's queued e-mails when SMTP is configured (cases.mailer), outside any
+    transaction."""
     while True:
         try:
             report = await asyncio.to_thread(timers.sweep, app.state.engine, app.state.clock())
@@ -81,4 +83,14 @@ async def _sweeper(app: FastAPI) -> None:
                 log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
         except Exception:  # the sweeper must outlive one bad run; the next minute retries
             log.exception("deadline sweep failed")
+        smtp = mailer.settings_from_env()
+        if smtp is not None:
+            try:
+                sent = await asyncio.to_thread(
+                    mailer.deliver_pending, app.state.engine, smtp, app.state.clock()
+                )
+                if sent.sent or sent.failed:
+                    log.info("e-mail: %d sent, %d failed", len(sent.sent), len(sent.failed))
+            except Exception:  # e.g. the database is busy; the e-mails stay pending
+                log.exception("e-mail delivery failed")
         await asyncio.sleep(SWEEP_EVERY_SECONDS)

@@ -310,9 +310,7 @@ def cmd_calendar_remove(args: argparse.Namespace) -> int:
         raise CliError(f"{day.isoformat()} is not one of Bhutan's listed holidays")
     _url, engine = database()
     with db.transaction(engine) as s:
-        change = calendar_store.set_override(
-            s, day, "removed", args.note, "cli", datetime.now(UTC)
-        )
+        change = calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
     say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
     say_moved(change)
     return 0

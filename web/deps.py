@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from cases import auth
+from cases import auth, notifications
 from cases.db import transaction
 from cases.models import User
 from workflows.engine import Actor
@@ -40,10 +40,11 @@ def tx(request: Request) -> Iterator[Session]:
 
 
 class Viewer:
-    def __init__(self, user: User, csrf: str | None):
+    def __init__(self, user: User, csrf: str | None, unread: int = 0):
         self.user = user
         self.csrf = csrf
         self.actor: Actor = auth.actor_of(user)
+        self.unread = unread  # unread inbox notices, for the navigation of pages
 
 
 def _viewer(request: Request) -> Viewer:
@@ -59,7 +60,10 @@ def _viewer(request: Request) -> Viewer:
         if found is None:
             raise LoginRequired()
         user, ws = found
-        return Viewer(user, ws.csrf_token)
+        # Counted here, in the transaction that reads the session, not lazily while a template
+        # renders: a route may render inside its own write transaction, and a second
+        # BEGIN IMMEDIATE on SQLite would wait for it. API calls (bearer tokens) skip it.
+        return Viewer(user, ws.csrf_token, notifications.unread_count(s, user.id or 0))
 
 
 def current_viewer(request: Request) -> Viewer:

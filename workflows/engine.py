@@ -23,6 +23,10 @@ from workflows import roles as R
 # ---------------------------------------------------------------- declarations
 
 
+# A trigger open from more stages than this is an "anywhere" step (see anywhere_steps).
+ANYWHERE = 3
+
+
 @dataclass(frozen=True)
 class Field:
     """A form field a step takes; the web form and the API validation both come from it."""
@@ -482,11 +486,7 @@ class Process:
         for s in self.states:
             lines.append(f"    {s.name} : {_mermaid_text(s.label)}")
         seen = set()
-        spread = {
-            t: n
-            for t in self.triggers()
-            if (n := sum(len(s.sources) for s in self.steps if s.trigger == t)) > 3
-        }
+        spread = {step.trigger for step in self.anywhere_steps()}
         for step in self.steps:
             if step.trigger in spread:
                 continue  # steps open in most states are listed beside the diagram instead
@@ -505,10 +505,14 @@ class Process:
         return "\n".join(lines)
 
     def anywhere_steps(self) -> list[Step]:
-        """Steps available from most open states (suspension, death), left off the diagram."""
+        """Steps open from most stages (suspension, death, withdrawal): left off the diagram,
+        and never what a case waits for. Branches of one trigger count their stages once."""
+        sources: dict[str, set[str]] = {}
+        for step in self.steps:
+            sources.setdefault(step.trigger, set()).update(step.sources)
         seen: dict[str, Step] = {}
         for step in self.steps:
-            if sum(len(s.sources) for s in self.steps if s.trigger == step.trigger) > 3:
+            if len(sources[step.trigger]) > ANYWHERE:
                 seen.setdefault(step.trigger, step)
         return list(seen.values())
 

@@ -38,6 +38,7 @@ def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, bro
     row = page.locator("tr.deadline-explanation_due")
     row.wait_for()
     assert "Wed 23 Dec 2026" in row.inner_text()  # National Day (17 Dec) skipped
+    row.locator("details.why summary").click()  # "Why 2026-12-23?" opens the count
     assert "National Day" in row.inner_text()
     assert page.locator("#case-state").inner_text() == "notice served; explanation awaited"
     # The panel was swapped in place (no page load) and the timeline reloaded itself.

@@ -63,9 +63,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_notification_user_read", "notification", ["user_id", "read_at"])
     op.create_index("ix_notification_email_status", "notification", ["email_status"])
+    op.create_index("ix_notification_key", "notification", ["key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_notification_key", table_name="notification")
     op.drop_index("ix_notification_email_status", table_name="notification")
     op.drop_index("ix_notification_user_read", table_name="notification")
     op.drop_table("notification")

@@ -1,0 +1,7 @@
+"""``python -m bench [--tiny] [--cases-large N] [--deadlines-large N] [--reps N] [--keep]``"""
+
+import sys
+
+from bench.run import main
+
+sys.exit(main())

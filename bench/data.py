@@ -1,0 +1,323 @@
+"""The bench's data, built in bulk but true to the rules.
+
+A handful of template cases are made by the real code (``cases.demo`` drives 28 cases of
+the five processes through ``service.fire``; the bench drives three more). Everything
+else is a copy of a template, written with SQLAlchemy Core ``executemany`` into the tables
+the migrations created: each copy gets its own civil servant, its case row (same process,
+state and data), its deadline rows and its audit events, re-linked into the one hash
+chain with ``cases.audit``'s own functions, so ``audit verify`` passes over the result.
+Firing 100,000 cases one by one would take hours; copying them takes seconds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bench.chain import Chain
+from cases import auth, db, demo, service, timers
+from cases.db import transaction
+from cases.models import (
+    AuditEvent,
+    Case,
+    CaseAgency,
+    CivilServant,
+    Deadline,
+    User,
+)
+from workflows.calendar import bhutan_today
+
+CASE = Case.__table__  # type: ignore[attr-defined]
+DEADLINE = Deadline.__table__  # type: ignore[attr-defined]
+EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
+SERVANT = CivilServant.__table__  # type: ignore[attr-defined]
+PARTY = CaseAgency.__table__  # type: ignore[attr-defined]
+
+# The committee member whose dashboard is measured, and the agency most cases belong to.
+VIEWER = "dc"
+VIEWER_AGENCY = "MOH"
+PASSWORD = demo.PASSWORD
+CHUNK = 20_000
+SHARE_IN_VIEWER_AGENCY = 0.7
+
+COMPLAINT = {
+    "opened_by": "written_complaint",
+    "complainant_name": "Karma Wangmo",
+    "complainant_address": "Changzamtog, Thimphu",
+    "respondent_address": "Motithang, Thimphu",
+    "narration": "Absent from duty on two days without leave.",
+    "evidence": "Attendance register extract",
+}
+NOTICE = {"charges": ["11", "3"], "particulars": "Charges as per the complaint"}
+
+
+@dataclass(frozen=True)
+class Template:
+    """One real case with everything a copy needs."""
+
+    case: dict[str, Any]
+    servant: dict[str, Any]
+    deadlines: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    parties: list[dict[str, Any]]
+
+
+def read_template(conn: Connection, case_id: int) -> Template:
+    case = dict(conn.execute(sa.select(CASE).where(CASE.c.id == case_id)).mappings().one())
+    servant = conn.execute(sa.select(SERVANT).where(SERVANT.c.eid == case["subject_eid"]))
+    rows = conn.execute(
+        sa.select(DEADLINE).where(DEADLINE.c.case_id == case_id).order_by(DEADLINE.c.id)
+    )
+    events = conn.execute(sa.select(EVENT).where(EVENT.c.case_id == case_id).order_by(EVENT.c.seq))
+    parties = conn.execute(sa.select(PARTY).where(PARTY.c.case_id == case_id))
+    return Template(
+        case,
+        dict(servant.mappings().one()),
+        [dict(r) for r in rows.mappings()],
+        [
+            {k: v for k, v in e.items() if k not in ("seq", "prev_hash", "hash")}
+            for e in events.mappings()
+        ],
+        [dict(p) for p in parties.mappings()],
+    )
+
+
+class Builder:
+    """Grows one database in steps; each method reports what it added."""
+
+    def __init__(self, url: str, now: datetime, seed: int = 6) -> None:
+        self.url = url
+        self.now = now
+        self.today = bhutan_today(now)
+        self.rng = random.Random(seed)
+        db.upgrade(url)
+        self.engine = db.engine_for(url)  # the app's own engine (fire, sweep, verify)
+        self.bulk = _bulk_engine(url)  # for copies: no fsync per chunk on SQLite
+        self.growth: list[Template] = []
+        self.weights: list[float] = []
+        self.enquiry: Template | None = None
+        self.due: Template | None = None
+        self.investigating: Template | None = None
+        self.copied: list[int] = []
+
+    # ------------------------------------------------------------ the real cases
+    def base(self) -> None:
+        """The demo (28 cases through fire), one sweep, and three bench cases through fire."""
+        with self.bulk.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(CASE)).scalar_one():
+                raise SystemExit("the bench needs an empty database: it builds its own data")
+        demo.build(self.engine, self.now)
+        # The demo leaves two deadlines past due; settle them now, so no copy is due.
+        timers.sweep(self.engine, self.now)
+        with self.bulk.connect() as conn:
+            demo_ids = conn.execute(sa.select(CASE.c.id).order_by(CASE.c.id)).scalars().all()
+            self.growth = [read_template(conn, i) for i in demo_ids]
+        mine = [t for t in self.growth if t.case["agency_code"] == VIEWER_AGENCY]
+        others = [t for t in self.growth if t.case["agency_code"] != VIEWER_AGENCY]
+        share = SHARE_IN_VIEWER_AGENCY
+        self.weights = [
+            share / len(mine) if t in mine else (1 - share) / len(others) for t in self.growth
+        ]
+        self.investigating = next(
+            t
+            for t in self.growth
+            if t.case["process"] == "disciplinary" and t.case["state"] == "investigating"
+        )
+        enquiry_id = self._drive("BT0001", self.now, serve=False)
+        due_id = self._drive("BT0002", self.now - timedelta(days=30), serve=True)
+        with self.bulk.connect() as conn:
+            self.enquiry = read_template(conn, enquiry_id)
+            self.due = read_template(conn, due_id)
+
+    def _drive(self, eid: str, at: datetime, *, serve: bool) -> int:
+        """A disciplinary case opened, directed to enquiry and maybe served, by fire."""
+        day = bhutan_today(at).isoformat()
+        with transaction(self.engine) as s:
+            model = s.get(CivilServant, "E1001")
+            assert model is not None
+            s.add(CivilServant(**{**model.model_dump(), "eid": eid, "name": f"Bench {eid}"}))
+            s.flush()
+            actors = {
+                u.username: auth.actor_of(u)
+                for u in s.exec(sa.select(User)).scalars()  # type: ignore[call-overload]
+            }
+            fired = service.open_case(
+                s, "disciplinary", eid, actors["hr"], {**COMPLAINT, "received_on": day}, now=at
+            )
+            case_id = fired.case.id
+            assert case_id is not None
+            service.fire(
+                s, case_id, "direct_enquiry", actors["chair"], {}, now=at, expected_version=1
+            )
+            if serve:
+                fields = {**NOTICE, "prima_facie": True, "notice_received_on": day}
+                service.fire(
+                    s, case_id, "serve_notice", actors[VIEWER], fields, now=at, expected_version=2
+                )
+        return case_id
+
+    # ------------------------------------------------------------ copies
+    def grow_cases(self, total: int) -> int:
+        """Copies of the demo's cases until the database holds ``total`` cases."""
+        n = max(0, total - self.count(CASE))
+        picks = self.rng.choices(self.growth, weights=self.weights, k=n)
+        self.copied += self._copy(picks)
+        return n
+
+    def fresh_enquiries(self, n: int) -> list[tuple[int, int]]:
+        """``n`` disciplinary cases in enquiry_directed, each ready for serve_notice."""
+        assert self.enquiry is not None
+        ids = self._copy([self.enquiry] * n)
+        return [(i, self.enquiry.case["version"]) for i in ids]
+
+    def due_set(self, n: int) -> int:
+        """Cases in notice_served whose explanation deadline is past: ``n`` due in all."""
+        assert self.due is not None
+        have = self.count_due()
+        self._copy([self.due] * max(0, n - have))
+        return self.count_due()
+
+    def history_cases(self, short: int, long: int) -> tuple[int, int]:
+        """Two cases in the same state whose trails hold ``short`` and ``long`` events (the
+        case's real steps, repeated)."""
+        assert self.investigating is not None
+        a = self._copy([self.investigating], events=short)
+        b = self._copy([self.investigating], events=long)
+        return a[0], b[0]
+
+    def pad_deadlines(self, total: int) -> int:
+        """Settled or far-off deadline rows on the copied cases until ``total`` rows exist:
+        history that a sweep or a page must not pay for."""
+        n = max(0, total - self.count(DEADLINE))
+        pool = [d for t in self.growth for d in t.deadlines]
+        targets = self.copied or [t.case["id"] for t in self.growth]
+        with self.bulk.begin() as conn:
+            next_id = _max(conn, DEADLINE.c.id) + 1
+            rows = []
+            for i in range(n):
+                d = dict(self.rng.choice(pool))
+                d["id"], d["case_id"] = next_id + i, self.rng.choice(targets)
+                roll = self.rng.random()
+                if roll < 0.05:  # still running, due months ahead
+                    d["status"], d["settled_at"], d["missed_at"], d["fired_at"] = (
+                        "armed",
+                        None,
+                        None,
+                        None,
+                    )
+                    d["due_on"] = self.today + timedelta(days=self.rng.randint(30, 400))
+                else:
+                    d["status"] = "met" if roll < 0.85 else "cancelled"
+                    d["settled_at"] = self.now - timedelta(days=self.rng.randint(1, 3650))
+                    d["missed_at"] = d["fired_at"] = None
+                rows.append(d)
+                if len(rows) >= CHUNK:
+                    conn.execute(DEADLINE.insert(), rows)
+                    rows = []
+            if rows:
+                conn.execute(DEADLINE.insert(), rows)
+            _sync_sequences(conn)
+        return n
+
+    def _copy(self, picks: Sequence[Template], events: int | None = None) -> list[int]:
+        ids: list[int] = []
+        with self.bulk.begin() as conn:
+            chain = Chain(conn)
+            case_id = _max(conn, CASE.c.id)
+            deadline_id = _max(conn, DEADLINE.c.id)
+            for batch in _chunks(picks, 5000):
+                servants, cases, rows, trail, parties = [], [], [], [], []
+                for t in batch:
+                    case_id += 1
+                    ids.append(case_id)
+                    eid = f"B{case_id:07d}"
+                    name = f"{t.servant['name']} {case_id}"
+                    servants.append({**t.servant, "eid": eid, "name": name})
+                    cases.append(
+                        {
+                            **t.case,
+                            "id": case_id,
+                            "subject_eid": eid,
+                            "title": t.case["title"].replace(t.servant["name"], name),
+                        }
+                    )
+                    for d in t.deadlines:
+                        deadline_id += 1
+                        rows.append({**d, "id": deadline_id, "case_id": case_id})
+                    steps = t.events
+                    if events is not None:
+                        steps = [t.events[i % len(t.events)] for i in range(events)]
+                    trail += [chain.link({**e, "case_id": case_id}) for e in steps]
+                    parties += [{**p, "case_id": case_id} for p in t.parties]
+                for table, values in (
+                    (SERVANT, servants),
+                    (CASE, cases),
+                    (DEADLINE, rows),
+                    (EVENT, trail),
+                    (PARTY, parties),
+                ):
+                    for part in _chunks(values, CHUNK):
+                        conn.execute(table.insert(), part)
+            _sync_sequences(conn)
+        return ids
+
+    # ------------------------------------------------------------ reading
+    def count(self, table: sa.Table) -> int:
+        with self.bulk.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+    def count_due(self) -> int:
+        with self.bulk.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count())
+                .select_from(DEADLINE)
+                .where(DEADLINE.c.status == "armed", DEADLINE.c.due_on < self.today)
+            ).scalar_one()
+
+    def token(self, username: str = VIEWER) -> str:
+        with transaction(self.engine) as s:
+            user = s.exec(sa.select(User).where(User.username == username)).scalars().one()  # type: ignore[call-overload]
+            return auth.issue_token(s, user, self.now)
+
+    def close(self) -> None:
+        self.bulk.dispose()
+        self.engine.dispose()
+
+
+def _bulk_engine(url: str) -> Engine:
+    engine = db.make_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _fast(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA synchronous=OFF")
+
+    return engine
+
+
+def _max(conn: Connection, column: sa.Column) -> int:  # type: ignore[type-arg]
+    return conn.execute(sa.select(sa.func.max(column))).scalar() or 0
+
+
+def _sync_sequences(conn: Connection) -> None:
+    """PostgreSQL's serial sequences do not see ids written explicitly: move them on."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in (CASE, DEADLINE):
+        conn.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                f'(SELECT max(id) FROM "{table.name}"))'
+            )
+        )
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

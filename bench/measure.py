@@ -1,0 +1,226 @@
+"""Each measurement of issue 6, on the database the builder has grown so far."""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+import time
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from bench.data import DEADLINE, EVENT, NOTICE, PASSWORD, VIEWER, Builder
+from bench.http_load import login
+from bench.server import Server
+from cases import audit, timers
+
+APP = "bench.app_factory:create"
+BARE = "bench.bare_app:create"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    cases_small: int = 1_000
+    cases_large: int = 100_000
+    deadlines_small: int = 10_000
+    deadlines_large: int = 1_000_000
+    due: int = 1_000
+    requests: int = 300  # transitions (and bare inserts) per repetition
+    clients: int = 4
+    reps: int = 3
+    page_requests: int = 40
+    page_seconds: float = 60.0  # stop a page's series early if it is this slow
+    warmup: int = 3
+
+
+TINY = Sizes(
+    cases_small=60,
+    cases_large=400,
+    deadlines_small=600,
+    deadlines_large=3_000,
+    due=10,
+    requests=12,
+    clients=2,
+    reps=1,
+    page_requests=3,
+    warmup=1,
+)
+
+# What a committee member opens: the dashboard (the case list, urgent first), the same list
+# filtered and with closed cases, and the JSON list of the API.
+PAGES = {
+    "dashboard /": "/",
+    "case list /?process=disciplinary&closed=true": "/?process=disciplinary&closed=true",
+    "API case list /api/cases": "/api/cases",
+}
+
+
+@dataclass
+class Latency:
+    median_ms: float
+    p95_ms: float
+    n: int
+
+
+@dataclass
+class Pages:
+    latency: dict[str, Latency | None] = field(default_factory=dict)
+    peak_mb: float | None = None
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+class Failed(Exception):
+    """Requests answered with errors: the figure would measure an error page."""
+
+
+def latency(result: dict[str, Any]) -> Latency:
+    ms = sorted(x * 1000 for x in result["latencies"])
+    if not ms or result["errors"]:
+        raise Failed(f"{result['statuses']} {result['error_samples'][:1]}")
+    p95 = statistics.quantiles(ms, n=20, method="inclusive")[18] if len(ms) > 1 else ms[0]
+    return Latency(statistics.median(ms), p95, len(ms))
+
+
+def pages(url: str, sizes: Sizes, case_pages: dict[str, int]) -> Pages:
+    """Each page requested one after another by one signed-in committee member."""
+    out = Pages()
+    with Server(url, APP) as srv:
+        cookie = {"cookie": login("127.0.0.1", srv.port, VIEWER, PASSWORD)}
+        paths = dict(PAGES) | {name: f"/cases/{i}" for name, i in case_pages.items()}
+        for name, path in paths.items():
+            try:
+                latency(srv.load([["GET", path, None]] * sizes.warmup, headers=cookie))
+                result = srv.load(
+                    [["GET", path, None]] * sizes.page_requests,
+                    headers=cookie,
+                    max_seconds=sizes.page_seconds,
+                )
+                out.latency[name] = latency(result)
+            except Failed as exc:  # one broken page must not lose the whole run
+                out.latency[name] = None
+                out.failures[name] = str(exc)
+        out.peak_mb = srv.peak_rss_mb()
+    return out
+
+
+@dataclass
+class Throughput:
+    transition_rps: list[float]
+    bare_rps: list[float]
+    transition_ms: float  # median latency under load
+    bare_ms: float
+    peak_mb: float | None
+
+
+def transitions(builder: Builder, sizes: Sizes) -> Throughput:
+    """serve_notice through POST /api/cases/{id}/actions/serve_notice, one fresh case per
+    request (authority, guards, the explanation deadline armed, the audit append, the case
+    view answered), against the bare insert with the same body and clients."""
+    token = builder.token()
+    fields = {**NOTICE, "prima_facie": True, "notice_received_on": builder.today.isoformat()}
+    headers = {"authorization": f"Bearer {token}"}
+
+    paths = {"app": "/api/cases/{}/actions/serve_notice", "bare": "/bare/{}"}
+
+    def batch(kind: str, n: int) -> list[list[Any]]:
+        cases = builder.fresh_enquiries(n) if kind == "app" else [(i, 2) for i in range(n)]
+        return [["POST", paths[kind].format(i), {"version": v, "fields": fields}] for i, v in cases]
+
+    warm = sizes.warmup * sizes.clients
+    runs = {k: [batch(k, sizes.requests) for _ in range(sizes.reps)] for k in paths}
+    rps: dict[str, list[float]] = {}
+    ms: dict[str, list[float]] = {}
+    peak = None
+    for kind, factory in (("app", APP), ("bare", BARE)):
+        with Server(builder.url, factory) as srv:
+            srv.load(batch(kind, warm), clients=sizes.clients, headers=headers)
+            for reqs in runs[kind]:
+                r = srv.load(reqs, clients=sizes.clients, headers=headers)
+                if r["errors"]:
+                    raise Failed(f"{kind}: {r['statuses']} {r['error_samples'][:1]}")
+                rps.setdefault(kind, []).append(r["completed"] / r["elapsed"])
+                ms.setdefault(kind, []).extend(x * 1000 for x in r["latencies"])
+            if kind == "app":
+                peak = srv.peak_rss_mb()
+    return Throughput(
+        rps["app"], rps["bare"], statistics.median(ms["app"]), statistics.median(ms["bare"]), peak
+    )
+
+
+@dataclass
+class Sweep:
+    seconds: list[float]
+    fired: int
+    deadline_rows: int
+    first_s: float  # the sweep before the due set (notices only)
+
+
+def sweep(builder: Builder, sizes: Sizes, deadline_rows: int) -> Sweep:
+    """``timers.sweep`` with ``sizes.due`` deadlines due among ``deadline_rows`` rows; the due
+    set is rebuilt before each repetition (the sweep settles it)."""
+    builder.pad_deadlines(deadline_rows - sizes.due)
+    # A first sweep with nothing due: it sends the one-off "deadline near" notices, so the
+    # runs measured are the same work at both sizes.
+    t0 = time.perf_counter()
+    timers.sweep(builder.engine, builder.now)
+    first = time.perf_counter() - t0
+    rows = 0
+    seconds = []
+    fired = 0
+    for _ in range(sizes.reps):
+        due = builder.due_set(sizes.due)
+        rows = rows or builder.count(DEADLINE)
+        t0 = time.perf_counter()
+        report = timers.sweep(builder.engine, builder.now)
+        seconds.append(time.perf_counter() - t0)
+        if len(report.fired) != due:
+            raise RuntimeError(f"sweep fired {len(report.fired)} of {due}: {report.refused[:3]}")
+        fired = due
+    return Sweep(seconds, fired, rows, first)
+
+
+@dataclass
+class Verify:
+    events: int
+    verify_eps: float
+    hashlib_eps: float
+    payload_eps: float  # payload() + sha256 over rows already in memory
+
+
+def verify(builder: Builder) -> Verify:
+    """``audit.verify`` over the whole chain, against SHA-256 alone over the same bytes."""
+    with Session(builder.engine) as s:
+        t0 = time.perf_counter()
+        result = audit.verify(s)
+        took = time.perf_counter() - t0
+    if not result.ok:
+        raise RuntimeError(f"the bench's audit chain is broken: {result.problem}")
+    sha_s = payload_s = 0.0
+    n = 0
+    with builder.bulk.connect() as conn:
+        last = 0
+        while True:
+            rows = (
+                conn.execute(
+                    sa.select(EVENT).where(EVENT.c.seq > last).order_by(EVENT.c.seq).limit(20_000)
+                )
+                .mappings()
+                .all()
+            )
+            if not rows:
+                break
+            last = rows[-1]["seq"]
+            events = [SimpleNamespace(**r) for r in rows]
+            t0 = time.perf_counter()
+            blobs = [audit.payload(e).encode() for e in events]  # type: ignore[arg-type]
+            digests = [hashlib.sha256(b).hexdigest() for b in blobs]
+            payload_s += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            again = [hashlib.sha256(b).hexdigest() for b in blobs]
+            sha_s += time.perf_counter() - t0
+            assert digests == again == [e.hash for e in events]
+            n += len(rows)
+    return Verify(result.events, result.events / took, n / sha_s, n / payload_s)

@@ -1,0 +1,238 @@
+"""The whole benchmark in order: build small, measure, grow large, measure, print.
+
+One database is grown in two steps, so "small" and "large" differ only in what the
+database holds, and every ratio compares figures taken in the same run on the same
+machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from bench import measure
+from bench.data import Builder
+from bench.measure import TINY, Sizes
+from bench.report import Row, table
+
+SQLITE_FILE = "bench.db"
+T = TypeVar("T")
+
+
+def say(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def run(sizes: Sizes, url: str) -> tuple[list[Row], list[str]]:
+    """Everything measured; returns the table's rows and the notes printed above it. A
+    measurement that fails is noted and its rows show "-": the others still count."""
+    notes: list[str] = []
+
+    def attempt(what: str, fn: Callable[[], T]) -> T | None:
+        say(what)
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - reported in the output, the run goes on
+            notes.append(f"FAILED {what}: {type(exc).__name__}: {str(exc)[:300]}")
+            return None
+
+    builder = Builder(url, datetime.now(UTC))
+    try:
+        t0 = time.perf_counter()
+        builder.base()
+        notes.append(f"base (demo's 28 cases + 3 bench cases through fire): {_s(t0)}")
+        say(f"building {sizes.cases_small:,} cases")
+        t0 = time.perf_counter()
+        builder.grow_cases(sizes.cases_small)
+        short, long = builder.history_cases(10, 300)
+        notes.append(f"small: {sizes.cases_small:,} cases built in {_s(t0)}")
+        case_pages = {"case 10 events": short, "case 300 events": long}
+
+        small = attempt("pages, small", lambda: measure.pages(url, sizes, case_pages))
+        thru = attempt("transitions and bare inserts", lambda: measure.transitions(builder, sizes))
+        sweep_small = attempt(
+            "sweep, small", lambda: measure.sweep(builder, sizes, sizes.deadlines_small)
+        )
+        say(f"building {sizes.cases_large:,} cases, {sizes.deadlines_large:,} deadlines")
+        t0 = time.perf_counter()
+        builder.grow_cases(sizes.cases_large)
+        builder.pad_deadlines(sizes.deadlines_large - sizes.due)
+        notes.append(
+            f"large: {sizes.cases_large:,} cases, {sizes.deadlines_large:,} deadline rows "
+            f"built in {_s(t0)}"
+        )
+        large = attempt("pages, large", lambda: measure.pages(url, sizes, case_pages))
+        sweep_large = attempt(
+            "sweep, large", lambda: measure.sweep(builder, sizes, sizes.deadlines_large)
+        )
+        ver = attempt("audit verify", lambda: measure.verify(builder))
+    finally:
+        builder.close()
+    for stage, pages in (("small", small), ("large", large)):
+        for name, problem in (pages.failures if pages else {}).items():
+            notes.append(f"FAILED {name} ({stage}): {problem[:300]}")
+    if ver:
+        notes.append(f"audit chain: {ver.events:,} events, verified")
+    for label, sw in (("small", sweep_small), ("large", sweep_large)):
+        if sw:
+            notes.append(
+                f"{label} sweep: {sw.fired:,} fired among {sw.deadline_rows:,} rows, "
+                f"runs {', '.join(f'{x:.2f}' for x in sw.seconds)} s (a first sweep with "
+                f"nothing due, sending the one-off near-deadline notices: {sw.first_s:.2f} s)"
+            )
+    return rows_of(sizes, small, large, thru, sweep_small, sweep_large, ver), notes
+
+
+def rows_of(
+    sizes: Sizes,
+    small: measure.Pages | None,
+    large: measure.Pages | None,
+    thru: measure.Throughput | None,
+    sweep_small: measure.Sweep | None,
+    sweep_large: measure.Sweep | None,
+    ver: measure.Verify | None,
+) -> list[Row]:
+    n_s, n_l = f"{sizes.cases_small:,}", f"{sizes.cases_large:,}"
+
+    def page(pages: measure.Pages | None, name: str, what: str) -> float | None:
+        lat = pages.latency.get(name) if pages else None
+        return getattr(lat, what) if lat else None
+
+    def med(values: list[float] | None) -> float | None:
+        return statistics.median(values) if values else None
+
+    rows = [
+        Row(
+            f"1. transitions/s over HTTP, {sizes.clients} clients: serve_notice vs bare insert",
+            med(thru and thru.transition_rps),
+            med(thru and thru.bare_rps),
+            ">= 0.6",
+            "a/b",
+        ),
+        Row(
+            "   latency under that load, median ms: transition vs bare",
+            thru and thru.transition_ms,
+            thru and thru.bare_ms,
+            ratio_of="a/b",
+        ),
+    ]
+    for name in measure.PAGES:
+        rows.append(
+            Row(
+                f"2. {name}, median ms ({n_s} -> {n_l} cases)",
+                page(small, name, "median_ms"),
+                page(large, name, "median_ms"),
+                "<= 1.5",
+            )
+        )
+        rows.append(
+            Row(
+                f"   {name}, p95 ms",
+                page(small, name, "p95_ms"),
+                page(large, name, "p95_ms"),
+                "<= 1.5",
+            )
+        )
+    rows += [
+        Row(
+            "3. case page, median ms: 10 events -> 300 events",
+            page(small, "case 10 events", "median_ms"),
+            page(small, "case 300 events", "median_ms"),
+            "<= 2",
+        ),
+        Row(
+            f"   case page (10 events), median ms ({n_s} -> {n_l} cases)",
+            page(small, "case 10 events", "median_ms"),
+            page(large, "case 10 events", "median_ms"),
+            "<= 1.5",
+        ),
+        Row(
+            f"4. timer sweep of {sizes.due:,} due, s ({sizes.deadlines_small:,} -> "
+            f"{sizes.deadlines_large:,} deadline rows)",
+            med(sweep_small and sweep_small.seconds),
+            med(sweep_large and sweep_large.seconds),
+            "<= 1.5",
+        ),
+        Row(
+            "5. audit verify, events/s vs sha256 alone over the same bytes",
+            ver and ver.verify_eps,
+            ver and ver.hashlib_eps,
+            ">= 0.5",
+            "a/b",
+        ),
+        Row(
+            "   payload() + sha256 in memory, events/s vs sha256 alone",
+            ver and ver.payload_eps,
+            ver and ver.hashlib_eps,
+            ratio_of="a/b",
+        ),
+        Row("6. server peak RSS MB during 1 (transitions)", thru and thru.peak_mb, None),
+        Row(
+            f"   server peak RSS MB during 2 ({n_s} -> {n_l} cases)",
+            small and small.peak_mb,
+            large and large.peak_mb,
+        ),
+    ]
+    return rows
+
+
+def _s(t0: float) -> str:
+    return f"{time.perf_counter() - t0:.1f} s"
+
+
+def parse(argv: list[str]) -> tuple[Sizes, bool]:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="drukflow's benchmark (issue 6): builds its own data and prints one table "
+        "of medians and ratios. SQLite in a throwaway directory by default; PostgreSQL when "
+        "DRUKFLOW_DATABASE_URL names an (empty) PostgreSQL database.",
+    )
+    p.add_argument("--tiny", action="store_true", help="smoke sizes (seconds, not minutes)")
+    p.add_argument("--cases-large", type=int, help="cases in the large database (100,000)")
+    p.add_argument("--deadlines-large", type=int, help="deadline rows, large (1,000,000)")
+    p.add_argument("--reps", type=int, help="repetitions of throughput and sweep runs (3)")
+    p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
+    args = p.parse_args(argv)
+    sizes = TINY if args.tiny else Sizes()
+    changes = {
+        "cases_large": args.cases_large,
+        "deadlines_large": args.deadlines_large,
+        "reps": args.reps,
+    }
+    fields = {k: v for k, v in changes.items() if v is not None}
+    return Sizes(**{**sizes.__dict__, **fields}), args.keep
+
+
+def main(argv: list[str] | None = None) -> int:
+    sizes, keep = parse(sys.argv[1:] if argv is None else argv)
+    url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
+    workdir = None
+    if not url.startswith("postgresql"):
+        workdir = tempfile.mkdtemp(prefix="drukflow-bench-")
+        url = f"sqlite:///{os.path.join(workdir, SQLITE_FILE)}"
+    started = time.perf_counter()
+    try:
+        rows, notes = run(sizes, url)
+    finally:
+        if workdir and not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(
+        f"drukflow bench on {url.split('://')[0]}, {os.cpu_count()} CPUs; pages over HTTP "
+        "(uvicorn subprocess, one worker; load generator in its own process)"
+    )
+    for note in notes:
+        print(f"  {note}")
+    if workdir and keep:
+        print(f"  database kept: {url}")
+    print()
+    print(table(rows))
+    print(f"\n{_s(started)} in all")
+    return 0

@@ -1,0 +1,45 @@
+"""The benchmark (``python -m bench``, issue 6) run end to end with tiny sizes, so it cannot
+rot: it builds its data, serves it with uvicorn, loads it from a separate process, and
+prints every row of its table with numbers. The figures themselves are not judged here:
+tiny sizes say nothing about scaling, and a timed test would only be flaky."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+
+from bench.run import main
+
+ROWS = (
+    "1. transitions/s over HTTP",
+    "latency under that load",
+    "2. dashboard /, median ms",
+    "dashboard /, p95 ms",
+    "2. case list /?process=disciplinary&closed=true, median ms",
+    "2. API case list /api/cases, median ms",
+    "3. case page, median ms: 10 events -> 300 events",
+    "case page (10 events), median ms",
+    "4. timer sweep of",
+    "5. audit verify, events/s",
+    "6. server peak RSS MB during 1",
+    "server peak RSS MB during 2",
+)
+NUMBER = re.compile(r"\s(\d[\d,]*(?:\.\d+)?)(?=\s|$)")
+
+
+def test_the_benchmark_runs_with_tiny_sizes_and_prints_every_row(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("DRUKFLOW_DATABASE_URL", raising=False)  # SQLite in a throwaway dir
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    assert main(["--tiny"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for row in ROWS:
+        line = next((ln for ln in lines if row in ln), None)
+        assert line is not None, f"no row {row!r} in:\n{out}"
+        assert NUMBER.findall(line[len(line.split("  ")[0]) :]), f"no figure in {line!r}"
+    assert re.search(r"audit chain: [\d,]+ events, verified", out)
+    # Rows with a target say whether it was met.
+    assert sum(1 for ln in lines if ln.endswith(("pass", "MISS"))) >= 9
+    assert list(tmp_path.iterdir()) == [], "the throwaway database was not removed"
