@@ -333,49 +333,13 @@ def _step_order(process_key: str) -> dict[tuple[str, str], int]:
     return order
 
 
-class WorkingDayIndex:
-    """``WorkingCalendar.working_days_between`` for many pairs: a running count of working
-    days per date, so each day of the span is asked about once, not once per deadline."""
-
-    def __init__(self, cal: WorkingCalendar) -> None:
-        self._cal = cal
-        self._lo: date | None = None
-        self._cum: list[int] = []  # working days in (lo, lo + i]
-
-    def cover(self, first: date, last: date) -> None:
-        """Count the days from ``first`` to ``last`` now (else as they are asked for)."""
-        self._extend(first)
-        self._extend(last)
-
-    def _extend(self, day: date) -> None:
-        if self._lo is None:
-            self._lo, self._cum = day, [0]
-        elif day < self._lo:
-            n, before = (self._lo - day).days, []
-            running = 0
-            for i in range(n):
-                before.append(running)
-                running += self._cal.is_working_day(day + timedelta(days=i + 1))
-            self._lo, self._cum = day, before + [running + c for c in self._cum]
-        last = self._lo + timedelta(days=len(self._cum) - 1)
-        while last < day:
-            last += timedelta(days=1)
-            self._cum.append(self._cum[-1] + self._cal.is_working_day(last))
-
-    def between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end`` (negative if before)."""
-        self.cover(start, end)
-        assert self._lo is not None
-        return self._cum[(end - self._lo).days] - self._cum[(start - self._lo).days]
-
-
-def days_taken(index: WorkingDayIndex, basis: date, settled_at: datetime | None) -> int | None:
+def days_taken(cal: WorkingCalendar, basis: date, settled_at: datetime | None) -> int | None:
     """Working days from ``basis`` to the Bhutan day of ``settled_at``, never below 0: some
     steps may be taken before their clock starts (a civil servant released before the
     secondment's start date), and "-19 days" is no turnaround time."""
     if settled_at is None:
         return None
-    return max(0, index.between(basis, bhutan_today(settled_at)))
+    return max(0, cal.working_days_between(basis, bhutan_today(settled_at)))
 
 
 # ------------------------------------------------------------------ the report
@@ -408,9 +372,7 @@ def outcomes(session: Session, actor: Actor, filters: Filters) -> list[Outcome]:
     if (after := filters.after_last_day()) is not None:
         stmt = stmt.where(Deadline.due_on < after)
     rows = session.exec(stmt).all()  # type: ignore[call-overload]
-    index = WorkingDayIndex(calendar_store.load(session))
-    if rows:
-        index.cover(min(r.basis_on for r in rows), max(r.due_on for r in rows))
+    cal = calendar_store.load(session)
     return [
         Outcome(
             process=r.process,
@@ -421,7 +383,7 @@ def outcomes(session: Session, actor: Actor, filters: Filters) -> list[Outcome]:
             agency=r.agency_code,
             month=r.due_on.strftime("%Y-%m"),
             status=r.status,
-            days_taken=days_taken(index, r.basis_on, r.settled_at) if r.status != "armed" else None,
+            days_taken=days_taken(cal, r.basis_on, r.settled_at) if r.status != "armed" else None,
         )
         for r in rows
     ]
@@ -602,7 +564,7 @@ def overdue(
     """Deadlines still owed (armed, or marked missed by the sweep and the step not yet taken)
     whose due date has passed, on open cases, longest overdue first."""
     today = bhutan_today(now)
-    index = WorkingDayIndex(calendar_store.load(session))
+    cal = calendar_store.load(session)
     return _pending(
         session,
         actor,
@@ -610,7 +572,7 @@ def overdue(
         [queries.outstanding(), Deadline.due_on < today],
         now,
         limit,
-        lambda d: (index.between(d.due_on, today), (today - d.due_on).days),
+        lambda d: (cal.working_days_between(d.due_on, today), (today - d.due_on).days),
         waiting,
     )
 
@@ -632,7 +594,6 @@ def due_soon(
     """Armed deadlines falling due from today to the end of the next five working days."""
     today = bhutan_today(now)
     cal = calendar_store.load(session)
-    index = WorkingDayIndex(cal)
     return _pending(
         session,
         actor,
@@ -644,7 +605,7 @@ def due_soon(
         ],
         now,
         limit,
-        lambda d: (index.between(today, d.due_on), (d.due_on - today).days),
+        lambda d: (cal.working_days_between(today, d.due_on), (d.due_on - today).days),
         waiting,
     )
 

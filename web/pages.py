@@ -211,12 +211,17 @@ async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -
     return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
 
 
-def _case_ctx(request: Request, viewer: Viewer, case_id: int) -> dict[str, Any]:
+def _case_ctx(
+    request: Request, viewer: Viewer, case_id: int, *, full: bool = True
+) -> dict[str, Any]:
+    """``full=False`` for an htmx fragment, which never shows the page-only panels."""
     with tx(request) as s:
         case = queries.can_see(s, viewer.actor, case_id)
         if case is None:
             raise service.NotFound(f"case {case_id} not found")
         ctx = views.case_view(s, case, viewer.actor, now(request))
+        if full:
+            ctx.update(views.page_panels(s, case, viewer.actor, now(request)))
     ctx["diagram"] = ctx["process"].mermaid(case.state)
     ctx["anywhere"] = ctx["process"].anywhere_steps()
     ctx.setdefault("errors", {})
@@ -231,7 +236,8 @@ def case_page(request: Request, case_id: int, viewer: CurrentViewer) -> Response
 
 @router.get("/cases/{case_id}/timeline", name="case_timeline")
 def case_timeline(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
-    return render(request, "pages/case.html", _case_ctx(request, viewer, case_id), block="timeline")
+    ctx = _case_ctx(request, viewer, case_id, full=False)
+    return render(request, "pages/case.html", ctx, block="timeline")
 
 
 @router.post("/cases/{case_id}/actions/{trigger}", name="case_action")
@@ -252,7 +258,7 @@ async def case_action(
             expected_version=version_of(form),
         )
     if is_htmx(request):
-        ctx = _case_ctx(request, viewer, case_id)
+        ctx = _case_ctx(request, viewer, case_id, full=False)
         ctx["flash"] = "Recorded."
         return render(
             request,
@@ -305,7 +311,7 @@ async def render_refusal(
         return render(request, "pages/case_new.html", ctx, status)
     if "case_id" in params and "trigger" in params:
         try:
-            ctx = _case_ctx(request, viewer, int(params["case_id"]))
+            ctx = _case_ctx(request, viewer, int(params["case_id"]), full=not is_htmx(request))
         except service.NotFound:
             return message_page(request, 404, "Not found", "no such case")
         ctx["errors"] = {params["trigger"]: refusals}

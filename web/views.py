@@ -107,6 +107,13 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
         "recused": any(r.user_id == actor.user_id for r, _ in recusals),
         "today": today,
+    }
+
+
+def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The panels only the full case page shows (not the API, not an htmx fragment): the
+    due-process summary reads the whole trail, the documents panel the issued letters."""
+    return {
         "due_process": due_process.for_viewer(session, case, actor, now),
         "documents": documents.for_viewer(session, case, actor, now),
     }

@@ -62,6 +62,21 @@ class WorkingCalendar:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_holidays", _make_holidays(self))
+        object.__setattr__(self, "_running", {})  # year -> working days up to each day
+
+    def _running_count(self, year: int) -> list[int]:
+        """Working days from 1 January of ``year`` up to and including each day of it: built
+        once per year and calendar, so counting a span costs two lookups, not a day-by-day
+        walk (the dashboard, the oversight page and the inbox count thousands of spans)."""
+        table = self._running.get(year)  # type: ignore[attr-defined]
+        if table is None:
+            day, n, table = date(year, 1, 1), 0, []
+            while day.year == year:
+                n += self.is_working_day(day)
+                table.append(n)
+                day += timedelta(days=1)
+            self._running[year] = table  # type: ignore[attr-defined]
+        return table
 
     def holiday_name(self, day: date) -> str | None:
         name = self._holidays.get(day)  # type: ignore[attr-defined]
@@ -103,17 +118,12 @@ class WorkingCalendar:
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
-        if end == start:
-            return 0
-        sign = 1 if end > start else -1
-        lo, hi = (start, end) if sign == 1 else (end, start)
-        n = 0
-        day = lo
-        while day < hi:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                n += 1
-        return sign * n
+        if end < start:
+            return -self.working_days_between(end, start)
+        whole_years = sum(self._running_count(y)[-1] for y in range(start.year, end.year))
+        upto_end = self._running_count(end.year)[end.timetuple().tm_yday - 1]
+        upto_start = self._running_count(start.year)[start.timetuple().tm_yday - 1]
+        return whole_years + upto_end - upto_start
 
     def holidays_in(self, year: int) -> list[tuple[date, str]]:
         self._holidays._populate(year)  # type: ignore[attr-defined]

@@ -144,10 +144,10 @@ def test_tally_counts_met_missed_late_and_open_and_groups_by_agency_and_month():
 
 def test_days_taken_are_working_days_and_never_below_zero(world):
     with world.session() as s:
-        index = oversight.WorkingDayIndex(calendar_store.load(s))
+        cal = calendar_store.load(s)
 
     def days(basis: date, settled_at: datetime | None) -> int | None:
-        return oversight.days_taken(index, basis, settled_at)
+        return oversight.days_taken(cal, basis, settled_at)
 
     assert days(date(2026, 12, 14), bt("2026-12-18")) == 3  # 15, 16, 18 (17th: National Day)
     # 01:00 on Monday 21st in Thimphu is still Sunday in UTC: the Bhutan day counts
@@ -160,16 +160,6 @@ def test_days_taken_are_working_days_and_never_below_zero(world):
         "2027-01",
         "2027-02",
     ]
-
-
-def test_the_working_day_index_counts_as_the_calendar_does(world):
-    with world.session() as s:
-        cal = calendar_store.load(s)
-    index = oversight.WorkingDayIndex(cal)
-    days = [date(2026, 12, 10), date(2027, 1, 9), date(2026, 11, 1), date(2027, 2, 20)]
-    pairs = [(a, b) for a in days for b in days] + [(date(2025, 12, 31), date(2026, 12, 17))]
-    for a, b in pairs:  # grows forwards and backwards as it is asked
-        assert index.between(a, b) == cal.working_days_between(a, b), (a, b)
 
 
 def test_filters_name_the_parameter_they_refuse():

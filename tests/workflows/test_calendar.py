@@ -5,7 +5,7 @@ calendar days where the rule says "days"; an administrator's corrections move du
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -208,3 +208,18 @@ def test_a_closure_after_the_due_date_moves_nothing(world):
     with transaction(world.engine) as s:
         calendar_store.set_override(s, date(2026, 12, 28), "added", "x", "admin", world.clock.now)
     assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)
+
+
+def test_the_running_count_agrees_with_a_day_by_day_walk():
+    """working_days_between reads a per-year running count; a walk is the plain reading."""
+    cal = calendar_from(((date(2026, 12, 18), "added", "Winter storm"),))
+
+    def walk(a: date, b: date) -> int:
+        lo, hi = min(a, b), max(a, b)
+        n = sum(cal.is_working_day(lo + timedelta(days=i + 1)) for i in range((hi - lo).days))
+        return n if b >= a else -n
+
+    days = [date(2026, 12, 10), date(2027, 1, 9), date(2026, 11, 1), date(2027, 2, 20)]
+    pairs = [(a, b) for a in days for b in days] + [(date(2025, 12, 31), date(2026, 12, 17))]
+    for a, b in pairs:
+        assert cal.working_days_between(a, b) == walk(a, b), (a, b)
