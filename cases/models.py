@@ -118,8 +118,27 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=_utc())
 
 
+# A deadline still owed (cases.queries.outstanding): the dashboard walks these in due order.
+OUTSTANDING_SQL = (
+    "status = 'armed' OR (status = 'missed' AND settled_at IS NULL AND fired_at IS NULL)"
+)
+
+
 class Deadline(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_deadline_status_due", "status", "due_on"),)
+    __table_args__ = (
+        sa.Index("ix_deadline_status_due", "status", "due_on"),
+        # "Is anything owed on this case?" without reading its settled history.
+        sa.Index("ix_deadline_case_status_due", "case_id", "status", "due_on"),
+        # Only deadlines still owed, in due order: the dashboard's most-urgent-first walk
+        # costs what the page shows, however many settled deadlines the database holds.
+        sa.Index(
+            "ix_deadline_outstanding_due",
+            "due_on",
+            "case_id",
+            sqlite_where=sa.text(OUTSTANDING_SQL),
+            postgresql_where=sa.text(OUTSTANDING_SQL),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     kind: str = Field(max_length=64)
@@ -263,3 +282,39 @@ class Notification(SQLModel, table=True):
     read_at: datetime | None = Field(default=None, sa_type=_utc())
     email_status: str = Field(default="", max_length=16)
     emailed_at: datetime | None = Field(default=None, sa_type=_utc())
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The security log: every sign-in (accepted, refused, throttled), sign-out and refused
+    authorisation. Login throttling counts recent refusals here by username and by address."""
+
+    __tablename__ = "security_event"
+    __table_args__ = (
+        sa.Index("ix_security_event_kind_username_at", "kind", "username", "at"),
+        sa.Index("ix_security_event_kind_ip_at", "kind", "ip", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=_utc(), index=True)
+    kind: str = Field(max_length=32)
+    username: str = Field(default="", max_length=64)
+    user_id: int | None = Field(default=None)
+    ip: str = Field(default="", max_length=64)
+    method: str = Field(default="", max_length=8)
+    path: str = ""
+    status: int | None = None
+    detail: str = ""
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The answer already given to a request with this Idempotency-Key, replayed to a repeat
+    so that a retried or double-submitted transition has one effect."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    key: str = Field(max_length=128)
+    request_hash: str = Field(max_length=64)  # SHA-256 of method, path and body
+    status_code: int
+    body: str
+    created_at: datetime = Field(sa_type=_utc(), index=True)
