@@ -126,11 +126,12 @@ OUTSTANDING_SQL = (
 
 class Deadline(SQLModel, table=True):
     __table_args__ = (
-        sa.Index("ix_deadline_status_due", "status", "due_on"),
         # "Is anything owed on this case?" without reading its settled history.
         sa.Index("ix_deadline_case_status_due", "case_id", "status", "due_on"),
         # Only deadlines still owed, in due order: the dashboard's most-urgent-first walk
-        # costs what the page shows, however many settled deadlines the database holds.
+        # and the sweep cost what they touch, however many settled deadlines the database
+        # holds. (It replaced an index on (status, due_on), which SQLite's planner preferred
+        # for the OR of "still owed" and then sorted every owed deadline.)
         sa.Index(
             "ix_deadline_outstanding_due",
             "due_on",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -66,6 +67,11 @@ class CaseRow:
     next_cite: str | None
 
 
+# How many owed deadlines the most-urgent-first walk reads before it concludes the viewer
+# sees few of them and lists the viewer's cases directly instead.
+WALK_BATCHES = 3
+
+
 def list_cases(
     session: Session,
     actor: Actor,
@@ -76,56 +82,120 @@ def list_cases(
     include_closed: bool = False,
     limit: int = 200,
 ) -> list[CaseRow]:
-    """Visible cases with their next armed deadline, most urgent first."""
-    nxt = (
-        select(Deadline.case_id, sa.func.min(Deadline.due_on).label("due"))
-        .where(outstanding())
-        .group_by(Deadline.case_id)
-        .subquery()
+    """Visible cases, most urgent first: by the due date of the first deadline still owed
+    (ties: the older case first), then cases owing nothing, newest first.
+
+    Two plans give the same list. A viewer who sees much of the database (an agency's
+    committee, the RCSC) gets a walk of the partial index of owed deadlines in due order,
+    stopping once ``limit`` cases are found. A viewer who sees little (a respondent, an
+    appellate body) would make that walk long, so after a few batches it lists the viewer's
+    own cases instead. Either way a page costs what it shows, not the settled deadlines
+    and closed cases of past years."""
+    scope = _Scope(actor, process, state, include_closed)
+    out: list[CaseRow] = []
+    seen: set[int] = set()
+    batch = limit + 20  # most viewers see most owed deadlines; a sparse view reads more
+    after: tuple[date, int, int] | None = None
+    for _ in range(WALK_BATCHES):
+        owed = select(
+            Deadline.due_on,
+            Deadline.case_id,
+            Deadline.id,
+            Deadline.kind,
+            Deadline.label,
+            Deadline.cite,
+        ).where(outstanding())
+        if overdue_on is not None:
+            owed = owed.where(Deadline.due_on < overdue_on)
+        if after is not None:
+            owed = owed.where(sa.tuple_(Deadline.due_on, Deadline.case_id, Deadline.id) > after)
+        walked = session.exec(
+            owed.order_by(Deadline.due_on, Deadline.case_id, Deadline.id).limit(batch)  # type: ignore[arg-type]
+        ).all()
+        ids = [cid for _, cid, *_ in walked if cid not in seen]
+        cases = {c.id: (c, name) for c, name in session.exec(scope.cases(ids)).all()}
+        for due, cid, _, kind, label, cite in walked:
+            if cid in cases and cid not in seen and len(out) < limit:
+                seen.add(cid)
+                case, name = cases[cid]
+                out.append(CaseRow(case, name, kind, label, due, cite))
+        if len(out) >= limit or len(walked) < batch:
+            break
+        after = tuple(walked[-1][:3])  # type: ignore[assignment]
+        batch *= 4
+    else:
+        return _cases_first(session, scope, overdue_on, limit)
+    if len(out) < limit and overdue_on is None:
+        for case, name in session.exec(scope.owing_nothing(limit - len(out))).all():
+            out.append(CaseRow(case, name, None, None, None, None))
+    return out
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The cases a list may show: visible to the actor, and matching its filters."""
+
+    actor: Actor
+    process: str | None
+    state: str | None
+    include_closed: bool
+
+    def narrow(self, stmt: Any) -> Any:
+        stmt = stmt.join(CivilServant, CivilServant.eid == Case.subject_eid).where(  # type: ignore[arg-type]
+            visibility(self.actor)
+        )
+        if self.process:
+            stmt = stmt.where(Case.process == self.process)
+        if self.state:
+            stmt = stmt.where(Case.state == self.state)
+        elif not self.include_closed:
+            stmt = stmt.where(Case.closed_at.is_(None))  # type: ignore[union-attr]
+        return stmt
+
+    def cases(self, ids: list[int]) -> Any:
+        return self.narrow(select(Case, CivilServant.name).where(Case.id.in_(ids)))  # type: ignore[union-attr]
+
+    def owing_nothing(self, n: int) -> Any:
+        owed = select(Deadline.id).where(Deadline.case_id == Case.id, outstanding())
+        stmt = self.narrow(select(Case, CivilServant.name).where(~owed.exists()))
+        return stmt.order_by(Case.id.desc()).limit(n)  # type: ignore[union-attr]
+
+
+def _cases_first(
+    session: Session, scope: _Scope, overdue_on: date | None, limit: int
+) -> list[CaseRow]:
+    """The same list read from the viewer's cases (each case's first owed deadline through
+    the case/status/due index): cheap when the viewer sees few cases."""
+    first = (
+        select(sa.func.min(Deadline.due_on))
+        .where(Deadline.case_id == Case.id, outstanding())
+        .scalar_subquery()
     )
-    stmt = (
-        select(Case, CivilServant.name, nxt.c.due)
-        .join(CivilServant, CivilServant.eid == Case.subject_eid)
-        .outerjoin(nxt, nxt.c.case_id == Case.id)
-        .where(visibility(actor))
-    )
-    if process:
-        stmt = stmt.where(Case.process == process)
-    if state:
-        stmt = stmt.where(Case.state == state)
-    elif not include_closed:
-        stmt = stmt.where(Case.closed_at.is_(None))  # type: ignore[union-attr]
+    stmt = scope.narrow(select(Case, CivilServant.name, first.label("due")))
     if overdue_on is not None:
-        stmt = stmt.where(nxt.c.due < overdue_on)
+        stmt = stmt.where(first < overdue_on)
     stmt = stmt.order_by(
-        sa.case((nxt.c.due.is_(None), 1), else_=0), nxt.c.due, Case.id.desc()
-    ).limit(limit)  # type: ignore[union-attr]
+        first.is_(None),
+        first,
+        sa.case((first.is_(None), -Case.id), else_=Case.id),  # type: ignore[operator]
+    ).limit(limit)
     rows = session.exec(stmt).all()  # type: ignore[call-overload]
     ids = [c.id for c, _, due in rows if due is not None]
     firsts: dict[int, Deadline] = {}
     if ids:
         for d in session.exec(
             select(Deadline)
-            .where(
-                Deadline.case_id.in_(ids),  # type: ignore[attr-defined]
-                outstanding(),
-            )
-            .order_by(Deadline.due_on)
-        ).all():  # type: ignore[arg-type]
+            .where(Deadline.case_id.in_(ids), outstanding())  # type: ignore[attr-defined]
+            .order_by(Deadline.due_on, Deadline.id)
+        ).all():
             firsts.setdefault(d.case_id, d)
     out = []
     for case, name, _due in rows:
         d = firsts.get(case.id)  # type: ignore[arg-type]
-        out.append(
-            CaseRow(
-                case,
-                name,
-                d.kind if d else None,
-                d.label if d else None,
-                d.due_on if d else None,
-                d.cite if d else None,
-            )
-        )
+        if d is None:
+            out.append(CaseRow(case, name, None, None, None, None))
+        else:
+            out.append(CaseRow(case, name, d.kind, d.label, d.due_on, d.cite))
     return out
 
 

@@ -18,6 +18,7 @@ _OUTSTANDING = "status = 'armed' OR (status = 'missed' AND settled_at IS NULL AN
 
 
 def upgrade() -> None:
+    op.drop_index("ix_deadline_status_due", table_name="deadline")
     op.create_index("ix_deadline_case_status_due", "deadline", ["case_id", "status", "due_on"])
     op.create_index(
         "ix_deadline_outstanding_due",
@@ -70,3 +71,4 @@ def downgrade() -> None:
     op.drop_table("security_event")
     op.drop_index("ix_deadline_outstanding_due", table_name="deadline")
     op.drop_index("ix_deadline_case_status_due", table_name="deadline")
+    op.create_index("ix_deadline_status_due", "deadline", ["status", "due_on"])

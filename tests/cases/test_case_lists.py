@@ -1,0 +1,72 @@
+"""The dashboard's list: most urgent first, then cases owing nothing, newest first; the same
+list whichever of its two plans (walk the owed deadlines, or read the viewer's cases) runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import queries
+from workflows import roles as R
+
+STATES = ("received", "notice_served", "explained", "investigating", "closed", "dc_meeting")
+
+
+@pytest.fixture
+def cases(world) -> dict[str, int]:
+    """Cases in several stages, a second respondent's among them, one of them closed."""
+    world.make_servant("E200", name="Pema Lhamo")
+    world.add_user("respondent2", (R.RESPONDENT,), employee_eid="E200")
+    made = {}
+    for n, state in enumerate(STATES):
+        other = n % 2 == 1
+        made[state] = world.walk_to(
+            state,
+            eid="E200" if other else "E100",
+            respondent="respondent2" if other else "respondent",
+        )
+        world.clock.advance(days=1)
+    return made
+
+
+def listed(world, username: str, **kwargs) -> list[tuple[int, str | None]]:
+    with world.session() as s:
+        rows = queries.list_cases(s, world.actors[username], **kwargs)
+    return [(r.case.id, r.next_due and r.next_due.isoformat()) for r in rows]
+
+
+def test_owed_cases_come_first_by_due_date_then_the_rest_newest_first(world, cases):
+    rows = listed(world, "chair")
+    due = [d for _, d in rows if d is not None]
+    assert due and due == sorted(due)
+    owing_nothing = [cid for cid, d in rows if d is None]
+    assert rows[len(due) :] == [(cid, None) for cid in owing_nothing]
+    assert owing_nothing == sorted(owing_nothing, reverse=True)
+    assert cases["closed"] not in {cid for cid, _ in rows}
+    assert cases["closed"] in {cid for cid, _ in listed(world, "chair", include_closed=True)}
+
+
+@pytest.mark.parametrize("username", ["chair", "respondent", "rcsc", "tribunal", "moh_appeal"])
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"include_closed": True}, {"limit": 2}, {"state": "explained"}, {"process": "eol"}],
+)
+def test_both_plans_give_the_same_list(world, cases, monkeypatch, username, filters):
+    walked = listed(world, username, **filters)
+    monkeypatch.setattr(queries, "WALK_BATCHES", 0)  # straight to the viewer's own cases
+    assert listed(world, username, **filters) == walked
+
+
+def test_a_sparse_view_falls_back_to_the_viewers_cases(world, cases, monkeypatch):
+    """The respondent sees only their own cases: after the walk's batches they are listed
+    directly, and nothing of theirs is lost."""
+    monkeypatch.setattr(queries, "WALK_BATCHES", 1)
+    rows = listed(world, "respondent", limit=1)
+    with world.session() as s:
+        mine = [r.case.id for r in queries.list_cases(s, world.actors["respondent"])]
+    assert [cid for cid, _ in rows] == mine[:1]
+
+
+def test_overdue_lists_only_cases_owing_past_their_date(world, cases):
+    world.clock.advance(days=40)
+    rows = listed(world, "chair", overdue_on=world.clock.today)
+    assert rows and all(d is not None and d < world.clock.today.isoformat() for _, d in rows)
