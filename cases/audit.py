@@ -187,9 +187,16 @@ def verify(session: Session, expected_head: str | None = None) -> Verification:
     return Verification(True, n, prev)
 
 
-def events_for(session: Session, case_id: int) -> list[AuditEvent]:
-    return list(
-        session.exec(
-            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)  # type: ignore[arg-type]
-        ).all()
-    )
+def events_for(session: Session, case_id: int, newest: int | None = None) -> list[AuditEvent]:
+    """A case's events in trail order: all of them, or only the ``newest`` few."""
+    stmt = select(AuditEvent).where(AuditEvent.case_id == case_id)
+    if newest is None:
+        return list(session.exec(stmt.order_by(AuditEvent.seq)).all())  # type: ignore[arg-type]
+    last = session.exec(stmt.order_by(AuditEvent.seq.desc()).limit(newest)).all()  # type: ignore[union-attr]
+    return list(reversed(last))
+
+
+def count_for(session: Session, case_id: int) -> int:
+    return session.exec(
+        select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.case_id == case_id)
+    ).one()

@@ -1,24 +1,37 @@
-"""Users, passwords (argon2 through pwdlib), server-side sessions and API tokens.
+"""Users, passwords (argon2 through pwdlib), server-side sessions, API tokens and login
+throttling.
 
 Only hashes of session IDs and tokens are stored, so a copy of the database does not
-let anyone sign in.
+let anyone sign in. A session ends after a spell of inactivity and, whatever the activity,
+a fixed time after sign-in, so a stolen cookie or an unlocked desk is useful for hours,
+not weeks. Disabling an account ends its sessions and tokens at once.
+
+Throttling slows password guessing without letting an attacker lock a real user out: the
+back-off is per (username, address), so failures from the attacker's address do not stop the
+user signing in from theirs; a looser per-address cap slows one address trying many
+usernames. Nothing is ever locked permanently; every refusal says when to try again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
+from cases import security_log as SL
 from cases.models import ApiToken, User, WebSession
 from workflows import roles as R
 from workflows.engine import Actor
 
 _hasher = PasswordHash.recommended()
 IDLE_TIMEOUT = timedelta(hours=8)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # A constant hash to spend the same time on unknown usernames as on known ones.
 _DUMMY = _hasher.hash("drukflow-timing-equaliser")
 
@@ -57,12 +70,61 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.exec(select(User).where(User.username == username)).first()
+def find_user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Spends an argon2 verification even on an unknown or disabled user, so the time taken
+    does not tell which usernames exist. Needs no transaction: the login route calls it
+    between two, so a slow hash never holds the database's write lock."""
     if user is None or not user.active:
         _hasher.verify(password, _DUMMY)
-        return None
-    return user if _hasher.verify(password, user.password_hash) else None
+        return False
+    return _hasher.verify(password, user.password_hash)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = find_user(session, username)
+    return user if password_matches(user, password) else None
+
+
+# ------------------------------------------------------------------ sessions
+
+
+def _env_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}: '{raw}' is not a whole number") from None
+    if value < 1:
+        raise ValueError(f"{name}: must be 1 or more, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long a browser session lives: ``idle`` since its last request, ``absolute`` since
+    sign-in whatever the activity. Configured by DRUKFLOW_SESSION_IDLE_MINUTES (480) and
+    DRUKFLOW_SESSION_MAX_HOURS (12)."""
+
+    idle: timedelta = IDLE_TIMEOUT
+    absolute: timedelta = ABSOLUTE_TIMEOUT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SessionPolicy:
+        env = os.environ if env is None else env
+        idle_default = int(IDLE_TIMEOUT.total_seconds() // 60)
+        idle = _env_number(env, "DRUKFLOW_SESSION_IDLE_MINUTES", idle_default)
+        hours_default = int(ABSOLUTE_TIMEOUT.total_seconds() // 3600)
+        hours = _env_number(env, "DRUKFLOW_SESSION_MAX_HOURS", hours_default)
+        return cls(idle=timedelta(minutes=idle), absolute=timedelta(hours=hours))
+
+
+DEFAULT_POLICY = SessionPolicy()
 
 
 def start_session(session: Session, user: User, now: datetime) -> tuple[str, str]:
@@ -81,29 +143,90 @@ def start_session(session: Session, user: User, now: datetime) -> tuple[str, str
     return sid, csrf
 
 
-def session_user(session: Session, sid: str, now: datetime) -> tuple[User, WebSession] | None:
+def _aware(value: datetime, now: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """A cookie looked up: ``row`` when the session is valid; ``ended`` says why a session
+    that existed has ended now (its row is deleted); both empty for an unknown cookie."""
+
+    user: User | None = None
+    row: WebSession | None = None
+    ended: str = ""
+
+
+def check_session(
+    session: Session, sid: str, now: datetime, policy: SessionPolicy = DEFAULT_POLICY
+) -> SessionCheck:
+    row = session.get(WebSession, _sha(sid))
+    if row is None:
+        return SessionCheck()
+    user = session.get(User, row.user_id)
+    ended = ""
+    if user is None or not user.active:
+        ended = "account disabled"
+    elif now - _aware(row.created_at, now) > policy.absolute:
+        ended = f"signed in more than {_span(policy.absolute)} ago"
+    elif now - _aware(row.last_seen_at, now) > policy.idle:
+        ended = f"idle for more than {_span(policy.idle)}"
+    if ended:
+        session.delete(row)
+        return SessionCheck(user, None, ended)
+    # Bookkeeping for the idle timeout, written at most once a minute.
+    if now - _aware(row.last_seen_at, now) > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.add(row)
+    return SessionCheck(user, row)
+
+
+def _span(value: timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} minutes"
+    return f"{minutes // 60} hour{'s' if minutes != 60 else ''}"
+
+
+def session_user(
+    session: Session, sid: str, now: datetime, policy: SessionPolicy = DEFAULT_POLICY
+) -> tuple[User, WebSession] | None:
+    found = check_session(session, sid, now, policy)
+    if found.row is None or found.user is None:
+        return None
+    return found.user, found.row
+
+
+def end_session(session: Session, sid: str) -> User | None:
+    """Sign out: the session's row goes at once, so the cookie is worthless even if kept."""
     row = session.get(WebSession, _sha(sid))
     if row is None:
         return None
-    last = (
-        row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(tzinfo=now.tzinfo)
-    )
-    if now - last > IDLE_TIMEOUT:
-        session.delete(row)
-        return None
     user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        return None
-    if now - last > timedelta(minutes=1):
-        row.last_seen_at = now
-        session.add(row)
-    return user, row
+    session.delete(row)
+    return user
 
 
-def end_session(session: Session, sid: str) -> None:
-    row = session.get(WebSession, _sha(sid))
-    if row is not None:
-        session.delete(row)
+def disable_user(session: Session, user: User, now: datetime, by: str) -> tuple[int, int]:
+    """Disable an account and end every session and API token it holds at once; returns
+    (sessions ended, tokens revoked). Re-enabling the account later does not revive them."""
+    user.active = False
+    session.add(user)
+    sessions = session.exec(
+        delete(WebSession).where(col(WebSession.user_id) == user.id)  # type: ignore[call-overload]
+    ).rowcount
+    tokens = session.exec(
+        delete(ApiToken).where(col(ApiToken.user_id) == user.id)  # type: ignore[call-overload]
+    ).rowcount
+    SL.record(
+        session,
+        SL.ACCOUNT_DISABLED,
+        at=now,
+        username=user.username,
+        user_id=user.id,
+        detail=f"by {by}: {sessions} session(s) ended, {tokens} API token(s) revoked",
+    )
+    return int(sessions or 0), int(tokens or 0)
 
 
 def issue_token(session: Session, user: User, now: datetime) -> str:
@@ -113,12 +236,65 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
     return token
 
 
-def token_user(session: Session, token: str) -> User | None:
+def token_lookup(session: Session, token: str) -> tuple[User | None, str]:
+    """(user, "") for a valid token; (the owner if known, why not) for a refused one."""
     row = session.get(ApiToken, _sha(token))
     if row is None:
-        return None
+        return None, "unknown API token"
     user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return user, "the token's account is disabled"
+    return user, ""
+
+
+def token_user(session: Session, token: str) -> User | None:
+    user, refused = token_lookup(session, token)
+    return None if refused else user
+
+
+# ------------------------------------------------------------------ throttling
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Failed sign-ins within ``window`` are counted per (username, address), since that
+    pair's last success, and per address. Past the free attempts each further one waits
+    ``first_delay``, doubling, up to ``max_delay`` after the newest failure."""
+
+    window: timedelta = timedelta(hours=1)
+    free_per_user_ip: int = 5
+    free_per_ip: int = 30
+    first_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(minutes=30)
+
+    def delay(self, failures: int, free: int) -> timedelta | None:
+        if failures < free:
+            return None
+        return min(self.first_delay * 2 ** min(failures - free, 20), self.max_delay)
+
+
+THROTTLE = LoginThrottle()
+
+
+def login_wait(
+    session: Session, username: str, ip: str, now: datetime, throttle: LoginThrottle = THROTTLE
+) -> datetime | None:
+    """When this username may next try to sign in from this address, if not now."""
+    since = now - throttle.window
+    reset = SL.last_id(session, SL.LOGIN_OK, username=username, ip=ip)
+    until: list[datetime] = []
+    pair, newest = SL.count_since(
+        session, SL.LOGIN_FAILED, since, username=username, ip=ip, after_id=reset
+    )
+    wait = throttle.delay(pair, throttle.free_per_user_ip)
+    if wait and newest:
+        until.append(_aware(newest, now) + wait)
+    from_ip, newest = SL.count_since(session, SL.LOGIN_FAILED, since, ip=ip)
+    wait = throttle.delay(from_ip, throttle.free_per_ip)
+    if wait and newest:
+        until.append(_aware(newest, now) + wait)
+    latest = max(until, default=None)
+    return latest if latest is not None and latest > now else None
 
 
 def actor_of(user: User) -> Actor:

@@ -94,6 +94,10 @@ def upgrade(url: str | None = None) -> None:
     engine = engine_for(url)
     cfg = alembic_config(url)
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE serialises already
+            # Every web worker migrates as it starts: one at a time, the rest then find the
+            # schema done. Held until the commit (Alembic runs in this transaction).
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7232)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

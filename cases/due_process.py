@@ -246,14 +246,23 @@ class Track:
 
 def step_of(process: Process, ev: AuditEvent) -> Step | None:
     """The declared branch an event took (a trigger may have several, e.g. decide_appeal)."""
-    for step in process.steps:
-        if (
-            step.trigger == ev.trigger
-            and ev.from_state in step.sources
-            and step.dest == ev.to_state
-        ):
-            return step
-    return None
+    return _branches(process).get((ev.trigger, ev.from_state, ev.to_state))
+
+
+_BRANCHES: dict[tuple[str, str], dict[tuple[str, str, str], Step]] = {}
+
+
+def _branches(process: Process) -> dict[tuple[str, str, str], Step]:
+    """(trigger, from, to) → the first declared step with that branch, per process version:
+    a report looks up every event of a trail."""
+    key = (process.key, process.version)
+    if key not in _BRANCHES:
+        index: dict[tuple[str, str, str], Step] = {}
+        for step in process.steps:
+            for source in step.sources:
+                index.setdefault((step.trigger, source, step.dest), step)
+        _BRANCHES[key] = index
+    return _BRANCHES[key]
 
 
 def replay(process: Process, events: list[AuditEvent], rows: list[Deadline]) -> list[Track]:
@@ -350,9 +359,17 @@ class Trail:
         self.process, self.case, self.events = process, case, events
         self.cal, self.today = cal, today
         self.tracks = replay(process, events, rows)
+        # The checks ask "which events were X?" some seventy times per report: index once.
+        self._by_trigger: dict[str, list[AuditEvent]] = defaultdict(list)
+        for e in events:
+            self._by_trigger[e.trigger].append(e)
 
     def of(self, *triggers: str) -> list[AuditEvent]:
-        return [e for e in self.events if e.trigger in triggers]
+        """The events of these triggers, in trail order."""
+        if len(triggers) == 1:
+            return list(self._by_trigger.get(triggers[0], ()))
+        found = [e for t in set(triggers) for e in self._by_trigger.get(t, ())]
+        return sorted(found, key=lambda e: e.seq)
 
     def tracks_of(self, kind: str) -> list[Track]:
         return [t for t in self.tracks if t.row.kind == kind]

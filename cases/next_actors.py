@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases import auth, service
@@ -78,7 +79,9 @@ def next_actions(session: Session, case: Case, now: datetime) -> list[NextAction
     return out
 
 
-def users_to_act(session: Session, case: Case, now: datetime) -> dict[int, list[Step]]:
+def users_to_act(
+    session: Session, case: Case, now: datetime, ctx: Context | None = None
+) -> dict[int, list[Step]]:
     """Active users who may take a waiting step now (user id → those steps), with recusal and
     the competent authority applied exactly as when they act.
 
@@ -88,7 +91,7 @@ def users_to_act(session: Session, case: Case, now: datetime) -> dict[int, list[
     """
     if registry.get(case.process).is_final(case.state):
         return {}
-    ctx = service.context(session, case, now)
+    ctx = ctx or service.context(session, case, now)
     steps = _waiting_steps(case, ctx.due)
     if not steps:
         return {}
@@ -98,7 +101,16 @@ def users_to_act(session: Session, case: Case, now: datetime) -> dict[int, list[
     process = registry.get(case.process)
     triggers = {s.trigger for s in steps}
     out: dict[int, list[Step]] = {}
-    for user in session.exec(select(User).where(User.active == True)).all():  # noqa: E712
+    # Narrowed in SQL to users holding a wanted role (and, for one's-own-record roles, to the
+    # subject), so a step's cost does not grow with every account in the service.
+    holders = [
+        sa.and_(User.roles.like(f"%{role}%"), User.employee_eid == case.subject_eid)  # type: ignore[attr-defined]
+        if role in R.SELF
+        else User.roles.like(f"%{role}%")  # type: ignore[attr-defined]
+        for role in sorted(wanted)
+    ]
+    candidates = select(User).where(User.active == True, sa.or_(*holders))  # noqa: E712
+    for user in session.exec(candidates).all():
         if not user.role_set & wanted:
             continue
         mine = [

@@ -36,7 +36,7 @@ from cases.printing import long_date
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Step
+from workflows.engine import Actor, Context, Step
 
 log = logging.getLogger("drukflow.notifications")
 
@@ -94,7 +94,8 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     if dialect in ("sqlite", "postgresql"):
         insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
         stmt = insert(table).values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"])
-        return session.execute(stmt).rowcount  # type: ignore[attr-defined]
+        # Count the rows RETURNING gives back: psycopg reports rowcount -1 for this statement.
+        return len(session.execute(stmt.returning(table.c.id)).all())
     # Other databases: check, then insert, inside the caller's transaction.
     have = set(
         session.exec(
@@ -131,18 +132,28 @@ def _steps_text(steps: Iterable[Step]) -> str:
 # ------------------------------------------------------------------ after a step
 
 
-def after_step(session: Session, case: Case, from_state: str, actor: Actor, now: datetime) -> int:
-    """Tell each user the case now waits for (called by service.fire, in its transaction).
+def after_step(
+    session: Session,
+    case: Case,
+    from_state: str,
+    actor: Actor,
+    now: datetime,
+    ctx: Context | None = None,
+) -> int:
+    """Tell each user the case now waits for (called by service.fire, in its transaction,
+    with the case's context in its new state).
 
     A step that stays in its stage (a suspension, an appraisal received) leaves the case
     waiting for the same steps; those users were told when it entered the stage."""
     if case.state == from_state:
         return 0
-    return _safely(session, "action", _action_notices, case, actor, now)
+    return _safely(session, "action", _action_notices, case, actor, now, ctx)
 
 
-def _action_notices(session: Session, case: Case, actor: Actor, now: datetime) -> int:
-    waiting = next_actors.users_to_act(session, case, now)
+def _action_notices(
+    session: Session, case: Case, actor: Actor, now: datetime, ctx: Context | None
+) -> int:
+    waiting = next_actors.users_to_act(session, case, now, ctx)
     notices = [
         Notice(
             user_id,

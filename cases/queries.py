@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, select
 
 from cases.models import Agency, Case, CaseAgency, CivilServant, Deadline
@@ -97,14 +98,18 @@ def list_cases(
     batch = limit + 20  # most viewers see most owed deadlines; a sparse view reads more
     after: tuple[date, int, int] | None = None
     for _ in range(WALK_BATCHES):
-        owed = select(
-            Deadline.due_on,
-            Deadline.case_id,
-            Deadline.id,
-            Deadline.kind,
-            Deadline.label,
-            Deadline.cite,
-        ).where(outstanding())
+        owed = (
+            select(
+                Deadline.due_on,
+                Deadline.case_id,
+                Deadline.id,
+                Deadline.kind,
+                Deadline.label,
+                Deadline.cite,
+            )
+            .select_from(DeadlineFirst(Deadline.__table__, Case.__table__))  # type: ignore[attr-defined]
+            .where(outstanding(), *scope.filters())
+        )
         if overdue_on is not None:
             owed = owed.where(Deadline.due_on < overdue_on)
         if after is not None:
@@ -131,6 +136,27 @@ def list_cases(
     return out
 
 
+class DeadlineFirst(sa.sql.expression.Join):
+    """deadline JOIN case, with the deadline table driving the join. SQLite's planner would
+    start from a case filter (its agency, its process) and sort every owed deadline of the
+    matching cases; ``CROSS JOIN`` is SQLite's way of fixing the order, so the walk reads the
+    partial index of owed deadlines in due order and stops at the page's end. PostgreSQL,
+    with statistics and the LIMIT, plans this itself: there it is a plain join."""
+
+    inherit_cache = True
+
+    def __init__(self, deadline: sa.Table, case: sa.Table) -> None:
+        super().__init__(deadline, case, deadline.c.case_id == case.c.id)
+
+
+@compiles(DeadlineFirst, "sqlite")
+def _deadline_first_sqlite(join: DeadlineFirst, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    right = compiler.process(join.right, **kw)
+    return f"{left} CROSS JOIN {right} ON {compiler.process(join.onclause, **kw)}"
+
+
 @dataclass(frozen=True)
 class _Scope:
     """The cases a list may show: visible to the actor, and matching its filters."""
@@ -140,17 +166,19 @@ class _Scope:
     state: str | None
     include_closed: bool
 
-    def narrow(self, stmt: Any) -> Any:
-        stmt = stmt.join(CivilServant, CivilServant.eid == Case.subject_eid).where(  # type: ignore[arg-type]
-            visibility(self.actor)
-        )
+    def filters(self) -> list[sa.ColumnElement[bool]]:
+        out = [visibility(self.actor)]
         if self.process:
-            stmt = stmt.where(Case.process == self.process)
+            out.append(Case.process == self.process)  # type: ignore[arg-type]
         if self.state:
-            stmt = stmt.where(Case.state == self.state)
+            out.append(Case.state == self.state)  # type: ignore[arg-type]
         elif not self.include_closed:
-            stmt = stmt.where(Case.closed_at.is_(None))  # type: ignore[union-attr]
-        return stmt
+            out.append(Case.closed_at.is_(None))  # type: ignore[union-attr]
+        return out
+
+    def narrow(self, stmt: Any) -> Any:
+        stmt = stmt.join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
+        return stmt.where(*self.filters())
 
     def cases(self, ids: list[int]) -> Any:
         return self.narrow(select(Case, CivilServant.name).where(Case.id.in_(ids)))  # type: ignore[union-attr]

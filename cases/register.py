@@ -46,6 +46,7 @@ REQUIRED = (
     "appointment_date",
 )
 COLUMNS = REQUIRED  # kept for callers that name the required header
+EID_MAX = 32  # CivilServant.eid
 
 _LEVEL_CHOICES = tuple((lv, lv) for lv in LEVELS)
 
@@ -373,6 +374,8 @@ def parse_row(
         if f.type == "date" and values.get(f.name):
             values[f.name] = date.fromisoformat(values[f.name])
     values["eid"] = row["eid"].strip()
+    if len(values["eid"]) > EID_MAX:  # the column's width: PostgreSQL refuses longer ones
+        out.append(f"line {n}: column eid: at most {EID_MAX} characters")
     return values, out
 
 

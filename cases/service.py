@@ -49,6 +49,7 @@ class Fired:
     case: Case
     event: AuditEvent
     step: Step
+    context: Context  # the case's context after the step
 
 
 def subject_of(session: Session, eid: str) -> Subject:
@@ -84,7 +85,7 @@ def context(
         today=bhutan_today(now),
         recused_user_ids=frozenset(recused),
         due={d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)},
-        record=profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
+        record_loader=lambda: profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
     )
 
 
@@ -170,8 +171,13 @@ def fire(
         process=process.key,
         process_version=case.process_version,
     )
-    notifications.after_step(session, case, from_state, actor, now)
-    return Fired(case, event, taken)
+    # The context the step ran in, moved on to the new state: the subject, recusals and
+    # lazily read record stand; the data and the running deadlines are the new ones. The
+    # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
+    due = {d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)}
+    after = replace(ctx, data=data, fields={}, due=due)
+    notifications.after_step(session, case, from_state, actor, now, after)
+    return Fired(case, event, taken, after)
 
 
 def open_case(

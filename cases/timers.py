@@ -3,6 +3,13 @@
 Each deadline is claimed with a compare-and-set (``status='armed'`` → ``'missed'``),
 so two sweeps, or one run twice, never fire the same deadline twice. Each deadline is
 handled in its own transaction: one that cannot fire does not hold back the rest.
+
+Several processes may sweep at once (every web worker runs the sweeper). On SQLite their
+transactions queue on BEGIN IMMEDIATE. On PostgreSQL a sweep first locks the deadline's case
+and then the deadline with ``FOR UPDATE SKIP LOCKED``: a row another worker holds is left to
+that worker (or to the next sweep) instead of being waited for, and the case is locked
+before the deadline, in the order ``service.fire`` takes them, so a sweep and a request on
+the same case cannot deadlock.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from cases import audit, notifications
 from cases.db import transaction
@@ -30,6 +37,7 @@ class SweepReport:
     missed: list[int] = field(default_factory=list)
     fired: list[tuple[int, str]] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # held by another worker just then
 
 
 def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
@@ -40,6 +48,7 @@ def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
     except Exception:  # a notice must not hold back the deadlines themselves
         log.exception("deadline-near notices failed")
     failed: set[int] = set()
+    left: set[int] = set()  # another worker held them: not ours to wait for in this run
     while True:
         with transaction(engine) as session:
             due = session.exec(
@@ -48,27 +57,49 @@ def sweep(engine: Engine, now: datetime, batch: int = 500) -> SweepReport:
                 .order_by(Deadline.due_on, Deadline.id)
                 .limit(batch)  # type: ignore[arg-type]
             ).all()
-        todo = [d for d in due if d not in failed]
+        todo = [d for d in due if d not in failed and d not in left]
         if not todo:
             return report
         for deadline_id in todo:
             try:
-                _one(engine, deadline_id, now, report)
+                if not _one(engine, deadline_id, now, report):
+                    left.add(deadline_id)
+                    report.skipped.append(deadline_id)
             except Exception:  # one broken deadline must not hold back the rest; next sweep retries
                 log.exception("deadline %s could not be processed", deadline_id)
                 failed.add(deadline_id)
                 report.refused.append((deadline_id, "error"))
 
 
-def _one(engine: Engine, deadline_id: int, now: datetime, report: SweepReport) -> None:
+def _locked(session: Session, deadline_id: int) -> bool:
+    """PostgreSQL: lock the deadline's case, then the deadline, unless another worker holds
+    either; False leaves the deadline to that worker."""
+    case_id = session.exec(select(Deadline.case_id).where(Deadline.id == deadline_id)).first()
+    case = session.exec(
+        select(Case.id).where(Case.id == case_id).with_for_update(skip_locked=True)
+    ).first()
+    if case is None:
+        return False
+    row = session.exec(
+        select(Deadline.id)
+        .where(Deadline.id == deadline_id, Deadline.status == "armed")
+        .with_for_update(skip_locked=True)
+    ).first()
+    return row is not None
+
+
+def _one(engine: Engine, deadline_id: int, now: datetime, report: SweepReport) -> bool:
+    """Handle one due deadline; False if another worker holds it (PostgreSQL only)."""
     with transaction(engine) as session:
+        if session.get_bind().dialect.name == "postgresql" and not _locked(session, deadline_id):
+            return session.get(Deadline, deadline_id, populate_existing=True).status != "armed"  # type: ignore[union-attr]
         claimed = session.execute(
             sa.update(Deadline)
             .where(Deadline.id == deadline_id, Deadline.status == "armed")  # type: ignore[arg-type]
             .values(status="missed", missed_at=now)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return  # another sweep took it
+            return True  # another sweep took it
         row = session.get(Deadline, deadline_id)
         case = session.get(Case, row.case_id)  # type: ignore[union-attr]
         assert row is not None and case is not None
@@ -106,3 +137,4 @@ def _one(engine: Engine, deadline_id: int, now: datetime, report: SweepReport) -
                 log.warning("deadline %s: timeout %s refused: %s", deadline_id, row.on_timeout, exc)
                 report.refused.append((deadline_id, str(exc)))
         notifications.deadline_missed(session, row, now)  # after the timeout: who acts now
+    return True

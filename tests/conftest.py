@@ -7,12 +7,15 @@ Tests under tests/workflows, tests/cases and tests/web reuse these names.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from cases import auth, deadlines, service
@@ -49,11 +52,141 @@ def clock() -> Clock:
     return Clock()
 
 
+# The suite runs on SQLite files by default. DRUKFLOW_TEST_DATABASE_URL (or, failing that, a
+# postgresql DRUKFLOW_DATABASE_URL) names a PostgreSQL server instead (scripts/postgres.sh
+# starts one; scripts/test.sh runs the suite both ways). Only databases named
+# drukflow_t<pid>_* are ever created or dropped on that server.
+PG_SERVER_URL = os.environ.get("DRUKFLOW_TEST_DATABASE_URL") or (
+    os.environ.get("DRUKFLOW_DATABASE_URL", "")
+    if os.environ.get("DRUKFLOW_DATABASE_URL", "").startswith("postgresql")
+    else ""
+)
+# Tests choose their database through the fixtures below, never from the caller's shell.
+os.environ.pop("DRUKFLOW_DATABASE_URL", None)
+ON_POSTGRES = bool(PG_SERVER_URL)
+
+
+class PgDatabases:
+    """Databases of one test run on a PostgreSQL server.
+
+    CREATE DATABASE takes most of a second even from a template, so ``db_url`` reuses one
+    migrated database and empties it before each test (TRUNCATE ... RESTART IDENTITY: ids
+    start at 1 again, as in a new SQLite file). A test that changes the schema itself asks
+    for ``fresh_db_url``, a copy of the migrated template of its own.
+    """
+
+    PREFIX = "drukflow_t"
+
+    def __init__(self, server_url: str) -> None:
+        self.server = make_url(server_url)
+        self.admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.prefix = f"{self.PREFIX}{os.getpid()}"
+        self.count = 0
+        self._drop_leftovers()
+        self.template = f"{self.prefix}_template"
+        self._sql(f'CREATE DATABASE "{self.template}"')
+        upgrade(self.url(self.template))
+        engine_for(self.url(self.template)).dispose()  # a template must have no connection
+        self.shared = self.create(migrated=True)
+        with engine_for(self.shared).connect() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename <> 'alembic_version'"
+            ).scalars()
+            names = ", ".join(f'"{t}"' for t in tables)
+        self._empty_shared = f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+
+    def url(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def _sql(self, statement: str) -> list[Any]:
+        with self.admin.connect() as conn:
+            result = conn.exec_driver_sql(statement)
+            return list(result) if result.returns_rows else []
+
+    def _drop_leftovers(self) -> None:
+        """Databases left by a run that was killed (its pid is gone)."""
+        rows = self._sql(
+            f"SELECT datname FROM pg_database WHERE starts_with(datname, '{self.PREFIX}')"
+        )
+        for (name,) in rows:
+            pid = name[len(self.PREFIX) :].split("_")[0]
+            if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def create(self, *, migrated: bool) -> str:
+        """A new database of its own: empty, or at the newest schema."""
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        template = f' TEMPLATE "{self.template}"' if migrated else ""
+        self._sql(f'CREATE DATABASE "{name}"{template}')
+        return self.url(name)
+
+    def emptied_shared(self) -> str:
+        """The shared database with no rows, after cutting off what an earlier test left."""
+        engine_for(self.shared).dispose()
+        name = make_url(self.shared).database
+        self._sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND usename = current_user AND pid <> pg_backend_pid()"
+        )
+        with engine_for(self.shared).begin() as conn:
+            conn.exec_driver_sql(self._empty_shared)
+        return self.shared
+
+    def drop(self, url: str) -> None:
+        engine_for(url).dispose()
+        self._sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.shared)
+        self.drop(self.url(self.template))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases | None]:
+    if not ON_POSTGRES:
+        yield None
+        return
+    databases = PgDatabases(PG_SERVER_URL)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'drukflow.db'}"
-    upgrade(url)
-    return url
+def db_url(tmp_path, pg_databases: PgDatabases | None) -> str:
+    """A database at the newest schema with no rows, for this test alone."""
+    if pg_databases is None:
+        url = f"sqlite:///{tmp_path / 'drukflow.db'}"
+        upgrade(url)
+        return url
+    return pg_databases.emptied_shared()
+
+
+@pytest.fixture
+def fresh_db_url(tmp_path, pg_databases: PgDatabases | None) -> Iterator[str]:
+    """Like ``db_url``, but a database no other test touches: for tests that change the
+    schema (migrations, dropping the audit trail's triggers)."""
+    if pg_databases is None:
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        upgrade(url)
+        yield url
+        return
+    url = pg_databases.create(migrated=True)
+    yield url
+    pg_databases.drop(url)
+
+
+@pytest.fixture
+def empty_db_url(tmp_path, pg_databases: PgDatabases | None) -> Iterator[str]:
+    """A database of this test's own with no tables yet (for SQLite: no file yet)."""
+    if pg_databases is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = pg_databases.create(migrated=False)
+    yield url
+    pg_databases.drop(url)
 
 
 @pytest.fixture

@@ -6,15 +6,71 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from cases import applications, audit, queries, register, service
 from web import views
 from web.deps import CurrentViewer, now, tx
+from web.idempotency import Idempotency, IdempotentRoute
 from workflows import registry
 from workflows.calendar import bhutan_today
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)
+
+
+# What every refusal under /api looks like (web.errors); FastAPI's own 422 for a malformed
+# body carries a list as its detail, so ``detail`` is left open.
+API_ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {},
+        "refusals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["kind", "reason"],
+                "properties": {
+                    "kind": {"type": "string"},
+                    "cite": {"type": ["string", "null"]},
+                    "reason": {"type": "string"},
+                    "field": {"type": ["string", "null"]},
+                },
+            },
+        },
+        "current_version": {"type": ["integer", "null"]},
+    },
+}
+ERROR_RESPONSES: dict[str, str] = {
+    "400": "the body is not well-formed JSON",
+    "401": "no valid bearer token",
+    "403": "role, agency or recusal (19.3.5) refuses it",
+    "404": "no such case or record, or not yours to see",
+    "409": "not open in the case's state, or a stale version",
+    "422": "a field is bad, unknown or missing, or a rule is unmet",
+}
+
+
+def declare_errors(app: Any) -> None:
+    """The OpenAPI of every /api operation lists the refusals web.errors answers, so a client
+    (and the schema fuzzing in tests/web/test_api_fuzz.py) knows them."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = API_ERROR
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+        for path, item in schema["paths"].items():
+            if path.startswith("/api/"):
+                for operation in item.values():
+                    for code, text in ERROR_RESPONSES.items():
+                        operation["responses"][code] = {"description": text, "content": body}
+        return schema
+
+    app.openapi = openapi
 
 
 class CaseIn(BaseModel):
@@ -32,10 +88,19 @@ class ActionIn(BaseModel):
 
 def _view(request: Request, viewer: Any, case_id: int) -> dict[str, Any]:
     with tx(request) as s:
-        case = queries.can_see(s, viewer.actor, case_id)
-        if case is None:
-            raise service.NotFound(f"case {case_id} not found")
-        return views.case_json(views.case_view(s, case, viewer.actor, now(request)))
+        return _view_in(s, request, viewer, case_id)
+
+
+def _view_in(
+    s: Any, request: Request, viewer: Any, case_id: int, fired: service.Fired | None = None
+) -> dict[str, Any]:
+    """The case as this viewer sees it, read in the caller's transaction (a write route
+    keeps its answer with its effect, web/idempotency.py)."""
+    case = queries.can_see(s, viewer.actor, case_id)
+    if case is None:
+        raise service.NotFound(f"case {case_id} not found")
+    ctx = fired.context if fired is not None else None
+    return views.api_case(s, case, viewer.actor, now(request), ctx)
 
 
 @router.get("/processes")
@@ -85,13 +150,14 @@ def list_cases(
 
 
 @router.post("/cases", status_code=201)
-def create_case(request: Request, body: CaseIn, viewer: CurrentViewer) -> dict[str, Any]:
-    with tx(request) as s:
+def create_case(
+    request: Request, body: CaseIn, viewer: CurrentViewer, idem: Idempotency
+) -> Response:
+    with idem.transaction() as s:
         fired = service.open_case(
             s, body.process, body.subject_eid, viewer.actor, body.fields, now=now(request)
         )
-        case_id = fired.case.id
-    return _view(request, viewer, case_id)  # type: ignore[arg-type]
+        return idem.save(s, _view_in(s, request, viewer, fired.case.id, fired), 201)  # type: ignore[arg-type]
 
 
 @router.get("/cases/{case_id}")
@@ -101,9 +167,14 @@ def get_case(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str,
 
 @router.post("/cases/{case_id}/actions/{trigger}")
 def act(
-    request: Request, case_id: int, trigger: str, body: ActionIn, viewer: CurrentViewer
-) -> dict[str, Any]:
-    with tx(request) as s:
+    request: Request,
+    case_id: int,
+    trigger: str,
+    body: ActionIn,
+    viewer: CurrentViewer,
+    idem: Idempotency,
+) -> Response:
+    with idem.transaction() as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
         fired = service.fire(
@@ -116,9 +187,9 @@ def act(
             expected_version=body.version,
         )
         event = {"seq": fired.event.seq, "hash": fired.event.hash, "cite": fired.event.cite}
-    out = _view(request, viewer, case_id)
-    out["event"] = event
-    return out
+        out = _view_in(s, request, viewer, case_id, fired)
+        out["event"] = event
+        return idem.save(s, out)
 
 
 @router.get("/cases/{case_id}/events")
@@ -136,7 +207,7 @@ def events(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[s
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "cite": e.cite,
-                "fields": views.public_fields(json.loads(e.fields), viewer.actor),
+                "fields": views.public_fields(json.loads(e.fields), viewer.actor, e.process),
                 "process_version": e.process_version,
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
@@ -203,12 +274,12 @@ class RecordEdit(BaseModel):
 
 @router.patch("/employees/{eid}")
 def edit_employee(
-    request: Request, eid: str, body: RecordEdit, viewer: CurrentViewer
-) -> dict[str, Any]:
+    request: Request, eid: str, body: RecordEdit, viewer: CurrentViewer, idem: Idempotency
+) -> Response:
     _servant(request, viewer, eid)
-    with tx(request) as s:
+    with idem.transaction() as s:
         changes = register.edit(s, eid, body.fields, viewer.actor, now(request))
-    return {"eid": eid, "changes": changes}
+        return idem.save(s, {"eid": eid, "changes": changes})
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from cases import db, mailer, timers
+from cases import auth, db, mailer, timers
 from web import (
     api,
     document_pages,
@@ -22,6 +22,7 @@ from web import (
     pages,
     register_pages,
     review_pages,
+    security_pages,
     templating,
 )
 
@@ -59,6 +60,7 @@ def create_app(
     )
     app.state.engine = db.engine_for(url)
     app.state.clock = clock or system_clock
+    app.state.session_policy = auth.SessionPolicy.from_env()
     app.state.templates = templating.make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
@@ -68,6 +70,7 @@ def create_app(
     app.include_router(document_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
+    security_pages.install(app)
     errors.install(app)
     return app
 

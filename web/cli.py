@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases import audit, auth, calendar_store, db, demo, register, timers
+from cases import audit, auth, calendar_store, db, demo, register, replay, security_log, timers
 from cases.models import Agency, Case, CivilServant, Deadline, User
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
@@ -174,6 +174,23 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_audit_replay(args: argparse.Namespace) -> int:
+    """Rebuild every case from its audit events (cases.replay) and list where the live
+    cases differ: the trail is complete only if this and ``audit verify`` both pass."""
+    _url, engine = database()
+    with db.transaction(engine) as s:
+        cases = replay.replay(s)
+        drifted = replay.drift(s)
+    for d in drifted:
+        say(str(d))
+    if drifted:
+        say(f"drift: {len(drifted)} of {len(cases)} cases differ from their audit events")
+        return 1
+    events = sum(r.events for r in cases.values())
+    say(f"ok: {len(cases)} cases rebuilt from {events} events match the live cases")
+    return 0
+
+
 def _user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
@@ -207,6 +224,8 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _check_new_user(s: Session, args: argparse.Namespace) -> None:
+    if len(args.username) > 64:  # the column's width (PostgreSQL refuses longer names)
+        raise CliError("NAME: at most 64 characters")
     if s.exec(select(User).where(User.username == args.username)).first():
         raise CliError(f"user '{args.username}' already exists")
     if args.agency and s.get(Agency, args.agency) is None:
@@ -253,9 +272,30 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
     _url, engine = database()
     with db.transaction(engine) as s:
         user = _user(s, args.username)
-        user.active = False
-        s.add(user)
-    say(f"user {args.username} disabled; their sessions and tokens no longer work")
+        sessions, tokens = auth.disable_user(s, user, datetime.now(UTC), by="cli")
+    say(
+        f"user {args.username} disabled; {sessions} session(s) ended and {tokens} API "
+        "token(s) revoked at once"
+    )
+    return 0
+
+
+def cmd_security_log(args: argparse.Namespace) -> int:
+    """The security log, newest first (the /security page, for a terminal)."""
+    if args.limit < 1:
+        raise CliError(f"--limit: must be 1 or more, not {args.limit}")
+    _url, engine = database()
+    try:
+        with db.transaction(engine) as s:
+            log = security_log.listing(
+                s, kind=args.kind or "", username=args.username or "", per_page=args.limit
+            )
+    except ValueError as exc:
+        raise CliError(f"--{exc}") from None
+    for e in log.events:
+        say(security_log.line(e, lambda d: d.astimezone(BHUTAN_TZ).strftime("%Y-%m-%d %H:%M:%S")))
+    shown = len(log.events)
+    say(f"{shown} of {log.total} event(s)" + (" (newest first)" if shown else ""))
     return 0
 
 
@@ -273,6 +313,8 @@ AGENCY_KINDS = (
 def cmd_agency_add(args: argparse.Namespace) -> int:
     """Agencies decide who is competent (19.3.7 turns on kind and parent ministry)."""
     _url, engine = database()
+    if len(args.code) > 32:  # the column's width (PostgreSQL refuses longer codes)
+        raise CliError("CODE: at most 32 characters")
     with db.transaction(engine) as s:
         if s.get(Agency, args.code) is not None:
             raise CliError(f"agency {args.code} already exists")
@@ -409,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     asub = a.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
     c = command("verify", cmd_audit_verify, "verify the audit hash chain", asub)
     c.add_argument("--head", help="a head hash exported earlier; it must still be in the chain")
+    command("replay", cmd_audit_replay, "rebuild every case from its audit events", asub)
 
     c = command("token", cmd_token, "issue an API bearer token for a user")
     c.add_argument("username")
@@ -429,6 +472,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--password", help="else DRUKFLOW_PASSWORD, else prompted")
     c = command("disable", cmd_user_disable, "disable a user (sessions and tokens stop)", usub)
     c.add_argument("username")
+
+    c = command("security-log", cmd_security_log, "list the security log, newest first")
+    c.add_argument("--kind", help=f"one of {', '.join(security_log.KINDS)}")
+    c.add_argument("--username", help="only this username")
+    c.add_argument("--limit", type=int, default=50, help="how many events (default 50)")
 
     a = command("agency", None, "agency commands")
     asub = a.add_subparsers(dest="agency_command", required=True, metavar="SUBCOMMAND")

@@ -1,4 +1,4 @@
-"""Request dependencies: the clock, the signed-in user, CSRF checks."""
+"""Request dependencies: the clock, the signed-in user, CSRF checks, the client's address."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from cases import auth, notifications
+from cases import security_log as SL
 from cases.db import transaction
 from cases.models import User
 from workflows.engine import Actor
@@ -22,7 +23,12 @@ LOGIN_CSRF_COOKIE = "drukflow_login_csrf"
 
 
 class LoginRequired(Exception):
-    """No valid session or token (pages redirect to /login; the API answers 401)."""
+    """No valid session or token (pages redirect to /login; the API answers 401).
+    ``ended`` says why a session that existed has just ended (shown on the login page)."""
+
+    def __init__(self, ended: str = "") -> None:
+        super().__init__(ended or "sign in")
+        self.ended = ended
 
 
 class CsrfRefused(Exception):
@@ -47,23 +53,61 @@ class Viewer:
         self.unread = unread  # unread inbox notices, for the navigation of pages
 
 
+def client_ip(request: Request) -> str:
+    """The peer's address. Behind a reverse proxy, run uvicorn with --proxy-headers and
+    --forwarded-allow-ips so that this is the user's address, not the proxy's; a raw
+    X-Forwarded-For header is never trusted here (anyone can send one)."""
+    return request.client.host if request.client else ""
+
+
+def session_policy(request: Request) -> auth.SessionPolicy:
+    return getattr(request.app.state, "session_policy", None) or auth.DEFAULT_POLICY
+
+
 def _viewer(request: Request) -> Viewer:
+    """Session expiry and refused tokens are logged in this transaction, which commits (the
+    expired row's deletion with it); LoginRequired is raised only after it has ended."""
     header = request.headers.get("authorization", "")
+    at = now(request)
+    where = {"ip": client_ip(request), "method": request.method, "path": request.url.path}
+    ended = ""
     with tx(request) as s:
         if header.lower().startswith("bearer "):
-            user = auth.token_user(s, header[7:].strip())
-            if user is None:
-                raise LoginRequired()
-            return Viewer(user, None)
-        sid = request.cookies.get(SESSION_COOKIE)
-        found = auth.session_user(s, sid, now(request)) if sid else None
-        if found is None:
-            raise LoginRequired()
-        user, ws = found
-        # Counted here, in the transaction that reads the session, not lazily while a template
-        # renders: a route may render inside its own write transaction, and a second
-        # BEGIN IMMEDIATE on SQLite would wait for it. API calls (bearer tokens) skip it.
-        return Viewer(user, ws.csrf_token, notifications.unread_count(s, user.id or 0))
+            user, why = auth.token_lookup(s, header[7:].strip())
+            if user is not None and not why:
+                return Viewer(user, None)
+            SL.record(
+                s,
+                SL.TOKEN_REFUSED,
+                at=at,
+                username=user.username if user else "",
+                user_id=user.id if user else None,
+                status=401,
+                detail=why,
+                **where,
+            )
+        else:
+            sid = request.cookies.get(SESSION_COOKIE)
+            found = auth.check_session(s, sid, at, session_policy(request)) if sid else None
+            if found is not None and found.user is not None and found.row is not None:
+                user = found.user
+                # Counted here, in the transaction that reads the session, not lazily while a
+                # template renders: a route may render inside its own write transaction, and a
+                # second BEGIN IMMEDIATE on SQLite would wait for it. API calls skip it.
+                unread = notifications.unread_count(s, user.id or 0)
+                return Viewer(user, found.row.csrf_token, unread)
+            if found is not None and found.ended:
+                ended = found.ended
+                SL.record(
+                    s,
+                    SL.SESSION_EXPIRED,
+                    at=at,
+                    username=found.user.username if found.user else "",
+                    user_id=found.user.id if found.user else None,
+                    detail=ended,
+                    **where,
+                )
+    raise LoginRequired(ended)
 
 
 def current_viewer(request: Request) -> Viewer:
@@ -97,3 +141,9 @@ def check_origin(request: Request) -> None:
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
 CsrfChecked = Annotated[None, Depends(csrf_protect)]
+
+
+def mark_refusal(request: Request, kind: str, detail: str = "") -> None:
+    """Name the refusal this request ends in, for the security log written after the
+    response (web.security_pages.RefusalLog), once the request's own transaction is over."""
+    request.state.security_refusal = (kind, detail)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-import logging
+import math
 import secrets
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from cases import auth, calendar_store, queries, register, service
+from cases import audit, auth, calendar_store, queries, register, service
+from cases import security_log as SL
 from cases.models import CivilServant
 from web import views
 from web.deps import (
@@ -23,17 +25,17 @@ from web.deps import (
     CurrentViewer,
     Viewer,
     check_origin,
+    client_ip,
     now,
     tx,
 )
 from web.forms import form_to_fields, version_of
 from workflows import registry
 from workflows import roles as R
-from workflows.calendar import bhutan_today
+from workflows.calendar import BHUTAN_TZ, bhutan_today
 from workflows.engine import Refusal, Refused
 
 router = APIRouter(include_in_schema=False)
-security_log = logging.getLogger("drukflow.security")
 
 
 def render(
@@ -69,36 +71,65 @@ def message_page(request: Request, status: int, title: str, text: str) -> Respon
 
 
 @router.get("/login", name="login")
-def login_form(request: Request) -> Response:
+def login_form(request: Request, ended: str = "") -> Response:
+    notice = "Your session has ended; please sign in again." if ended else None
+    return _login_page(request, notice, 200)
+
+
+def _login_page(
+    request: Request, error: str | None, status: int, headers: dict[str, str] | None = None
+) -> Response:
     token = secrets.token_urlsafe(24)
-    resp = render(request, "pages/login.html", {"login_csrf": token, "error": None})
+    resp = render(
+        request, "pages/login.html", {"login_csrf": token, "error": error}, status, headers=headers
+    )
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
     return resp
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Throttled per (username, address) and per address (cases.auth.login_wait); every
+    attempt is in the security log. The password is checked between two short transactions
+    so that argon2's deliberate slowness never holds the database's write lock."""
     form = await request.form()
     check_origin(request)
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, str(form.get("csrf_token") or "")):
         raise CsrfRefused()
     username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    at, ip = now(request), client_ip(request)
+    where = {"username": username, "ip": ip, "method": "POST", "path": request.url.path}
+    attempt: int | None = None
     with tx(request) as s:
-        user = auth.authenticate(s, username, password)
-        if user is None:
-            security_log.info("login failed for %r", username)
-            token = secrets.token_urlsafe(24)
-            resp = render(
-                request,
-                "pages/login.html",
-                {"login_csrf": token, "error": "Wrong username or password."},
-                401,
-            )
-            resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
-            return resp
-        sid, _csrf = auth.start_session(s, user, now(request))
-    security_log.info("login ok for %r", username)
+        until = auth.login_wait(s, username, ip, at)
+        if until is not None:
+            detail = f"until {until.isoformat(timespec='seconds')}"
+            SL.record(s, SL.LOGIN_THROTTLED, at=at, status=429, detail=detail, **where)
+        else:
+            # Counted as failed before the password is checked, in this serialised
+            # transaction, so that guesses sent in parallel all count; a success is settled.
+            attempt = SL.record(s, SL.LOGIN_FAILED, at=at, status=401, **where).id
+        user = None if until else auth.find_user(s, username)
+    if until is not None:
+        seconds = max(1, math.ceil((until - at).total_seconds()))
+        minutes = math.ceil(seconds / 60)
+        wait = f"{seconds} seconds" if seconds < 60 else f"{minutes} minute" + "s" * (minutes > 1)
+        text = (
+            "Too many failed sign-ins for this username from your address. "
+            f"Try again in {wait} (at {until.astimezone(BHUTAN_TZ):%H:%M:%S} Bhutan time)."
+        )
+        return _login_page(request, text, 429, headers={"Retry-After": str(seconds)})
+    ok = await run_in_threadpool(auth.password_matches, user, password)
+    with tx(request) as s:
+        user = auth.find_user(s, username) if ok else None
+        if user is not None and user.active:
+            sid, _csrf = auth.start_session(s, user, at)
+            SL.settle_login(s, attempt or 0, user.id)
+        else:
+            user = None
+    if user is None:
+        return _login_page(request, "Wrong username or password.", 401)
     resp = RedirectResponse(request.url_for("dashboard"), status_code=303)
     resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax")
     resp.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -107,8 +138,19 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout", name="logout")
 def logout(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+    """The session's row is deleted now, not when the cookie expires."""
     with tx(request) as s:
         auth.end_session(s, request.cookies.get(SESSION_COOKIE, ""))
+        SL.record(
+            s,
+            SL.LOGOUT,
+            at=now(request),
+            username=viewer.user.username,
+            user_id=viewer.user.id,
+            ip=client_ip(request),
+            method="POST",
+            path=request.url.path,
+        )
     resp = RedirectResponse(request.url_for("login"), status_code=303)
     resp.delete_cookie(SESSION_COOKIE)
     return resp
@@ -212,14 +254,18 @@ async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -
 
 
 def _case_ctx(
-    request: Request, viewer: Viewer, case_id: int, *, full: bool = True
+    request: Request, viewer: Viewer, case_id: int, *, full: bool = True, all_events: bool = False
 ) -> dict[str, Any]:
-    """``full=False`` for an htmx fragment, which never shows the page-only panels."""
+    """``full=False`` for an htmx fragment, which never shows the page-only panels. The
+    timeline shows the newest events unless ``all_events`` (views.TIMELINE_NEWEST)."""
     with tx(request) as s:
         case = queries.can_see(s, viewer.actor, case_id)
         if case is None:
             raise service.NotFound(f"case {case_id} not found")
         ctx = views.case_view(s, case, viewer.actor, now(request))
+        shown = audit.events_for(s, case_id, None if all_events else views.TIMELINE_NEWEST)
+        ctx["events"] = views.timeline(shown, viewer.actor, case.process)
+        ctx["events_total"] = audit.count_for(s, case_id)
         if full:
             ctx.update(views.page_panels(s, case, viewer.actor, now(request)))
     ctx["diagram"] = ctx["process"].mermaid(case.state)
@@ -230,13 +276,16 @@ def _case_ctx(
 
 
 @router.get("/cases/{case_id}", name="case")
-def case_page(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
-    return render(request, "pages/case.html", _case_ctx(request, viewer, case_id))
+def case_page(request: Request, case_id: int, viewer: CurrentViewer, events: str = "") -> Response:
+    ctx = _case_ctx(request, viewer, case_id, all_events=events == "all")
+    return render(request, "pages/case.html", ctx)
 
 
 @router.get("/cases/{case_id}/timeline", name="case_timeline")
-def case_timeline(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
-    ctx = _case_ctx(request, viewer, case_id, full=False)
+def case_timeline(
+    request: Request, case_id: int, viewer: CurrentViewer, events: str = ""
+) -> Response:
+    ctx = _case_ctx(request, viewer, case_id, full=False, all_events=events == "all")
     return render(request, "pages/case.html", ctx, block="timeline")
 
 
@@ -337,8 +386,8 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
             .order_by(CivilServant.name)
         )
         if q:
-            like = f"%{q}%"
-            stmt = stmt.where(CivilServant.name.like(like) | CivilServant.eid.like(like))  # type: ignore[attr-defined]
+            like = f"%{q}%"  # ilike: PostgreSQL's LIKE minds case, SQLite's does not
+            stmt = stmt.where(CivilServant.name.ilike(like) | CivilServant.eid.ilike(like))  # type: ignore[attr-defined]
         rows = s.exec(stmt.limit(200)).all()
     return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
 

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cases import due_process
+from cases import due_process, queries, service
 from web.deps import CurrentViewer, now, tx
 from web.pages import render
 
@@ -35,6 +35,21 @@ def _pdf(report: due_process.Report) -> Response:
 @router.get("/cases/{case_id}/due-process", name="due_process_page", include_in_schema=False)
 def due_process_page(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
     return render(request, "pages/due_process.html", {"report": _report(request, viewer, case_id)})
+
+
+@router.get(
+    "/cases/{case_id}/due-process/summary", name="due_process_summary", include_in_schema=False
+)
+def due_process_summary(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+    """The case page's due-process panel, loaded after the page and again on each change;
+    empty for a viewer who does not review the case."""
+    with tx(request) as s:
+        case = queries.can_see(s, viewer.actor, case_id)
+        if case is None:
+            raise service.NotFound(f"case {case_id} not found")
+        report = due_process.for_viewer(s, case, viewer.actor, now(request))
+    ctx = {"due_process": report, "case": case}
+    return render(request, "partials/case_due_process.html", ctx)
 
 
 @router.get("/cases/{case_id}/due-process.pdf", name="due_process_pdf", include_in_schema=False)

@@ -8,25 +8,18 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cases import audit, calendar_store, deadlines, documents, due_process, record, service
-from cases.models import Agency, Case, CivilServant, Deadline, Recusal, User
+from cases import calendar_store, deadlines, documents, due_process, record, service
+from cases.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from workflows import registry
-from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Step, field_decl
-
-# Fields kept from the respondent's view (committee deliberations).
-PRIVATE_FIELDS = frozenset({"deliberation_notes"})
+from workflows.engine import Actor, Context, Step, field_decl, redact
 
 
-def hides_private(actor: Actor) -> bool:
-    return actor.roles <= R.SELF
-
-
-def public_fields(fields: dict[str, Any], actor: Actor) -> dict[str, Any]:
-    if hides_private(actor):
-        return {k: v for k, v in fields.items() if k not in PRIVATE_FIELDS}
-    return fields
+def public_fields(fields: dict[str, Any], actor: Actor, process: str) -> dict[str, Any]:
+    """What ``actor`` may read of a case's data or an event's fields: the fields the process
+    marks confidential (``Field.visible_to``) are dropped for everyone else."""
+    known = registry.PROCESSES.get(process)
+    return redact(known, fields, actor) if known else fields
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
@@ -78,7 +71,30 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         .join(User, User.id == Recusal.user_id)
         .where(Recusal.case_id == case.id)
     ).all()
-    events = [
+    return {
+        "warnings": record_warnings(session, case, today),
+        "case": case,
+        "process": process,
+        "state": process.state(case.state),
+        "data": public_fields(data, actor, case.process),
+        "servant": servant,
+        "agency": session.get(Agency, case.agency_code),
+        "actions": [action_view(s, data) for s in steps],
+        "deadlines": [deadline_view(d, cal, today) for d in deadlines.for_case(session, case.id)],  # type: ignore[arg-type]
+        "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
+        "recused": any(r.user_id == actor.user_id for r, _ in recusals),
+        "today": today,
+    }
+
+
+# The case page's timeline shows this many newest events, and offers the rest: a long case
+# page then costs about what a short one does; the due-process report reads every event.
+TIMELINE_NEWEST = 100
+
+
+def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[str, Any]]:
+    """A case's audit events as its timeline shows them, confidential fields redacted."""
+    return [
         {
             "seq": e.seq,
             "at": e.at,
@@ -89,32 +105,19 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
             "to": e.to_state,
             "cite": e.cite,
             "hash": e.hash,
-            "fields": public_fields(json.loads(e.fields), actor),
+            "fields": public_fields(json.loads(e.fields), actor, process),
         }
-        for e in audit.events_for(session, case.id)  # type: ignore[arg-type]
+        for e in trail
     ]
-    return {
-        "warnings": record_warnings(session, case, today),
-        "case": case,
-        "process": process,
-        "state": process.state(case.state),
-        "data": public_fields(data, actor),
-        "servant": servant,
-        "agency": session.get(Agency, case.agency_code),
-        "actions": [action_view(s, data) for s in steps],
-        "deadlines": [deadline_view(d, cal, today) for d in deadlines.for_case(session, case.id)],  # type: ignore[arg-type]
-        "events": events,
-        "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
-        "recused": any(r.user_id == actor.user_id for r, _ in recusals),
-        "today": today,
-    }
 
 
 def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
-    """The panels only the full case page shows (not the API, not an htmx fragment): the
-    due-process summary reads the whole trail, the documents panel the issued letters."""
+    """The panels only the full case page shows (not the API, not an htmx fragment). The
+    due-process summary reads the whole trail, so the page only says whether this viewer
+    gets one and the browser loads it after the page (``/cases/{id}/due-process/summary``,
+    again on every change): a long case's page then costs about what a short one does."""
     return {
-        "due_process": due_process.for_viewer(session, case, actor, now),
+        "due_process_panel": due_process.may_view(session, case, actor, now),
         "documents": documents.for_viewer(session, case, actor, now),
     }
 
@@ -133,6 +136,28 @@ def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     if standing.on_negative_list:
         out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")
     return out
+
+
+def api_case(
+    session: Session, case: Case, actor: Actor, now: datetime, ctx: Context | None = None
+) -> dict[str, Any]:
+    """The case as the API answers it: only what ``case_json`` reads (a step's answer passes
+    the context ``fire`` left, so the next actions cost no second build)."""
+    process = registry.get(case.process)
+    today = bhutan_today(now)
+    cal = calendar_store.load(session)
+    data = json.loads(case.data)
+    steps = process.available(case.state, actor, ctx or service.context(session, case, now))
+    rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
+    return case_json(
+        {
+            "case": case,
+            "state": process.state(case.state),
+            "data": public_fields(data, actor, case.process),
+            "actions": [action_view(s, data) for s in steps],
+            "deadlines": [deadline_view(d, cal, today) for d in rows],
+        }
+    )
 
 
 def case_json(view: dict[str, Any]) -> dict[str, Any]:

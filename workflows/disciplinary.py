@@ -276,6 +276,14 @@ COMMITTEE = R.COMMITTEE
 SCREENING = frozenset({R.HRC_CHAIR, R.DC_MEMBER, R.MEMBER_SECRETARY})
 INVESTIGATORS = frozenset({R.INVESTIGATOR, R.MEMBER_SECRETARY})
 
+# Who reads the confidential fields: the committee (agency-scoped by case visibility), the
+# RCSC (the DC for executives, 19.3.6, and the appellate body, 19.3.7) and the appellate
+# authority reviewing the case (19.12). Not the respondent, the HR officer or an admin.
+DELIBERATION_READERS = COMMITTEE | frozenset({R.RCSC, R.APPELLATE})
+# Parts of the investigation report withheld from the respondent (19.8.2.2(xi)): the
+# investigators who wrote it read them too.
+WITHHELD_READERS = DELIBERATION_READERS | INVESTIGATORS
+
 PARTICULARS = Guard(
     "19.5.2",
     "the complaint lacks a required particular; it may only be dismissed (19.5.3)",
@@ -702,6 +710,8 @@ STEPS = (
                 "textarea",
                 "Parts withheld as inappropriate to disclose",
                 required=False,
+                visible_to=WITHHELD_READERS,
+                confidential="19.8.2.2(xi)",
             ),
         ),
         settles=("report_due",),
@@ -750,7 +760,14 @@ STEPS = (
                 future_ok=True,
             ),
             Field("decision_reasons", "textarea", "Written reasons (19.2.1)"),
-            Field("deliberation_notes", "textarea", "Committee deliberation notes", required=False),
+            Field(
+                "deliberation_notes",
+                "textarea",
+                "Committee deliberation notes",
+                required=False,
+                visible_to=DELIBERATION_READERS,
+                confidential="3.2.16",  # confidentiality of official information and decisions
+            ),
         ),
         guards=(
             Guard(

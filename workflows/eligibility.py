@@ -65,9 +65,10 @@ def as_guards(rules: Iterable[Rule]) -> tuple[Guard, ...]:
 
 def _guard(rule: Rule) -> Guard:
     def check(ctx: Context) -> bool:
-        if ctx.record is None:
+        record = ctx.profile()
+        if record is None:
             raise ValueError("eligibility needs the subject's record (Context.record)")
-        return rule.check(ctx.record, ctx.proposal, ctx.today)
+        return rule.check(record, ctx.proposal, ctx.today)
 
     return Guard(rule.cite, rule.reason, check)
 

@@ -38,6 +38,10 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
     future_ok: bool = False  # a date of something that happened cannot lie in the future
+    # Confidential: only these roles read the value (case page, timeline, API case and events);
+    # ``confidential`` is the section that makes it so. Empty: whoever sees the case reads it.
+    visible_to: frozenset[str] = frozenset()
+    confidential: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,17 @@ class Context:
     today: date
     recused_user_ids: frozenset[int] = frozenset()
     due: Mapping[str, date] = field(default_factory=dict)
-    record: Any = None  # the subject's workflows.profile.Profile, for eligibility rules
+    # The subject's workflows.profile.Profile for eligibility rules: given, or read by
+    # ``record_loader`` on the first ``profile()``. Read it through ``profile()``.
+    record: Any = None
+    record_loader: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+
+    def profile(self) -> Any:
+        """The subject's record, read on first use: reading it costs several queries, and
+        most steps (and most checks of which steps a user may take) never look at it."""
+        if self.record is None and self.record_loader is not None:
+            object.__setattr__(self, "record", self.record_loader())
+        return self.record
 
     @property
     def proposal(self) -> dict[str, Any]:
@@ -195,8 +209,10 @@ class Refused(Exception):
 def parse_fields(
     step: Step, raw: Mapping[str, Any], ctx_data: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Refusal]]:
-    """Typed values for a step's fields, or refusals naming each bad field; unknown keys refused."""
-    return parse_values(step.fields, raw, ctx_data, step.cite)
+    """Typed values for a step's fields, or refusals naming each bad field; unknown keys refused
+    (each action takes exactly the fields its step declares, so a misspelt or smuggled key is
+    an error the caller sees, never silently dropped)."""
+    return parse_values(step.fields, raw, ctx_data, step.cite, step=step.trigger, ignore=())
 
 
 def parse_values(
@@ -206,15 +222,18 @@ def parse_values(
     cite: str,
     *,
     partial: bool = False,
+    step: str = "",
+    ignore: tuple[str, ...] = ("version", "csrf_token"),
 ) -> tuple[dict[str, Any], list[Refusal]]:
     """Typed values for declared fields; ``partial`` skips absent ones (a query, an edit)."""
     known = {f.name for f in fields}
     errors: list[Refusal] = []
     out: dict[str, Any] = {}
+    where = f" for step '{step}'" if step else ""
     for key in raw:
         base = key.split("__", 1)[0]
-        if key not in known and base not in known and key not in ("version", "csrf_token"):
-            errors.append(Refusal("field", cite, f"unknown field '{key}'", key))
+        if key not in known and base not in known and key not in ignore:
+            errors.append(Refusal("field", cite, f"unknown field '{key}'{where}", key))
     for f in fields:
         if partial and f.name not in raw:
             continue
@@ -406,6 +425,11 @@ class Process:
     def triggers(self) -> list[str]:
         return sorted({s.trigger for s in self.steps})
 
+    def confidential_fields(self) -> dict[str, Field]:
+        """Fields only some roles may read, by name: a case's data merges every step's fields
+        under their names, so one name is one rule wherever the value shows up."""
+        return {f.name: f for s in self.steps for f in s.fields if f.visible_to}
+
     def steps_from(self, state: str, trigger: str | None = None) -> list[Step]:
         return [
             s
@@ -582,7 +606,22 @@ def field_decl(f: Field) -> dict[str, Any]:
         "required": f.required,
         "choices": [list(c) for c in f.choices],
         "help": f.help,
+        "confidential": f.confidential,
     }
+
+
+def redact(process: Process, values: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    """``values`` (a case's data or one event's fields) without what ``actor`` may not read.
+
+    The one place confidentiality is applied: the case page, its timeline, the API case view
+    and the API events all pass through here, so a field marked ``visible_to`` is hidden
+    everywhere at once."""
+    hidden = {
+        name
+        for name, f in process.confidential_fields().items()
+        if not (f.visible_to & actor.roles)
+    }
+    return {k: v for k, v in values.items() if k not in hidden}
 
 
 def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:

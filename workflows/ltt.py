@@ -147,7 +147,7 @@ def approving_authority(ctx: Context) -> Authority:
         ctx.value("mode"),
         ctx.value("level"),
         ctx.value("country"),
-        is_teacher(ctx.record, ctx.proposal),
+        is_teacher(ctx.profile(), ctx.proposal),
         ctx.subject.agency,
     )
     return Authority((agency,), cite)
@@ -560,7 +560,7 @@ def mode_fits_level_and_place(ctx: Context) -> bool:
 def mixed_mode_for_teachers(ctx: Context) -> bool:
     if ctx.value("mode") != "mixed_mode":
         return True
-    return is_teacher(ctx.record, ctx.proposal) or bool(ctx.value("rcsc_strategic_programme"))
+    return is_teacher(ctx.profile(), ctx.proposal) or bool(ctx.value("rcsc_strategic_programme"))
 
 
 def costs_given(ctx: Context) -> bool:

@@ -428,7 +428,7 @@ def checked(name: str) -> Callable[[Context], bool]:
 
 def is_a_transfer(ctx: Context) -> bool:
     """13.4.3: a change of duties within the same agency, station and position is no transfer."""
-    record = ctx.record
+    record = ctx.profile()
     if record is None:
         return True
     same_agency = (ctx.value("receiving_agency") or "").strip().upper() == record.agency

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from cases import audit, auth, demo, record
-from cases.db import engine_for, upgrade
+from cases.db import engine_for
 from cases.models import AuditEvent, Case, Deadline, User
 from web import cli
 from workflows import registry
@@ -33,10 +32,8 @@ EXPECTED_STATES = {
 
 
 @pytest.fixture
-def demo_engine(tmp_path: Path) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    upgrade(url)
-    engine = engine_for(url)
+def demo_engine(db_url: str) -> Iterator[Engine]:
+    engine = engine_for(db_url)
     yield engine
     engine.dispose()
 
@@ -136,9 +133,9 @@ def test_demo_needs_an_aware_time(demo_engine: Engine) -> None:
 
 
 def test_cli_demo_prints_credentials_and_is_idempotent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    empty_db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'cli-demo.db'}"
+    url = empty_db_url
     monkeypatch.setenv("DRUKFLOW_DATABASE_URL", url)
     try:
         assert cli.main(["demo", "--now", "2026-12-14T10:00"]) == 0

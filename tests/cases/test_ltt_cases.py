@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cases import audit, demo, profiles, service, timers
-from cases.db import engine_for, transaction, upgrade
+from cases.db import engine_for, transaction
 from cases.models import Agency, Case, CivilServant, ServiceEntry
 from cases.separation import separate
 from workflows import roles as R
@@ -718,10 +718,8 @@ def test_7_7_8_1_xi_the_second_ltt_is_counted_second(ltt_world):
 # ------------------------------------------------------------------ the demo
 
 
-def test_demo_builds_the_ltt_cases(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    upgrade(url)
-    engine = engine_for(url)
+def test_demo_builds_the_ltt_cases(db_url):
+    engine = engine_for(db_url)
     try:
         summary = demo.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
         ltt_cases = {c["key"]: c["state"] for c in summary["cases"] if c["process"] == "ltt"}

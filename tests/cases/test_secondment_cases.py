@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 from cases import audit, demo, profiles, service, timers
-from cases.db import engine_for, transaction, upgrade
+from cases.db import engine_for, transaction
 from cases.models import Case, CivilServant, ServiceEntry
 from workflows import roles as R
 from workflows.engine import Refused
@@ -732,10 +731,8 @@ def test_who_nominates(world):
 
 
 @pytest.fixture
-def demo_session(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    upgrade(url)
-    engine = engine_for(url)
+def demo_session(db_url: str):
+    engine = engine_for(db_url)
     yield engine
     engine.dispose()
 

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cases import applications, audit, demo, queries, service, timers
-from cases.db import engine_for, transaction, upgrade
+from cases.db import engine_for, transaction
 from cases.models import Agency, Case, CaseAgency, CivilServant, ServiceEntry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
@@ -606,10 +606,8 @@ def test_the_eligibility_page_shows_refusals_and_warnings(tw, clock):
 # ------------------------------------------------------------------ demo data
 
 
-def test_the_demo_builds_the_transfer_cases(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    upgrade(url)
-    engine = engine_for(url)
+def test_the_demo_builds_the_transfer_cases(db_url):
+    engine = engine_for(db_url)
     try:
         summary = demo.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
         cases = {c["key"]: c for c in summary["cases"] if c["process"] == "transfer"}

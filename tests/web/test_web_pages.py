@@ -251,3 +251,35 @@ def test_only_an_admin_changes_the_calendar(client, world) -> None:
         "/calendar", data={"csrf_token": csrf, "day": "2026-12-16", "kind": "added", "note": "x"}
     )
     assert resp.status_code == 403
+
+
+def test_a_long_timeline_shows_the_newest_events_and_offers_all(client, world) -> None:
+    """A case page costs about the same however long the case's history; every event is one
+    click away (and in the due-process report)."""
+    from cases import service
+    from cases.db import transaction
+    from web.views import TIMELINE_NEWEST
+
+    case_id = world.walk_to("notice_served")
+    with transaction(world.engine) as s:
+        for n in range(TIMELINE_NEWEST):
+            service.declare_recusal(
+                s,
+                case_id,
+                world.actors["dc2"],
+                f"related to the respondent ({n})",
+                now=world.clock.now,
+            )
+    login(client, "chair")
+    page = client.get(f"/cases/{case_id}")
+    shown = page.context["events"]
+    assert len(shown) == TIMELINE_NEWEST
+    total = page.context["events_total"]
+    assert total > TIMELINE_NEWEST
+    assert shown[-1]["seq"] - shown[0]["seq"] == TIMELINE_NEWEST - 1  # the newest, in order
+    assert "direct enquiry" not in page.text.split('id="timeline"')[1].split("</section>")[0]
+    assert f"Showing the newest {TIMELINE_NEWEST} of {total} events" in page.text
+    everything = client.get(f"/cases/{case_id}/timeline?events=all")
+    assert everything.text.count('class="hash"') == total
+    assert "direct enquiry" in everything.text
+    assert "Showing the newest" not in everything.text

@@ -255,7 +255,7 @@ def _audit_append_only() -> None:
             )
     else:
         op.execute(
-            "CREATE FUNCTION audit_event_append_only() RETURNS trigger AS $$ BEGIN "
+            "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ BEGIN "
             "RAISE EXCEPTION 'audit_event is append-only'; END $$ LANGUAGE plpgsql"
         )
         op.execute(
@@ -287,7 +287,9 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_case_id"))
 
-    op.drop_table("audit_event")
+    op.drop_table("audit_event")  # its triggers go with it; PostgreSQL's function does not
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
 
