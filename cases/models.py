@@ -164,6 +164,8 @@ class AuditEvent(SQLModel, table=True):
     """Append-only; database triggers refuse UPDATE and DELETE. One hash chain for all cases."""
 
     __tablename__ = "audit_event"
+    # "Which cases were appealed?" (an appellate authority's view) without reading the trail.
+    __table_args__ = (sa.Index("ix_audit_event_trigger_case", "trigger", "case_id"),)
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     at: str  # RFC 3339 UTC, exactly as hashed

@@ -2,7 +2,7 @@
 
 Object-level visibility: a respondent sees only their own cases; an agency's committee,
 HR officer and investigators see their agency's cases; an appellate authority sees the
-cases it would hear (19.3.7); the RCSC and administrators see all.
+cases appealed to it (19.12, 19.3.7); the RCSC and administrators see all.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, select
 
-from cases.models import Agency, Case, CaseAgency, CivilServant, Deadline
-from workflows import registry
+from cases.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, Deadline
+from workflows import disciplinary, registry
 from workflows import roles as R
 from workflows.engine import Actor
 
@@ -32,6 +32,10 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
         parties = select(CaseAgency.case_id).where(CaseAgency.agency_code == actor.agency)
         rules.append(Case.id.in_(parties))  # type: ignore[union-attr]
     if R.APPELLATE in actor.roles and actor.agency:
+        # 19.12, 19.3.7: an appellate authority sees a case once it is appealed to it.
+        appealed = select(AuditEvent.case_id).where(
+            AuditEvent.trigger.in_(disciplinary.APPEAL_TRIGGERS)  # type: ignore[attr-defined]
+        )
         if actor.agency == R.TRIBUNAL_AGENCY:
             esc = select(CivilServant.eid).where(
                 sa.or_(
@@ -39,10 +43,11 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
                     CivilServant.position_level.like("ES%"),
                 )  # type: ignore[attr-defined]
             )
-            rules.append(Case.subject_eid.in_(esc))  # type: ignore[attr-defined]
+            heard = Case.subject_eid.in_(esc)  # type: ignore[attr-defined]
         else:
             children = select(Agency.code).where(Agency.parent_code == actor.agency)
-            rules.append(Case.agency_code.in_(children))  # type: ignore[attr-defined]
+            heard = Case.agency_code.in_(children)  # type: ignore[attr-defined]
+        rules.append(sa.and_(heard, Case.id.in_(appealed)))  # type: ignore[union-attr]
     return sa.or_(*rules) if rules else sa.false()
 
 

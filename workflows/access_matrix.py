@@ -57,9 +57,10 @@ OBJECT_RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Appellate authority",
-        "the cases it would hear: a ministry those of its departments and dzongkhags; "
-        "the Administrative Tribunal those of executives and specialists",
-        "19.3.7",
+        "the cases appealed to it, once the appeal is lodged: a ministry those of its "
+        "departments and dzongkhags; the Administrative Tribunal those of executives and "
+        "specialists",
+        "19.12.2, 19.3.7",
     ),
     (
         "RCSC",

@@ -15,6 +15,9 @@ from workflows.engine import Arm, Authority, Context, Field, Guard, Process, Sta
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
 
 VERSION = "2023.1"
+# The steps that take a case to its appellate authority (19.12.2): from then on the
+# authority sees the case (cases.queries.visibility).
+APPEAL_TRIGGERS = ("lodge_appeal",)
 
 # ------------------------------------------------------------------ authorities
 

@@ -70,3 +70,26 @@ def test_overdue_lists_only_cases_owing_past_their_date(world, cases):
     world.clock.advance(days=40)
     rows = listed(world, "chair", overdue_on=world.clock.today)
     assert rows and all(d is not None and d < world.clock.today.isoformat() for _, d in rows)
+
+
+def test_an_appellate_authority_sees_a_case_once_it_is_appealed_to_it(world):
+    """19.12.2, 19.3.7: a department's case reaches its ministry's appellate authority when
+    the appeal is lodged, not before; another ministry's never."""
+    world.make_servant("E300", agency="DOPH")
+    world.add_user("e300", (R.RESPONDENT,), employee_eid="E300")
+    world.add_user("moha_appeal", (R.APPELLATE,), agency="MOHA")
+    for username in ("hr", "dc", "chair", "secretary", "investigator"):  # DOPH's committee
+        roles = tuple(world.actors[username].roles)
+        world.actors[username] = world.add_user(f"doph_{username}", roles, agency="DOPH")
+    case_id = world.walk_to("decided", eid="E300", respondent="e300")
+
+    def sees(username: str) -> bool:
+        with world.session() as s:
+            found = queries.can_see(s, world.actors[username], case_id) is not None
+            listed = case_id in [r.case.id for r in queries.list_cases(s, world.actors[username])]
+        assert found == listed
+        return found
+
+    assert not sees("moh_appeal") and not sees("moha_appeal")
+    world.drive(case_id, "appeal", respondent="e300")
+    assert sees("moh_appeal") and not sees("moha_appeal")

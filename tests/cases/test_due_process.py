@@ -394,17 +394,19 @@ def test_who_may_read_the_report(world):
         "404"
     ] * 4
     assert outcome("respondent", moh) == "403"
-    # An executive's case: the RCSC decides (19.3.6), the Administrative Tribunal hears the
-    # appeal; the agency's HRC is not the disciplinary authority.
+    # An executive's case: the RCSC decides (19.3.6); the Administrative Tribunal hears an
+    # appeal, and sees the case only once one is lodged (19.12.2); the agency's HRC is not the
+    # disciplinary authority.
     assert [outcome(u, esc) for u in ("tribunal", "rcsc", "chair", "dc")] == [
-        "200",
+        "404",
         "200",
         "404",
         "404",
     ]
-    # A department's case: its ministry hears the appeal (19.3.7).
+    # A department's case: its HRC sits as DC; its ministry hears an appeal (19.3.7), once
+    # one is lodged.
     assert [outcome(u, dept) for u in ("moh_appeal", "doph_chair", "chair", "hr")] == [
-        "200",
+        "404",
         "200",
         "404",
         "404",

@@ -36,7 +36,7 @@ from web_helpers import login
 
 from cases import auth, demo, service
 from cases.db import engine_for, transaction, upgrade
-from cases.models import Agency, Case, CaseAgency, CivilServant, User
+from cases.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, User
 from web.app import create_app
 from workflows import access_matrix, registry
 from workflows import roles as R
@@ -148,6 +148,7 @@ class Facts:
     subject_eid: str
     subject_level: str
     agency_parent: str | None
+    appealed: bool
     ctx: Context
 
 
@@ -160,6 +161,7 @@ def facts(path: Path, case_id: int) -> Facts:
             servant = s.get(CivilServant, case.subject_eid)
             agency = s.get(Agency, case.agency_code)
             parties = s.exec(select(CaseAgency.agency_code).where(CaseAgency.case_id == case_id))
+            triggers = s.exec(select(AuditEvent.trigger).where(AuditEvent.case_id == case_id))
             return Facts(
                 case_id=case_id,
                 version=case.version,
@@ -168,6 +170,7 @@ def facts(path: Path, case_id: int) -> Facts:
                 subject_eid=case.subject_eid,
                 subject_level=servant.position_level if servant else "",
                 agency_parent=agency.parent_code if agency else None,
+                appealed="lodge_appeal" in set(triggers.all()),
                 ctx=service.context(s, case, NOW),
             )
     finally:
@@ -182,7 +185,7 @@ def sees(p: Person, f: Facts) -> bool:
         return True
     if p.roles & R.AGENCY_STAFF and p.agency in ({f.agency} | f.parties):
         return True
-    if R.APPELLATE in p.roles and p.agency:
+    if R.APPELLATE in p.roles and p.agency and f.appealed:  # 19.12: once appealed to it
         if p.agency == R.TRIBUNAL_AGENCY:
             return f.subject_level.upper().startswith(("EX", "ES"))
         return p.agency == f.agency_parent

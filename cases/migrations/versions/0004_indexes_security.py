@@ -1,4 +1,4 @@
-"""deadline indexes for the dashboard walk, the security log, idempotency records
+"""deadline indexes for the dashboard walk, appealed cases, the security log, idempotency records
 
 Revision ID: 0004
 Revises: 0003
@@ -27,6 +27,7 @@ def upgrade() -> None:
         sqlite_where=sa.text(_OUTSTANDING),
         postgresql_where=sa.text(_OUTSTANDING),
     )
+    op.create_index("ix_audit_event_trigger_case", "audit_event", ["trigger", "case_id"])
     op.create_table(
         "security_event",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,6 +70,7 @@ def downgrade() -> None:
     op.drop_index("ix_security_event_kind_username_at", table_name="security_event")
     op.drop_index("ix_security_event_at", table_name="security_event")
     op.drop_table("security_event")
+    op.drop_index("ix_audit_event_trigger_case", table_name="audit_event")
     op.drop_index("ix_deadline_outstanding_due", table_name="deadline")
     op.drop_index("ix_deadline_case_status_due", table_name="deadline")
     op.create_index("ix_deadline_status_due", "deadline", ["status", "due_on"])
