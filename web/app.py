@@ -17,6 +17,7 @@ from web import (
     api,
     document_pages,
     errors,
+    idempotency,
     inbox_pages,
     oversight_pages,
     pages,
@@ -75,6 +76,13 @@ def create_app(
     return app
 
 
+def _forget_old_answers(app: FastAPI) -> None:
+    """Idempotency answers are kept a day (web/idempotency.py): a client retries within
+    minutes, and the table should not grow with every request ever made."""
+    with db.transaction(app.state.engine) as s:
+        idempotency.purge(s, app.state.clock())
+
+
 async def _sweeper(app: FastAPI) -> None:
     """Every minute, mark missed deadlines and fire their timeouts (cases.timers), then send
     the inbox's queued e-mails when SMTP is configured (cases.mailer), outside any
@@ -84,6 +92,7 @@ async def _sweeper(app: FastAPI) -> None:
             report = await asyncio.to_thread(timers.sweep, app.state.engine, app.state.clock())
             if report.missed:
                 log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
+            await asyncio.to_thread(_forget_old_answers, app)
         except Exception:  # the sweeper must outlive one bad run; the next minute retries
             log.exception("deadline sweep failed")
         smtp = mailer.settings_from_env()

@@ -206,6 +206,20 @@ def test_old_answers_are_purged_after_a_day(client, world, bearer, clock) -> Non
     assert records(world) == []
 
 
+def test_the_server_sweeper_forgets_answers_older_than_a_day(app, client, world, bearer, clock):
+    from web.app import _forget_old_answers
+
+    case_id = world.walk_to("received")
+    client.post(
+        f"/api/cases/{case_id}/actions/direct_enquiry", headers=bearer("chair", "k1"), json=DIRECT
+    )
+    _forget_old_answers(app)
+    assert len(records(world)) == 1
+    clock.advance(hours=25)
+    _forget_old_answers(app)
+    assert records(world) == []
+
+
 # ------------------------------------------------------------------ HTML forms
 
 
