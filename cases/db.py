@@ -60,7 +60,9 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (``reading``) takes WAL's snapshot and never the write lock.
+        read = conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 @lru_cache(maxsize=8)
@@ -77,6 +79,24 @@ def transaction(engine: Engine) -> Iterator[Session]:
             session.commit()
         except BaseException:
             session.rollback()
+            raise
+
+
+READ_ONLY = "drukflow_read_only"
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads. On SQLite it begins DEFERRED, so it does not queue
+    for the write lock behind every transition: WAL gives it a consistent snapshot. A write
+    inside it would fail with "database is locked" whenever another writer had moved on, so
+    nothing that writes may use it."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as s:
+        try:
+            yield s
+            s.commit()  # ends the snapshot; unlike a rollback it leaves what was read loaded
+        except BaseException:
+            s.rollback()
             raise
 
 
