@@ -419,14 +419,8 @@ DOCUMENTS: dict[str, Declaration] = {
             after=("serve_notice",),
             after_reason="the Disciplinary Committee has not yet recorded the charges "
             "(serve the notice of charges)",
-            states=(
-                "notice_served",
-                "explained",
-                "investigation_ordered",
-                "investigating",
-                "report_due",
-                "dc_meeting",
-            ),
+            # The enquiry's stages once the notice is served.
+            states=tuple(s for s in disciplinary.ENQUIRY_STATES if s != "enquiry_directed"),
             by=COMMITTEE,
             who="only the Disciplinary Committee notifies the respondent of the charges",
             authority=disciplinary.disciplinary_body,

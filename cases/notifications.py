@@ -138,7 +138,7 @@ def after_step(
     from_state: str,
     actor: Actor,
     now: datetime,
-    ctx: Context | None = None,
+    ctx: Context,
 ) -> int:
     """Tell each user the case now waits for (called by service.fire, in its transaction,
     with the case's context in its new state).
@@ -150,9 +150,7 @@ def after_step(
     return _safely(session, "action", _action_notices, case, actor, now, ctx)
 
 
-def _action_notices(
-    session: Session, case: Case, actor: Actor, now: datetime, ctx: Context | None
-) -> int:
+def _action_notices(session: Session, case: Case, actor: Actor, now: datetime, ctx: Context) -> int:
     waiting = next_actors.users_to_act(session, case, now, ctx)
     notices = [
         Notice(

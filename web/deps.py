@@ -72,16 +72,14 @@ def _viewer(request: Request) -> Viewer:
     where = {"ip": client_ip(request), "method": request.method, "path": request.url.path}
     ended = ""
     if header.lower().startswith("bearer "):
-        # Most API calls only read their token: outside the write lock on SQLite.
+        # An API call only reads its token: outside the write lock on SQLite. A refused one
+        # is logged in a write transaction of its own.
         with reading(request.app.state.engine) as s:
             user, why = auth.token_lookup(s, header[7:].strip())
-            if user is not None and not why:
-                return Viewer(user, None)
+        if user is not None and not why:
+            return Viewer(user, None)
     with tx(request) as s:
         if header.lower().startswith("bearer "):
-            user, why = auth.token_lookup(s, header[7:].strip())
-            if user is not None and not why:
-                return Viewer(user, None)
             SL.record(
                 s,
                 SL.TOKEN_REFUSED,

@@ -59,32 +59,44 @@ def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
+def _core(
+    session: Session, case: Case, actor: Actor, now: datetime, ctx: Context | None = None
+) -> dict[str, Any]:
+    """What both the page and the API show: state, data, the actions open to ``actor`` (from
+    ``ctx`` when ``fire`` just left one) and the deadlines."""
     process = registry.get(case.process)
-    cal = calendar_store.load(session)
     today = bhutan_today(now)
+    cal = calendar_store.load(session)
     data = json.loads(case.data)
-    steps = service.available_steps(session, case, actor, now)
-    servant = session.get(CivilServant, case.subject_eid)
+    steps = process.available(case.state, actor, ctx or service.context(session, case, now))
+    rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
+    return {
+        "case": case,
+        "process": process,
+        "state": process.state(case.state),
+        "data": public_fields(data, actor, case.process),
+        "actions": [action_view(s, data) for s in steps],
+        "deadlines": [deadline_view(d, cal, today) for d in rows],
+        "today": today,
+    }
+
+
+def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The case page: the core, with the servant, the agency, recusals and record warnings."""
+    view = _core(session, case, actor, now)
     recusals = session.exec(
         select(Recusal, User.username)
         .join(User, User.id == Recusal.user_id)
         .where(Recusal.case_id == case.id)
     ).all()
-    return {
-        "warnings": record_warnings(session, case, today),
-        "case": case,
-        "process": process,
-        "state": process.state(case.state),
-        "data": public_fields(data, actor, case.process),
-        "servant": servant,
-        "agency": session.get(Agency, case.agency_code),
-        "actions": [action_view(s, data) for s in steps],
-        "deadlines": [deadline_view(d, cal, today) for d in deadlines.for_case(session, case.id)],  # type: ignore[arg-type]
-        "recusals": [{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
-        "recused": any(r.user_id == actor.user_id for r, _ in recusals),
-        "today": today,
-    }
+    view.update(
+        warnings=record_warnings(session, case, view["today"]),
+        servant=session.get(CivilServant, case.subject_eid),
+        agency=session.get(Agency, case.agency_code),
+        recusals=[{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
+        recused=any(r.user_id == actor.user_id for r, _ in recusals),
+    )
+    return view
 
 
 # The case page's timeline shows this many newest events, and offers the rest: a long case
@@ -141,23 +153,9 @@ def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
 def api_case(
     session: Session, case: Case, actor: Actor, now: datetime, ctx: Context | None = None
 ) -> dict[str, Any]:
-    """The case as the API answers it: only what ``case_json`` reads (a step's answer passes
-    the context ``fire`` left, so the next actions cost no second build)."""
-    process = registry.get(case.process)
-    today = bhutan_today(now)
-    cal = calendar_store.load(session)
-    data = json.loads(case.data)
-    steps = process.available(case.state, actor, ctx or service.context(session, case, now))
-    rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
-    return case_json(
-        {
-            "case": case,
-            "state": process.state(case.state),
-            "data": public_fields(data, actor, case.process),
-            "actions": [action_view(s, data) for s in steps],
-            "deadlines": [deadline_view(d, cal, today) for d in rows],
-        }
-    )
+    """The case as the API answers it (a step's answer passes the context ``fire`` left, so
+    the next actions cost no second build)."""
+    return case_json(_core(session, case, actor, now, ctx))
 
 
 def case_json(view: dict[str, Any]) -> dict[str, Any]:
