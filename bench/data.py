@@ -11,7 +11,9 @@ Firing 100,000 cases one by one would take hours; copying them takes seconds.
 
 from __future__ import annotations
 
+import os
 import random
+import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -268,6 +270,22 @@ class Builder:
         return ids
 
     # ------------------------------------------------------------ reading
+    def copy_to(self, name: str) -> str | None:
+        """A copy of the database as it stands, beside it (SQLite's online backup, WAL
+        included), so pages can be measured on "small" after it has grown; None on
+        PostgreSQL."""
+        if self.engine.dialect.name != "sqlite" or not self.engine.url.database:
+            return None
+        path = os.path.join(os.path.dirname(os.path.abspath(self.engine.url.database)), name)
+        with self.engine.connect() as conn:
+            source = conn.connection.dbapi_connection
+            target = sqlite3.connect(path)
+            try:
+                source.backup(target)  # type: ignore[union-attr]
+            finally:
+                target.close()
+        return f"sqlite:///{path}"
+
     def count(self, table: sa.Table) -> int:
         with self.bulk.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()

@@ -32,6 +32,7 @@ class Sizes:
     clients: int = 4
     reps: int = 3
     page_requests: int = 40
+    page_rounds: int = 3  # small and large servers alternate, so drift hits both alike
     page_seconds: float = 60.0  # stop a page's series early if it is this slow
     warmup: int = 3
 
@@ -46,6 +47,7 @@ TINY = Sizes(
     clients=2,
     reps=1,
     page_requests=3,
+    page_rounds=1,
     warmup=1,
 )
 
@@ -67,42 +69,60 @@ class Latency:
 
 @dataclass
 class Pages:
-    latency: dict[str, Latency | None] = field(default_factory=dict)
+    """Each page's latencies in ms, gathered over one or more rounds of ``pages``."""
+
+    samples: dict[str, list[float]] = field(default_factory=dict)
     peak_mb: float | None = None
     failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latency(self) -> dict[str, Latency | None]:
+        return {name: summary(ms) for name, ms in self.samples.items()}
 
 
 class Failed(Exception):
     """Requests answered with errors: the figure would measure an error page."""
 
 
-def latency(result: dict[str, Any]) -> Latency:
-    ms = sorted(x * 1000 for x in result["latencies"])
-    if not ms or result["errors"]:
-        raise Failed(f"{result['statuses']} {result['error_samples'][:1]}")
+def summary(ms: list[float]) -> Latency | None:
+    if not ms:
+        return None
+    ms = sorted(ms)
     p95 = statistics.quantiles(ms, n=20, method="inclusive")[18] if len(ms) > 1 else ms[0]
     return Latency(statistics.median(ms), p95, len(ms))
 
 
-def pages(url: str, sizes: Sizes, case_pages: dict[str, int]) -> Pages:
-    """Each page requested one after another by one signed-in committee member."""
-    out = Pages()
+def latencies(result: dict[str, Any]) -> list[float]:
+    ms = [x * 1000 for x in result["latencies"]]
+    if not ms or result["errors"]:
+        raise Failed(f"{result['statuses']} {result['error_samples'][:1]}")
+    return ms
+
+
+def pages(url: str, sizes: Sizes, case_pages: dict[str, int], into: Pages | None = None) -> Pages:
+    """Each page requested one after another by one signed-in committee member; a further
+    round adds its requests to ``into``."""
+    out = into or Pages()
     with Server(url, APP) as srv:
         cookie = {"cookie": login("127.0.0.1", srv.port, VIEWER, PASSWORD)}
         paths = dict(PAGES) | {name: f"/cases/{i}" for name, i in case_pages.items()}
         for name, path in paths.items():
+            if name in out.failures:
+                continue
             try:
-                latency(srv.load([["GET", path, None]] * sizes.warmup, headers=cookie))
+                latencies(srv.load([["GET", path, None]] * sizes.warmup, headers=cookie))
                 result = srv.load(
                     [["GET", path, None]] * sizes.page_requests,
                     headers=cookie,
                     max_seconds=sizes.page_seconds,
                 )
-                out.latency[name] = latency(result)
+                out.samples.setdefault(name, []).extend(latencies(result))
             except Failed as exc:  # one broken page must not lose the whole run
-                out.latency[name] = None
+                out.samples[name] = []
                 out.failures[name] = str(exc)
-        out.peak_mb = srv.peak_rss_mb()
+        peak = srv.peak_rss_mb()
+        if peak is not None:
+            out.peak_mb = max(out.peak_mb or 0.0, peak)
     return out
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from pwdlib import PasswordHash
 from sqlmodel import Session, col, delete, select
 
@@ -236,12 +237,20 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
     return token
 
 
+# Built once: every API call runs it (a reused statement keeps its compiled form).
+_TOKEN_OWNER = (
+    select(ApiToken.id, User)
+    .outerjoin(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
+    .where(ApiToken.id == sa.bindparam("token_id"))
+)
+
+
 def token_lookup(session: Session, token: str) -> tuple[User | None, str]:
     """(user, "") for a valid token; (the owner if known, why not) for a refused one."""
-    row = session.get(ApiToken, _sha(token))
-    if row is None:
+    found = session.exec(_TOKEN_OWNER, params={"token_id": _sha(token)}).first()
+    if found is None:
         return None, "unknown API token"
-    user = session.get(User, row.user_id)
+    user = found[1]
     if user is None or not user.active:
         return user, "the token's account is disabled"
     return user, ""

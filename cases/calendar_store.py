@@ -19,13 +19,24 @@ from workflows.calendar import WorkingCalendar, bhutan_today, calendar_from
 _cache: dict[tuple, WorkingCalendar] = {}
 
 
+_SESSION_KEY = "drukflow_calendar"
+
+
 def load(session: Session) -> WorkingCalendar:
+    """The calendar with the corrections as this transaction sees them: read once per
+    transaction (a step arms its deadlines and its answer shows them with one read), built
+    once per set of corrections."""
+    tx = session.get_transaction()
+    kept = session.info.get(_SESSION_KEY)
+    if kept is not None and tx is not None and kept[0] is tx:
+        return kept[1]
     rows = session.exec(select(CalendarOverride).order_by(CalendarOverride.day)).all()
     key = tuple((r.day, r.kind, r.note) for r in rows)
     cal = _cache.get(key)
     if cal is None:
         _cache.clear()
         cal = _cache[key] = calendar_from(key)
+    session.info[_SESSION_KEY] = (session.get_transaction(), cal)
     return cal
 
 
@@ -63,6 +74,7 @@ def set_override(
         row.kind, row.note, row.created_by, row.created_at = kind, note, by, now
     session.add(row)
     session.flush()
+    session.info.pop(_SESSION_KEY, None)
     reason = f"{'closure added' if kind == 'added' else 'holiday removed'}: {note}"
     return Change(day, kind, recompute_armed(session, day, reason=reason, by=by, now=now))
 
@@ -74,6 +86,7 @@ def clear_override(session: Session, day: date, *, by: str, now: datetime) -> Ch
         return None
     session.delete(row)
     session.flush()
+    session.info.pop(_SESSION_KEY, None)
     reason = f"correction withdrawn ({row.note})"
     return Change(day, "cleared", recompute_armed(session, day, reason=reason, by=by, now=now))
 

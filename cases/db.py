@@ -2,7 +2,9 @@
 
 SQLite gets WAL and foreign keys, and every transaction starts with BEGIN IMMEDIATE so
 two writers queue on the lock instead of failing with "database is locked" halfway
-through a read-then-write transition. PostgreSQL (``postgresql://...``, driver psycopg,
+through a read-then-write transition. Within one process writers also queue on a Python
+lock first (``transaction``), so the next one starts the moment the last commits instead
+of after SQLite's busy-wait sleep. PostgreSQL (``postgresql://...``, driver psycopg,
 the ``postgres`` extra) runs at READ COMMITTED: a transition locks its case row
 (``service.load(for_update=True)``) and the audit chain's head (an advisory lock).
 """
@@ -10,8 +12,10 @@ the ``postgres`` extra) runs at READ COMMITTED: a transition locks its case row
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,7 +48,16 @@ def make_engine(url: str | None = None) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+# One write gate per SQLite engine. SQLite's busy handler polls a locked database with
+# sleeps of up to 100 ms, so under load the write lock would sit idle between a commit and
+# the next writer's wake-up; threads of one process instead wait on this lock, handed over
+# at once. Re-entrant, so a nested transaction still meets SQLite's own lock and its error.
+_WRITE_GATES: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+
 def _sqlite_setup(engine: Engine) -> None:
+    _WRITE_GATES[engine] = threading.RLock()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -73,7 +86,8 @@ def engine_for(url: str) -> Engine:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+    gate = _WRITE_GATES.get(engine)
+    with gate or nullcontext(), Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

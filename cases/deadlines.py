@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.models import Deadline
@@ -38,24 +39,29 @@ def count(cal: WorkingCalendar, basis: date, amount: int, unit: str) -> Count:
     return cal.count_days(basis, amount)
 
 
+# Built once: every step and every case page runs them, and a statement object reused
+# keeps its compiled form and cache key instead of being rebuilt per call.
+_CASE = sa.bindparam("case_id")
+_ARMED = select(Deadline).where(Deadline.case_id == _CASE, Deadline.status == ARMED)
+_ALL = select(Deadline).where(Deadline.case_id == _CASE).order_by(Deadline.id)  # type: ignore[arg-type]
+_UNSETTLED = select(Deadline).where(
+    Deadline.case_id == _CASE,
+    Deadline.status.in_((ARMED, MISSED)),  # type: ignore[attr-defined]
+    Deadline.settled_at.is_(None),  # type: ignore[union-attr]
+)
+
+
 def armed(session: Session, case_id: int) -> list[Deadline]:
-    return list(
-        session.exec(
-            select(Deadline).where(Deadline.case_id == case_id, Deadline.status == ARMED)
-        ).all()
-    )
+    return list(session.exec(_ARMED, params={"case_id": case_id}).all())
 
 
 def for_case(session: Session, case_id: int) -> list[Deadline]:
-    return list(
-        session.exec(
-            select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.id)  # type: ignore[arg-type]
-        ).all()
-    )
+    return list(session.exec(_ALL, params={"case_id": case_id}).all())
 
 
 def arm(
     session: Session,
+    running: list[Deadline],
     case_id: int,
     spec: Arm,
     fields: dict[str, Any],
@@ -64,9 +70,11 @@ def arm(
     now: datetime,
     today: date,
 ) -> Deadline:
-    """Arm ``spec``; an armed deadline of the same kind is superseded (e.g. an extension)."""
-    for old in armed(session, case_id):
-        if old.kind == spec.kind:
+    """Arm ``spec``; an armed deadline of the same kind is superseded (e.g. an extension).
+    ``running`` is the case's armed rows as the step has them (``armed``, then what the step
+    did), so a step arming several deadlines reads them once; the new row joins it."""
+    for old in running:
+        if old.kind == spec.kind and old.status == ARMED:
             old.status, old.settled_at, old.note = CANCELLED, now, "superseded"
             session.add(old)
     basis, amount, unit = basis_and_amount(spec, fields, data, today)
@@ -84,27 +92,27 @@ def arm(
         armed_at=now,
     )
     session.add(row)
+    running.append(row)
     return row
 
 
+def unsettled(session: Session, case_id: int) -> list[Deadline]:
+    """The case's deadlines a step may still settle: armed, or missed and not yet answered
+    (a late reply settles a missed deadline as late). The armed ones are ``running``."""
+    return list(session.exec(_UNSETTLED, params={"case_id": case_id}).all())
+
+
 def settle(
-    session: Session, case_id: int, kinds: tuple[str, ...], now: datetime, today: date
+    session: Session, open_rows: list[Deadline], kinds: tuple[str, ...], now: datetime, today: date
 ) -> list[Deadline]:
-    """Mark deadlines met (or late, if the day is past the due date)."""
+    """Mark deadlines met (or late, if the day is past the due date), among the case's
+    ``unsettled`` rows."""
     done = []
-    rows = (
-        session.exec(
-            select(Deadline).where(
-                Deadline.case_id == case_id,
-                Deadline.kind.in_(kinds),  # type: ignore[attr-defined]
-                Deadline.status.in_((ARMED, MISSED)),  # type: ignore[attr-defined]
-                Deadline.settled_at.is_(None),
-            )  # type: ignore[union-attr]
-        ).all()
-        if kinds
-        else []
-    )
-    for row in rows:
+    for row in open_rows:
+        if row.kind not in kinds or row.settled_at is not None:
+            continue
+        if row.status not in (ARMED, MISSED):
+            continue
         if row.status == ARMED:
             row.status = MET if today <= row.due_on else MISSED
         row.settled_at = now
@@ -114,19 +122,26 @@ def settle(
 
 
 def cancel(
-    session: Session, case_id: int, kinds: tuple[str, ...], now: datetime, note: str
+    session: Session, running: list[Deadline], kinds: tuple[str, ...], now: datetime, note: str
 ) -> None:
-    """Armed deadlines a step makes moot (no longer owed, neither met nor missed)."""
-    for row in armed(session, case_id):
-        if row.kind in kinds:
+    """Armed deadlines a step makes moot (no longer owed, neither met nor missed), among the
+    case's ``running`` rows (see ``arm``)."""
+    for row in running:
+        if row.status == ARMED and row.kind in kinds:
             row.status, row.settled_at, row.note = CANCELLED, now, note
             session.add(row)
 
 
-def cancel_all(session: Session, case_id: int, now: datetime, note: str) -> None:
-    for row in armed(session, case_id):
-        row.status, row.settled_at, row.note = CANCELLED, now, note
-        session.add(row)
+def cancel_all(session: Session, running: list[Deadline], now: datetime, note: str) -> None:
+    for row in running:
+        if row.status == ARMED:
+            row.status, row.settled_at, row.note = CANCELLED, now, note
+            session.add(row)
+
+
+def due_dates(running: list[Deadline]) -> dict[str, date]:
+    """Kind -> due date of the rows still armed: what guards and the next actors read."""
+    return {d.kind: d.due_on for d in running if d.status == ARMED}
 
 
 def days_left(cal: WorkingCalendar, row: Deadline, today: date) -> int:

@@ -885,13 +885,17 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             timeline.append((day_of(k), i, j, script, trigger, user, fields))
     timeline.sort(key=lambda t: (t[0], t[1], t[2]))
     on_today = sum(1 for t in timeline if t[0] == today)
+    # Today's steps a minute apart, closer when the day in Thimphu has only just begun, so
+    # none falls on yesterday (a step dated today must not be taken before today).
+    midnight = datetime.combine(today, time(0, 0), BHUTAN_TZ).astimezone(UTC)
+    gap = min(timedelta(minutes=1), (now - midnight) / (on_today + 1))
 
     ids: dict[str, int] = {}
     seen_today = 0
     for when_day, ci, si, script, trigger, user, fields in timeline:
         if when_day == today:
             seen_today += 1
-            at = now - timedelta(minutes=on_today - seen_today + 1)
+            at = now - gap * (on_today - seen_today + 1)
         else:
             # Office hours in Thimphu, a few minutes apart.
             at = datetime.combine(when_day, time(10, 0), BHUTAN_TZ) + timedelta(minutes=5 * ci + si)

@@ -88,14 +88,23 @@ def add(session: Session, notices: Sequence[Notice], now: datetime) -> int:
     return sum(_insert_new(session, rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK))
 
 
+_TABLE = Notification.__table__  # type: ignore[attr-defined]
+# Insert what is new, skip what the user has (unique user_id, key), and give back the ids
+# inserted: counted from RETURNING, as psycopg reports no rowcount for it. Built once and
+# run with the rows as parameters, so every step reuses one compiled statement.
+_INSERT_NEW = {
+    name: dialect.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=["user_id", "key"])
+    .returning(_TABLE.c.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+
+
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    table = Notification.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = insert(table).values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"])
-        # Count the rows RETURNING gives back: psycopg reports rowcount -1 for this statement.
-        return len(session.execute(stmt.returning(table.c.id)).all())
+    table = _TABLE
+    stmt = _INSERT_NEW.get(session.get_bind().dialect.name)
+    if stmt is not None:
+        return len(session.execute(stmt, rows).all())
     # Other databases: check, then insert, inside the caller's transaction.
     have = set(
         session.exec(

@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from cases import audit, calendar_store, deadlines, notifications, profiles
 from cases.effects import EFFECTS, EffectContext
-from cases.models import Agency, AuditEvent, Case, CivilServant, Recusal
+from cases.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
@@ -52,9 +53,20 @@ class Fired:
     context: Context  # the case's context after the step
 
 
+# Built once (every step reads them): a reused statement keeps its compiled form.
+_SUBJECT = (
+    select(CivilServant, Agency)
+    .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
+    .where(CivilServant.eid == sa.bindparam("eid"))
+)
+_RECUSED = select(Recusal.user_id).where(Recusal.case_id == sa.bindparam("case_id"))
+_CASE = select(Case).where(Case.id == sa.bindparam("case_id"))
+_CASE_LOCKED = _CASE.with_for_update()
+
+
 def subject_of(session: Session, eid: str) -> Subject:
-    cs = session.get(CivilServant, eid)
-    if cs is None:
+    found = session.exec(_SUBJECT, params={"eid": eid}).first()
+    if found is None:
         raise Refused(
             [
                 Refusal(
@@ -62,7 +74,7 @@ def subject_of(session: Session, eid: str) -> Subject:
                 )
             ]
         )
-    agency = session.get(Agency, cs.agency_code)
+    cs, agency = found
     return Subject(
         eid=cs.eid,
         name=cs.name,
@@ -75,16 +87,25 @@ def subject_of(session: Session, eid: str) -> Subject:
 
 
 def context(
-    session: Session, case: Case, now: datetime, fields: dict[str, Any] | None = None
+    session: Session,
+    case: Case,
+    now: datetime,
+    fields: dict[str, Any] | None = None,
+    *,
+    running: list[Deadline] | None = None,
 ) -> Context:
-    recused = session.exec(select(Recusal.user_id).where(Recusal.case_id == case.id)).all()
+    """The case as guards and authorities see it; ``running`` is its armed deadline rows
+    when the caller has read them already (``fire`` keeps them for the step)."""
+    recused = session.exec(_RECUSED, params={"case_id": case.id}).all()
+    if running is None:
+        running = deadlines.armed(session, case.id or 0)
     return Context(
         subject=subject_of(session, case.subject_eid),
         data=json.loads(case.data),
         fields=fields or {},
         today=bhutan_today(now),
         recused_user_ids=frozenset(recused),
-        due={d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)},
+        due=deadlines.due_dates(running),
         record_loader=lambda: profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
     )
 
@@ -98,10 +119,8 @@ def acting_role(actor: Actor, step: Step) -> str:
 
 
 def load(session: Session, case_id: int, *, for_update: bool = False) -> Case:
-    stmt = select(Case).where(Case.id == case_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    case = session.exec(stmt).first()
+    stmt = _CASE_LOCKED if for_update else _CASE
+    case = session.exec(stmt, params={"case_id": case_id}).first()
     if case is None:
         raise NotFound(f"case {case_id} not found")
     return case
@@ -122,7 +141,9 @@ def fire(
     if expected_version is not None and expected_version != case.version:
         raise Stale(case.version)
     process = registry.get(case.process)
-    ctx = context(session, case, now)
+    unsettled = deadlines.unsettled(session, case.id or 0)
+    running = [d for d in unsettled if d.status == deadlines.ARMED]
+    ctx = context(session, case, now, running=running)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
     typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)
@@ -130,33 +151,41 @@ def fire(
     data.update(fields)
     data["last_step"] = taken.trigger
 
-    cal = calendar_store.load(session)
     for name in taken.effects:
         EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
-    deadlines.settle(session, case.id, taken.settles, now, ctx.today)  # type: ignore[arg-type]
+    if taken.effects:  # an effect may have moved or armed deadlines of its own
+        unsettled = deadlines.unsettled(session, case.id or 0)
+    deadlines.settle(session, unsettled, taken.settles, now, ctx.today)
+    running = [d for d in unsettled if d.status == deadlines.ARMED]
     if taken.cancels:
-        deadlines.cancel(session, case.id, taken.cancels, now, f"moot after {taken.trigger}")  # type: ignore[arg-type]
-    for spec in taken.arms:
-        deadlines.arm(session, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]
+        deadlines.cancel(session, running, taken.cancels, now, f"moot after {taken.trigger}")
+    if taken.arms:
+        cal = calendar_store.load(session)
+        for spec in taken.arms:
+            deadlines.arm(session, running, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]
     final = process.is_final(dest)
     if final:
-        deadlines.cancel_all(session, case.id, now, f"case closed ({dest})")  # type: ignore[arg-type]
+        deadlines.cancel_all(session, running, now, f"case closed ({dest})")
 
     from_state = case.state
+    written = {
+        "state": dest,
+        "version": case.version + 1,
+        "data": audit.canonical(data),
+        "updated_at": now,
+        "closed_at": now if final else None,
+    }
     result = session.execute(
         sa.update(Case)
         .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
-        .values(
-            state=dest,
-            version=case.version + 1,
-            data=audit.canonical(data),
-            updated_at=now,
-            closed_at=now if final else None,
-        )
+        .values(**written)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Stale(case.version + 1)
-    session.refresh(case)
+    # The row now holds what was just written: the object takes it without a re-read.
+    for name, value in written.items():
+        set_committed_value(case, name, value)
     event = audit.append(
         session,
         case_id=case.id,
@@ -174,8 +203,7 @@ def fire(
     # The context the step ran in, moved on to the new state: the subject, recusals and
     # lazily read record stand; the data and the running deadlines are the new ones. The
     # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
-    due = {d.kind: d.due_on for d in deadlines.armed(session, case.id or 0)}
-    after = replace(ctx, data=data, fields={}, due=due)
+    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(running))
     notifications.after_step(session, case, from_state, actor, now, after)
     return Fired(case, event, taken, after)
 

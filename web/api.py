@@ -187,7 +187,9 @@ def act(
             expected_version=body.version,
         )
         event = {"seq": fired.event.seq, "hash": fired.event.hash, "cite": fired.event.cite}
-        out = _view_in(s, request, viewer, case_id, fired)
+        # The answer shows the step's author the case as the step left it (redacted for
+        # their roles), even where the step moved it out of their sight.
+        out = views.api_case(s, fired.case, viewer.actor, now(request), fired.context)
         out["event"] = event
         return idem.save(s, out)
 

@@ -414,6 +414,12 @@ class Process:
                     step.trigger, src, step.dest, conditions=[_branch_condition(step)], step=step
                 )
         self.state_by_name = {s.name: s for s in self.states}
+        # Steps by source state, in definition order: asked on every step and every page.
+        self._from: dict[str, list[Step]] = {}
+        for step in self.steps:
+            for src in dict.fromkeys(step.sources):
+                self._from.setdefault(src, []).append(step)
+        self._confidential = {f.name: f for s in self.steps for f in s.fields if f.visible_to}
 
     # -- questions about the definition
     def state(self, name: str) -> State:
@@ -428,14 +434,11 @@ class Process:
     def confidential_fields(self) -> dict[str, Field]:
         """Fields only some roles may read, by name: a case's data merges every step's fields
         under their names, so one name is one rule wherever the value shows up."""
-        return {f.name: f for s in self.steps for f in s.fields if f.visible_to}
+        return dict(self._confidential)
 
     def steps_from(self, state: str, trigger: str | None = None) -> list[Step]:
-        return [
-            s
-            for s in self.steps
-            if state in s.sources and (trigger is None or s.trigger == trigger)
-        ]
+        steps = self._from.get(state, [])
+        return [s for s in steps if trigger is None or s.trigger == trigger]
 
     # -- questions about a case
     def select(self, state: str, trigger: str, ctx: Context) -> Step:

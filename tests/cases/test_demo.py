@@ -117,6 +117,7 @@ def test_demo_is_built_once(demo_engine: Engine) -> None:
         datetime(2026, 12, 17, 6, 0, tzinfo=UTC),  # National Day
         datetime(2027, 3, 6, 20, 30, tzinfo=UTC),  # Sunday early morning in Thimphu
         datetime(2025, 2, 28, 11, 0, tzinfo=UTC),  # around Losar
+        datetime(2026, 11, 23, 18, 0, 20, tzinfo=UTC),  # 20 s into a Tuesday in Thimphu
     ],
 )
 def test_demo_works_on_any_day(demo_engine: Engine, now: datetime) -> None:

@@ -12,13 +12,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlmodel import select
 from web_helpers import login
 
 from cases import audit, auth
 from cases.db import transaction
 from cases.models import AuditEvent, Case, IdempotencyRecord
-from web import idempotency
+from web import idempotency, views
 
 DIRECT = {"version": 1, "fields": {"reasons": "Not suitable for ADR"}}
 
@@ -70,6 +72,28 @@ def test_a_retried_step_is_answered_again_and_taken_once(client, world, bearer) 
     # Without the key the same retry is a second attempt, refused because the case moved on.
     plain = {"Authorization": chair["Authorization"]}
     assert client.post(url, headers=plain, json=DIRECT).status_code == 409
+
+
+def test_an_answer_is_written_as_fastapi_would_write_it(world) -> None:
+    """A kept answer is replayed byte for byte, so it must be the text FastAPI's own
+    JSONResponse gives: checked on a real case view (dates, deadlines, actions) and on the
+    rarer values a view could hold."""
+    case_id = world.walk_to("notice_served")
+    with world.session() as s:
+        case = s.get(Case, case_id)
+        view = views.api_case(s, case, auth.actor_of(world.users["chair"]), world.clock())
+    odd = {
+        "at": world.clock(),
+        "on": world.clock().date(),
+        "roles": frozenset({"chair"}),
+        "pair": ("a", 1),
+        "text": 'Dzongkha རྫོང་ཁ, a "quote" and a \\ backslash',
+        "nested": [{"none": None, "yes": True, "n": 2.5}],
+    }
+    for body in (view, odd):
+        expected = bytes(JSONResponse(jsonable_encoder(body)).body).decode()
+        assert idempotency._rendered(body) == expected
+    assert view["deadlines"], "the view checked holds dates"
 
 
 def test_json_key_order_and_spacing_do_not_make_another_request(client, world, bearer) -> None:
