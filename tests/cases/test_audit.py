@@ -218,3 +218,127 @@ def test_every_case_shares_one_chain(world):
         seqs = [(e.case_id, e.seq) for e in s.exec(select(AuditEvent).order_by(AuditEvent.seq))]
     assert seqs == [(first, 1), (second, 2), (first, 3)]
     assert verify(world).ok
+
+
+# Text JSON must escape, or that PostgreSQL and SQLite might escape unlike Python: quotes,
+# backslashes, control characters, Dzongkha, an emoji, separators JavaScript chokes on.
+AWKWARD = [
+    'quote " backslash \\ slash / and \\" together',
+    "control \x01 \x1f \x7f line\nbreak\ttab\rreturn",
+    "རྫོང་ཁ། ཐིམ་ཕུ་རྫོང་ཁག",
+    "emoji \U0001f3d4\U0001f1e7\U0001f1f9 and \u2028 \u2029 separators",
+    "",
+]
+
+
+@pytest.fixture
+def awkward(world) -> list[int]:
+    """After a real case's events, events whose every text field is awkward, with and
+    without a case; returns their seqs."""
+    case_id = world.walk_to("received")
+    seqs = []
+    with transaction(world.engine) as s:
+        for i, text in enumerate(AWKWARD):
+            ev = audit.append(
+                s,
+                case_id=None if i % 2 else case_id,
+                now=world.clock.now,
+                actor=text,
+                role=text,
+                trigger=text,
+                from_state=text,
+                to_state=text,
+                fields={"note": text, text: [text, i]},
+                cite=text,
+                process=text,
+                process_version=text,
+            )
+            seqs.append(ev.seq)
+    return seqs
+
+
+def python_only(monkeypatch) -> None:
+    """verify() as it was: every payload written by Python."""
+    monkeypatch.setattr(audit, "payload_sql", lambda dialect: None)
+
+
+def test_awkward_text_verifies_without_rechecking_in_python(world, awkward, monkeypatch):
+    def no_recheck(session, seq):
+        raise AssertionError(f"event {seq} was checked again in Python")
+
+    monkeypatch.setattr(audit, "_python_digest", no_recheck)
+    result = verify(world)
+    with world.session() as s:
+        last = s.get(AuditEvent, awkward[-1])
+        caseless = s.get(AuditEvent, awkward[1])
+    assert caseless.case_id is None
+    assert (result.ok, result.events, result.head) == (True, awkward[-1], last.hash)
+
+
+def test_the_database_writes_each_payload_byte_for_byte(world, awkward):
+    text = audit.payload_sql(world.engine.dialect.name)
+    assert text is not None  # the suite's databases, SQLite and PostgreSQL, both can
+    with world.session() as s:
+        rows = s.execute(select(AuditEvent, text).order_by(AuditEvent.seq)).all()
+    assert len(rows) == awkward[-1]
+    for ev, written in rows:
+        assert written.encode() == audit.payload(ev).encode(), ev.seq
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "SET actor = 'someone else'",
+        "SET fields = replace(fields, 'note', 'nose')",
+        "SET case_id = NULL",
+        "SET cite = cite || ' '",
+    ],
+)
+@pytest.mark.parametrize("nth", [0, 2])  # events with a case
+def test_a_changed_awkward_event_is_named_as_before(world, awkward, change, nth, monkeypatch):
+    seq = awkward[nth]
+    tamper(world, f"UPDATE audit_event {change} WHERE seq = {seq}")
+    result = verify(world)
+    assert (result.ok, result.broken_seq, result.events) == (False, seq, seq - 1)
+    assert result.problem == "its content does not match its hash"
+    python_only(monkeypatch)
+    assert verify(world) == result
+
+
+def test_an_event_given_a_case_it_did_not_have_is_named(world, awkward):
+    seq = awkward[1]
+    tamper(world, f"UPDATE audit_event SET case_id = 1 WHERE seq = {seq}")
+    result = verify(world)
+    assert (result.ok, result.broken_seq) == (False, seq)
+    assert result.problem == "its content does not match its hash"
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_a_database_escaping_unlike_python_changes_no_answer(world, awkward, tampered, monkeypatch):
+    """Were the database to write '/' as '\\/' (JSON allows both), its text would not hash
+    right for those events: Python checks them again, and the answers are the same."""
+    if tampered:
+        tamper(world, f"UPDATE audit_event SET role = 'chair' WHERE seq = {awkward[3]}")
+    python_only(monkeypatch)
+    expected = verify(world)
+    monkeypatch.undo()
+
+    sql = audit.payload_sql
+    monkeypatch.setattr(audit, "payload_sql", lambda d: sa.func.replace(sql(d), "/", "\\/"))
+    rechecked = []
+    python_digest = audit._python_digest
+    monkeypatch.setattr(
+        audit, "_python_digest", lambda s, seq: rechecked.append(seq) or python_digest(s, seq)
+    )
+    assert verify(world) == expected
+    assert expected.ok is not tampered
+    assert rechecked[0] == awkward[0]  # the one with a '/'
+    assert len(rechecked) == (2 if tampered else 1)
+
+
+def test_a_chain_longer_than_a_batch_is_read_whole_and_in_order(world, awkward):
+    with world.session() as s:
+        seqs = [row[0] for row in audit._rows(s, [AuditEvent.seq], batch=3)]
+        rest = [row[0] for row in audit._rows(s, [AuditEvent.seq], batch=2, after=4)]
+    assert seqs == list(range(1, awkward[-1] + 1))
+    assert rest == seqs[4:]
