@@ -107,6 +107,7 @@ class Builder:
         self.due: Template | None = None
         self.investigating: Template | None = None
         self.copied: list[int] = []
+        self.copies: list[str] = []  # PostgreSQL databases copy_to made, dropped by close
 
     # ------------------------------------------------------------ the real cases
     def base(self) -> None:
@@ -195,18 +196,29 @@ class Builder:
 
     def pad_deadlines(self, total: int) -> int:
         """Settled or far-off deadline rows on the copied cases until ``total`` rows exist:
-        history that a sweep or a page must not pay for."""
+        history that a sweep or a page must not pay for. A padded row is one of its case's
+        own process, and a running one goes to an open case only: closing a case cancels
+        what it had running (``service.fire``), so a closed case owing one is not real."""
         n = max(0, total - self.count(DEADLINE))
-        pool = [d for t in self.growth for d in t.deadlines]
-        targets = self.copied or [t.case["id"] for t in self.growth]
+        pool: dict[str, list[dict[str, Any]]] = {}
+        for t in self.growth:
+            pool.setdefault(t.case["process"], []).extend(t.deadlines)
         with self.bulk.begin() as conn:
+            found = conn.execute(sa.select(CASE.c.id, CASE.c.process, CASE.c.closed_at))
+            cases = {i: (process, closed is None) for i, process, closed in found}
+            targets = self.copied or [t.case["id"] for t in self.growth]
+            targets = [i for i in targets if pool.get(cases[i][0])]
+            running = [i for i in targets if cases[i][1]]
             next_id = _max(conn, DEADLINE.c.id) + 1
             rows = []
             for i in range(n):
-                d = dict(self.rng.choice(pool))
-                d["id"], d["case_id"] = next_id + i, self.rng.choice(targets)
                 roll = self.rng.random()
-                if roll < 0.05:  # still running, due months ahead
+                armed = roll < 0.05 and bool(running)
+                case_id = self.rng.choice(running if armed else targets)
+                process = cases[case_id][0]
+                d = dict(self.rng.choice(pool[process]))
+                d["id"], d["case_id"], d["process"] = next_id + i, case_id, process
+                if armed:  # still running, due months ahead
                     d["status"], d["settled_at"], d["missed_at"], d["fired_at"] = (
                         "armed",
                         None,
@@ -249,7 +261,7 @@ class Builder:
                             "title": t.case["title"].replace(t.servant["name"], name),
                         }
                     )
-                    for d in t.deadlines:
+                    for d in t.deadlines:  # same process as the template: its rows carry it
                         deadline_id += 1
                         rows.append({**d, "id": deadline_id, "case_id": case_id})
                     steps = t.events
@@ -271,20 +283,41 @@ class Builder:
 
     # ------------------------------------------------------------ reading
     def copy_to(self, name: str) -> str | None:
-        """A copy of the database as it stands, beside it (SQLite's online backup, WAL
-        included), so pages can be measured on "small" after it has grown; None on
-        PostgreSQL."""
-        if self.engine.dialect.name != "sqlite" or not self.engine.url.database:
+        """A copy of the database as it stands, so pages can be measured on "small" after
+        it has grown: SQLite's online backup (WAL included) into a file beside it, or on
+        PostgreSQL a database made from it as a template. None where no copy can be made
+        (a PostgreSQL role without CREATEDB, or a database other sessions hold open)."""
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
+            here = os.path.dirname(os.path.abspath(self.engine.url.database))
+            path = os.path.join(here, name)
+            with self.engine.connect() as conn:
+                source = conn.connection.dbapi_connection
+                target = sqlite3.connect(path)
+                try:
+                    source.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
+            return f"sqlite:///{path}"
+        if self.engine.dialect.name != "postgresql":
             return None
-        path = os.path.join(os.path.dirname(os.path.abspath(self.engine.url.database)), name)
-        with self.engine.connect() as conn:
-            source = conn.connection.dbapi_connection
-            target = sqlite3.connect(path)
-            try:
-                source.backup(target)  # type: ignore[union-attr]
-            finally:
-                target.close()
-        return f"sqlite:///{path}"
+        source = self.engine.url.database
+        copy = f"{source}_{os.path.splitext(name)[0]}"
+        # CREATE DATABASE ... TEMPLATE wants the source idle: close this process's pools.
+        self.engine.dispose()
+        self.bulk.dispose()
+        admin = sa.create_engine(
+            self.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+                conn.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+        except sa.exc.DBAPIError:
+            return None
+        finally:
+            admin.dispose()
+        self.copies.append(copy)
+        return self.engine.url.set(database=copy).render_as_string(hide_password=False)
 
     def count(self, table: sa.Table) -> int:
         with self.bulk.connect() as conn:
@@ -306,6 +339,14 @@ class Builder:
     def close(self) -> None:
         self.bulk.dispose()
         self.engine.dispose()
+        if self.copies:
+            admin = sa.create_engine(
+                self.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT"
+            )
+            with admin.connect() as conn:
+                for copy in self.copies:
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+            admin.dispose()
 
 
 def _bulk_engine(url: str) -> Engine:

@@ -57,8 +57,8 @@ def run(sizes: Sizes, url: str) -> tuple[list[Row], list[str]]:
         case_pages = {"case 10 events": short, "case 300 events": long}
 
         # Pages on "small" are measured on this copy, in rounds alternating with "large",
-        # so the machine's drift over the run weighs on both sizes alike. PostgreSQL has no
-        # copy: small is measured now, large later, one round each.
+        # so the machine's drift over the run weighs on both sizes alike. Where no copy can
+        # be made, small is measured now and large later, one round each.
         small_url = builder.copy_to("small.db")
         small, large = measure.Pages(), measure.Pages()
         if small_url is None:

@@ -7,6 +7,7 @@ calendar.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -63,6 +64,7 @@ def arm(
     session: Session,
     running: list[Deadline],
     case_id: int,
+    process: str,
     spec: Arm,
     fields: dict[str, Any],
     data: dict[str, Any],
@@ -72,7 +74,8 @@ def arm(
 ) -> Deadline:
     """Arm ``spec``; an armed deadline of the same kind is superseded (e.g. an extension).
     ``running`` is the case's armed rows as the step has them (``armed``, then what the step
-    did), so a step arming several deadlines reads them once; the new row joins it."""
+    did), so a step arming several deadlines reads them once; the new row joins it.
+    ``process`` is the case's, copied onto the row for the dashboard's per-process walk."""
     for old in running:
         if old.kind == spec.kind and old.status == ARMED:
             old.status, old.settled_at, old.note = CANCELLED, now, "superseded"
@@ -80,6 +83,7 @@ def arm(
     basis, amount, unit = basis_and_amount(spec, fields, data, today)
     row = Deadline(
         case_id=case_id,
+        process=process,
         kind=spec.kind,
         label=spec.label,
         cite=spec.cite,
@@ -132,11 +136,18 @@ def cancel(
             session.add(row)
 
 
-def cancel_all(session: Session, running: list[Deadline], now: datetime, note: str) -> None:
-    for row in running:
+def cancel_all(session: Session, rows: Iterable[Deadline], now: datetime, note: str) -> None:
+    """A case that reaches a final state owes nothing more: its armed deadlines are
+    cancelled, and one the sweep marked missed and no step answered is closed as it stands
+    (still missed, for the record) instead of being owed by a closed case for ever."""
+    for row in rows:
         if row.status == ARMED:
             row.status, row.settled_at, row.note = CANCELLED, now, note
-            session.add(row)
+        elif row.status == MISSED and row.settled_at is None:
+            row.settled_at, row.note = now, note
+        else:
+            continue
+        session.add(row)
 
 
 def due_dates(running: list[Deadline]) -> dict[str, date]:

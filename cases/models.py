@@ -139,9 +139,22 @@ class Deadline(SQLModel, table=True):
             sqlite_where=sa.text(OUTSTANDING_SQL),
             postgresql_where=sa.text(OUTSTANDING_SQL),
         ),
+        # The same walk for one process ("EOL cases"): without it, a process with few owed
+        # deadlines would read every other process's owed deadlines to fill its page.
+        sa.Index(
+            "ix_deadline_outstanding_process_due",
+            "process",
+            "due_on",
+            "case_id",
+            sqlite_where=sa.text(OUTSTANDING_SQL),
+            postgresql_where=sa.text(OUTSTANDING_SQL),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
+    # The case's process, copied (a case never changes process) so the index above can
+    # filter the walk by process without joining the case.
+    process: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     kind: str = Field(max_length=64)
     label: str
     cite: str = Field(max_length=32)

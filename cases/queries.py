@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from cases.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, Deadline
 from workflows import disciplinary, registry
 from workflows import roles as R
-from workflows.engine import Actor
+from workflows.engine import Actor, Process
 
 
 def visibility(actor: Actor) -> sa.ColumnElement[bool]:
@@ -96,8 +96,14 @@ def list_cases(
     stopping once ``limit`` cases are found. A viewer who sees little (a respondent, an
     appellate body) would make that walk long, so after a few batches it lists the viewer's
     own cases instead. Either way a page costs what it shows, not the settled deadlines
-    and closed cases of past years."""
+    and closed cases of past years.
+
+    A filter the walk cannot stop early for would cost every owed deadline: a process with
+    few of them (the walk then reads the process's own index), or a final state (closed
+    cases owe nothing, so there is nothing to walk)."""
     scope = _Scope(actor, process, state, include_closed)
+    if scope.owes_nothing():  # and so nothing overdue (but see _newest_first)
+        return [] if overdue_on is not None else _newest_first(session, scope, limit)
     out: list[CaseRow] = []
     seen: set[int] = set()
     batch = limit + 20  # most viewers see most owed deadlines; a sparse view reads more
@@ -113,7 +119,7 @@ def list_cases(
                 Deadline.cite,
             )
             .select_from(DeadlineFirst(Deadline.__table__, Case.__table__))  # type: ignore[attr-defined]
-            .where(outstanding(), *scope.filters())
+            .where(outstanding(), *scope.walk_filters(), *scope.filters())
         )
         if overdue_on is not None:
             owed = owed.where(Deadline.due_on < overdue_on)
@@ -181,6 +187,35 @@ class _Scope:
             out.append(Case.closed_at.is_(None))  # type: ignore[union-attr]
         return out
 
+    def processes(self) -> list[Process]:
+        """The processes whose cases the filters admit: the one named, or those having the
+        state named (empty: any process)."""
+        if self.process:
+            named = registry.PROCESSES.get(self.process)
+            return [named] if named else []
+        if self.state:
+            return [p for p in registry.PROCESSES.values() if self.state in p.state_by_name]
+        return []
+
+    def walk_filters(self) -> list[sa.ColumnElement[bool]]:
+        """What the walk can test on the deadline row itself. One process: the walk reads
+        that process's owed deadlines (ix_deadline_outstanding_process_due) instead of every
+        process's. (Several would need a sort of all of theirs: no better than the walk.)"""
+        procs = self.processes()
+        if len(procs) == 1:
+            return [Deadline.process == procs[0].key]  # type: ignore[list-item]
+        return []
+
+    def owes_nothing(self) -> bool:
+        """The state asked for is final in every process that has it: as a case reaches a
+        final state ``service.fire`` cancels its armed deadlines and closes its missed ones
+        (``deadlines.cancel_all``), so these cases owe nothing and the walk would read every
+        owed deadline to find none."""
+        procs = self.processes()
+        if not self.state or not procs:
+            return False
+        return all(self.state in p.state_by_name and p.is_final(self.state) for p in procs)
+
     def narrow(self, stmt: Any) -> Any:
         stmt = stmt.join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
         return stmt.where(*self.filters())
@@ -192,6 +227,38 @@ class _Scope:
         owed = select(Deadline.id).where(Deadline.case_id == Case.id, outstanding())
         stmt = self.narrow(select(Case, CivilServant.name).where(~owed.exists()))
         return stmt.order_by(Case.id.desc()).limit(n)  # type: ignore[union-attr]
+
+    def newest(self, n: int) -> Any:
+        stmt = self.narrow(select(Case, CivilServant.name))
+        return stmt.order_by(Case.id.desc()).limit(n)  # type: ignore[union-attr]
+
+
+def _newest_first(session: Session, scope: _Scope, limit: int) -> list[CaseRow]:
+    """Cases in a final state, newest first. Such a case owes nothing, unless it closed
+    before closing also closed missed deadlines (databases from before migration 0005): it
+    is listed with that deadline, in its place by age."""
+    rows = session.exec(scope.newest(limit)).all()
+    firsts = _firsts(session, [c.id for c, _ in rows])  # type: ignore[misc]
+    return [_row(case, name, firsts.get(case.id)) for case, name in rows]  # type: ignore[arg-type]
+
+
+def _firsts(session: Session, ids: list[int]) -> dict[int, Deadline]:
+    """Each case's first deadline still owed (through the case/status/due index)."""
+    firsts: dict[int, Deadline] = {}
+    if ids:
+        for d in session.exec(
+            select(Deadline)
+            .where(Deadline.case_id.in_(ids), outstanding())  # type: ignore[attr-defined]
+            .order_by(Deadline.due_on, Deadline.id)
+        ).all():
+            firsts.setdefault(d.case_id, d)
+    return firsts
+
+
+def _row(case: Case, name: str, d: Deadline | None) -> CaseRow:
+    if d is None:
+        return CaseRow(case, name, None, None, None, None)
+    return CaseRow(case, name, d.kind, d.label, d.due_on, d.cite)
 
 
 def _cases_first(
@@ -213,23 +280,8 @@ def _cases_first(
         sa.case((first.is_(None), -Case.id), else_=Case.id),  # type: ignore[operator]
     ).limit(limit)
     rows = session.exec(stmt).all()  # type: ignore[call-overload]
-    ids = [c.id for c, _, due in rows if due is not None]
-    firsts: dict[int, Deadline] = {}
-    if ids:
-        for d in session.exec(
-            select(Deadline)
-            .where(Deadline.case_id.in_(ids), outstanding())  # type: ignore[attr-defined]
-            .order_by(Deadline.due_on, Deadline.id)
-        ).all():
-            firsts.setdefault(d.case_id, d)
-    out = []
-    for case, name, _due in rows:
-        d = firsts.get(case.id)  # type: ignore[arg-type]
-        if d is None:
-            out.append(CaseRow(case, name, None, None, None, None))
-        else:
-            out.append(CaseRow(case, name, d.kind, d.label, d.due_on, d.cite))
-    return out
+    firsts = _firsts(session, [c.id for c, _, due in rows if due is not None])
+    return [_row(case, name, firsts.get(case.id)) for case, name, _due in rows]  # type: ignore[arg-type]
 
 
 def can_see(session: Session, actor: Actor, case_id: int) -> Case | None:

@@ -162,10 +162,22 @@ def fire(
     if taken.arms:
         cal = calendar_store.load(session)
         for spec in taken.arms:
-            deadlines.arm(session, running, case.id, spec, fields, data, cal, now, ctx.today)  # type: ignore[arg-type]
+            deadlines.arm(
+                session,
+                running,
+                case.id,  # type: ignore[arg-type]
+                case.process,
+                spec,
+                fields,
+                data,
+                cal,
+                now,
+                ctx.today,
+            )
     final = process.is_final(dest)
     if final:
-        deadlines.cancel_all(session, running, now, f"case closed ({dest})")
+        owed = {id(d): d for d in (*unsettled, *running)}  # the new arms are in running only
+        deadlines.cancel_all(session, owed.values(), now, f"case closed ({dest})")
 
     from_state = case.state
     written = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases import queries
+from cases import queries, service
+from cases.db import transaction
 from workflows import roles as R
 
 STATES = ("received", "notice_served", "explained", "investigating", "closed", "dc_meeting")
@@ -93,3 +94,67 @@ def test_an_appellate_authority_sees_a_case_once_it_is_appealed_to_it(world):
     assert not sees("moh_appeal") and not sees("moha_appeal")
     world.drive(case_id, "appeal", respondent="e300")
     assert sees("moh_appeal") and not sees("moha_appeal")
+
+
+EOL = {
+    "purpose": "career_break",
+    "specific_reasons": "A sabbatical to write a history of the health service.",
+    "start_on": "2027-01-04",
+    "end_on": "2027-08-31",
+    "undertaking_signed": True,
+    "no_conflicting_employment": True,
+}
+
+
+def eol_case(world, eid: str, *, then: str | None = None) -> int:
+    """An EOL application (it owes nothing), granted (owes the leave's commencement) or
+    rejected (closed)."""
+    world.make_servant(eid)
+    with transaction(world.engine) as s:
+        fired = service.open_case(s, "eol", eid, world.actors["hr"], EOL, now=world.clock.now)
+        case_id = fired.case.id
+    decided = {"decided_on": world.today(), "hrc_meeting_no": "MOH/HRC/2026/12"}
+    if then == "approve":
+        world.fire(case_id, "approve", "chair", **decided)
+    elif then == "reject":
+        world.fire(case_id, "reject", "chair", rejection_reasons="Short-staffed.", **decided)
+    world.clock.advance(days=1)
+    return case_id  # type: ignore[return-value]
+
+
+def test_a_deadline_armed_by_a_step_carries_its_cases_process(world):
+    enquiry = world.walk_to("notice_served")
+    leave = eol_case(world, "E300", then="approve")
+    assert {(d.kind, d.process) for d in world.deadlines(leave)} == {("leave_commences", "eol")}
+    rows = world.deadlines(enquiry)
+    assert rows and {d.process for d in rows} == {"disciplinary"}
+
+
+def test_a_process_filter_lists_its_owing_cases_first_then_the_rest_newest_first(
+    world, cases, monkeypatch
+):
+    applied = eol_case(world, "E300")
+    granted = eol_case(world, "E301", then="approve")
+    rejected = eol_case(world, "E302", then="reject")
+    due = world.deadline(granted, "leave_commences").due_on.isoformat()
+    expected = [(granted, due), (rejected, None), (applied, None)]
+    assert listed(world, "chair", process="eol", include_closed=True) == expected
+    assert listed(world, "chair", process="eol") == [(granted, due), (applied, None)]
+    disciplinary = listed(world, "chair", process="disciplinary", include_closed=True)
+    assert set(cases.values()) == {cid for cid, _ in disciplinary}
+    monkeypatch.setattr(queries, "WALK_BATCHES", 0)  # the other plan agrees
+    assert listed(world, "chair", process="eol", include_closed=True) == expected
+
+
+def test_a_final_state_lists_its_cases_newest_first(world, cases, monkeypatch):
+    """Closing a case cancels what it owed: a list of closed cases is by age alone."""
+    later = world.walk_to("closed")
+    eol_case(world, "E300", then="reject")  # closed too, but not "closed"
+    expected = [(later, None), (cases["closed"], None)]
+    assert listed(world, "chair", state="closed") == expected
+    assert listed(world, "chair", state="closed", process="disciplinary") == expected
+    assert listed(world, "chair", state="rejected") != []
+    assert listed(world, "respondent", state="closed") == expected
+    assert listed(world, "respondent2", state="closed") == []
+    monkeypatch.setattr(queries, "WALK_BATCHES", 0)
+    assert listed(world, "chair", state="closed") == expected

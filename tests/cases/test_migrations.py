@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -9,7 +10,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import cases.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from cases.db import alembic_config, engine_for
+from cases import queries, service
+from cases.db import alembic_config, engine_for, transaction
 
 
 def _differences(url: str) -> list:
@@ -49,3 +51,44 @@ def test_every_migration_steps_down_to_nothing_and_up_again(fresh_db_url) -> Non
         conn.commit()
     engine.dispose()
     assert _differences(fresh_db_url) == []
+
+
+EOL = {
+    "purpose": "career_break",
+    "specific_reasons": "A sabbatical to write a history of the health service.",
+    "start_on": "2027-01-04",
+    "end_on": "2027-08-31",
+    "undertaking_signed": True,
+    "no_conflicting_employment": True,
+}
+
+
+@pytest.fixture
+def engine(fresh_db_url):
+    """The world's cases in a database of this test's own: the test below changes its schema."""
+    eng = engine_for(fresh_db_url)
+    yield eng
+    eng.dispose()
+
+
+def test_stepping_up_to_0005_gives_every_deadline_its_cases_process(world, fresh_db_url):
+    enquiry = world.walk_to("investigating")
+    with transaction(world.engine) as s:
+        leave = service.open_case(
+            s, "eol", "E100", world.actors["hr"], EOL, now=world.clock.now
+        ).case.id
+    world.fire(leave, "approve", "chair", decided_on=world.today(), hrc_meeting_no="HRC/1")
+    world.engine.dispose()
+    cfg = alembic_config(fresh_db_url)
+    with world.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")  # deadlines as an older drukflow left them
+        assert "process" not in {c["name"] for c in sa.inspect(conn).get_columns("deadline")}
+        command.upgrade(cfg, "head")
+        conn.commit()
+    world.engine.dispose()
+    assert {d.process for d in world.deadlines(enquiry)} == {"disciplinary"}
+    assert {d.process for d in world.deadlines(leave)} == {"eol"}
+    with world.session() as s:
+        listed = queries.list_cases(s, world.actors["chair"], process="eol")
+    assert [(r.case.id, r.next_kind) for r in listed] == [(leave, "leave_commences")]

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from cases import audit, service
+from cases import audit, queries, service, timers
 from cases.db import transaction
 from cases.models import AuditEvent, Case, Deadline, Recusal
 from workflows.calendar import BHUTAN_TZ
@@ -251,6 +251,37 @@ def test_19_8_2_1_ii_an_explanation_after_the_due_date_is_recorded_late(world, c
     world.fire(case_id, "submit_explanation", "respondent", explanation="Late, sorry")
     row = world.deadline(case_id, "explanation_due")
     assert row.status == "missed" and row.settled_at is not None
+
+
+def test_a_closed_case_no_longer_owes_a_deadline_it_missed(world, clock):
+    """19.8.2.2(v) sets no timeout step: a missed start of the investigation stays owed
+    until answered. Once the case closes nothing can answer it, so it is closed as missed,
+    and the case does not head every committee's list as overdue for ever."""
+    case_id = world.walk_to("investigation_ordered")
+    due = world.deadline(case_id, "investigation_commencement_due").due_on
+    clock.now = datetime.combine(due + timedelta(days=3), datetime.min.time(), BHUTAN_TZ)
+    timers.sweep(world.engine, clock())
+    assert world.deadline(case_id, "investigation_commencement_due").status == "missed"
+    with world.session() as s:
+        overdue = queries.list_cases(s, world.actors["chair"], overdue_on=clock.today)
+    assert case_id in [r.case.id for r in overdue]
+
+    world.fire(
+        case_id,
+        "decide_on_death",
+        "chair",
+        died_on=world.today(),
+        death_outcome="acquitted",
+        reasons="Respondent died",
+    )
+    row = world.deadline(case_id, "investigation_commencement_due")
+    assert (row.status, row.note) == ("missed", "case closed (closed)")
+    assert row.settled_at is not None
+    with world.session() as s:
+        overdue = queries.list_cases(s, world.actors["chair"], overdue_on=clock.today)
+        listed = queries.list_cases(s, world.actors["chair"], include_closed=True)
+    assert case_id not in [r.case.id for r in overdue]
+    assert [r.next_due for r in listed if r.case.id == case_id] == [None]
 
 
 def test_a_final_state_cancels_every_armed_deadline_and_closes_the_case(world):
