@@ -158,6 +158,20 @@ class SessionCheck:
     ended: str = ""
 
 
+# The idle timeout's bookkeeping (last_seen_at) is written at most this often.
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def _why_ended(row: WebSession, user: User | None, now: datetime, policy: SessionPolicy) -> str:
+    if user is None or not user.active:
+        return "account disabled"
+    if now - _aware(row.created_at, now) > policy.absolute:
+        return f"signed in more than {_span(policy.absolute)} ago"
+    if now - _aware(row.last_seen_at, now) > policy.idle:
+        return f"idle for more than {_span(policy.idle)}"
+    return ""
+
+
 def check_session(
     session: Session, sid: str, now: datetime, policy: SessionPolicy = DEFAULT_POLICY
 ) -> SessionCheck:
@@ -165,20 +179,28 @@ def check_session(
     if row is None:
         return SessionCheck()
     user = session.get(User, row.user_id)
-    ended = ""
-    if user is None or not user.active:
-        ended = "account disabled"
-    elif now - _aware(row.created_at, now) > policy.absolute:
-        ended = f"signed in more than {_span(policy.absolute)} ago"
-    elif now - _aware(row.last_seen_at, now) > policy.idle:
-        ended = f"idle for more than {_span(policy.idle)}"
+    ended = _why_ended(row, user, now, policy)
     if ended:
         session.delete(row)
         return SessionCheck(user, None, ended)
-    # Bookkeeping for the idle timeout, written at most once a minute.
-    if now - _aware(row.last_seen_at, now) > timedelta(minutes=1):
+    if now - _aware(row.last_seen_at, now) > SEEN_EVERY:
         row.last_seen_at = now
         session.add(row)
+    return SessionCheck(user, row)
+
+
+def valid_session_unchanged(
+    session: Session, sid: str, now: datetime, policy: SessionPolicy = DEFAULT_POLICY
+) -> SessionCheck | None:
+    """The session when it is valid and this request has nothing to write for it (no
+    expiry to record, last_seen_at fresh): most page views, which can then read without
+    the write lock. None otherwise: ``check_session`` in a write transaction decides."""
+    row = session.get(WebSession, _sha(sid))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    if _why_ended(row, user, now, policy) or now - _aware(row.last_seen_at, now) > SEEN_EVERY:
+        return None
     return SessionCheck(user, row)
 
 

@@ -73,8 +73,14 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        # A read (``reading``) takes WAL's snapshot and never the write lock.
-        read = conn.get_execution_options().get(READ_ONLY)
+        # A read (``reading``) takes WAL's snapshot and never the write lock, and is held to
+        # it: a write slipped into one fails at once ("attempt to write a readonly
+        # database") instead of only when another writer happens to have moved on.
+        read = bool(conn.get_execution_options().get(READ_ONLY))
+        pooled = conn.connection  # its info lasts as long as the SQLite connection
+        if pooled.info.get("query_only", False) != read:
+            pooled.dbapi_connection.execute(f"PRAGMA query_only={int(read)}")  # type: ignore[union-attr]
+            pooled.info["query_only"] = read
         conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 

@@ -41,6 +41,13 @@ def now(request: Request) -> datetime:
 
 @contextmanager
 def tx(request: Request) -> Iterator[Session]:
+    """The request's unit of work. A GET or HEAD changes nothing (tests/web/test_web_security.py
+    walks every page to check), so on SQLite it reads WAL's snapshot without queueing for
+    the write lock behind transitions and the sweep; anything else writes."""
+    if request.method in ("GET", "HEAD"):
+        with reading(request.app.state.engine) as session:
+            yield session
+        return
     with transaction(request.app.state.engine) as session:
         yield session
 
@@ -78,7 +85,15 @@ def _viewer(request: Request) -> Viewer:
             user, why = auth.token_lookup(s, header[7:].strip())
         if user is not None and not why:
             return Viewer(user, None)
-    with tx(request) as s:
+    sid = request.cookies.get(SESSION_COOKIE)
+    if sid and not header.lower().startswith("bearer "):
+        # Most page views find their session valid and fresh: read it outside the write lock.
+        with reading(request.app.state.engine) as s:
+            fresh = auth.valid_session_unchanged(s, sid, at, session_policy(request))
+            if fresh is not None and fresh.user is not None and fresh.row is not None:
+                unread = notifications.unread_count(s, fresh.user.id or 0)
+                return Viewer(fresh.user, fresh.row.csrf_token, unread)
+    with transaction(request.app.state.engine) as s:
         if header.lower().startswith("bearer "):
             SL.record(
                 s,
@@ -91,7 +106,6 @@ def _viewer(request: Request) -> Viewer:
                 **where,
             )
         else:
-            sid = request.cookies.get(SESSION_COOKIE)
             found = auth.check_session(s, sid, at, session_policy(request)) if sid else None
             if found is not None and found.user is not None and found.row is not None:
                 user = found.user

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 from web_helpers import login
 
@@ -128,3 +129,37 @@ def test_twenty_simultaneous_retries_with_one_idempotency_key_act_once(live, wor
     with world.session() as s:
         assert len(s.exec(select(IdempotencyRecord)).all()) == 1
     assert_consistent(world)
+
+
+def test_pages_answer_while_a_writer_holds_the_lock(client, app, world) -> None:  # noqa: ANN001
+    """A committee member's dashboard, a case page and the API's list answer while a
+    transition or the sweep is writing: reads take WAL's snapshot on SQLite (MVCC on
+    PostgreSQL) instead of queueing for the write lock."""
+    case_id = world.walk_to("received")
+    login(client, "chair")
+    with transaction(world.engine) as s:
+        token = auth.issue_token(s, world.users["chair"], world.clock.now)
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, bool] = {}
+
+    def writer() -> None:
+        with transaction(app.state.engine) as s:
+            s.execute(sa.text("UPDATE app_user SET display_name = display_name"))
+            holding.set()
+            outcome["gave_up"] = not release.wait(timeout=20)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(timeout=20)
+        statuses = [
+            client.get("/").status_code,
+            client.get(f"/cases/{case_id}").status_code,
+            client.get("/api/cases", headers={"Authorization": f"Bearer {token}"}).status_code,
+        ]
+        answered_while_held = "gave_up" not in outcome
+    finally:
+        release.set()
+        thread.join()
+    assert statuses == [200, 200, 200]
+    assert answered_while_held and outcome == {"gave_up": False}
