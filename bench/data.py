@@ -305,9 +305,7 @@ class Builder:
         # CREATE DATABASE ... TEMPLATE wants the source idle: close this process's pools.
         self.engine.dispose()
         self.bulk.dispose()
-        admin = sa.create_engine(
-            self.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT"
-        )
+        admin = self._server()
         try:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
@@ -340,13 +338,18 @@ class Builder:
         self.bulk.dispose()
         self.engine.dispose()
         if self.copies:
-            admin = sa.create_engine(
-                self.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT"
-            )
+            admin = self._server()
             with admin.connect() as conn:
                 for copy in self.copies:
                     conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
             admin.dispose()
+
+    def _server(self) -> Engine:
+        """The PostgreSQL server's maintenance database, outside any transaction (CREATE
+        and DROP DATABASE cannot run inside one)."""
+        return sa.create_engine(
+            self.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
 
 
 def _bulk_engine(url: str) -> Engine:

@@ -172,18 +172,27 @@ def _why_ended(row: WebSession, user: User | None, now: datetime, policy: Sessio
     return ""
 
 
+def _session_of(session: Session, sid: str) -> tuple[WebSession, User | None] | None:
+    row = session.get(WebSession, _sha(sid))
+    return None if row is None else (row, session.get(User, row.user_id))
+
+
+def _seen_long_ago(row: WebSession, now: datetime) -> bool:
+    return now - _aware(row.last_seen_at, now) > SEEN_EVERY
+
+
 def check_session(
     session: Session, sid: str, now: datetime, policy: SessionPolicy = DEFAULT_POLICY
 ) -> SessionCheck:
-    row = session.get(WebSession, _sha(sid))
-    if row is None:
+    found = _session_of(session, sid)
+    if found is None:
         return SessionCheck()
-    user = session.get(User, row.user_id)
+    row, user = found
     ended = _why_ended(row, user, now, policy)
     if ended:
         session.delete(row)
         return SessionCheck(user, None, ended)
-    if now - _aware(row.last_seen_at, now) > SEEN_EVERY:
+    if _seen_long_ago(row, now):
         row.last_seen_at = now
         session.add(row)
     return SessionCheck(user, row)
@@ -195,11 +204,11 @@ def valid_session_unchanged(
     """The session when it is valid and this request has nothing to write for it (no
     expiry to record, last_seen_at fresh): most page views, which can then read without
     the write lock. None otherwise: ``check_session`` in a write transaction decides."""
-    row = session.get(WebSession, _sha(sid))
-    if row is None:
+    found = _session_of(session, sid)
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    if _why_ended(row, user, now, policy) or now - _aware(row.last_seen_at, now) > SEEN_EVERY:
+    row, user = found
+    if _why_ended(row, user, now, policy) or _seen_long_ago(row, now):
         return None
     return SessionCheck(user, row)
 

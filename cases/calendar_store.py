@@ -36,7 +36,7 @@ def load(session: Session) -> WorkingCalendar:
     if cal is None:
         _cache.clear()
         cal = _cache[key] = calendar_from(key)
-    session.info[_SESSION_KEY] = (session.get_transaction(), cal)
+    session.info[_SESSION_KEY] = (tx, cal)
     return cal
 
 

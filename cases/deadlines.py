@@ -7,7 +7,6 @@ calendar.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -62,7 +61,7 @@ def for_case(session: Session, case_id: int) -> list[Deadline]:
 
 def arm(
     session: Session,
-    running: list[Deadline],
+    open_rows: list[Deadline],
     case_id: int,
     process: str,
     spec: Arm,
@@ -73,10 +72,10 @@ def arm(
     today: date,
 ) -> Deadline:
     """Arm ``spec``; an armed deadline of the same kind is superseded (e.g. an extension).
-    ``running`` is the case's armed rows as the step has them (``armed``, then what the step
-    did), so a step arming several deadlines reads them once; the new row joins it.
+    ``open_rows`` is the case's ``unsettled`` rows as the step has them, read once for the
+    whole step; the new row joins it.
     ``process`` is the case's, copied onto the row for the dashboard's per-process walk."""
-    for old in running:
+    for old in open_rows:
         if old.kind == spec.kind and old.status == ARMED:
             old.status, old.settled_at, old.note = CANCELLED, now, "superseded"
             session.add(old)
@@ -96,13 +95,14 @@ def arm(
         armed_at=now,
     )
     session.add(row)
-    running.append(row)
+    open_rows.append(row)
     return row
 
 
 def unsettled(session: Session, case_id: int) -> list[Deadline]:
     """The case's deadlines a step may still settle: armed, or missed and not yet answered
-    (a late reply settles a missed deadline as late). The armed ones are ``running``."""
+    (a late reply settles a missed deadline as late). ``fire`` reads them once and settles,
+    cancels and arms on this list."""
     return list(session.exec(_UNSETTLED, params={"case_id": case_id}).all())
 
 
@@ -126,21 +126,21 @@ def settle(
 
 
 def cancel(
-    session: Session, running: list[Deadline], kinds: tuple[str, ...], now: datetime, note: str
+    session: Session, open_rows: list[Deadline], kinds: tuple[str, ...], now: datetime, note: str
 ) -> None:
     """Armed deadlines a step makes moot (no longer owed, neither met nor missed), among the
-    case's ``running`` rows (see ``arm``)."""
-    for row in running:
+    case's ``unsettled`` rows."""
+    for row in open_rows:
         if row.status == ARMED and row.kind in kinds:
             row.status, row.settled_at, row.note = CANCELLED, now, note
             session.add(row)
 
 
-def cancel_all(session: Session, rows: Iterable[Deadline], now: datetime, note: str) -> None:
+def cancel_all(session: Session, open_rows: list[Deadline], now: datetime, note: str) -> None:
     """A case that reaches a final state owes nothing more: its armed deadlines are
     cancelled, and one the sweep marked missed and no step answered is closed as it stands
     (still missed, for the record) instead of being owed by a closed case for ever."""
-    for row in rows:
+    for row in open_rows:
         if row.status == ARMED:
             row.status, row.settled_at, row.note = CANCELLED, now, note
         elif row.status == MISSED and row.settled_at is None:
@@ -150,9 +150,9 @@ def cancel_all(session: Session, rows: Iterable[Deadline], now: datetime, note: 
         session.add(row)
 
 
-def due_dates(running: list[Deadline]) -> dict[str, date]:
+def due_dates(rows: list[Deadline]) -> dict[str, date]:
     """Kind -> due date of the rows still armed: what guards and the next actors read."""
-    return {d.kind: d.due_on for d in running if d.status == ARMED}
+    return {d.kind: d.due_on for d in rows if d.status == ARMED}
 
 
 def days_left(cal: WorkingCalendar, row: Deadline, today: date) -> int:

@@ -101,7 +101,6 @@ _INSERT_NEW = {
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    table = _TABLE
     stmt = _INSERT_NEW.get(session.get_bind().dialect.name)
     if stmt is not None:
         return len(session.execute(stmt, rows).all())
@@ -115,7 +114,7 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     )
     new = [r for r in rows if (r["user_id"], r["key"]) not in have]
     if new:
-        session.execute(sa.insert(table), new)
+        session.execute(sa.insert(_TABLE), new)
     return len(new)
 
 

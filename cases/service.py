@@ -92,20 +92,20 @@ def context(
     now: datetime,
     fields: dict[str, Any] | None = None,
     *,
-    running: list[Deadline] | None = None,
+    open_rows: list[Deadline] | None = None,
 ) -> Context:
-    """The case as guards and authorities see it; ``running`` is its armed deadline rows
-    when the caller has read them already (``fire`` keeps them for the step)."""
+    """The case as guards and authorities see it; ``open_rows`` is its unsettled deadline
+    rows when the caller has read them already (``fire`` keeps them for the step)."""
     recused = session.exec(_RECUSED, params={"case_id": case.id}).all()
-    if running is None:
-        running = deadlines.armed(session, case.id or 0)
+    if open_rows is None:
+        open_rows = deadlines.armed(session, case.id or 0)
     return Context(
         subject=subject_of(session, case.subject_eid),
         data=json.loads(case.data),
         fields=fields or {},
         today=bhutan_today(now),
         recused_user_ids=frozenset(recused),
-        due=deadlines.due_dates(running),
+        due=deadlines.due_dates(open_rows),
         record_loader=lambda: profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
     )
 
@@ -141,9 +141,8 @@ def fire(
     if expected_version is not None and expected_version != case.version:
         raise Stale(case.version)
     process = registry.get(case.process)
-    unsettled = deadlines.unsettled(session, case.id or 0)
-    running = [d for d in unsettled if d.status == deadlines.ARMED]
-    ctx = context(session, case, now, running=running)
+    open_rows = deadlines.unsettled(session, case.id or 0)
+    ctx = context(session, case, now, open_rows=open_rows)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
     typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)
@@ -154,17 +153,16 @@ def fire(
     for name in taken.effects:
         EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
     if taken.effects:  # an effect may have moved or armed deadlines of its own
-        unsettled = deadlines.unsettled(session, case.id or 0)
-    deadlines.settle(session, unsettled, taken.settles, now, ctx.today)
-    running = [d for d in unsettled if d.status == deadlines.ARMED]
+        open_rows = deadlines.unsettled(session, case.id or 0)
+    deadlines.settle(session, open_rows, taken.settles, now, ctx.today)
     if taken.cancels:
-        deadlines.cancel(session, running, taken.cancels, now, f"moot after {taken.trigger}")
+        deadlines.cancel(session, open_rows, taken.cancels, now, f"moot after {taken.trigger}")
     if taken.arms:
         cal = calendar_store.load(session)
         for spec in taken.arms:
             deadlines.arm(
                 session,
-                running,
+                open_rows,
                 case.id,  # type: ignore[arg-type]
                 case.process,
                 spec,
@@ -176,8 +174,7 @@ def fire(
             )
     final = process.is_final(dest)
     if final:
-        owed = {id(d): d for d in (*unsettled, *running)}  # the new arms are in running only
-        deadlines.cancel_all(session, owed.values(), now, f"case closed ({dest})")
+        deadlines.cancel_all(session, open_rows, now, f"case closed ({dest})")
 
     from_state = case.state
     written = {
@@ -213,9 +210,9 @@ def fire(
         process_version=case.process_version,
     )
     # The context the step ran in, moved on to the new state: the subject, recusals and
-    # lazily read record stand; the data and the running deadlines are the new ones. The
+    # lazily read record stand; the data and the open deadlines are the new ones. The
     # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
-    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(running))
+    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
     notifications.after_step(session, case, from_state, actor, now, after)
     return Fired(case, event, taken, after)
 

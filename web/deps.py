@@ -78,7 +78,8 @@ def _viewer(request: Request) -> Viewer:
     at = now(request)
     where = {"ip": client_ip(request), "method": request.method, "path": request.url.path}
     ended = ""
-    if header.lower().startswith("bearer "):
+    bearer = header.lower().startswith("bearer ")
+    if bearer:
         # An API call only reads its token: outside the write lock on SQLite. A refused one
         # is logged in a write transaction of its own.
         with reading(request.app.state.engine) as s:
@@ -86,7 +87,7 @@ def _viewer(request: Request) -> Viewer:
         if user is not None and not why:
             return Viewer(user, None)
     sid = request.cookies.get(SESSION_COOKIE)
-    if sid and not header.lower().startswith("bearer "):
+    if sid and not bearer:
         # Most page views find their session valid and fresh: read it outside the write lock.
         with reading(request.app.state.engine) as s:
             fresh = auth.valid_session_unchanged(s, sid, at, session_policy(request))
@@ -94,7 +95,7 @@ def _viewer(request: Request) -> Viewer:
                 unread = notifications.unread_count(s, fresh.user.id or 0)
                 return Viewer(fresh.user, fresh.row.csrf_token, unread)
     with transaction(request.app.state.engine) as s:
-        if header.lower().startswith("bearer "):
+        if bearer:
             SL.record(
                 s,
                 SL.TOKEN_REFUSED,

@@ -253,6 +253,18 @@ def test_19_8_2_1_ii_an_explanation_after_the_due_date_is_recorded_late(world, c
     assert row.status == "missed" and row.settled_at is not None
 
 
+def close_on_death(world, case_id: int) -> None:  # noqa: ANN001
+    """19.9.14: the respondent died; the case is decided at once and closed (final)."""
+    world.fire(
+        case_id,
+        "decide_on_death",
+        "chair",
+        died_on=world.today(),
+        death_outcome="acquitted",
+        reasons="Respondent died",
+    )
+
+
 def test_a_closed_case_no_longer_owes_a_deadline_it_missed(world, clock):
     """19.8.2.2(v) sets no timeout step: a missed start of the investigation stays owed
     until answered. Once the case closes nothing can answer it, so it is closed as missed,
@@ -266,14 +278,7 @@ def test_a_closed_case_no_longer_owes_a_deadline_it_missed(world, clock):
         overdue = queries.list_cases(s, world.actors["chair"], overdue_on=clock.today)
     assert case_id in [r.case.id for r in overdue]
 
-    world.fire(
-        case_id,
-        "decide_on_death",
-        "chair",
-        died_on=world.today(),
-        death_outcome="acquitted",
-        reasons="Respondent died",
-    )
+    close_on_death(world, case_id)
     row = world.deadline(case_id, "investigation_commencement_due")
     assert (row.status, row.note) == ("missed", "case closed (closed)")
     assert row.settled_at is not None
@@ -286,14 +291,7 @@ def test_a_closed_case_no_longer_owes_a_deadline_it_missed(world, clock):
 
 def test_a_final_state_cancels_every_armed_deadline_and_closes_the_case(world):
     case_id = world.walk_to("notice_served")
-    world.fire(
-        case_id,
-        "decide_on_death",
-        "chair",
-        died_on=world.today(),
-        death_outcome="acquitted",
-        reasons="Respondent died",
-    )
+    close_on_death(world, case_id)
     case = world.case(case_id)
     assert case.state == "closed" and case.closed_at is not None
     row = world.deadline(case_id, "explanation_due")
