@@ -28,9 +28,7 @@ bindir() {
 BIN=$(bindir || true)
 if [ -z "$BIN" ]; then
     say "installing Debian's postgresql"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update >&2
-    apt-get install -y --no-install-recommends postgresql >&2
+    bash "$(dirname "$0")/system-deps.sh" postgresql >&2
     BIN=$(bindir)
 fi
 

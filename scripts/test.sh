@@ -1,23 +1,36 @@
 #!/usr/bin/env bash
-# Install what the test suite needs, lint, and run pytest twice: on SQLite (the embedded
-# default), then on PostgreSQL (a local server from scripts/postgres.sh). Extra arguments go
-# to both pytest runs. DRUKFLOW_TEST_POSTGRES=0 skips the second run.
-# Used by CI (.ci/run) and by developers; safe to re-run.
+# Install what the test suite needs (into .venv, from uv.lock), lint, and run pytest twice:
+# on SQLite (the embedded default), then on PostgreSQL (a server of this run's own, from
+# scripts/postgres.sh, stopped when the run ends). Extra arguments go to both pytest runs.
+# DRUKFLOW_TEST_POSTGRES=0 skips the second run. Used by CI (.ci/run) and by developers;
+# safe to re-run, and two runs on one machine do not share a server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 # Real-browser tests drive Debian's chromium (never a Playwright-downloaded browser); PDFs
-# need pango (scripts/system-deps.sh).
-bash scripts/system-deps.sh chromium
+# need pango; the PostgreSQL run needs Debian's postgresql.
+deps=(chromium)
+[ "${DRUKFLOW_TEST_POSTGRES:-1}" != 0 ] && deps+=(postgresql)
+bash scripts/system-deps.sh "${deps[@]}"
 
-python -m pip install -e '.[test]'
+bash scripts/install.sh test
+export VIRTUAL_ENV="$PWD/.venv"
+export PATH="$VIRTUAL_ENV/bin:$PATH"
 python -m ruff check .
+python -m ruff format --check .
 
 status=0
 echo "== the suite on SQLite"
 python -m pytest "$@" || status=$?
 if [ "${DRUKFLOW_TEST_POSTGRES:-1}" != 0 ]; then
+    DRUKFLOW_PG_DIR=$(mktemp -d /tmp/drukflow-pg-test.XXXXXX)
+    export DRUKFLOW_PG_DIR
+    stop_postgres() {
+        bash scripts/postgres.sh stop || true
+        rm -rf "$DRUKFLOW_PG_DIR"
+    }
+    trap stop_postgres EXIT
     url=$(bash scripts/postgres.sh)
     echo "== the suite on PostgreSQL ($url)"
     DRUKFLOW_TEST_DATABASE_URL="$url" python -m pytest "$@" || status=$?
