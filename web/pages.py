@@ -433,7 +433,8 @@ def _calendar_ctx(
         cal = calendar_store.load(s)
         rows = calendar_store.overrides(s)
         moves = [
-            {"event": e, "fields": json.loads(e.fields)} for e in calendar_store.recent_moves(s)
+            {"event": e, "fields": json.loads(e.fields)}
+            for e in calendar_store.recent_moves(s, request.state.viewer.actor)
         ]
     return {
         "year": year,
