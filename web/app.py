@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from cases import auth, db, mailer, timers
 from web import (
     api,
+    api_docs,
     document_pages,
     errors,
     idempotency,
@@ -23,6 +24,7 @@ from web import (
     pages,
     register_pages,
     review_pages,
+    security_headers,
     security_pages,
     templating,
 )
@@ -58,6 +60,8 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="BCSR 2023 HR processes as audited state machines.",
+        docs_url=None,  # web/api_docs.py serves /docs from the app's own files
+        redoc_url=None,
     )
     app.state.engine = db.engine_for(url)
     app.state.clock = clock or system_clock
@@ -73,6 +77,8 @@ def create_app(
     app.include_router(api.router)
     security_pages.install(app)
     errors.install(app)
+    api_docs.install(app)
+    security_headers.install(app)
     return app
 
 

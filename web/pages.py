@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases import audit, auth, calendar_store, queries, register, service
 from cases import security_log as SL
 from cases.models import CivilServant
-from web import views
+from web import security_headers, views
 from web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -47,6 +47,8 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> Response:
     ctx.setdefault("viewer", getattr(request.state, "viewer", None))
+    if "diagram" in ctx:  # mermaid styles what it draws inline (web/security_headers.py)
+        headers = {**(headers or {}), "Content-Security-Policy": security_headers.DIAGRAM_CSP}
     kwargs: dict[str, Any] = {}
     if isinstance(block, list):
         kwargs["block_names"] = block
