@@ -71,6 +71,12 @@ def session_policy(request: Request) -> auth.SessionPolicy:
     return getattr(request.app.state, "session_policy", None) or auth.DEFAULT_POLICY
 
 
+def secure_cookie(request: Request) -> bool:
+    """Whether this request's cookies get ``Secure`` (DRUKFLOW_COOKIE_SECURE; by default when
+    the request came over HTTPS, as uvicorn --proxy-headers reports behind a proxy)."""
+    return session_policy(request).secure_cookie(request.url.scheme)
+
+
 def _viewer(request: Request) -> Viewer:
     """Session expiry and refused tokens are logged in this transaction, which commits (the
     expired row's deletion with it); LoginRequired is raised only after it has ended."""
