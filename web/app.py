@@ -99,6 +99,10 @@ async def _sweeper(app: FastAPI) -> None:
             if report.missed:
                 log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
             await asyncio.to_thread(_forget_old_answers, app)
+            # The minute's counts of refused API tokens (cases.security_log.TokenRefusals).
+            await asyncio.to_thread(
+                app.state.token_refusals.flush, app.state.engine, app.state.clock()
+            )
         except Exception:  # the sweeper must outlive one bad run; the next minute retries
             log.exception("deadline sweep failed")
         smtp = mailer.settings_from_env()

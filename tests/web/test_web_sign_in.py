@@ -62,3 +62,38 @@ def test_failures_of_other_usernames_from_one_address_never_refuse_a_right_passw
         assert try_login(office, "chair", "pw").status_code == 303
         assert try_login(office, "hr", "pw").status_code == 303
     assert [e.username for e in events(world, SL.LOGIN_OK)] == ["chair", "hr"]
+
+
+def test_a_flood_of_bad_tokens_is_logged_once_per_address_and_minute(app, world, clock) -> None:
+    """1,000 requests with bad bearer tokens: each is refused (401), but the security log gets
+    one row per address and minute with the count, not a write per request that would queue
+    for the database's write lock with the case work."""
+    scanner, office = ("10.6.6.6", 40000), ("10.1.1.1", 40000)
+    bad = {"Authorization": "Bearer not-a-token"}
+    with TestClient(app, client=scanner) as flood, TestClient(app, client=office) as other:
+        for _ in range(600):
+            assert flood.get("/api/cases", headers=bad).status_code == 401
+        assert other.get("/api/cases", headers=bad).status_code == 401
+        clock.advance(hours=1 / 60)  # the next minute
+        for _ in range(400):
+            assert flood.get("/api/cases", headers=bad).status_code == 401
+    rows = events(world, SL.TOKEN_REFUSED)
+    assert len(rows) <= 4  # written while the flood ran: a handful, not 1,001
+    with TestClient(app) as reader:  # the page writes the counts still in memory first
+        login_as_admin(reader)
+        page = reader.get("/security?kind=token_refused")
+    assert page.status_code == 200
+    rows = events(world, SL.TOKEN_REFUSED)
+    assert sorted((r.ip, r.detail) for r in rows) == [
+        ("10.1.1.1", "unknown API token"),
+        ("10.6.6.6", "unknown API token (400 in this minute)"),
+        ("10.6.6.6", "unknown API token (600 in this minute)"),
+    ]
+    assert all(r.status == 401 and r.path == "/api/cases" for r in rows)
+    assert "unknown API token (600 in this minute)" in page.text
+
+
+def login_as_admin(client: TestClient) -> None:
+    from web_helpers import login
+
+    login(client, "admin")
