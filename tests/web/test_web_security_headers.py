@@ -95,3 +95,22 @@ def test_docs_load_only_same_origin_assets_that_answer(client, path: str) -> Non
         assert_secured(asset)
     spec = re.search(r'data-openapi-url="([^"]+)"', page.text).group(1)
     assert client.get(spec).json()["paths"]
+
+
+def test_no_template_carries_inline_script_handlers_or_styles() -> None:
+    """What the policy would refuse, caught before a browser meets it: no inline <script>,
+    no on...= handler or javascript: URL anywhere; no <style> or style= outside the printed
+    documents (templates/documents/, served with DOCUMENT_CSP or printed by WeasyPrint)."""
+    from cases.printing import TEMPLATES
+
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text()
+        name = str(path.relative_to(TEMPLATES))
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            found.append((name, "inline <script>"))
+        if re.search(r"\son[a-z]+\s*=", text) or "javascript:" in text:
+            found.append((name, "inline handler"))
+        if not name.startswith("documents/") and re.search(r"<style|\sstyle\s*=", text):
+            found.append((name, "inline style"))
+    assert found == []
