@@ -8,8 +8,9 @@ not weeks. Disabling an account ends its sessions and tokens at once.
 
 Throttling slows password guessing without letting an attacker lock a real user out: the
 back-off is per (username, address), so failures from the attacker's address do not stop the
-user signing in from theirs; a looser per-address cap slows one address trying many
-usernames. Nothing is ever locked permanently; every refusal says when to try again.
+user signing in from theirs; a looser per-address cap slows wrong passwords from one address
+trying many usernames, but never refuses a right one (an office shares one address behind
+NAT). Nothing is ever locked permanently; every refusal says when to try again.
 """
 
 from __future__ import annotations
@@ -106,14 +107,23 @@ def _env_number(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+# DRUKFLOW_COOKIE_SECURE: "auto" marks the cookie Secure when the request came over HTTPS
+# (behind a reverse proxy, uvicorn --proxy-headers takes the scheme from X-Forwarded-Proto);
+# "on" always (HTTPS terminated somewhere uvicorn cannot tell); "off" never.
+COOKIE_SECURE_CHOICES = ("auto", "on", "off")
+
+
 @dataclass(frozen=True)
 class SessionPolicy:
     """How long a browser session lives: ``idle`` since its last request, ``absolute`` since
-    sign-in whatever the activity. Configured by DRUKFLOW_SESSION_IDLE_MINUTES (480) and
-    DRUKFLOW_SESSION_MAX_HOURS (12)."""
+    sign-in whatever the activity; and whether its cookie is sent only over HTTPS
+    (``cookie_secure``, see ``COOKIE_SECURE_CHOICES``). Configured by
+    DRUKFLOW_SESSION_IDLE_MINUTES (480), DRUKFLOW_SESSION_MAX_HOURS (12) and
+    DRUKFLOW_COOKIE_SECURE (auto)."""
 
     idle: timedelta = IDLE_TIMEOUT
     absolute: timedelta = ABSOLUTE_TIMEOUT
+    cookie_secure: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SessionPolicy:
@@ -122,7 +132,17 @@ class SessionPolicy:
         idle = _env_number(env, "DRUKFLOW_SESSION_IDLE_MINUTES", idle_default)
         hours_default = int(ABSOLUTE_TIMEOUT.total_seconds() // 3600)
         hours = _env_number(env, "DRUKFLOW_SESSION_MAX_HOURS", hours_default)
-        return cls(idle=timedelta(minutes=idle), absolute=timedelta(hours=hours))
+        secure = env.get("DRUKFLOW_COOKIE_SECURE", "").strip().lower() or "auto"
+        if secure not in COOKIE_SECURE_CHOICES:
+            choices = ", ".join(COOKIE_SECURE_CHOICES)
+            raise ValueError(f"DRUKFLOW_COOKIE_SECURE: '{secure}' is not one of {choices}")
+        return cls(
+            idle=timedelta(minutes=idle), absolute=timedelta(hours=hours), cookie_secure=secure
+        )
+
+    def secure_cookie(self, scheme: str) -> bool:
+        """Whether a cookie set on a request of this URL scheme gets ``Secure``."""
+        return self.cookie_secure == "on" or (self.cookie_secure == "auto" and scheme == "https")
 
 
 DEFAULT_POLICY = SessionPolicy()
@@ -316,25 +336,45 @@ class LoginThrottle:
 THROTTLE = LoginThrottle()
 
 
+@dataclass(frozen=True)
+class LoginWait:
+    """Until when sign-ins are held back. ``pair``: this username from this address has
+    failed too often; every attempt waits, the right password too (it may be the attacker's
+    lucky guess). ``address``: many usernames failed from this address (perhaps an office
+    behind one NAT); a wrong password waits, a right one signs in, so colleagues' typos
+    never keep a user out."""
+
+    pair: datetime | None = None
+    address: datetime | None = None
+
+
+def login_waits(
+    session: Session, username: str, ip: str, now: datetime, throttle: LoginThrottle = THROTTLE
+) -> LoginWait:
+    since = now - throttle.window
+    reset = SL.last_id(session, SL.LOGIN_OK, username=username, ip=ip)
+
+    def until(failures: int, newest: datetime | None, free: int) -> datetime | None:
+        wait = throttle.delay(failures, free)
+        if not wait or newest is None:
+            return None
+        end = _aware(newest, now) + wait
+        return end if end > now else None
+
+    pair = SL.count_since(session, SL.LOGIN_FAILED, since, username=username, ip=ip, after_id=reset)
+    from_ip = SL.count_since(session, SL.LOGIN_FAILED, since, ip=ip)
+    return LoginWait(
+        pair=until(*pair, throttle.free_per_user_ip),
+        address=until(*from_ip, throttle.free_per_ip),
+    )
+
+
 def login_wait(
     session: Session, username: str, ip: str, now: datetime, throttle: LoginThrottle = THROTTLE
 ) -> datetime | None:
-    """When this username may next try to sign in from this address, if not now."""
-    since = now - throttle.window
-    reset = SL.last_id(session, SL.LOGIN_OK, username=username, ip=ip)
-    until: list[datetime] = []
-    pair, newest = SL.count_since(
-        session, SL.LOGIN_FAILED, since, username=username, ip=ip, after_id=reset
-    )
-    wait = throttle.delay(pair, throttle.free_per_user_ip)
-    if wait and newest:
-        until.append(_aware(newest, now) + wait)
-    from_ip, newest = SL.count_since(session, SL.LOGIN_FAILED, since, ip=ip)
-    wait = throttle.delay(from_ip, throttle.free_per_ip)
-    if wait and newest:
-        until.append(_aware(newest, now) + wait)
-    latest = max(until, default=None)
-    return latest if latest is not None and latest > now else None
+    """When this username may next try a wrong password from this address, if not now."""
+    waits = login_waits(session, username, ip, now, throttle)
+    return max((w for w in (waits.pair, waits.address) if w is not None), default=None)
 
 
 def actor_of(user: User) -> Actor:

@@ -14,7 +14,9 @@ from sqlmodel import Session, select
 from cases import audit
 from cases.deadlines import count
 from cases.models import AuditEvent, CalendarOverride, Case, Deadline
+from cases.queries import visibility
 from workflows.calendar import WorkingCalendar, bhutan_today, calendar_from
+from workflows.engine import Actor
 
 _cache: dict[tuple, WorkingCalendar] = {}
 
@@ -150,12 +152,18 @@ def recompute_armed(
     return tuple(moved)
 
 
-def recent_moves(session: Session, limit: int = 50) -> list[AuditEvent]:
-    """The latest deadline recomputations, for the calendar page (newest first)."""
+def recent_moves(session: Session, actor: Actor, limit: int = 50) -> list[AuditEvent]:
+    """The latest deadline recomputations on cases ``actor`` may see, for the calendar page
+    (newest first). A move names its case and dates, so it is shown by the same rule as the
+    case itself (``queries.visibility``): a respondent sees only their own cases' moves."""
     return list(
         session.exec(
             select(AuditEvent)
-            .where(AuditEvent.trigger.startswith("deadline_recomputed:"))  # type: ignore[attr-defined]
+            .join(Case, Case.id == AuditEvent.case_id)  # type: ignore[arg-type]
+            .where(
+                AuditEvent.trigger.startswith("deadline_recomputed:"),  # type: ignore[attr-defined]
+                visibility(actor),
+            )
             .order_by(AuditEvent.seq.desc())  # type: ignore[union-attr]
             .limit(limit)
         ).all()

@@ -30,7 +30,7 @@ from cases.models import AuditEvent, Case, CaseAgency, CivilServant, Deadline, R
 from workflows import disciplinary, registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.engine import Actor, Context, Process, Refusal, Refused, Step
+from workflows.engine import Actor, Context, Process, Refusal, Refused, Step, hidden_fields, redact
 
 CITE = "19.12.3"
 TEMPLATE = "documents/due_process_report.html"
@@ -203,14 +203,14 @@ def report_for(session: Session, actor: Actor, case_id: int, now: datetime) -> R
                 ]
             )
         raise service.NotFound(f"case {case_id} not found")
-    return build(session, case, now)
+    return build(session, case, now, actor)
 
 
 def for_viewer(session: Session, case: Case, actor: Actor, now: datetime) -> Report | None:
     """The report to show on the case page, or None where this viewer is not to see it."""
     if not may_view(session, case, actor, now):
         return None
-    return build(session, case, now)
+    return build(session, case, now, actor)
 
 
 def html(report: Report) -> str:
@@ -319,21 +319,17 @@ def event_day(ev: AuditEvent) -> date:
     return bhutan_today(datetime.fromisoformat(ev.at.replace("Z", "+00:00")))
 
 
-def fields_of(ev: AuditEvent | None) -> dict[str, Any]:
-    return json.loads(ev.fields) if ev is not None else {}
-
-
 def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def actual_of(track: Track) -> date | None:
+def actual_of(tr: Trail, track: Track) -> date | None:
     """The day the settling step says it happened (its first date field, e.g. commenced_on),
     else the day it was recorded, in Bhutan."""
     ev, step = track.settled_by, track.settled_step
     if ev is None or step is None:
         return None
-    values = fields_of(ev)
+    values = tr.fields_of(ev)
     for f in step.fields:
         if f.type == "date" and not f.future_ok and values.get(f.name):
             return _date(values[f.name])
@@ -355,10 +351,16 @@ class Trail:
         rows: list[Deadline],
         cal: WorkingCalendar,
         today: date,
+        actor: Actor,
     ) -> None:
         self.process, self.case, self.events = process, case, events
         self.cal, self.today = cal, today
         self.tracks = replay(process, events, rows)
+        # Every check reads an event's fields as the viewer may read them (the case view's
+        # one rule, ``redact``): no line of the report can quote what the viewer's role does
+        # not read, whichever check writes it.
+        self.hidden = hidden_fields(process, actor)
+        self._fields = {e.seq: redact(process, json.loads(e.fields), actor) for e in events}
         # The checks ask "which events were X?" some seventy times per report: index once.
         self._by_trigger: dict[str, list[AuditEvent]] = defaultdict(list)
         for e in events:
@@ -370,6 +372,10 @@ class Trail:
             return list(self._by_trigger.get(triggers[0], ()))
         found = [e for t in set(triggers) for e in self._by_trigger.get(t, ())]
         return sorted(found, key=lambda e: e.seq)
+
+    def fields_of(self, ev: AuditEvent | None) -> dict[str, Any]:
+        """An event's fields without the confidential ones the viewer may not read."""
+        return dict(self._fields.get(ev.seq, {})) if ev is not None else {}
 
     def tracks_of(self, kind: str) -> list[Track]:
         return [t for t in self.tracks if t.row.kind == kind]
@@ -392,10 +398,10 @@ class Trail:
         moved = row.original_due_on if row.original_due_on not in (None, row.due_on) else None
         base = {
             "required_on": row.due_on,
-            "required": required_text(row, t),
+            "required": required_text(self, row, t),
             "original_required_on": moved,
         }
-        actual = actual_of(t)
+        actual = actual_of(self, t)
         if actual is not None:
             ev = t.settled_by
             assert ev is not None
@@ -435,13 +441,13 @@ class Trail:
         return Line(PENDING, f"pending: due {row.due_on}", **base)
 
 
-def required_text(row: Deadline, t: Track) -> str:
+def required_text(tr: Trail, row: Deadline, t: Track) -> str:
     unit = row.unit.replace("_", " ")
     text = f"{row.amount} {unit} from {row.basis_on}" if row.amount else f"by {row.basis_on}"
     for old in t.superseded:
         text += f"; first {old.row.amount} {old.row.unit.replace('_', ' ')}, due {old.row.due_on}"
     for ev in t.moves:
-        moved = fields_of(ev)
+        moved = tr.fields_of(ev)
         text += (
             f"; moved from {moved.get('was')} by a calendar change of {moved.get('calendar_day')}"
         )
@@ -486,7 +492,7 @@ def _absent(tr: Trail, phase: str) -> Line:
         return _na("no appeal lodged (19.12.2)")
     end = tr.ending()
     if end is not None and end.trigger in ENDINGS:
-        return _na(ENDINGS[end.trigger](fields_of(end)))
+        return _na(ENDINGS[end.trigger](tr.fields_of(end)))
     if end is not None:
         return _na(f"case closed by {end.trigger.replace('_', ' ')} ({end.cite})")
     where = tr.process.state(tr.case.state).label
@@ -532,7 +538,7 @@ def _done(
 
 def _notice(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         received = _date(f.get("notice_received_on"))
         charges = f.get("charges") or []
         note = f"{plural(len(charges), 'charge')} notified in writing by {ev.actor} ({ev.role})"
@@ -576,7 +582,7 @@ def _explanation(tr: Trail) -> Check:
 
 def _ordered(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         by = str(f.get("investigated_by", "")).replace("_", " ")
         note = f"by the {by}: {f.get('investigators', '')}"
         for esc in tr.of("escalate_to_committee"):
@@ -597,7 +603,7 @@ def _commenced(tr: Trail) -> Check:
 
 def _extended(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         total, reason = int(f.get("total_days") or 0), str(f.get("extension_reason") or "")
         track = tr.armed_by(ev, "investigation_completion_due")
         due = f", to {track.row.due_on}" if track else ""
@@ -630,10 +636,16 @@ def _report(tr: Trail) -> Check:
 
 def _copy(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
+        given = _date(f.get("copy_to_respondent_on"))
+        if "withheld_parts" in tr.hidden:
+            # What was withheld, and whether anything was, is for the readers 19.8.2.2(xi)
+            # names; the step's guard (copy_or_withheld) records a copy or withheld parts,
+            # so the copy requirement is met either way.
+            note = "what was withheld, if anything, is confidential (19.8.2.2(xi))"
+            return _done(ev, given, "copy given", note)
         withheld = str(f.get("withheld_parts") or "")
         note = f"parts withheld as inappropriate to disclose: {withheld}" if withheld else ""
-        given = _date(f.get("copy_to_respondent_on"))
         if given is None and not withheld:
             return Line(MISSED, "no copy recorded", seq=ev.seq)
         actual = "complete copy given" if not withheld else "copy given, parts withheld"
@@ -646,7 +658,7 @@ def _copy(tr: Trail) -> Check:
 
 def _heard(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         meeting = _date(f.get("meeting_on"))
         if f.get("hearing") == "heard":
             return _done(ev, meeting, "heard and responded", cite="19.8.2.3(i), (iv)")
@@ -680,7 +692,7 @@ def _meeting(tr: Trail) -> Check:
 
 def _endorsed(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         if ev.trigger == "return_to_dc":
             return Line(
                 RETURNED,
@@ -699,7 +711,7 @@ def _endorsed(tr: Trail) -> Check:
 
 def _communicated(tr: Trail) -> Check:
     def adjust(t: Track, line: Line) -> Line:
-        letter = fields_of(t.settled_by).get("letter_no")
+        letter = tr.fields_of(t.settled_by).get("letter_no")
         return replace(line, note=f"letter {letter}" if letter else line.note)
 
     lines = _deadline_lines(tr, "decision_communication_due", "execution", adjust)
@@ -711,7 +723,7 @@ def _signed(tr: Trail) -> Check:
     signers = {R.HRC_CHAIR, R.RCSC}  # the RCSC decides and signs for EX/ES levels (19.3.6)
 
     def line(ev: AuditEvent) -> Line:
-        letter = fields_of(ev).get("letter_no", "")
+        letter = tr.fields_of(ev).get("letter_no", "")
         if ev.role not in signers:
             return Line(MISSED, f"signed as {ev.role}", actual_on=event_day(ev), seq=ev.seq)
         return _done(ev, None, f"letter {letter} signed by {ev.actor} ({ev.role})")
@@ -723,7 +735,7 @@ def _signed(tr: Trail) -> Check:
 
 def _rcsc_copy(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        if not fields_of(ev).get("copy_to_rcsc"):
+        if not tr.fields_of(ev).get("copy_to_rcsc"):
             return Line(MISSED, "no copy to the RCSC recorded", seq=ev.seq)
         return _done(ev, None, "copy submitted to the RCSC")
 
@@ -741,7 +753,7 @@ def _appeal_window(tr: Trail) -> Check:
             )
         if line.verdict == PENDING:
             return replace(line, status=f"open until {t.row.due_on}")
-        f = fields_of(t.settled_by)
+        f = tr.fields_of(t.settled_by)
         if f:
             grounds = ", ".join(f.get("grounds") or [])
             received = f.get("appeal_received_on", "")
@@ -756,7 +768,7 @@ def _appeal_window(tr: Trail) -> Check:
 
 def _appellate(tr: Trail) -> Check:
     def adjust(t: Track, line: Line) -> Line:
-        f = fields_of(t.settled_by)
+        f = tr.fields_of(t.settled_by)
         if not f:
             return line
         examined = "yes" if f.get("due_process_examined") else "no"
@@ -772,12 +784,12 @@ def _appellate(tr: Trail) -> Check:
 
 def _suspension(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         hearings = [h for h in tr.of("hold_pre_suspension_hearing") if h.seq < ev.seq]
         start = _date(f.get("suspended_from"))
         if not hearings:
             return Line(MISSED, "no pre-suspension hearing", actual_on=start, seq=ev.seq)
-        held = fields_of(hearings[-1]).get("pre_suspension_hearing_on")
+        held = tr.fields_of(hearings[-1]).get("pre_suspension_hearing_on")
         note = f"office order {f.get('office_order_no', '')}; hearing held on {held}"
         return _done(ev, start, f"suspended by {ev.actor} after a hearing", note)
 
@@ -882,7 +894,7 @@ def decisions_and_recusals(
     recusals: list[RecusalLine] = []
     seen: set[tuple[str, str]] = set()
     for ev in declared:
-        reason = str(fields_of(ev).get("reason", ""))
+        reason = str(tr.fields_of(ev).get("reason", ""))
         seen.add((ev.actor, reason))
         acted = tuple(
             f"{e.trigger.replace('_', ' ')} (#{e.seq})"
@@ -910,7 +922,7 @@ def decisions_and_recusals(
         out_names = {r.actor.lower() for r in before} | {
             users[r.actor].display_name.lower() for r in before if r.actor in users
         }
-        f = fields_of(ev)
+        f = tr.fields_of(ev)
         detail = _detail(ev.trigger, f)
         flags = []
         if ev.actor in {r.actor for r in before}:
@@ -959,13 +971,14 @@ def _detail(trigger: str, f: dict[str, Any]) -> str:
 # ------------------------------------------------------------------ the report
 
 
-def build(session: Session, case: Case, now: datetime) -> Report:
-    """Derive the report from the audit trail and the deadline rows, as they are now."""
+def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
+    """Derive the report from the audit trail and the deadline rows, as they are now, read
+    as ``actor`` may read them (confidential fields redacted for every role not named)."""
     process = registry.get(case.process)
     today = bhutan_today(now)
     events = audit.events_for(session, case.id)  # type: ignore[arg-type]
     rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
-    tr = Trail(process, case, events, rows, calendar_store.load(session), today)
+    tr = Trail(process, case, events, rows, calendar_store.load(session), today, actor)
     if process.key == "disciplinary":
         checks = [make(tr) for make in CHAPTER_19]
     else:

@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from workflows.calendar import BHUTAN_TZ
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Stylesheets a page links and a printed copy includes inline (the due-process report's).
+STYLESHEETS = TEMPLATES.parent / "web" / "static"
 
 
 def bt_time(value: datetime | str | None) -> str:
@@ -39,7 +41,7 @@ FILTERS = {"bt_time": bt_time, "long_date": long_date}
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader([str(TEMPLATES), str(STYLESHEETS)]),
         autoescape=select_autoescape(("html",)),
         trim_blocks=True,
         lstrip_blocks=True,

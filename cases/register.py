@@ -13,13 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
-from cases import audit, profiles
+from cases import audit, csv_cells, profiles
 from cases.models import Agency, CivilServant, ServiceEntry
 from cases.separation import separate
 from workflows import roles as R
@@ -428,22 +429,24 @@ EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], *EXPORT_ONLY)
 
 
 def export_csv(session: Session, agency: str | None = None) -> str:
-    """The register as CSV, in the columns import_csv reads back (plus status)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    """The register as CSV, in the columns import_csv reads back (plus status); cells are
+    neutralised against formula injection (``csv_cells``)."""
     stmt = select(CivilServant).order_by(CivilServant.eid)
     if agency:
         stmt = stmt.where(CivilServant.agency_code == agency)
-    for cs in session.exec(stmt):
-        row = []
-        for col in EXPORT_COLUMNS:
-            v = getattr(cs, col)
-            if isinstance(v, bool):
-                v = "yes" if v else "no"
-            row.append("" if v is None else (v.isoformat() if isinstance(v, date) else v))
-        writer.writerow(row)
-    return out.getvalue()
+
+    def rows() -> Iterator[list[object]]:
+        yield list(EXPORT_COLUMNS)
+        for cs in session.exec(stmt):
+            row: list[object] = []
+            for col in EXPORT_COLUMNS:
+                v = getattr(cs, col)
+                if isinstance(v, bool):
+                    v = "yes" if v else "no"
+                row.append("" if v is None else (v.isoformat() if isinstance(v, date) else v))
+            yield row
+
+    return csv_cells.write_csv(rows())
 
 
 def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:

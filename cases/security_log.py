@@ -10,6 +10,7 @@ second BEGIN IMMEDIATE inside an open one would wait for itself).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -139,6 +140,109 @@ def last_id(session: Session, kind: str, *, username: str, ip: str) -> int:
         SecurityEvent.kind == kind, SecurityEvent.username == username, SecurityEvent.ip == ip
     )
     return int(session.exec(stmt).one() or 0)
+
+
+# ------------------------------------------------------------------ refused tokens, in aggregate
+
+
+@dataclass
+class _Tally:
+    """Refused tokens of one (address, minute, owner, reason) in this process: the row that
+    shows them, once written, and how many it says."""
+
+    at: datetime  # the first refusal's time
+    fields: dict[str, object]
+    why: str
+    count: int = 0
+    row_id: int | None = None
+    written: int = 0
+
+
+def tally_detail(why: str, count: int) -> str:
+    """The log line's reason, with how many refusals it stands for."""
+    return why if count == 1 else f"{why} ({count} in this minute)"
+
+
+class TokenRefusals:
+    """Refused bearer tokens, logged as one row per address and minute with a count.
+
+    A flood of bad tokens (a script with a revoked token, a scan) would otherwise write one
+    row per request, each waiting for SQLite's write lock like a case transition and slowing
+    every one of them. Here a refusal only counts in memory; the row of its (address,
+    minute) is written when the first refusal of that minute arrives (so the log shows the
+    flood at once) and updated with the final count once the minute is over, by the next
+    refusal, the deadline sweep (``flush`` every minute) or the security page. A refusal
+    never waits for the database: while another thread writes, it only counts."""
+
+    def __init__(self) -> None:
+        self._tallies: dict[tuple[str, datetime, str, str], _Tally] = {}
+        self._count_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def refused(
+        self,
+        engine: Engine,
+        *,
+        at: datetime,
+        why: str,
+        ip: str,
+        username: str = "",
+        user_id: int | None = None,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        minute = at.replace(second=0, microsecond=0)
+        key = (ip, minute, username, why)
+        with self._count_lock:
+            tally = self._tallies.get(key)
+            first = tally is None
+            if tally is None:
+                fields = {"username": username, "user_id": user_id, "ip": ip}
+                fields |= {"method": method, "path": path}
+                tally = self._tallies[key] = _Tally(at, fields, why)
+            tally.count += 1
+            ended = any(k[1] < minute for k in self._tallies)
+        if first or ended:
+            self.flush(engine, at, wait=False)
+
+    def flush(self, engine: Engine, now: datetime, *, wait: bool = True) -> None:
+        """Write every count not yet in the log; forget the minutes that are over. With
+        ``wait=False`` (a refused request) it returns at once if another thread writes."""
+        if not self._write_lock.acquire(blocking=wait):
+            return
+        try:
+            with self._count_lock:
+                due = [(k, t, t.count) for k, t in self._tallies.items() if t.count != t.written]
+            if due:
+                try:
+                    with transaction(engine) as s:
+                        for _, tally, count in due:
+                            self._write(s, tally, count)
+                except Exception:  # the log must not turn a 401 into a 500
+                    log.exception("could not write the security log (%d refused tokens)", len(due))
+                    return
+                for _, tally, count in due:
+                    tally.written = count
+            minute = now.replace(second=0, microsecond=0)
+            with self._count_lock:
+                for key in [k for k, t in self._tallies.items() if k[1] < minute]:
+                    if self._tallies[key].count == self._tallies[key].written:
+                        del self._tallies[key]
+        finally:
+            self._write_lock.release()
+
+    @staticmethod
+    def _write(session: Session, tally: _Tally, count: int) -> None:
+        detail = tally_detail(tally.why, count)
+        row = session.get(SecurityEvent, tally.row_id) if tally.row_id else None
+        if row is None:
+            row = record(
+                session, TOKEN_REFUSED, at=tally.at, status=401, detail=detail, **tally.fields
+            )  # type: ignore[arg-type]
+            tally.row_id = row.id
+        else:
+            row.detail = detail
+            session.add(row)
 
 
 @dataclass(frozen=True)

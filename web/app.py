@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from cases import auth, db, mailer, timers
 from web import (
     api,
+    api_docs,
     document_pages,
     errors,
     idempotency,
@@ -23,6 +24,7 @@ from web import (
     pages,
     register_pages,
     review_pages,
+    security_headers,
     security_pages,
     templating,
 )
@@ -58,6 +60,8 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
         description="BCSR 2023 HR processes as audited state machines.",
+        docs_url=None,  # web/api_docs.py serves /docs from the app's own files
+        redoc_url=None,
     )
     app.state.engine = db.engine_for(url)
     app.state.clock = clock or system_clock
@@ -73,6 +77,8 @@ def create_app(
     app.include_router(api.router)
     security_pages.install(app)
     errors.install(app)
+    api_docs.install(app)
+    security_headers.install(app)
     return app
 
 
@@ -93,6 +99,10 @@ async def _sweeper(app: FastAPI) -> None:
             if report.missed:
                 log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
             await asyncio.to_thread(_forget_old_answers, app)
+            # The minute's counts of refused API tokens (cases.security_log.TokenRefusals).
+            await asyncio.to_thread(
+                app.state.token_refusals.flush, app.state.engine, app.state.clock()
+            )
         except Exception:  # the sweeper must outlive one bad run; the next minute retries
             log.exception("deadline sweep failed")
         smtp = mailer.settings_from_env()

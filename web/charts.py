@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 860
+WIDTH = 860  # app.css: svg.chart { max-width: 860px } (no inline style under the CSP)
 LABEL_WIDTH = 350
 VALUE_ROOM = 90  # right of the longest bar, for "12 missed"
 BAR = 13
@@ -49,7 +49,7 @@ def met_missed_chart(chart_id: str, title: str, desc: str, bars: Sequence[Bar]) 
     x0 = LABEL_WIDTH + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{cid}" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="system-ui, sans-serif" '
         f'font-size="12">',
         f'<title id="{cid}-title">{escape(title)}</title>',

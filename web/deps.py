@@ -71,9 +71,16 @@ def session_policy(request: Request) -> auth.SessionPolicy:
     return getattr(request.app.state, "session_policy", None) or auth.DEFAULT_POLICY
 
 
+def secure_cookie(request: Request) -> bool:
+    """Whether this request's cookies get ``Secure`` (DRUKFLOW_COOKIE_SECURE; by default when
+    the request came over HTTPS, as uvicorn --proxy-headers reports behind a proxy)."""
+    return session_policy(request).secure_cookie(request.url.scheme)
+
+
 def _viewer(request: Request) -> Viewer:
-    """Session expiry and refused tokens are logged in this transaction, which commits (the
-    expired row's deletion with it); LoginRequired is raised only after it has ended."""
+    """Session expiry is logged in this transaction, which commits (the expired row's
+    deletion with it); LoginRequired is raised only after it has ended. Refused tokens are
+    counted (``token_refusals``), never one write each."""
     header = request.headers.get("authorization", "")
     at = now(request)
     where = {"ip": client_ip(request), "method": request.method, "path": request.url.path}
@@ -81,13 +88,22 @@ def _viewer(request: Request) -> Viewer:
     bearer = header.lower().startswith("bearer ")
     if bearer:
         # An API call only reads its token: outside the write lock on SQLite. A refused one
-        # is logged in a write transaction of its own.
+        # is counted, and logged once per address and minute (SL.TokenRefusals).
         with reading(request.app.state.engine) as s:
             user, why = auth.token_lookup(s, header[7:].strip())
         if user is not None and not why:
             return Viewer(user, None)
+        token_refusals(request).refused(
+            request.app.state.engine,
+            at=at,
+            why=why,
+            username=user.username if user else "",
+            user_id=user.id if user else None,
+            **where,
+        )
+        raise LoginRequired()
     sid = request.cookies.get(SESSION_COOKIE)
-    if sid and not bearer:
+    if sid:
         # Most page views find their session valid and fresh: read it outside the write lock.
         with reading(request.app.state.engine) as s:
             fresh = auth.valid_session_unchanged(s, sid, at, session_policy(request))
@@ -95,38 +111,32 @@ def _viewer(request: Request) -> Viewer:
                 unread = notifications.unread_count(s, fresh.user.id or 0)
                 return Viewer(fresh.user, fresh.row.csrf_token, unread)
     with transaction(request.app.state.engine) as s:
-        if bearer:
+        found = auth.check_session(s, sid, at, session_policy(request)) if sid else None
+        if found is not None and found.user is not None and found.row is not None:
+            user = found.user
+            # Counted here, in the transaction that reads the session, not lazily while a
+            # template renders: a route may render inside its own write transaction, and a
+            # second BEGIN IMMEDIATE on SQLite would wait for it. API calls skip it.
+            unread = notifications.unread_count(s, user.id or 0)
+            return Viewer(user, found.row.csrf_token, unread)
+        if found is not None and found.ended:
+            ended = found.ended
             SL.record(
                 s,
-                SL.TOKEN_REFUSED,
+                SL.SESSION_EXPIRED,
                 at=at,
-                username=user.username if user else "",
-                user_id=user.id if user else None,
-                status=401,
-                detail=why,
+                username=found.user.username if found.user else "",
+                user_id=found.user.id if found.user else None,
+                detail=ended,
                 **where,
             )
-        else:
-            found = auth.check_session(s, sid, at, session_policy(request)) if sid else None
-            if found is not None and found.user is not None and found.row is not None:
-                user = found.user
-                # Counted here, in the transaction that reads the session, not lazily while a
-                # template renders: a route may render inside its own write transaction, and a
-                # second BEGIN IMMEDIATE on SQLite would wait for it. API calls skip it.
-                unread = notifications.unread_count(s, user.id or 0)
-                return Viewer(user, found.row.csrf_token, unread)
-            if found is not None and found.ended:
-                ended = found.ended
-                SL.record(
-                    s,
-                    SL.SESSION_EXPIRED,
-                    at=at,
-                    username=found.user.username if found.user else "",
-                    user_id=found.user.id if found.user else None,
-                    detail=ended,
-                    **where,
-                )
     raise LoginRequired(ended)
+
+
+def token_refusals(request: Request) -> SL.TokenRefusals:
+    """This app's tally of refused bearer tokens (web.security_pages.install makes it; the
+    sweep and the security page flush it)."""
+    return request.app.state.token_refusals
 
 
 def current_viewer(request: Request) -> Viewer:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases import documents, queries, service
+from web import security_headers
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.pages import is_htmx, render
 
@@ -75,7 +76,8 @@ def document_pdf(request: Request, case_id: int, doc_id: int, viewer: CurrentVie
 def document_html(request: Request, case_id: int, doc_id: int, viewer: CurrentViewer) -> Response:
     with tx(request) as s:
         doc = documents.visible_document(s, viewer.actor, case_id, doc_id)
-    return HTMLResponse(doc.html, headers=PRIVATE)
+    csp = {"Content-Security-Policy": security_headers.DOCUMENT_CSP}
+    return HTMLResponse(doc.html, headers={**PRIVATE, **csp})
 
 
 @router.get("/api/cases/{case_id}/documents", tags=["api"], name="api_case_documents")

@@ -3,15 +3,13 @@ its JSON. The numbers come from cases.oversight; this module parses, renders and
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from cases import oversight
+from cases import csv_cells, oversight
 from web.charts import Bar, met_missed_chart
 from web.deps import CurrentViewer, Viewer, now, tx
 from web.pages import render
@@ -102,11 +100,10 @@ def oversight_csv(request: Request, viewer: CurrentViewer) -> Response:
         except oversight.FilterError as exc:
             return Response(str(exc) + "\n", status_code=422, media_type="text/plain")
         rep = oversight.report(s, viewer.actor, filters)
-    out = io.StringIO()
-    csv.writer(out).writerows(oversight.csv_rows(rep))
+    text = csv_cells.write_csv(oversight.csv_rows(rep))
     name = "turnaround-times-" + now(request).strftime("%Y%m%d") + ".csv"
     return Response(
-        out.getvalue(),
+        text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases import audit, auth, calendar_store, queries, register, service
 from cases import security_log as SL
 from cases.models import CivilServant
-from web import views
+from web import security_headers, views
 from web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -27,6 +27,7 @@ from web.deps import (
     check_origin,
     client_ip,
     now,
+    secure_cookie,
     tx,
 )
 from web.forms import form_to_fields, version_of
@@ -47,6 +48,8 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> Response:
     ctx.setdefault("viewer", getattr(request.state, "viewer", None))
+    if "diagram" in ctx:  # mermaid styles what it draws inline (web/security_headers.py)
+        headers = {**(headers or {}), "Content-Security-Policy": security_headers.DIAGRAM_CSP}
     kwargs: dict[str, Any] = {}
     if isinstance(block, list):
         kwargs["block_names"] = block
@@ -83,13 +86,27 @@ def _login_page(
     resp = render(
         request, "pages/login.html", {"login_csrf": token, "error": error}, status, headers=headers
     )
-    resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    resp.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookie(request)
+    )
     return resp
+
+
+def _throttled(request: Request, until: datetime, scope: str) -> Response:
+    """The 429 login page: how long to wait, and when, in Bhutan time."""
+    seconds = max(1, math.ceil((until - now(request)).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    wait = f"{seconds} seconds" if seconds < 60 else f"{minutes} minute" + "s" * (minutes > 1)
+    text = (
+        f"Too many failed sign-ins {scope}. "
+        f"Try again in {wait} (at {until.astimezone(BHUTAN_TZ):%H:%M:%S} Bhutan time)."
+    )
+    return _login_page(request, text, 429, headers={"Retry-After": str(seconds)})
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    """Throttled per (username, address) and per address (cases.auth.login_wait); every
+    """Throttled per (username, address) and per address (cases.auth.login_waits); every
     attempt is in the security log. The password is checked between two short transactions
     so that argon2's deliberate slowness never holds the database's write lock."""
     form = await request.form()
@@ -102,24 +119,17 @@ async def login(request: Request) -> Response:
     where = {"username": username, "ip": ip, "method": "POST", "path": request.url.path}
     attempt: int | None = None
     with tx(request) as s:
-        until = auth.login_wait(s, username, ip, at)
-        if until is not None:
-            detail = f"until {until.isoformat(timespec='seconds')}"
+        waits = auth.login_waits(s, username, ip, at)
+        if waits.pair is not None:
+            detail = f"until {waits.pair.isoformat(timespec='seconds')}"
             SL.record(s, SL.LOGIN_THROTTLED, at=at, status=429, detail=detail, **where)
         else:
             # Counted as failed before the password is checked, in this serialised
             # transaction, so that guesses sent in parallel all count; a success is settled.
             attempt = SL.record(s, SL.LOGIN_FAILED, at=at, status=401, **where).id
-        user = None if until else auth.find_user(s, username)
-    if until is not None:
-        seconds = max(1, math.ceil((until - at).total_seconds()))
-        minutes = math.ceil(seconds / 60)
-        wait = f"{seconds} seconds" if seconds < 60 else f"{minutes} minute" + "s" * (minutes > 1)
-        text = (
-            "Too many failed sign-ins for this username from your address. "
-            f"Try again in {wait} (at {until.astimezone(BHUTAN_TZ):%H:%M:%S} Bhutan time)."
-        )
-        return _login_page(request, text, 429, headers={"Retry-After": str(seconds)})
+        user = None if waits.pair else auth.find_user(s, username)
+    if waits.pair is not None:
+        return _throttled(request, waits.pair, "for this username from your address")
     ok = await run_in_threadpool(auth.password_matches, user, password)
     with tx(request) as s:
         user = auth.find_user(s, username) if ok else None
@@ -129,10 +139,13 @@ async def login(request: Request) -> Response:
         else:
             user = None
     if user is None:
+        if waits.address is not None:  # many usernames failed from here: wrong ones wait
+            return _throttled(request, waits.address, "from your address")
         return _login_page(request, "Wrong username or password.", 401)
     resp = RedirectResponse(request.url_for("dashboard"), status_code=303)
-    resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax")
-    resp.delete_cookie(LOGIN_CSRF_COOKIE)
+    secure = secure_cookie(request)
+    resp.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax", secure=secure)
+    resp.delete_cookie(LOGIN_CSRF_COOKIE, secure=secure, httponly=True, samesite="strict")
     return resp
 
 
@@ -152,7 +165,7 @@ def logout(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
             path=request.url.path,
         )
     resp = RedirectResponse(request.url_for("login"), status_code=303)
-    resp.delete_cookie(SESSION_COOKIE)
+    resp.delete_cookie(SESSION_COOKIE, secure=secure_cookie(request), httponly=True, samesite="lax")
     return resp
 
 
@@ -433,7 +446,8 @@ def _calendar_ctx(
         cal = calendar_store.load(s)
         rows = calendar_store.overrides(s)
         moves = [
-            {"event": e, "fields": json.loads(e.fields)} for e in calendar_store.recent_moves(s)
+            {"event": e, "fields": json.loads(e.fields)}
+            for e in calendar_store.recent_moves(s, request.state.viewer.actor)
         ]
     return {
         "year": year,

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cases import security_log as SL
 from cases.db import transaction
 from cases.models import Case, CivilServant
-from web.deps import CurrentViewer, Viewer, tx
+from web.deps import CurrentViewer, Viewer, now, token_refusals, tx
 from web.pages import raise_refusal, render
 from workflows import roles as R
 
@@ -54,6 +54,8 @@ def security_page(
     try:
         if number < 1:
             raise ValueError(f"page: '{page}' is not a page number (1 or more)")
+        # Refused tokens still being counted are written first, so the page shows them all.
+        token_refusals(request).flush(request.app.state.engine, now(request))
         with tx(request) as s:
             log = SL.listing(s, kind=filters["kind"], username=filters["username"], page=number)
     except ValueError as exc:
@@ -131,3 +133,4 @@ def _exists(engine: Any, params: dict[str, Any]) -> bool:
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.add_middleware(RefusalLog)
+    app.state.token_refusals = SL.TokenRefusals()

@@ -176,8 +176,9 @@ def confidential_section() -> list[str]:
     out = [
         "## Confidential fields",
         "",
-        "Hidden from everyone else on the case page, its timeline, `GET /api/cases/{id}` "
-        "and `GET /api/cases/{id}/events` (one rule: `workflows.engine.redact`).",
+        "Hidden from everyone else (administrators included) on the case page, its "
+        "timeline, `GET /api/cases/{id}`, `GET /api/cases/{id}/events` and the due-process "
+        "report as page, PDF and JSON (one rule: `workflows.engine.redact`).",
         "",
         "| Process | Field | Read by | BCSR |",
         "|---|---|---|---|",

@@ -613,17 +613,23 @@ def field_decl(f: Field) -> dict[str, Any]:
     }
 
 
-def redact(process: Process, values: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
-    """``values`` (a case's data or one event's fields) without what ``actor`` may not read.
-
-    The one place confidentiality is applied: the case page, its timeline, the API case view
-    and the API events all pass through here, so a field marked ``visible_to`` is hidden
-    everywhere at once."""
-    hidden = {
+def hidden_fields(process: Process, actor: Actor) -> frozenset[str]:
+    """The confidential fields of ``process`` that ``actor`` may not read: every role the
+    field's ``visible_to`` does not name (an administrator keeps the system, not its secrets)."""
+    return frozenset(
         name
         for name, f in process.confidential_fields().items()
         if not (f.visible_to & actor.roles)
-    }
+    )
+
+
+def redact(process: Process, values: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    """``values`` (a case's data or one event's fields) without what ``actor`` may not read.
+
+    The one place confidentiality is applied: the case page, its timeline, the API case view,
+    the API events and the due-process report (page, PDF, JSON) all pass through here, so a
+    field marked ``visible_to`` is hidden everywhere at once."""
+    hidden = hidden_fields(process, actor)
     return {k: v for k, v in values.items() if k not in hidden}
 
 

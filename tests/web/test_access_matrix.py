@@ -474,6 +474,50 @@ def test_confidential_fields_are_hidden_everywhere_a_case_shows(
             assert (WITHHELD in page.text) is reads_withheld, url
 
 
+@pytest.mark.parametrize(
+    ("username", "reads_withheld"),
+    [
+        ("admin", False),  # reviews the system, not a reader of 19.8.2.2(xi)
+        ("chair", True),
+        ("rcsc", True),
+    ],
+)
+def test_confidential_fields_are_hidden_in_every_due_process_output(
+    client: Any, world: Any, username: str, reads_withheld: bool
+) -> None:
+    """The due-process report (19.12.3) as a page, a PDF and JSON redacts exactly as the case
+    view does: a role the field's readers do not name never reads it, and the copy check
+    keeps its verdict without quoting it."""
+    import io
+
+    import pypdf
+
+    case_id = _decided_with_secrets(world)
+    headers = _token(world, username)
+    login(client, username)
+    page = client.get(f"/cases/{case_id}/due-process")
+    pdf = client.get(f"/cases/{case_id}/due-process.pdf")
+    api = client.get(f"/api/cases/{case_id}/due-process", headers=headers)
+    api_pdf = client.get(f"/api/cases/{case_id}/due-process.pdf", headers=headers)
+    assert [r.status_code for r in (page, pdf, api, api_pdf)] == [200] * 4
+    outputs = {
+        "page": page.text,
+        "pdf": " ".join(
+            " ".join(
+                p.extract_text()
+                for r in (pdf, api_pdf)
+                for p in pypdf.PdfReader(io.BytesIO(r.content)).pages
+            ).split()
+        ),
+        "json": api.text,
+    }
+    for name, text in outputs.items():
+        assert (WITHHELD in text) is reads_withheld, name
+        assert DELIBERATION not in text, name  # no check quotes the deliberations
+    (copy,) = [c for c in api.json()["checks"] if c["key"] == "report_copy"]
+    assert [o["verdict"] for o in copy["occurrences"]] == ["met"]
+
+
 def test_every_confidential_field_names_its_section_and_readers() -> None:
     found = {
         (p.key, name): f

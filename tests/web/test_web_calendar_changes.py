@@ -76,3 +76,23 @@ def test_clearing_a_correction_that_does_not_exist_names_the_day(client, world) 
     resp = client.post("/calendar", data={"csrf_token": csrf, "day": "2026-12-16", "kind": "clear"})
     assert resp.status_code == 422
     assert "day: no correction on 2026-12-16" in resp.text
+
+
+def test_moved_deadlines_of_cases_the_viewer_may_not_see_are_not_listed(client, world) -> None:
+    """The calendar page lists each move with its case number and dates: only for cases the
+    viewer may see (the case list's rule), so one respondent never sees another's case."""
+    theirs = notice_received_tuesday_15_december(world)
+    world.make_servant("E200", name="Pema Lhamo")
+    world.add_user("other_respondent", ("respondent",), employee_eid="E200")
+    csrf = login(client, "admin")
+    client.post(
+        "/calendar",
+        data={"csrf_token": csrf, "day": "2026-12-18", "kind": "added", "note": "Winter storm"},
+    )
+    login(client, "other_respondent")
+    page = client.get("/calendar")
+    assert page.context["moves"] == []
+    assert f"/cases/{theirs}" not in page.text
+    login(client, "respondent")
+    own = client.get("/calendar").context["moves"]
+    assert [m["event"].case_id for m in own] == [theirs]
