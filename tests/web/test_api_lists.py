@@ -280,3 +280,17 @@ def test_the_openapi_declares_the_deadline_count_and_the_paging(client):
     assert params["limit"]["maximum"] == 200 and params["limit"]["default"] == 50
     assert {"closed", "cursor"} <= set(params)
     assert {"cases", "next", "next_url", "limit"} <= set(parts["CasePage"]["properties"])
+
+
+def test_the_oversight_lists_say_how_each_deadline_is_counted(client, world, token, clock):
+    """The overdue and due-soon lists of /api/oversight show deadlines too: the same term."""
+    case_id = world.walk_to("notice_served")  # explanation due Tuesday 22 December
+    clock.advance(days=10)
+    body = client.get("/api/oversight", headers=token("chair")).json()
+    (row,) = [r for r in body["overdue"] if r["case_id"] == case_id]
+    assert {k: row[k] for k in ("amount", "unit", "counted_from", "due_on")} == {
+        "amount": 5,
+        "unit": "working_days",
+        "counted_from": "2026-12-14",
+        "due_on": "2026-12-22",
+    }
