@@ -8,10 +8,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 from web_helpers import login
 
-from cases import queries, service
-from cases.db import transaction
+from cases import auth, demo, queries, service
+from cases.db import engine_for, transaction
+from cases.models import Case, User
+from web.api_schema import ActedOut, CasePage
+from web.app import create_app
 from workflows import roles as R
 
 # ------------------------------------------------------------------ closed cases, paging
@@ -294,3 +299,24 @@ def test_the_oversight_lists_say_how_each_deadline_is_counted(client, world, tok
         "counted_from": "2026-12-14",
         "due_on": "2026-12-22",
     }
+
+
+def test_every_demo_case_answers_in_its_declared_shape(db_url, clock):  # noqa: ANN001
+    """The response models (web/api_schema.py) fit every process's cases: FastAPI checks
+    each GET /api/cases/{id} answer against CaseOut, and a misfit would be a 500."""
+    engine = engine_for(db_url)
+    demo.build(engine, clock.now)
+    with transaction(engine) as s:
+        admin = s.exec(select(User).where(User.username == "admin")).one()
+        headers = {"Authorization": f"Bearer {auth.issue_token(s, admin, clock.now)}"}
+    with Session(engine) as s:
+        ids = s.exec(select(Case.id)).all()
+    app = create_app(db_url, clock=clock, run_sweeper=False)
+    with TestClient(app) as client:
+        for case_id in ids:
+            resp = client.get(f"/api/cases/{case_id}", headers=headers)
+            assert resp.status_code == 200, (case_id, resp.text)
+            ActedOut.model_validate({**resp.json(), "event": {"seq": 1, "hash": "h", "cite": ""}})
+        page = client.get("/api/cases?closed=true&limit=200", headers=headers).json()
+        assert len(CasePage.model_validate(page).cases) == len(ids)
+    engine.dispose()
