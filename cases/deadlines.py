@@ -58,12 +58,12 @@ class Term:
 
     @property
     def unit_name(self) -> str:
-        """ "working_days" or "calendar_days"."""
+        """The unit as the API names it: working_days or calendar_days."""
         return UNIT_NAMES[self.unit]
 
     @property
     def unit_text(self) -> str:
-        """ "working days" or "calendar days", as a sentence says it."""
+        """The unit as a sentence says it: working days or calendar days."""
         return self.unit_name.replace("_", " ")
 
     def as_json(self) -> dict[str, Any]:
@@ -83,9 +83,10 @@ def term(row: Any) -> Term:
 
 @dataclass(frozen=True)
 class Reckoning(Term):
-    """ "Why is this due on X?": the term with the days counted and each day skipped (a
-    weekend, a holiday, a declared closure) and why. The case page and every API answer
-    that shows a case's deadlines take it from ``reckon``, so they cannot disagree."""
+    """The answer to "Why is this due on X?": the term with the first day counted and each
+    day skipped (a weekend, a holiday, a declared closure) and why. The case page and every
+    API answer that shows a case's deadlines take it from ``reckon``, so they cannot
+    disagree."""
 
     first_counted_on: date
     skipped: tuple[SkippedDay, ...]
