@@ -153,7 +153,9 @@ def list_cases(
             owed.order_by(Deadline.due_on, Deadline.case_id, Deadline.id).limit(batch)  # type: ignore[arg-type]
         ).all()
         ids = [w.case_id for w in walked if w.case_id not in seen]
-        cases = {c.id: (c, name) for c, name in session.exec(scope.cases(ids, after)).all()}
+        cases = {c.id: (c, name) for c, name in session.exec(scope.cases(ids)).all()}
+        if after is not None:
+            seen.update(_listed_before(session, list(cases), after))
         for w in walked:
             if w.case_id in cases and w.case_id not in seen and len(out) < limit:
                 seen.add(w.case_id)
@@ -273,19 +275,8 @@ class _Scope:
         stmt = stmt.join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
         return stmt.where(*self.filters())
 
-    def cases(self, ids: list[int], after: After | None = None) -> Any:
-        """The walk's cases among ``ids``. After a page, a case the walk meets past the page's
-        end may owe an earlier deadline too: it was listed (or passed) at that one, so it
-        is left out here."""
-        stmt = self.narrow(select(Case, CivilServant.name).where(Case.id.in_(ids)))  # type: ignore[union-attr]
-        if after is not None and after.due is not None:
-            earlier = select(Deadline.id).where(
-                Deadline.case_id == Case.id,
-                outstanding(),
-                sa.tuple_(Deadline.due_on, Deadline.case_id) <= (after.due, after.case_id),
-            )
-            stmt = stmt.where(~earlier.exists())
-        return stmt
+    def cases(self, ids: list[int]) -> Any:
+        return self.narrow(select(Case, CivilServant.name).where(Case.id.in_(ids)))  # type: ignore[union-attr]
 
     def owing_nothing(self, n: int, after: After | None) -> Any:
         owed = select(Deadline.id).where(Deadline.case_id == Case.id, outstanding())
@@ -328,6 +319,15 @@ def _firsts(session: Session, ids: list[int]) -> dict[int, Deadline]:
         ).all():
             firsts.setdefault(d.case_id, d)
     return firsts
+
+
+def _listed_before(session: Session, ids: list[int], after: After) -> set[int]:
+    """Of the cases the walk met past ``after``, those whose first owed deadline comes at
+    or before it: they were on an earlier page (a case owing two deadlines is met twice).
+    Read case by case (the case/status/due index), not along the walk's index up to the
+    page, which would cost more the deeper the page."""
+    at = (after.due, after.case_id)
+    return {cid for cid, d in _firsts(session, ids).items() if (d.due_on, cid) <= at}
 
 
 def _row(case: Case, name: str, d: Deadline | None) -> CaseRow:
