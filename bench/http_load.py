@@ -111,6 +111,21 @@ def login(host: str, port: int, username: str, password: str) -> str:
     return f"drukflow_session={sid}"
 
 
+def follow_pages(host: str, port: int, cookie: str, path: str, pages: int) -> str:
+    """The request of the ``pages``-th page of a paged JSON list (its answers' ``next_url``),
+    so the load generator can time a page past the first. LookupError: fewer pages."""
+    conn = http.client.HTTPConnection(host, port, timeout=120)
+    for _ in range(pages - 1):
+        conn.request("GET", path, headers={"cookie": cookie})
+        resp = conn.getresponse()
+        body = json.loads(resp.read())
+        if resp.status != 200 or not body.get("next_url"):
+            raise LookupError(f"{path}: {resp.status}, no next page")
+        path = body["next_url"]
+    conn.close()
+    return path
+
+
 def _cookie(headers: list[str], name: str) -> str | None:
     for h in headers:
         key, _, rest = h.partition("=")

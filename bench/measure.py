@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bench.data import DEADLINE, EVENT, NOTICE, PASSWORD, VIEWER, Builder
-from bench.http_load import login
+from bench.http_load import follow_pages, login
 from bench.server import Server
 from cases import audit, timers
 
@@ -52,12 +52,16 @@ TINY = Sizes(
 )
 
 # What a committee member opens: the dashboard (the case list, urgent first), the same list
-# filtered and with closed cases, and the JSON list of the API.
+# filtered and with closed cases, and the JSON list of the API, its first page and a page
+# further on (reached by following each answer's next_url, see DEEP_PAGES).
 PAGES = {
     "dashboard /": "/",
     "case list /?process=disciplinary&closed=true": "/?process=disciplinary&closed=true",
     "API case list /api/cases": "/api/cases",
+    "API case list, 2nd page of 20 /api/cases?limit=20&cursor=": "/api/cases?limit=20",
 }
+# A keyset page costs the same however deep it is: the second stands for any.
+DEEP_PAGES = {"API case list, 2nd page of 20 /api/cases?limit=20&cursor=": 2}
 
 
 @dataclass
@@ -110,6 +114,8 @@ def pages(url: str, sizes: Sizes, case_pages: dict[str, int], into: Pages | None
             if name in out.failures:
                 continue
             try:
+                if name in DEEP_PAGES:
+                    path = _deep(srv.port, cookie["cookie"], path, DEEP_PAGES[name])
                 latencies(srv.load([["GET", path, None]] * sizes.warmup, headers=cookie))
                 result = srv.load(
                     [["GET", path, None]] * sizes.page_requests,
@@ -124,6 +130,13 @@ def pages(url: str, sizes: Sizes, case_pages: dict[str, int], into: Pages | None
         if peak is not None:
             out.peak_mb = max(out.peak_mb or 0.0, peak)
     return out
+
+
+def _deep(port: int, cookie: str, path: str, page: int) -> str:
+    try:
+        return follow_pages("127.0.0.1", port, cookie, path, page)
+    except LookupError as exc:
+        raise Failed(str(exc)) from None
 
 
 @dataclass

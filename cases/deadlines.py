@@ -7,6 +7,7 @@ calendar.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.models import Deadline
-from workflows.calendar import Count, WorkingCalendar
+from workflows.calendar import Count, SkippedDay, WorkingCalendar
 from workflows.engine import Arm
 
 ARMED, MET, MISSED, CANCELLED = "armed", "met", "missed", "cancelled"
@@ -37,6 +38,82 @@ def count(cal: WorkingCalendar, basis: date, amount: int, unit: str) -> Count:
     if unit == "working_days":
         return cal.count_working_days(basis, amount)
     return cal.count_days(basis, amount)
+
+
+# A row's unit as the API names it: the rules say "working days" or plain "days", and plain
+# days are calendar days (weekends and holidays count), which the name says outright.
+UNIT_NAMES = {"working_days": "working_days", "days": "calendar_days"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a deadline's date is made of: ``amount`` days of ``unit`` counted from the day
+    after ``counted_from``; ``due_on`` is the last day counted, the last day on time.
+    Read from the row alone (no calendar), so a list of cases can show it for free."""
+
+    amount: int
+    unit: str  # as the row stores it: "working_days" or "days"
+    counted_from: date
+    due_on: date
+
+    @property
+    def unit_name(self) -> str:
+        """The unit as the API names it: working_days or calendar_days."""
+        return UNIT_NAMES[self.unit]
+
+    @property
+    def unit_text(self) -> str:
+        """The unit as a sentence says it: working days or calendar days."""
+        return self.unit_name.replace("_", " ")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount,
+            "unit": self.unit_name,
+            "counted_from": self.counted_from.isoformat(),
+            "due_on": self.due_on.isoformat(),
+        }
+
+
+def term(row: Any) -> Term:
+    """The term of a deadline row (or of any row with its ``basis_on``, ``amount``, ``unit``
+    and ``due_on``, e.g. a case list's walk)."""
+    return Term(row.amount, row.unit, row.basis_on, row.due_on)
+
+
+@dataclass(frozen=True)
+class Reckoning(Term):
+    """The answer to "Why is this due on X?": the term with the first day counted and each
+    day skipped (a weekend, a holiday, a declared closure) and why. The case page and every
+    API answer that shows a case's deadlines take it from ``reckon``, so they cannot
+    disagree."""
+
+    first_counted_on: date
+    skipped: tuple[SkippedDay, ...]
+    why: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **super().as_json(),
+            "first_counted_on": self.first_counted_on.isoformat(),
+            "skipped": [{"day": s.day.isoformat(), "reason": s.reason} for s in self.skipped],
+            "why": self.why,
+        }
+
+
+def reckon(cal: WorkingCalendar, row: Deadline) -> Reckoning:
+    """The count behind ``row``'s due date on ``cal``. ``due_on`` is the row's: a calendar
+    correction moves an armed deadline's row with its count (calendar_store.recompute_armed)."""
+    counted = count(cal, row.basis_on, row.amount, row.unit)
+    return Reckoning(
+        amount=row.amount,
+        unit=row.unit,
+        counted_from=row.basis_on,
+        due_on=row.due_on,
+        first_counted_on=counted.counted[0] if counted.counted else row.due_on,
+        skipped=counted.skipped,
+        why=counted.explain(),
+    )
 
 
 # Built once: every step and every case page runs them, and a statement object reused

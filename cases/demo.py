@@ -15,6 +15,7 @@ a suspension in force, and one against an executive handled by the RCSC (19.3.6)
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from types import ModuleType
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cases import (
+    audit,
     auth,
     calendar_store,
     deadlines,
@@ -917,33 +919,62 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             expected_version=case.version,
         )
 
-    out = []
-    for script in scripts:
-        case = session.get(Case, ids[script.key])
-        assert case is not None
-        armed = sorted(deadlines.armed(session, ids[script.key]), key=lambda r: r.due_on)
+    out = [_summary(session, ids[s.key], s.key, s.label, s.process, s.eid, today) for s in scripts]
+    # A step may open a case of its own (a transfer's referral for action, 13.12.2; a breach
+    # of the EOL undertaking, 8.12.11): it is listed too, named after the step that opened it.
+    scripted = set(ids.values())
+    for case in session.exec(select(Case).where(Case.id.not_in(scripted)).order_by(Case.id)):  # type: ignore[union-attr]
+        key, label = _opened_by(session, case, out)
         out.append(
-            {
-                "id": case.id,
-                "key": script.key,
-                "label": script.label,
-                "subject_eid": script.eid,
-                "process": script.process,
-                "subject": _name_of(session, script.eid),
-                "state": case.state,
-                "next_deadline": (
-                    {
-                        "kind": armed[0].kind,
-                        "due_on": armed[0].due_on.isoformat(),
-                        "cite": armed[0].cite,
-                        "overdue": armed[0].due_on < today,
-                    }
-                    if armed
-                    else None
-                ),
-            }
+            _summary(session, case.id, key, label, case.process, case.subject_eid, today)  # type: ignore[arg-type]
         )
     return out
+
+
+def _summary(
+    session: Session, case_id: int, key: str, label: str, process: str, eid: str, today: date
+) -> dict[str, Any]:
+    """One demo case as ``drukflow demo`` prints it."""
+    case = session.get(Case, case_id)
+    assert case is not None
+    armed = sorted(deadlines.armed(session, case_id), key=lambda r: r.due_on)
+    return {
+        "id": case.id,
+        "key": key,
+        "label": label,
+        "subject_eid": eid,
+        "process": process,
+        "subject": _name_of(session, eid),
+        "state": case.state,
+        "next_deadline": (
+            {
+                "kind": armed[0].kind,
+                "due_on": armed[0].due_on.isoformat(),
+                "cite": armed[0].cite,
+                "overdue": armed[0].due_on < today,
+            }
+            if armed
+            else None
+        ),
+    }
+
+
+def _opened_by(session: Session, case: Case, scripted: list[dict[str, Any]]) -> tuple[str, str]:
+    """(key, label) of a case a demo case's step opened: the case that links to it
+    (``disciplinary_case_id``, linked both ways by the effect) and that case's step, the
+    first of its events after the opening."""
+    for parent in scripted:
+        data = json.loads(session.get(Case, parent["id"]).data)  # type: ignore[union-attr]
+        if data.get("disciplinary_case_id") != case.id:
+            continue
+        opened = audit.events_for(session, case.id)[0]  # type: ignore[arg-type]
+        step = next(e for e in audit.events_for(session, parent["id"]) if e.seq > opened.seq)
+        said = next(s for s in registry.get(parent["process"]).steps if s.trigger == step.trigger)
+        return (
+            f"{parent['key']}_{step.trigger}",
+            f"opened by {parent['process']} case {parent['id']}'s step: {said.label} ({step.cite})",
+        )
+    return f"case_{case.id}", "opened by another case's step"
 
 
 def _name_of(session: Session, eid: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases import calendar_store, queries
+from cases import calendar_store, deadlines, queries
 from cases.models import Agency, Case, CivilServant, Deadline
 from cases.next_actors import NextAction, next_actions
 from workflows import registry
@@ -486,7 +486,7 @@ class Pending:
             "label": d.label,
             "cite": d.cite,
             "status": d.status,
-            "due_on": d.due_on.isoformat(),
+            **deadlines.term(d).as_json(),  # amount, unit, counted_from, due_on
             "working_days": self.working_days,
             "calendar_days": self.calendar_days,
             "next": [

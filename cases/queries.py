@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlmodel import Session, select
 
+from cases.deadlines import Term, term
 from cases.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, Deadline
 from workflows import disciplinary, registry
 from workflows import roles as R
@@ -71,6 +72,18 @@ class CaseRow:
     next_label: str | None
     next_due: date | None
     next_cite: str | None
+    next_term: Term | None = None  # how next_due is counted (amount, unit, from which day)
+
+
+@dataclass(frozen=True)
+class After:
+    """Where a page of the case list ended, in the list's own order, so the next page starts
+    just after it: a case owing a deadline first due ``due`` (these come first, by that date,
+    then by case id), or, ``due`` None, a case owing nothing (these come last, newest first).
+    A position, not an offset: cases opened meanwhile neither repeat nor push one off a page."""
+
+    due: date | None
+    case_id: int
 
 
 # How many owed deadlines the most-urgent-first walk reads before it concludes the viewer
@@ -87,9 +100,11 @@ def list_cases(
     overdue_on: date | None = None,
     include_closed: bool = False,
     limit: int = 200,
+    after: After | None = None,
 ) -> list[CaseRow]:
     """Visible cases, most urgent first: by the due date of the first deadline still owed
-    (ties: the older case first), then cases owing nothing, newest first.
+    (ties: the older case first), then cases owing nothing, newest first; from just after
+    ``after`` when a page is asked for (``page``).
 
     Two plans give the same list. A viewer who sees much of the database (an agency's
     committee, the RCSC) gets a walk of the partial index of owed deadlines in due order,
@@ -103,11 +118,13 @@ def list_cases(
     cases owe nothing, so there is nothing to walk)."""
     scope = _Scope(actor, process, state, include_closed)
     if scope.owes_nothing():  # and so nothing overdue (but see _newest_first)
-        return [] if overdue_on is not None else _newest_first(session, scope, limit)
+        return [] if overdue_on is not None else _newest_first(session, scope, limit, after)
     out: list[CaseRow] = []
+    if after is not None and after.due is None:  # past the owed cases already
+        return [] if overdue_on is not None else _owing_nothing(session, scope, limit, after)
     seen: set[int] = set()
     batch = limit + 20  # most viewers see most owed deadlines; a sparse view reads more
-    after: tuple[date, int, int] | None = None
+    walked_to: tuple[date, int, int] | None = None
     for _ in range(WALK_BATCHES):
         owed = (
             select(
@@ -117,34 +134,72 @@ def list_cases(
                 Deadline.kind,
                 Deadline.label,
                 Deadline.cite,
+                Deadline.basis_on,
+                Deadline.amount,
+                Deadline.unit,
             )
             .select_from(DeadlineFirst(Deadline.__table__, Case.__table__))  # type: ignore[attr-defined]
             .where(outstanding(), *scope.walk_filters(), *scope.filters())
         )
         if overdue_on is not None:
             owed = owed.where(Deadline.due_on < overdue_on)
-        if after is not None:
-            owed = owed.where(sa.tuple_(Deadline.due_on, Deadline.case_id, Deadline.id) > after)
+        if walked_to is not None:
+            owed = owed.where(sa.tuple_(Deadline.due_on, Deadline.case_id, Deadline.id) > walked_to)
+        elif after is not None:
+            owed = owed.where(
+                sa.tuple_(Deadline.due_on, Deadline.case_id) > (after.due, after.case_id)
+            )
         walked = session.exec(
             owed.order_by(Deadline.due_on, Deadline.case_id, Deadline.id).limit(batch)  # type: ignore[arg-type]
         ).all()
-        ids = [cid for _, cid, *_ in walked if cid not in seen]
+        ids = [w.case_id for w in walked if w.case_id not in seen]
         cases = {c.id: (c, name) for c, name in session.exec(scope.cases(ids)).all()}
-        for due, cid, _, kind, label, cite in walked:
-            if cid in cases and cid not in seen and len(out) < limit:
-                seen.add(cid)
-                case, name = cases[cid]
-                out.append(CaseRow(case, name, kind, label, due, cite))
+        if after is not None:
+            seen.update(_listed_before(session, list(cases), after))
+        for w in walked:
+            if w.case_id in cases and w.case_id not in seen and len(out) < limit:
+                seen.add(w.case_id)
+                case, name = cases[w.case_id]
+                out.append(CaseRow(case, name, w.kind, w.label, w.due_on, w.cite, term(w)))
         if len(out) >= limit or len(walked) < batch:
             break
-        after = tuple(walked[-1][:3])  # type: ignore[assignment]
+        walked_to = tuple(walked[-1][:3])  # type: ignore[assignment]
         batch *= 4
     else:
-        return _cases_first(session, scope, overdue_on, limit)
+        return _cases_first(session, scope, overdue_on, limit, after)
     if len(out) < limit and overdue_on is None:
-        for case, name in session.exec(scope.owing_nothing(limit - len(out))).all():
-            out.append(CaseRow(case, name, None, None, None, None))
+        out.extend(_owing_nothing(session, scope, limit - len(out), None))
     return out
+
+
+def page(
+    session: Session,
+    actor: Actor,
+    *,
+    process: str | None = None,
+    state: str | None = None,
+    overdue_on: date | None = None,
+    include_closed: bool = False,
+    limit: int,
+    after: After | None = None,
+) -> tuple[list[CaseRow], After | None]:
+    """A page of ``list_cases`` and where the next one starts (None: this is the last). One
+    row more than the page is read to know whether another page follows."""
+    rows = list_cases(
+        session,
+        actor,
+        process=process,
+        state=state,
+        overdue_on=overdue_on,
+        include_closed=include_closed,
+        limit=limit + 1,
+        after=after,
+    )
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    newest_first = _Scope(actor, process, state, include_closed).owes_nothing()
+    return rows[:limit], After(None if newest_first else last.next_due, last.case.id)  # type: ignore[arg-type]
 
 
 class DeadlineFirst(sa.sql.expression.Join):
@@ -223,21 +278,32 @@ class _Scope:
     def cases(self, ids: list[int]) -> Any:
         return self.narrow(select(Case, CivilServant.name).where(Case.id.in_(ids)))  # type: ignore[union-attr]
 
-    def owing_nothing(self, n: int) -> Any:
+    def owing_nothing(self, n: int, after: After | None) -> Any:
         owed = select(Deadline.id).where(Deadline.case_id == Case.id, outstanding())
         stmt = self.narrow(select(Case, CivilServant.name).where(~owed.exists()))
+        if after is not None:
+            stmt = stmt.where(Case.id < after.case_id)  # type: ignore[operator]
         return stmt.order_by(Case.id.desc()).limit(n)  # type: ignore[union-attr]
 
-    def newest(self, n: int) -> Any:
+    def newest(self, n: int, after: After | None) -> Any:
         stmt = self.narrow(select(Case, CivilServant.name))
+        if after is not None:
+            stmt = stmt.where(Case.id < after.case_id)  # type: ignore[operator]
         return stmt.order_by(Case.id.desc()).limit(n)  # type: ignore[union-attr]
 
 
-def _newest_first(session: Session, scope: _Scope, limit: int) -> list[CaseRow]:
+def _owing_nothing(session: Session, scope: _Scope, n: int, after: After | None) -> list[CaseRow]:
+    """The cases owing nothing, newest first (the list's tail)."""
+    return [_row(case, name, None) for case, name in session.exec(scope.owing_nothing(n, after))]
+
+
+def _newest_first(
+    session: Session, scope: _Scope, limit: int, after: After | None
+) -> list[CaseRow]:
     """Cases in a final state, newest first. Such a case owes nothing, unless it closed
     before closing also closed missed deadlines (databases from before migration 0005): it
     is listed with that deadline, in its place by age."""
-    rows = session.exec(scope.newest(limit)).all()
+    rows = session.exec(scope.newest(limit, after)).all()
     firsts = _firsts(session, [c.id for c, _ in rows])  # type: ignore[misc]
     return [_row(case, name, firsts.get(case.id)) for case, name in rows]  # type: ignore[arg-type]
 
@@ -255,14 +321,23 @@ def _firsts(session: Session, ids: list[int]) -> dict[int, Deadline]:
     return firsts
 
 
+def _listed_before(session: Session, ids: list[int], after: After) -> set[int]:
+    """Of the cases the walk met past ``after``, those whose first owed deadline comes at
+    or before it: they were on an earlier page (a case owing two deadlines is met twice).
+    Read case by case (the case/status/due index), not along the walk's index up to the
+    page, which would cost more the deeper the page."""
+    at = (after.due, after.case_id)
+    return {cid for cid, d in _firsts(session, ids).items() if (d.due_on, cid) <= at}
+
+
 def _row(case: Case, name: str, d: Deadline | None) -> CaseRow:
     if d is None:
         return CaseRow(case, name, None, None, None, None)
-    return CaseRow(case, name, d.kind, d.label, d.due_on, d.cite)
+    return CaseRow(case, name, d.kind, d.label, d.due_on, d.cite, term(d))
 
 
 def _cases_first(
-    session: Session, scope: _Scope, overdue_on: date | None, limit: int
+    session: Session, scope: _Scope, overdue_on: date | None, limit: int, after: After | None
 ) -> list[CaseRow]:
     """The same list read from the viewer's cases (each case's first owed deadline through
     the case/status/due index): cheap when the viewer sees few cases."""
@@ -274,6 +349,16 @@ def _cases_first(
     stmt = scope.narrow(select(Case, CivilServant.name, first.label("due")))
     if overdue_on is not None:
         stmt = stmt.where(first < overdue_on)
+    if after is not None and after.due is None:
+        stmt = stmt.where(first.is_(None), Case.id < after.case_id)  # type: ignore[operator]
+    elif after is not None:
+        stmt = stmt.where(
+            sa.or_(
+                first.is_(None),
+                first > after.due,
+                sa.and_(first == after.due, Case.id > after.case_id),  # type: ignore[operator]
+            )
+        )
     stmt = stmt.order_by(
         first.is_(None),
         first,

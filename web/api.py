@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cases import applications, audit, queries, register, service
 from web import views
+from web.api_schema import ActedOut, CaseOut, CasePage
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
 from workflows import registry
 from workflows.calendar import bhutan_today
+from workflows.engine import Refusal, Refused
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)
 
@@ -108,48 +112,95 @@ def list_processes(viewer: CurrentViewer) -> list[dict[str, Any]]:
     return [p.describe() for p in registry.PROCESSES.values()]
 
 
-@router.get("/cases")
+# A page of the case list: 50 cases unless asked, at most 200 (a longer list is paged).
+PAGE_DEFAULT, PAGE_MAX = 50, 200
+
+
+def _cursor(after: queries.After) -> str:
+    """The opaque cursor of a position in the case list (``queries.After``)."""
+    due = after.due.isoformat() if after.due else ""
+    return base64.urlsafe_b64encode(f"{due}/{after.case_id}".encode()).decode().rstrip("=")
+
+
+def _after(cursor: str) -> queries.After:
+    """The position a cursor of ``_cursor`` names; anything else is refused, naming it."""
+    try:
+        due, _, case_id = (
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("/")
+        )
+        n = int(case_id)
+        if not 0 < n < 2**63:  # what a database integer holds
+            raise ValueError(case_id)
+        return queries.After(date.fromisoformat(due) if due else None, n)
+    except ValueError:  # bad base64, text, date or id
+        raise Refused(
+            [Refusal("field", "", "cursor: not a cursor this list gave (its 'next')", "cursor")]
+        ) from None
+
+
+@router.get("/cases", response_model=CasePage)
 def list_cases(
     request: Request,
     viewer: CurrentViewer,
     process: str | None = None,
     state: str | None = None,
     overdue: bool = False,
-    limit: int = Query(100, ge=1, le=500),
-) -> list[dict[str, Any]]:
+    closed: bool = Query(
+        False, description="also list closed cases (those in a final state), as the page does"
+    ),
+    limit: int = Query(
+        PAGE_DEFAULT, ge=1, le=PAGE_MAX, description=f"cases per page, at most {PAGE_MAX}"
+    ),
+    cursor: str | None = Query(
+        None, max_length=100, description="where to go on: the previous page's `next`"
+    ),
+) -> dict[str, Any]:
+    """The cases you may see, most urgent first (by the first deadline still owed), then
+    those owing nothing, newest first; a page at a time. Closed cases only with
+    ``closed=true`` or a ``state`` filter."""
     today = bhutan_today(now(request))
+    after = _after(cursor) if cursor else None
     with tx(request) as s:
-        rows = queries.list_cases(
+        rows, following = queries.page(
             s,
             viewer.actor,
             process=process,
             state=state,
             overdue_on=today if overdue else None,
-            include_closed=state is not None,
+            include_closed=closed or state is not None,
             limit=limit,
+            after=after,
         )
-    return [
-        {
-            "id": r.case.id,
-            "process": r.case.process,
-            "state": r.case.state,
-            "version": r.case.version,
-            "subject_eid": r.case.subject_eid,
-            "subject_name": r.subject_name,
-            "next_deadline": None
-            if r.next_due is None
-            else {
-                "kind": r.next_kind,
-                "due_on": r.next_due.isoformat(),
-                "cite": r.next_cite,
-                "overdue": r.next_due < today,
-            },
-        }
-        for r in rows
-    ]
+    nxt = _cursor(following) if following else None
+    url = request.url.include_query_params(cursor=nxt) if nxt else None
+    return {
+        "cases": [
+            {
+                "id": r.case.id,
+                "process": r.case.process,
+                "state": r.case.state,
+                "version": r.case.version,
+                "subject_eid": r.case.subject_eid,
+                "subject_name": r.subject_name,
+                "next_deadline": None
+                if r.next_due is None or r.next_term is None
+                else {
+                    "kind": r.next_kind,
+                    "label": r.next_label,
+                    **r.next_term.as_json(),
+                    "cite": r.next_cite,
+                    "overdue": r.next_due < today,
+                },
+            }
+            for r in rows
+        ],
+        "limit": limit,
+        "next": nxt,
+        "next_url": url and f"{url.path}?{url.query}",
+    }
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", status_code=201, response_model=CaseOut)
 def create_case(
     request: Request, body: CaseIn, viewer: CurrentViewer, idem: Idempotency
 ) -> Response:
@@ -160,12 +211,12 @@ def create_case(
         return idem.save(s, _view_in(s, request, viewer, fired.case.id, fired), 201)  # type: ignore[arg-type]
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str, Any]:
     return _view(request, viewer, case_id)
 
 
-@router.post("/cases/{case_id}/actions/{trigger}")
+@router.post("/cases/{case_id}/actions/{trigger}", response_model=ActedOut)
 def act(
     request: Request,
     case_id: int,

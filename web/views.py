@@ -23,9 +23,9 @@ def public_fields(fields: dict[str, Any], actor: Actor, process: str) -> dict[st
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
-    """A deadline row as shown, with the count behind its date ("why is this due on X?")."""
+    """A deadline row as shown, with the count behind its date ("why is this due on X?",
+    ``deadlines.reckon``: the page and the API say the same)."""
     left = deadlines.days_left(cal, row, today) if row.status == "armed" else None
-    counted = deadlines.count(cal, row.basis_on, row.amount, row.unit)
     return {
         "id": row.id,
         "kind": row.kind,
@@ -33,14 +33,10 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
         "cite": row.cite,
         "due_on": row.due_on,
         "status": row.status,
-        "basis_on": row.basis_on,
-        "amount": row.amount,
-        "unit": row.unit.replace("_", " "),
         "days_left": left,
         "overdue": row.status == "armed" and row.due_on < today,
         "due_soon": left is not None and 0 <= left <= 2,
-        "why": counted.explain(),
-        "skipped": counted.skipped,
+        "reckoning": deadlines.reckon(cal, row),
         "original_due_on": row.original_due_on,
         "moved": row.original_due_on is not None and row.original_due_on != row.due_on,
         "settled_at": row.settled_at,
@@ -176,11 +172,10 @@ def case_json(view: dict[str, Any]) -> dict[str, Any]:
             {
                 "kind": d["kind"],
                 "label": d["label"],
-                "due_on": d["due_on"].isoformat(),
+                **d["reckoning"].as_json(),
                 "status": d["status"],
                 "cite": d["cite"],
                 "days_left": d["days_left"],
-                "why": d["why"],
                 "original_due_on": d["original_due_on"] and d["original_due_on"].isoformat(),
                 "note": d["note"],
             }

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -28,6 +31,7 @@ EXPECTED_STATES = {
     "closed": "closed",
     "suspended": "investigation_ordered",
     "executive": "dc_meeting",
+    "transfer_withheld_refer_for_action": "received",  # opened by a transfer's step (13.12.2)
 }
 
 
@@ -142,7 +146,9 @@ def test_cli_demo_prints_credentials_and_is_idempotent(
         assert cli.main(["demo", "--now", "2026-12-14T10:00"]) == 0
         out = capsys.readouterr().out
         assert "demo data created as of 2026-12-14" in out
-        assert "9 disciplinary" in out
+        assert "10 disciplinary" in out
+        printed = re.findall(r"^  case +(\d+) ", out, re.M)
+        assert len(printed) == counts(engine_for(url))[1], "every case is printed"
         assert "(OVERDUE)" in out
         for username in demo.USERS:
             assert f"\n{username} " in out
@@ -156,3 +162,40 @@ def test_cli_demo_prints_credentials_and_is_idempotent(
         assert counts(engine_for(url)) == before
     finally:
         engine_for(url).dispose()
+
+
+README = Path(__file__).parents[2] / "README.md"
+
+
+def test_the_readme_states_what_the_demo_builds(demo_engine: Engine) -> None:
+    """README's Demo section: its counts, its users and its table of disciplinary cases
+    are those ``drukflow demo`` creates (they drifted once: 28 cases said, 29 built)."""
+    summary = demo.build(demo_engine, NOW)
+    text = README.read_text().split("## Demo", 1)[1].split("\n## ", 1)[0]
+    said = re.search(
+        r"creates (\d+) agencies, (\d+) civil servants, (\d+) users and (\d+) cases across the\s+"
+        r"five processes \((\d+) disciplinary, (\d+) EOL, (\d+) secondment, (\d+) transfer, "
+        r"(\d+) LTT\)",
+        text,
+    )
+    assert said, "README's Demo section no longer states the demo's counts"
+    per_process = Counter(c["process"] for c in summary["cases"])
+    built = (
+        summary["agencies"],
+        summary["civil_servants"],
+        len(summary["users"]),
+        len(summary["cases"]),
+        *(per_process[p] for p in ("disciplinary", "eol", "secondment", "transfer", "ltt")),
+    )
+    assert tuple(int(n) for n in said.groups()) == built
+    users_table = text.split("| username |", 1)[1].split("\n\n", 1)[0]
+    listed = set(
+        re.findall(
+            r"[a-z0-9_]+", " ".join(row.split("|")[1] for row in users_table.splitlines()[2:])
+        )
+    )
+    assert listed == set(demo.USERS)
+    states_table = text.split("| state | case |", 1)[1].split("\n\n", 1)[0]
+    states = [row.split("|")[1].strip() for row in states_table.splitlines()[2:]]
+    disciplinary = [c["state"] for c in summary["cases"] if c["process"] == "disciplinary"]
+    assert sorted(states) == sorted(disciplinary)

@@ -116,3 +116,17 @@ def client(app):  # noqa: ANN001, ANN201
 
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture
+def token(world):  # noqa: ANN001, ANN201
+    """``token("dc")``: the headers of a fresh API bearer token for that world user."""
+    from cases import auth
+    from cases.db import transaction
+
+    def issue(username: str) -> dict[str, str]:
+        with transaction(world.engine) as s:
+            tok = auth.issue_token(s, world.users[username], world.clock.now)
+        return {"Authorization": f"Bearer {tok}"}
+
+    return issue

@@ -2,21 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from cases import auth
-from cases.db import transaction
-
-
-@pytest.fixture
-def token(world):  # noqa: ANN001, ANN201
-    def issue(username: str) -> dict[str, str]:
-        with transaction(world.engine) as s:
-            tok = auth.issue_token(s, world.users[username], world.clock.now)
-        return {"Authorization": f"Bearer {tok}"}
-
-    return issue
-
 
 def test_api_requires_a_bearer_token(client, world) -> None:
     assert client.get("/api/cases").status_code == 401
@@ -129,10 +114,10 @@ def test_list_filters_and_visibility(client, world, token, clock) -> None:
     world.add_user("doph_hr", ("hr_officer",), agency="DOPH")
     elsewhere = world.open(eid="E300", username="doph_hr")
     clock.advance(days=30)
-    mine = client.get("/api/cases?overdue=true", headers=token("dc")).json()
+    mine = client.get("/api/cases?overdue=true", headers=token("dc")).json()["cases"]
     assert [c["id"] for c in mine] == [late]
     assert mine[0]["next_deadline"]["overdue"] is True
-    by_state = client.get("/api/cases?state=notice_served", headers=token("dc")).json()
+    by_state = client.get("/api/cases?state=notice_served", headers=token("dc")).json()["cases"]
     assert [c["id"] for c in by_state] == [late]
     # A case outside one's reach answers 404, not 403.
     assert client.get(f"/api/cases/{elsewhere}", headers=token("dc")).status_code == 404

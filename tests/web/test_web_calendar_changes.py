@@ -61,7 +61,7 @@ def test_the_case_page_keeps_the_first_date_and_explains_the_new_one(client, wor
         date(2026, 12, 23),
         True,
     )
-    skipped = {s.day: s.reason for s in row["skipped"]}
+    skipped = {s.day: s.reason for s in row["reckoning"].skipped}
     assert skipped[date(2026, 12, 18)] == "Winter storm"
     assert skipped[date(2026, 12, 19)] == "Saturday"
     assert "first computed as Wed 23 Dec 2026" in page.text
