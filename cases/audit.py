@@ -95,6 +95,13 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def lock_head(session: Session) -> None:
+    """Hold the chain's head until the transaction ends, so no other writer appends between
+    reading it and appending after it (SQLite's BEGIN IMMEDIATE holds it already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(sa.text("SELECT pg_advisory_xact_lock(7231)"))  # type: ignore[call-overload]
+
+
 def append(
     session: Session,
     *,
@@ -111,8 +118,7 @@ def append(
     process_version: str,
 ) -> AuditEvent:
     """Append one event at the chain head, inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(sa.text("SELECT pg_advisory_xact_lock(7231)"))  # type: ignore[call-overload]
+    lock_head(session)
     seq, prev = head(session)
     ev = AuditEvent(
         seq=seq + 1,
@@ -134,6 +140,59 @@ def append(
     session.add(ev)
     session.flush()
     return ev
+
+
+def append_many(
+    session: Session,
+    fields: Sequence[dict[str, Any]],
+    *,
+    now: datetime,
+    actor: str,
+    role: str,
+    trigger: str,
+    cite: str,
+    process: str,
+    process_version: str,
+) -> int:
+    """Append one event per item of ``fields`` (no case, no state), chained in order, with
+    one bulk INSERT: a 100,000-row register import writes its events in about a second
+    instead of a flush per event. Returns the last event's seq."""
+    lock_head(session)
+    seq, prev = head(session)
+    at = rfc3339(now)
+    sha256 = hashlib.sha256
+    rows = []
+    for item in fields:
+        seq += 1
+        text = canonical(item)
+        h = sha256(
+            _payload(
+                seq, None, at, actor, role, trigger, "", "", text, cite, process,
+                process_version, prev,
+            ).encode()
+        ).hexdigest()  # fmt: skip
+        rows.append(
+            {
+                "seq": seq,
+                "case_id": None,
+                "at": at,
+                "actor": actor,
+                "role": role,
+                "trigger": trigger,
+                "from_state": "",
+                "to_state": "",
+                "fields": text,
+                "cite": cite,
+                "process": process,
+                "process_version": process_version,
+                "prev_hash": prev,
+                "hash": h,
+            }
+        )
+        prev = h
+    if rows:
+        session.execute(sa.insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
+    return seq
 
 
 @dataclass(frozen=True)
