@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -160,6 +161,11 @@ def may_change(actor: Actor, agency_code: str, names: set[str]) -> list[Refusal]
 # ------------------------------------------------------------------ edits and history
 
 
+# C0 controls, DEL and lone surrogates: no name or title holds them, and PostgreSQL refuses
+# a NUL (a 500 instead of a refusal naming the field).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def checked(
     raw: dict[str, Any], today: date, known_agencies: set[str], *, partial: bool
 ) -> tuple[dict[str, Any], list[Refusal]]:
@@ -176,6 +182,10 @@ def checked(
             errors.append(
                 Refusal("field", "16.3.7", f"{f.label}: at most {limit} characters", f.name)
             )
+            continue
+        if isinstance(v, str) and _UNPRINTABLE.search(v):
+            reason = f"{f.label}: control characters (a NUL, a line break) are not text"
+            errors.append(Refusal("field", "16.3.7", reason, f.name))
             continue
         if f.type == "date" and v and not f.future_ok and date.fromisoformat(v) > today:
             errors.append(Refusal("field", "16.3.6", f"{f.label}: cannot be after {today}", f.name))

@@ -186,19 +186,31 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_replay(args: argparse.Namespace) -> int:
-    """Rebuild every case from its audit events (cases.replay) and list where the live
-    cases differ: the trail is complete only if this and ``audit verify`` both pass."""
+    """Rebuild every case from its audit events (cases.replay) and the register's changed
+    columns from its events, and list where the live cases and records differ: the trail
+    is complete only if this and ``audit verify`` both pass."""
     _url, engine = database()
-    with db.transaction(engine) as s:
+    with db.reading(engine) as s:
         cases = replay.replay(s)
         drifted = replay.drift(s)
+        records = replay.rebuild_register(s)
+        record_drift = replay.register_drift(s)
     for d in drifted:
         say(str(d))
+    for r in record_drift:
+        say(str(r))
     if drifted:
         say(f"drift: {len(drifted)} of {len(cases)} cases differ from their audit events")
+    if record_drift:
+        say(
+            f"drift: {len({r.eid for r in record_drift})} of {len(records)} register records "
+            "differ from their audit events"
+        )
+    if drifted or record_drift:
         return 1
     events = sum(r.events for r in cases.values())
     say(f"ok: {len(cases)} cases rebuilt from {events} events match the live cases")
+    say(f"ok: {len(records)} register records' changed columns match their audit events")
     return 0
 
 
