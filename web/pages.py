@@ -399,9 +399,9 @@ async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecke
     the register (its rows may be other agencies')."""
     if R.HR_OFFICER not in viewer.actor.roles and not register.is_rcsc(viewer.actor):
         raise_refusal("only an HR officer or the RCSC may import the register", "16.3.3")
-    form = await request.form()
-    upload = form.get("file")
-    data = await upload.read() if hasattr(upload, "read") else b""
+    async with request.form() as form:  # closes the upload's temporary file
+        upload = form.get("file")
+        data = await upload.read() if hasattr(upload, "read") else b""
     engine = request.app.state.engine
     result = await run_in_threadpool(
         register_import.import_csv, engine, data, viewer.actor, now(request)
