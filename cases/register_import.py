@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,7 @@ class ImportResult:
     updated: int
     errors: list[LineError]
     unchanged: int = 0
+    write_seconds: float = field(default=0.0, compare=False)  # the write transaction's time
 
 
 @dataclass
@@ -362,6 +364,7 @@ def import_csv(engine: Engine, data: bytes | str, actor: Actor, now: datetime) -
             if plan.errors:
                 return ImportResult(0, 0, _shown(plan.errors))
         with db.transaction(engine) as s:
+            started = time.perf_counter()
             audit.lock_head(s)
             if plan is None:  # the register kept moving: check it under the lock
                 plan = prepare(lines, _existing(s, eids), actor)
@@ -370,5 +373,6 @@ def import_csv(engine: Engine, data: bytes | str, actor: Actor, now: datetime) -
             elif audit.head(s) != seen:
                 continue
             _write(s, plan, actor, now)
-        return ImportResult(plan.created, plan.updated, [], plan.unchanged)
+        took = time.perf_counter() - started  # the commit is in the lock's time too
+        return ImportResult(plan.created, plan.updated, [], plan.unchanged, took)
     raise AssertionError("unreachable: the last attempt writes under the lock")
