@@ -142,9 +142,61 @@ def append(
     return ev
 
 
+EVENT_COLUMNS = (*HASHED, "hash")
+_QUOTED_COLUMNS = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)  # "trigger" is an SQL keyword
+
+
+def chained(
+    texts: Sequence[str],
+    after: tuple[int, str],
+    *,
+    now: datetime,
+    actor: str,
+    role: str,
+    trigger: str,
+    cite: str,
+    process: str,
+    process_version: str,
+) -> list[tuple[Any, ...]]:
+    """Rows (``EVENT_COLUMNS``) of events with no case and no state, one per canonical
+    ``fields`` text, chained after the head ``after`` = (seq, hash). Pure: a caller that
+    knows the head may build them before taking the lock and insert them under it
+    (``insert_rows``) once the head is seen unchanged."""
+    seq, prev = after
+    at = rfc3339(now)
+    sha256 = hashlib.sha256
+    rows = []
+    for text in texts:
+        seq += 1
+        payload_text = _payload(
+            seq, None, at, actor, role, trigger, "", "", text, cite, process,
+            process_version, prev,
+        )  # fmt: skip
+        h = sha256(payload_text.encode()).hexdigest()
+        rows.append(
+            (seq, None, at, actor, role, trigger, "", "", text, cite, process,
+             process_version, prev, h)
+        )  # fmt: skip
+        prev = h
+    return rows
+
+
+def insert_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``chained`` rows in one executemany, under the head's lock (``lock_head``)."""
+    if not rows:
+        return
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO audit_event ({_QUOTED_COLUMNS}) "
+        f"VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})"
+    )
+    conn.exec_driver_sql(sql, list(rows))
+
+
 def append_many(
     session: Session,
-    fields: Sequence[dict[str, Any]],
+    texts: Sequence[str],
     *,
     now: datetime,
     actor: str,
@@ -154,45 +206,23 @@ def append_many(
     process: str,
     process_version: str,
 ) -> int:
-    """Append one event per item of ``fields`` (no case, no state), chained in order, with
-    one bulk INSERT: a 100,000-row register import writes its events in about a second
-    instead of a flush per event. Returns the last event's seq."""
+    """Append one event per canonical ``fields`` text at the chain head, with one bulk
+    INSERT: a 100,000-row register import writes its events in a second instead of a
+    flush per event. Returns the last event's seq."""
     lock_head(session)
-    seq, prev = head(session)
-    at = rfc3339(now)
-    sha256 = hashlib.sha256
-    rows = []
-    for item in fields:
-        seq += 1
-        text = canonical(item)
-        h = sha256(
-            _payload(
-                seq, None, at, actor, role, trigger, "", "", text, cite, process,
-                process_version, prev,
-            ).encode()
-        ).hexdigest()  # fmt: skip
-        rows.append(
-            {
-                "seq": seq,
-                "case_id": None,
-                "at": at,
-                "actor": actor,
-                "role": role,
-                "trigger": trigger,
-                "from_state": "",
-                "to_state": "",
-                "fields": text,
-                "cite": cite,
-                "process": process,
-                "process_version": process_version,
-                "prev_hash": prev,
-                "hash": h,
-            }
-        )
-        prev = h
-    if rows:
-        session.execute(sa.insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
-    return seq
+    rows = chained(
+        texts,
+        head(session),
+        now=now,
+        actor=actor,
+        role=role,
+        trigger=trigger,
+        cite=cite,
+        process=process,
+        process_version=process_version,
+    )
+    insert_rows(session, rows)
+    return rows[-1][0] if rows else head(session)[0]
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cases import audit, db
+from cases.audit import canonical
 from cases.models import Agency, CivilServant
 from cases.register import (
     EXPORT_ONLY,
@@ -43,11 +45,11 @@ from cases.register import (
     MAX_LENGTH,
     REQUIRED,
     audit_role,
-    checked,
+    check_cell,
     may_change,
 )
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor
+from workflows.engine import Actor, Refusal
 from workflows.record import EID_CITE, category_of, eid_problem
 
 CITE = "16.3.7"
@@ -100,14 +102,14 @@ class ImportResult:
 class _Line:
     line: int
     eid: str
-    values: dict[str, Any]  # typed: dates as date, flags as bool
+    values: dict[str, Any]  # as the audit event writes them: dates as ISO text, flags bool
 
 
 @dataclass
 class _Plan:
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)  # _INSERTED's order
+    updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)  # canonical fields, one per record
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -163,6 +165,8 @@ def parse(text: str, agencies: set[str], today: date) -> tuple[list[_Line], list
     lines: list[_Line] = []
     errors: list[LineError] = []
     first_line: dict[str, int] = {}
+    seen: dict[tuple[str, str], Cell] = {}
+    check = _checker(today, agencies)
     end = reader.line_num
     while True:
         start = end + 1
@@ -176,7 +180,7 @@ def parse(text: str, agencies: set[str], today: date) -> tuple[list[_Line], list
         end = reader.line_num
         if not cells or all(not c.strip() for c in cells):
             continue  # a blank line (a spreadsheet's trailing rows)
-        line, errs = _parse_line(start, cells, width, eid_at, columns, agencies, today)
+        line, errs = _parse_line(start, cells, width, eid_at, columns, seen, check)
         if line is not None:
             if line.eid in first_line:  # which of the two lines is right cannot be guessed
                 reason = f"employee ID repeats line {first_line[line.eid]}"
@@ -190,15 +194,20 @@ def parse(text: str, agencies: set[str], today: date) -> tuple[list[_Line], list
     return lines, errors
 
 
+Cell = tuple[Any, Refusal | None]
+
+
 def _parse_line(
     n: int,
     cells: list[str],
     width: int,
     eid_at: int,
     columns: list[tuple[int, str]],
-    agencies: set[str],
-    today: date,
+    seen: dict[tuple[str, str], Cell],
+    check: Callable[[str, str], Cell],
 ) -> tuple[_Line | None, list[LineError]]:
+    """A line's values; ``seen`` remembers each distinct cell's check (a file repeats its
+    agencies, levels, titles and dates on most lines)."""
     eid = cells[eid_at].strip() if eid_at < len(cells) else ""
     problem = eid_problem(eid)
     shown = "" if problem else eid
@@ -208,48 +217,57 @@ def _parse_line(
     if len(cells) > width:
         reason = f"{len(cells)} cells, the header has {width}"
         errors.append(LineError(n, shown, None, CITE, reason))
-    raw: dict[str, str] = {}
-    flags: dict[str, bool] = {}
+    values: dict[str, Any] = {}
     for i, name in columns:
         cell = cells[i].strip() if i < len(cells) else ""
-        limit = MAX_LENGTH.get(name, CELL_MAX)
-        if len(cell) > limit:
-            label = FIELD_BY_NAME[name].label
-            errors.append(LineError(n, shown, name, CITE, f"{label}: at most {limit} characters"))
-            continue
         if not cell:
             if name in REQUIRED:
                 errors.append(LineError(n, shown, name, CITE, "missing"))
             continue  # an empty cell leaves the column as it is
-        if FIELD_BY_NAME[name].type == "bool":
-            word = cell.lower()
-            if word not in TRUE and word not in FALSE:
-                reason = f"{FIELD_BY_NAME[name].label}: yes or no"
-                errors.append(LineError(n, shown, name, CITE, reason))
-            flags[name] = word in TRUE
-            continue
-        raw[name] = cell
-    values, refusals = checked(raw, today, agencies, partial=True)
-    errors += [LineError(n, shown, r.field, r.cite, r.reason) for r in refusals]
+        key = (name, cell)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = check(name, cell)
+        value, refusal = found
+        if refusal is not None:
+            errors.append(LineError(n, shown, refusal.field, refusal.cite, refusal.reason))
+        else:
+            values[name] = value
     if errors:
         return (_Line(n, eid, {}) if not problem else None), errors
-    for name, value in values.items():
-        if FIELD_BY_NAME[name].type == "date" and value is not None:
-            values[name] = date.fromisoformat(value)
-    values.update(flags)
     return _Line(n, eid, values), []
+
+
+def _checker(today: date, agencies: set[str]) -> Callable[[str, str], Cell]:
+    """One cell's check: its width first (a huge cell is never parsed nor echoed), flags
+    as yes or no, the rest as the edit form checks them (register.check_cell)."""
+
+    def check(name: str, cell: str) -> Cell:
+        f = FIELD_BY_NAME[name]
+        limit = MAX_LENGTH.get(name, CELL_MAX)
+        if len(cell) > limit:
+            return None, Refusal("field", CITE, f"{f.label}: at most {limit} characters", name)
+        if f.type == "bool":
+            word = cell.lower()
+            if word in TRUE or word in FALSE:
+                return word in TRUE, None
+            return None, Refusal("field", CITE, f"{f.label}: yes or no", name)
+        return check_cell(name, cell, today, agencies)
+
+    return check
 
 
 # ------------------------------------------------------------------ checking against the register
 
 
 def _existing(session: Session, eids: list[str]) -> dict[str, dict[str, Any]]:
+    """The file's records that exist, their columns as the audit event writes them."""
     cols = [_TABLE.c.eid, *(_TABLE.c[name] for name in _FIELD_NAMES)]
     out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(eids), CHUNK):
         part = eids[i : i + CHUNK]
         for row in session.execute(sa.select(*cols).where(_TABLE.c.eid.in_(part))):
-            out[row[0]] = dict(zip(_FIELD_NAMES, row[1:], strict=True))
+            out[row[0]] = {n: _plain(v) for n, v in zip(_FIELD_NAMES, row[1:], strict=True)}
     return out
 
 
@@ -257,10 +275,22 @@ def _agencies(session: Session) -> set[str]:
     return set(session.exec(select(Agency.code)).all())
 
 
-def prepare(lines: Iterable[_Line], existing: dict[str, dict[str, Any]], actor: Actor) -> _Plan:
+# Every column of a new record, in the INSERT's order.
+_INSERTED = ("eid", *(n for n in _DEFAULTS if n != "eid"), *(
+    n for n in _FIELD_NAMES if n not in _DEFAULTS
+))  # fmt: skip
+_inserted = operator.itemgetter(*_INSERTED)
+_DATES = frozenset(c.name for c in _TABLE.columns if isinstance(c.type, sa.Date))
+
+
+def prepare(
+    lines: Iterable[_Line], existing: dict[str, dict[str, Any]], actor: Actor, dialect: str
+) -> _Plan:
     """What the file does to the register, every line's authority checked
-    (register.may_change); refusals instead when any line is refused."""
+    (register.may_change); refusals instead when any line is refused. The statements'
+    parameters and the events' texts are made here, outside the write lock."""
     plan = _Plan()
+    as_date = dialect != "sqlite"  # SQLite keeps a date as its ISO text, as given
     for ln in lines:
         values = ln.values
         old = existing.get(ln.eid)
@@ -271,29 +301,26 @@ def prepare(lines: Iterable[_Line], existing: dict[str, dict[str, Any]], actor: 
                     LineError(ln.line, ln.eid, r.field, r.cite, r.reason) for r in refusals
                 ]
                 continue
-            row = {**_DEFAULTS, **values, "eid": ln.eid}
-            if "position_category" not in values:
-                row["position_category"] = category_of(values["position_level"])
-            plan.inserts.append(row)
+            given = dict(values)
+            if "position_category" not in given:
+                given["position_category"] = category_of(given["position_level"])
+            row = {**_DEFAULTS, **given, "eid": ln.eid}
+            if as_date:
+                row.update({n: date.fromisoformat(row[n]) for n in _DATES if row.get(n)})
+            plan.inserts.append(_inserted(row))
+            # What the file gave; the rest is register.DEFAULTS, as replay assumes.
+            changes = {n: [None, v] for n, v in given.items()}
             plan.events.append(
-                {
-                    "eid": ln.eid,
-                    "line": ln.line,
-                    "created": True,
-                    "changes": {n: [None, _plain(row[n])] for n in _FIELD_NAMES},
-                }
+                canonical({"eid": ln.eid, "line": ln.line, "created": True, "changes": changes})
             )
             plan.created += 1
             continue
         new = dict(values)
-        if (
+        if new.get("position_level", old["position_level"]) != old["position_level"] and (
             "position_category" not in new
-            and new.get("position_level", old["position_level"]) != old["position_level"]
         ):
             new["position_category"] = category_of(new["position_level"])
-        changes = {
-            n: [_plain(old[n]), _plain(v)] for n, v in new.items() if _plain(old[n]) != _plain(v)
-        }
+        changes = {n: [old[n], v] for n, v in new.items() if old[n] != v}
         refusals = may_change(actor, old["agency_code"], set(changes))
         if refusals:
             plan.errors += [LineError(ln.line, ln.eid, r.field, r.cite, r.reason) for r in refusals]
@@ -302,36 +329,31 @@ def prepare(lines: Iterable[_Line], existing: dict[str, dict[str, Any]], actor: 
             plan.unchanged += 1
             continue
         cols = tuple(sorted(changes))
-        plan.updates.setdefault(cols, []).append(
-            {"b_eid": ln.eid, **{f"b_{n}": new[n] for n in cols}}
+        if as_date:
+            new.update({n: date.fromisoformat(new[n]) for n in _DATES if new.get(n)})
+        params = (*(new[n] for n in cols), ln.eid)
+        plan.updates.setdefault(cols, []).append(params)
+        plan.events.append(
+            canonical({"eid": ln.eid, "line": ln.line, "created": False, "changes": changes})
         )
-        plan.events.append({"eid": ln.eid, "line": ln.line, "created": False, "changes": changes})
         plan.updated += 1
     return plan
 
 
-def _write(session: Session, plan: _Plan, actor: Actor, now: datetime) -> None:
+def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None:
+    """The file's one write: an executemany per statement, the chain's rows made before."""
     conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if plan.inserts:
-        conn.execute(sa.insert(_TABLE), plan.inserts)
-    for cols, rows in plan.updates.items():
-        stmt = (
-            sa.update(_TABLE)
-            .where(_TABLE.c.eid == sa.bindparam("b_eid"))
-            .values({n: sa.bindparam(f"b_{n}") for n in cols})
+        sql = (
+            f"INSERT INTO civil_servant ({', '.join(_INSERTED)}) "
+            f"VALUES ({', '.join([mark] * len(_INSERTED))})"
         )
-        conn.execute(stmt, rows)
-    audit.append_many(
-        session,
-        plan.events,
-        now=now,
-        actor=actor.username,
-        role=audit_role(actor),
-        trigger="register_import",
-        cite=CITE,
-        process="register",
-        process_version="2023.1",
-    )
+        conn.exec_driver_sql(sql, plan.inserts)
+    for cols, rows in plan.updates.items():
+        sets = ", ".join(f"{n} = {mark}" for n in cols)
+        conn.exec_driver_sql(f"UPDATE civil_servant SET {sets} WHERE eid = {mark}", rows)
+    audit.insert_rows(session, events)
 
 
 def _shown(errors: list[LineError]) -> list[LineError]:
@@ -355,24 +377,36 @@ def import_csv(engine: Engine, data: bytes | str, actor: Actor, now: datetime) -
     if errors:
         return ImportResult(0, 0, _shown(errors))
     eids = [ln.eid for ln in lines]
+    dialect = engine.dialect.name
+    event = {
+        "now": now,
+        "actor": actor.username,
+        "role": audit_role(actor),
+        "trigger": "register_import",
+        "cite": CITE,
+        "process": "register",
+        "process_version": "2023.1",
+    }
     for attempt in range(1, ATTEMPTS + 1):
-        plan = None
+        plan, rows, seen = None, [], None
         if attempt < ATTEMPTS:
             with db.reading(engine) as s:
                 seen = audit.head(s)  # first: any later audited write moves it
-                plan = prepare(lines, _existing(s, eids), actor)
+                plan = prepare(lines, _existing(s, eids), actor, dialect)
             if plan.errors:
                 return ImportResult(0, 0, _shown(plan.errors))
+            rows = audit.chained(plan.events, seen, **event)
         with db.transaction(engine) as s:
             started = time.perf_counter()
             audit.lock_head(s)
             if plan is None:  # the register kept moving: check it under the lock
-                plan = prepare(lines, _existing(s, eids), actor)
+                plan = prepare(lines, _existing(s, eids), actor, dialect)
                 if plan.errors:
                     return ImportResult(0, 0, _shown(plan.errors))
+                rows = audit.chained(plan.events, audit.head(s), **event)
             elif audit.head(s) != seen:
                 continue
-            _write(s, plan, actor, now)
+            _write(s, plan, rows)
         took = time.perf_counter() - started  # the commit is in the lock's time too
         return ImportResult(plan.created, plan.updated, [], plan.unchanged, took)
     raise AssertionError("unreachable: the last attempt writes under the lock")

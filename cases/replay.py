@@ -206,6 +206,8 @@ def rebuild_register(session: Session) -> dict[str, dict[str, tuple[object, int]
         for seq, text in rows:
             fields = json.loads(text)
             record = out.setdefault(fields["eid"], {})
+            if fields.get("created"):  # a new record: what its event does not name is default
+                record.update({c: (_plain(c, v), seq) for c, v in register.DEFAULTS.items()})
             for column, (_before, after) in fields.get("changes", {}).items():
                 if column in register.FIELD_BY_NAME:
                     record[column] = (_plain(column, after), seq)
