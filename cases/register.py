@@ -197,8 +197,14 @@ def check_cell(
 ) -> tuple[Any, Refusal | None]:
     """One column's value, as ``checked`` types and checks it: every rule of a register
     column looks at that column alone, so the import checks each distinct cell once."""
-    values, errors = checked({name: text}, today, known_agencies, partial=True)
-    return values.get(name), (errors[0] if errors else None)
+    f = FIELD_BY_NAME[name]
+    if name == "position_level":
+        text = text.strip().upper()
+    values, errors = parse_values((f,), {name: text}, {}, "16.3.7", partial=True)
+    if errors:
+        return None, errors[0]
+    value = values.get(name)
+    return value, _rule(f, value, today, known_agencies)
 
 
 def _rule(f: Field, v: Any, today: date, known_agencies: set[str]) -> Refusal | None:
