@@ -173,7 +173,7 @@ def may_change(actor: Actor, agency_code: str, names: set[str]) -> list[Refusal]
 
 # C0 controls, DEL and lone surrogates: no name or title holds them, and PostgreSQL refuses
 # a NUL (a 500 instead of a refusal naming the field).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def checked(
@@ -214,7 +214,7 @@ def _rule(f: Field, v: Any, today: date, known_agencies: set[str]) -> Refusal | 
         limit = MAX_LENGTH.get(f.name)
         if limit is not None and len(v) > limit:
             return Refusal("field", "16.3.7", f"{f.label}: at most {limit} characters", f.name)
-        if _UNPRINTABLE.search(v):
+        if UNPRINTABLE.search(v):
             reason = f"{f.label}: control characters (a NUL, a line break) are not text"
             return Refusal("field", "16.3.7", reason, f.name)
     if f.type == "date" and v and not f.future_ok and date.fromisoformat(v) > today:

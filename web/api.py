@@ -274,6 +274,10 @@ def list_employees(
     """The register's records the caller may read (16.3.3: an agency's officers their
     agency's and its departments', the RCSC all, a civil servant their own), in employee ID
     order, a page at a time."""
+    for key, value in (("agency", agency), ("name", name), ("after", after)):
+        if value and register.UNPRINTABLE.search(value):
+            reason = f"{key}: control characters are not text"
+            raise Refused([Refusal("field", "16.3.7", reason, key)])
     if level is not None and level.upper() not in LEVELS:
         reason = f"level: '{level}' is not a position level; one of {', '.join(LEVELS)}"
         raise Refused([Refusal("field", "16.3.7", reason, "level")])
