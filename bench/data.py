@@ -335,7 +335,7 @@ class Builder:
             users = s.exec(sa.select(User)).scalars()  # type: ignore[call-overload]
             return {u.username: auth.actor_of(u) for u in users}
 
-    def register_csv(self, rows: int) -> str:
+    def register_csv(self, rows: int, prefix: str = "BI") -> str:
         """A register import file of ``rows`` new civil servants of the viewer's agency,
         with every required column and a few optional ones."""
         out = [
@@ -348,7 +348,7 @@ class Builder:
             born = date(1970 + i % 30, 1 + i % 12, 1 + i % 28).isoformat()
             appointed = date(1995 + i % 28, 1 + i % 12, 1).isoformat()
             out.append(
-                f"BI{i:07d},Imported Servant {i},{born},Officer {i % 97},{level},"
+                f"{prefix}{i:07d},Imported Servant {i},{born},Officer {i % 97},{level},"
                 f"{VIEWER_AGENCY},{appointed},Thimphu,bachelors,{'yes' if i % 3 else 'no'}"
             )
         return "\n".join(out) + "\n"

@@ -115,9 +115,11 @@ def run(sizes: Sizes, url: str) -> tuple[list[Row], list[str]]:
             )
     if imp:
         notes.append(
-            f"register import: {imp.rows:,} rows in {imp.seconds:.2f} s, its write "
-            f"transaction {imp.write_s:.2f} s; {imp.transitions} serve_notice steps meanwhile, "
-            f"median {imp.median_s * 1000:.0f} ms, longest {imp.longest_s * 1000:.0f} ms"
+            f"register import: {imp.rows:,} rows alone in {imp.seconds:.2f} s (write "
+            f"transaction {imp.write_s:.2f} s); again with transitions alongside in "
+            f"{imp.busy_seconds:.2f} s (write {imp.busy_write_s:.2f} s), {imp.transitions} "
+            f"serve_notice steps meanwhile, median {imp.median_s * 1000:.0f} ms, longest "
+            f"{imp.longest_s * 1000:.0f} ms"
         )
     return rows_of(sizes, small, large, thru, sweep_small, sweep_large, ver, imp), notes
 
@@ -220,10 +222,15 @@ def rows_of(
             "a/b",
         ),
         Row(
+            "   its write transaction, s: alone vs with transitions alongside",
+            imp and imp.write_s,
+            imp and imp.busy_write_s,
+        ),
+        Row(
             "   a concurrent transition's longest wait, s vs the import's write transaction",
             imp and imp.longest_s - imp.median_s,
-            imp and imp.write_s,
-            "<= 1",
+            imp and imp.busy_write_s,
+            "<= 1.1",  # the wait less a median step; the slack: that step under contention
             "a/b",
         ),
     ]
