@@ -337,14 +337,7 @@ def record_separation(
     cs = session.get(CivilServant, eid)
     if cs is None:
         raise LookupError(f"no civil servant {eid}")
-    if is_rcsc(actor):
-        refusals = []
-    elif R.HR_OFFICER not in actor.roles or actor.agency != cs.agency_code:
-        refusals = [
-            Refusal("authority", "15.4.1", "only the agency's HR officer or the RCSC records it")
-        ]
-    else:
-        refusals = []
+    refusals = may_change(actor, cs.agency_code, set())  # 15.4.1: the agency's HR records it
     if cs.status != "in_service":
         refusals.append(
             Refusal("state", "15.2", f"already separated on {cs.separated_on}", "separated_on")
