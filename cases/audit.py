@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from cases.db import bulk_insert
 from cases.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -143,7 +144,6 @@ def append(
 
 
 EVENT_COLUMNS = (*HASHED, "hash")
-_QUOTED_COLUMNS = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)  # "trigger" is an SQL keyword
 
 
 def chained(
@@ -182,16 +182,8 @@ def chained(
 
 
 def insert_rows(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
-    """``chained`` rows in one executemany, under the head's lock (``lock_head``)."""
-    if not rows:
-        return
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO audit_event ({_QUOTED_COLUMNS}) "
-        f"VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})"
-    )
-    conn.exec_driver_sql(sql, list(rows))
+    """``chained`` rows in one bulk insert, under the head's lock (``lock_head``)."""
+    bulk_insert(session, "audit_event", EVENT_COLUMNS, rows)
 
 
 def append_many(

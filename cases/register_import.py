@@ -344,12 +344,7 @@ def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None
     """The file's one write: an executemany per statement, the chain's rows made before."""
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    if plan.inserts:
-        sql = (
-            f"INSERT INTO civil_servant ({', '.join(_INSERTED)}) "
-            f"VALUES ({', '.join([mark] * len(_INSERTED))})"
-        )
-        conn.exec_driver_sql(sql, plan.inserts)
+    db.bulk_insert(session, "civil_servant", _INSERTED, plan.inserts)
     for cols, rows in plan.updates.items():
         sets = ", ".join(f"{n} = {mark}" for n in cols)
         conn.exec_driver_sql(f"UPDATE civil_servant SET {sets} WHERE eid = {mark}", rows)
