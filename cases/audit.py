@@ -25,8 +25,13 @@ from cases.models import AuditEvent
 GENESIS = "0" * 64
 
 
+# One encoder, made once: json.dumps with these options builds a new one per call, a third
+# of the time of a short event (a 100,000-line register import writes 100,000).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(obj)
 
 
 def rfc3339(now: datetime) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic_core import PydanticUndefined
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -264,9 +265,17 @@ def _existing(session: Session, eids: list[str]) -> dict[str, dict[str, Any]]:
     """The file's records that exist, their columns as the audit event writes them."""
     cols = [_TABLE.c.eid, *(_TABLE.c[name] for name in _FIELD_NAMES)]
     out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(eids), CHUNK):
-        part = eids[i : i + CHUNK]
-        for row in session.execute(sa.select(*cols).where(_TABLE.c.eid.in_(part))):
+    on_pg = session.get_bind().dialect.name == "postgresql"
+    chunk = CHUNK * 10 if on_pg else CHUNK
+    for i in range(0, len(eids), chunk):
+        part = eids[i : i + chunk]
+        # PostgreSQL: one array parameter (= ANY), not thousands of parameters to parse.
+        among = (
+            _TABLE.c.eid == sa.any_(sa.bindparam("eids", part, type_=ARRAY(sa.String)))
+            if on_pg
+            else _TABLE.c.eid.in_(part)
+        )
+        for row in session.execute(sa.select(*cols).where(among)):
             out[row[0]] = {n: _plain(v) for n, v in zip(_FIELD_NAMES, row[1:], strict=True)}
     return out
 
