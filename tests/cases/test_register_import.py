@@ -309,3 +309,19 @@ def test_a_failed_write_changes_nothing(world, monkeypatch) -> None:
 def test_dates_become_dates(world) -> None:
     run(world, csv("E806,Pema,1990-01-01,Officer,P4,MOH,2018-02-01"))
     assert record(world, "E806").date_of_birth == date(1990, 1, 1)  # type: ignore[union-attr]
+
+
+def test_the_cli_import_runs_with_a_named_users_authority(world_cli, tmp_path, capsys) -> None:
+    world_cli.add_user("moha_hr", ["hr_officer"], agency="MOHA")
+    path = tmp_path / "r.csv"
+    path.write_text(csv("E100,Dorji Wangchuk,1970-01-01,Secretary,EX1,MOH,2015-01-01"))
+    assert cli.main(["import-register", str(path)]) != 0  # --as is required
+    assert "required: --as" in capsys.readouterr().err
+    assert cli.main(["import-register", str(path), "--as", "nobody"]) == 1
+    assert cli.main(["import-register", str(path), "--as", "moha_hr"]) == 1
+    err = capsys.readouterr().err
+    assert "r.csv: line 2 (E100): only the HR officer of the civil servant's agency" in err
+    assert "(BCSR 16.3.3)" in err and "nothing imported" in err
+    assert cli.main(["import-register", str(path), "--as", "rcsc"]) == 0
+    (event,) = register_events(world_cli)
+    assert (event.actor, event.role, event.trigger) == ("rcsc", "rcsc", "register_import")
