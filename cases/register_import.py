@@ -350,7 +350,8 @@ def prepare(
 
 
 def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None:
-    """The file's one write: an executemany per statement, the chain's rows made before."""
+    """The file's one write: the new records and the chain's rows (made before the lock)
+    in bulk (db.bulk_insert), an executemany per set of changed columns."""
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     db.bulk_insert(session, "civil_servant", _INSERTED, plan.inserts)
