@@ -16,7 +16,7 @@ import random
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from cases.models import (
     User,
 )
 from workflows.calendar import bhutan_today
+from workflows.engine import Actor
 
 CASE = Case.__table__  # type: ignore[attr-defined]
 DEADLINE = Deadline.__table__  # type: ignore[attr-defined]
@@ -328,6 +329,29 @@ class Builder:
                 .select_from(DEADLINE)
                 .where(DEADLINE.c.status == "armed", DEADLINE.c.due_on < self.today)
             ).scalar_one()
+
+    def actors(self) -> dict[str, Actor]:
+        with transaction(self.engine) as s:
+            users = s.exec(sa.select(User)).scalars()  # type: ignore[call-overload]
+            return {u.username: auth.actor_of(u) for u in users}
+
+    def register_csv(self, rows: int, prefix: str = "BI") -> str:
+        """A register import file of ``rows`` new civil servants of the viewer's agency,
+        with every required column and a few optional ones."""
+        out = [
+            "eid,name,date_of_birth,position_title,position_level,agency_code,"
+            "appointment_date,place_of_posting,qualification,bcse_selected"
+        ]
+        levels = ("P1", "P2", "P3", "P4", "P5", "S1", "S2", "O1")
+        for i in range(rows):
+            level = levels[i % len(levels)]
+            born = date(1970 + i % 30, 1 + i % 12, 1 + i % 28).isoformat()
+            appointed = date(1995 + i % 28, 1 + i % 12, 1).isoformat()
+            out.append(
+                f"{prefix}{i:07d},Imported Servant {i},{born},Officer {i % 97},{level},"
+                f"{VIEWER_AGENCY},{appointed},Thimphu,bachelors,{'yes' if i % 3 else 'no'}"
+            )
+        return "\n".join(out) + "\n"
 
     def token(self, username: str = VIEWER) -> str:
         with transaction(self.engine) as s:

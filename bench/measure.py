@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+import threading
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -15,7 +16,8 @@ from sqlmodel import Session
 from bench.data import DEADLINE, EVENT, NOTICE, PASSWORD, VIEWER, Builder
 from bench.http_load import follow_pages, login
 from bench.server import Server
-from cases import audit, timers
+from cases import audit, register_import, service, timers
+from cases.db import transaction
 
 APP = "bench.app_factory:create"
 BARE = "bench.bare_app:create"
@@ -35,6 +37,7 @@ class Sizes:
     page_rounds: int = 3  # small and large servers alternate, so drift hits both alike
     page_seconds: float = 60.0  # stop a page's series early if it is this slow
     warmup: int = 3
+    import_rows: int = 100_000  # lines of the register import's CSV file
 
 
 TINY = Sizes(
@@ -49,6 +52,7 @@ TINY = Sizes(
     page_requests=3,
     page_rounds=1,
     warmup=1,
+    import_rows=300,
 )
 
 # What a committee member opens: the dashboard (the case list, urgent first), the same list
@@ -257,3 +261,88 @@ def verify(builder: Builder) -> Verify:
             assert digests == again == [e.hash for e in events]
             n += len(rows)
     return Verify(result.events, result.events / took, n / sha_s, n / payload_s)
+
+
+@dataclass
+class Import:
+    rows: int
+    seconds: float  # the whole import alone: read, check, write
+    write_s: float  # its write transaction (the lock held)
+    busy_seconds: float  # the same import with transitions taken alongside
+    busy_write_s: float
+    transitions: int  # serve_notice steps taken while it ran
+    longest_s: float  # the longest of them, waiting for the lock included
+    median_s: float
+
+
+def import_register(builder: Builder, sizes: Sizes) -> Import:
+    """``register_import.import_csv`` of ``sizes.import_rows`` new records by the agency's
+    HR officer (every line's authority checked, one audit event each): once alone, then
+    again (other records) while another thread takes serve_notice steps on the same
+    database, as the upload page's thread and the transitions' threads share a server."""
+    actors = builder.actors()
+    t0 = time.perf_counter()
+    alone = register_import.import_csv(
+        builder.engine, builder.register_csv(sizes.import_rows, "BI"), actors["hr"], builder.now
+    )
+    seconds = time.perf_counter() - t0
+    _check_import(alone, sizes)
+
+    text = builder.register_csv(sizes.import_rows, "BJ")
+    fields = {**NOTICE, "prima_facie": True, "notice_received_on": builder.today.isoformat()}
+    cases = builder.fresh_enquiries(max(50, sizes.import_rows // 100))
+    done = threading.Event()
+    took: list[float] = []
+    errors: list[str] = []
+
+    def transitions() -> None:
+        for case_id, version in cases:
+            if done.is_set():
+                return
+            t0 = time.perf_counter()
+            try:
+                with transaction(builder.engine) as s:
+                    service.fire(
+                        s,
+                        case_id,
+                        "serve_notice",
+                        actors[VIEWER],
+                        fields,
+                        now=builder.now,
+                        expected_version=version,
+                    )
+            except Exception as exc:  # noqa: BLE001 - reported after the run
+                errors.append(f"{type(exc).__name__}: {exc}")
+                return
+            took.append(time.perf_counter() - t0)
+            time.sleep(0.05)  # a committee's steady stream, not a second writer flat out
+
+    worker = threading.Thread(target=transitions, name="bench-transitions")
+    worker.start()
+    t0 = time.perf_counter()
+    try:
+        busy = register_import.import_csv(builder.engine, text, actors["hr"], builder.now)
+    finally:
+        busy_seconds = time.perf_counter() - t0
+        done.set()
+        worker.join()
+    _check_import(busy, sizes)
+    if errors:
+        raise Failed(f"transition during the import: {errors[0]}")
+    return Import(
+        sizes.import_rows,
+        seconds,
+        alone.write_seconds,
+        busy_seconds,
+        busy.write_seconds,
+        len(took),
+        max(took, default=0.0),
+        statistics.median(took) if took else 0.0,
+    )
+
+
+def _check_import(result: register_import.ImportResult, sizes: Sizes) -> None:
+    if result.errors:
+        raise Failed(f"import refused: {[str(e) for e in result.errors[:3]]}")
+    if result.created != sizes.import_rows:
+        raise Failed(f"import created {result.created} of {sizes.import_rows}")

@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -103,6 +104,27 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 READ_ONLY = "drukflow_read_only"
+
+
+def bulk_insert(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows at once in the session's transaction: PostgreSQL's COPY (several
+    times faster than an INSERT per row, even pipelined), SQLite's executemany (its
+    inserts are in-process already). Column names are quoted ("trigger" is a keyword);
+    values go as they are, so dates as the column takes them."""
+    if not rows:
+        return
+    conn = session.connection()
+    names = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))
 
 
 @contextmanager

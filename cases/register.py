@@ -10,18 +10,18 @@ same hash chain as the transitions.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+from pydantic_core import PydanticUndefined
 from sqlmodel import Session, select
 
 from cases import audit, csv_cells, profiles
-from cases.models import Agency, CivilServant, ServiceEntry
+from cases.models import Agency, AuditEvent, CivilServant, ServiceEntry
 from cases.separation import separate
 from workflows import roles as R
 from workflows.calendar import bhutan_today
@@ -34,7 +34,6 @@ from workflows.record import (
     LEVELS,
     QUALIFICATIONS,
     RATINGS,
-    category_of,
 )
 
 REQUIRED = (
@@ -47,7 +46,6 @@ REQUIRED = (
     "appointment_date",
 )
 COLUMNS = REQUIRED  # kept for callers that name the required header
-EID_MAX = 32  # CivilServant.eid
 
 _LEVEL_CHOICES = tuple((lv, lv) for lv in LEVELS)
 
@@ -75,6 +73,15 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
+# A new record's value of each column the import or a form leaves out (the model's
+# defaults), as an audit event writes it: what ``cases.replay`` assumes a created record
+# holds beyond the columns its event names.
+DEFAULTS: dict[str, Any] = {
+    f.name: info.default
+    for f in FIELDS
+    if (info := CivilServant.model_fields[f.name]).default is not PydanticUndefined
+}
+
 # 16.3.7: changed only by the RCSC upon receipt from the agency (Form 16/1).
 SENSITIVE = frozenset(
     {
@@ -97,11 +104,26 @@ SENSITIVE = frozenset(
 SENSITIVE_KINDS = frozenset({"ltt"})  # "LTT and qualification details"
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    errors: list[str]
+# The longest text each free-text column holds (16.3.7 names the columns; the widths are
+# the register's): a longer value is refused by field, on a form, in the API and in the CSV
+# import alike, instead of failing in the database (PostgreSQL enforces VARCHAR widths).
+# Choice and date columns are bounded by their choices and format.
+MAX_LENGTH: dict[str, int] = {
+    "name": 200,
+    "position_title": 200,
+    "super_structure": 100,
+    "occupational_group": 100,
+    "agency_code": 32,  # Agency.code
+    "place_of_posting": 100,
+    "nationality": 64,
+}
+
+# Columns a process's effects also write (a transfer's reporting, a secondment's rejoining:
+# cases/transfer_effects.py, cases/secondment_effects.py), under the case's own audit event.
+# ``cases.replay`` checks them against the register's events only up to such a case event.
+WRITTEN_BY_PROCESSES = frozenset(
+    {"agency_code", "place_of_posting", "position_title", "position_since"}
+)
 
 
 # ------------------------------------------------------------------ who may change it
@@ -113,11 +135,18 @@ def is_rcsc(actor: Actor) -> bool:
     )
 
 
-def may_change(actor: Actor, cs: CivilServant, names: set[str]) -> list[Refusal]:
-    """16.3.7: sensitive data by the RCSC; the rest by the agency's HR officer (or the RCSC)."""
+def may_change(actor: Actor, agency_code: str, names: set[str]) -> list[Refusal]:
+    """Who may write which register field: the one check every write path calls (the
+    record's edit form, ``PATCH /api/employees/{eid}``, history lines and the CSV import).
+
+    16.3.3: a record is kept by the HR officer of the civil servant's agency (``agency_code``:
+    the record's agency, or the new record's for one being created) or by the RCSC.
+    16.3.7: its sensitive data (``SENSITIVE``, LTT details) only by the RCSC, on the
+    agency's request (Form 16/1). Returns every refusal, each naming its field.
+    """
     if is_rcsc(actor):
         return []
-    if R.HR_OFFICER not in actor.roles or actor.agency != cs.agency_code:
+    if R.HR_OFFICER not in actor.roles or actor.agency != agency_code:
         return [
             Refusal(
                 "authority",
@@ -141,27 +170,59 @@ def may_change(actor: Actor, cs: CivilServant, names: set[str]) -> list[Refusal]
 # ------------------------------------------------------------------ edits and history
 
 
-def _checked(
+# C0 controls, DEL and lone surrogates: no name or title holds them, and PostgreSQL refuses
+# a NUL (a 500 instead of a refusal naming the field).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def checked(
     raw: dict[str, Any], today: date, known_agencies: set[str], *, partial: bool
 ) -> tuple[dict[str, Any], list[Refusal]]:
+    """Typed values of the register's columns in ``raw`` (dates as ISO text) and every
+    refusal, each naming its field: the one validation of the edit form, the API and the
+    CSV import (which checks a cell at a time, ``check_cell``)."""
     if isinstance(raw.get("position_level"), str):
         raw = {**raw, "position_level": raw["position_level"].strip().upper()}
     values, errors = parse_values(FIELDS, raw, {}, "16.3.7", partial=partial)
-    for f in FIELDS:
-        v = values.get(f.name)
-        if f.type == "date" and v and not f.future_ok and date.fromisoformat(v) > today:
-            errors.append(Refusal("field", "16.3.6", f"{f.label}: cannot be after {today}", f.name))
-    agency = values.get("agency_code")
-    if agency is not None and agency not in known_agencies:
-        errors.append(
-            Refusal(
-                "field",
-                "16.3.7",
-                f"Working agency: '{agency}' is not a known agency",
-                "agency_code",
-            )
-        )
+    for name, value in values.items():
+        refusal = _rule(FIELD_BY_NAME[name], value, today, known_agencies)
+        if refusal is not None:
+            errors.append(refusal)
     return values, errors
+
+
+def check_cell(
+    name: str, text: str, today: date, known_agencies: set[str]
+) -> tuple[Any, Refusal | None]:
+    """One column's value, as ``checked`` types and checks it: every rule of a register
+    column looks at that column alone, so the import checks each distinct cell once."""
+    f = FIELD_BY_NAME[name]
+    if name == "position_level":
+        text = text.strip().upper()
+    values, errors = parse_values((f,), {name: text}, {}, "16.3.7", partial=True)
+    if errors:
+        return None, errors[0]
+    value = values.get(name)
+    return value, _rule(f, value, today, known_agencies)
+
+
+def _rule(f: Field, v: Any, today: date, known_agencies: set[str]) -> Refusal | None:
+    """The register's own rules on a parsed value: width, plain text, no future date
+    (16.3.6), a known agency."""
+    if isinstance(v, str):
+        limit = MAX_LENGTH.get(f.name)
+        if limit is not None and len(v) > limit:
+            return Refusal("field", "16.3.7", f"{f.label}: at most {limit} characters", f.name)
+        if UNPRINTABLE.search(v):
+            reason = f"{f.label}: control characters (a NUL, a line break) are not text"
+            return Refusal("field", "16.3.7", reason, f.name)
+    if f.type == "date" and v and not f.future_ok and date.fromisoformat(v) > today:
+        return Refusal("field", "16.3.6", f"{f.label}: cannot be after {today}", f.name)
+    if f.name == "agency_code" and v is not None and v not in known_agencies:
+        return Refusal(
+            "field", "16.3.7", f"Working agency: '{v}' is not a known agency", "agency_code"
+        )
+    return None
 
 
 def edit(session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: datetime) -> dict:
@@ -169,10 +230,11 @@ def edit(session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: dat
     cs = session.get(CivilServant, eid)
     if cs is None:
         raise LookupError(f"no civil servant {eid}")
+    agency = cs.agency_code  # whose record it is before this edit (it may move the agency)
     raw = {k: v for k, v in raw.items() if k not in ("csrf_token", "version")}
     today = bhutan_today(now)
     agencies = set(session.exec(select(Agency.code)).all())
-    values, errors = _checked(raw, today, agencies, partial=True)
+    values, errors = checked(raw, today, agencies, partial=True)
     if errors:
         raise Refused(errors)
     changes: dict[str, list[Any]] = {}
@@ -186,7 +248,7 @@ def edit(session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: dat
             continue
         changes[name] = [old_s, new]
         setattr(cs, name, new_v)
-    refusals = may_change(actor, cs, set(changes))
+    refusals = may_change(actor, agency, set(changes))
     if refusals:
         raise Refused(refusals)
     if not changes:
@@ -206,7 +268,7 @@ def add_history(
     spec = KINDS.get(kind)
     if spec is None:
         raise Refused([Refusal("field", "16.3.7", f"unknown kind of record '{kind}'", "kind")])
-    refusals = may_change(actor, cs, {kind})
+    refusals = may_change(actor, cs.agency_code, {kind})
     if refusals:
         raise Refused(refusals)
     raw = {k: v for k, v in raw.items() if k not in ("csrf_token", "kind")}
@@ -274,14 +336,7 @@ def record_separation(
     cs = session.get(CivilServant, eid)
     if cs is None:
         raise LookupError(f"no civil servant {eid}")
-    if is_rcsc(actor):
-        refusals = []
-    elif R.HR_OFFICER not in actor.roles or actor.agency != cs.agency_code:
-        refusals = [
-            Refusal("authority", "15.4.1", "only the agency's HR officer or the RCSC records it")
-        ]
-    else:
-        refusals = []
+    refusals = may_change(actor, cs.agency_code, set())  # 15.4.1: the agency's HR records it
     if cs.status != "in_service":
         refusals.append(
             Refusal("state", "15.2", f"already separated on {cs.separated_on}", "separated_on")
@@ -331,10 +386,15 @@ def history_fields(kind: str) -> tuple[Field, ...]:
     )
 
 
+def audit_role(actor: Actor) -> str:
+    """The role a register event records: the RCSC's or the agency HR officer's (16.3.7)."""
+    return "rcsc" if is_rcsc(actor) else R.HR_OFFICER
+
+
 def _audit(
     session: Session, actor: Actor, now: datetime, trigger: str, cite: str, fields: dict
 ) -> None:
-    role = "rcsc" if is_rcsc(actor) else R.HR_OFFICER
+    role = audit_role(actor)
     audit.append(
         session,
         case_id=None,
@@ -351,77 +411,7 @@ def _audit(
     )
 
 
-# ------------------------------------------------------------------ CSV
-
-
-def parse_row(
-    n: int, row: dict[str, str], agencies: set[str], today: date
-) -> tuple[dict, list[str]]:
-    missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
-    if missing:
-        return {}, [f"line {n}: missing {', '.join(missing)}"]
-    raw = {
-        k: v.strip()
-        for k, v in row.items()
-        if k in FIELD_BY_NAME and v is not None and v.strip() != ""
-    }
-    values, errors = _checked(raw, today, agencies, partial=True)
-    out = [f"line {n}: column {e.field}: {e.reason}" for e in errors]
-    for name in ("bcse_selected", "head_of_agency"):
-        values[name] = (row.get(name) or "").strip().lower() in ("1", "yes", "true", "on")
-    if not values.get("position_category") and values.get("position_level"):
-        values["position_category"] = category_of(values["position_level"])
-    for f in FIELDS:
-        if f.type == "date" and values.get(f.name):
-            values[f.name] = date.fromisoformat(values[f.name])
-    values["eid"] = row["eid"].strip()
-    if len(values["eid"]) > EID_MAX:  # the column's width: PostgreSQL refuses longer ones
-        out.append(f"line {n}: column eid: at most {EID_MAX} characters")
-    return values, out
-
-
-def import_csv(session: Session, text: str, now: datetime) -> ImportResult:
-    """All rows or none: a file with any bad row changes nothing and lists every problem."""
-    reader = csv.DictReader(io.StringIO(text))
-    absent = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if absent:
-        return ImportResult(0, 0, [f"header lacks column(s): {', '.join(absent)}"])
-    unknown = [
-        c
-        for c in reader.fieldnames or []
-        if c not in FIELD_BY_NAME and c != "eid" and c not in EXPORT_ONLY
-    ]
-    if unknown:
-        return ImportResult(0, 0, [f"header has unknown column(s): {', '.join(unknown)}"])
-    today = bhutan_today(now)
-    agencies = set(session.exec(select(Agency.code)).all())
-    parsed, errors = [], []
-    first_line: dict[str, int] = {}
-    for n, row in enumerate(reader, start=2):
-        values, errs = parse_row(n, row, agencies, today)
-        eid = (row.get("eid") or "").strip()
-        if eid in first_line:  # which of the two rows is right cannot be guessed
-            errs.append(f"line {n}: eid '{eid}' repeats line {first_line[eid]}")
-        elif eid:
-            first_line[eid] = n
-        errors += errs
-        if values and not errs:
-            parsed.append(values)
-    if errors:
-        return ImportResult(0, 0, errors)
-    created = updated = 0
-    for values in parsed:
-        existing = session.get(CivilServant, values["eid"])
-        if existing is None:
-            session.add(CivilServant(**values))
-            created += 1
-        else:
-            for col, v in values.items():
-                setattr(existing, col, v)
-            session.add(existing)
-            updated += 1
-    session.flush()
-    return ImportResult(created, updated, [])
+# ------------------------------------------------------------------ CSV export
 
 
 EXPORT_ONLY = ("status", "separated_on")  # written by separation, not by import
@@ -447,6 +437,44 @@ def export_csv(session: Session, agency: str | None = None) -> str:
             yield row
 
     return csv_cells.write_csv(rows())
+
+
+def like_literal(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself: ``%``, ``_`` and the escape
+    character are escaped (use with ``escape=LIKE_ESCAPE``). A user's text in a LIKE would
+    otherwise be a wildcard: ``/servants/%25`` matched every record's edits."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+LIKE_ESCAPE = "\\"
+
+
+def servant_matches(text: str) -> sa.ColumnElement[bool]:
+    """Register rows whose name or employee ID contains ``text``, ignoring case (ilike:
+    PostgreSQL's LIKE minds case, SQLite's does not), ``%`` and ``_`` taken literally."""
+    like = f"%{like_literal(text)}%"
+    return sa.or_(
+        CivilServant.name.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+        CivilServant.eid.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+    )
+
+
+def record_events(session: Session, eid: str, limit: int = 50) -> list[AuditEvent]:
+    """The register's audit events about ``eid`` (edits, imports, history lines,
+    separations), newest first. The event names its record as ``"eid":<JSON string>`` in
+    its canonical fields; that text is matched literally, never as a pattern."""
+    needle = like_literal(f'"eid":{json.dumps(eid, ensure_ascii=False)}')
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.process == "register",
+                AuditEvent.fields.like(f"%{needle}%", escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+            )
+            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+            .limit(limit)
+        ).all()
+    )
 
 
 def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:

@@ -11,16 +11,23 @@ the previous one ended, must be a transition the process allows from that state 
 recorded one, and raises the case's version by one. Any other event on a case (a recusal,
 an issued document, a missed or recomputed deadline) records the state it happened in and
 leaves state and version alone.
+
+The register's events (an edit, a CSV import) carry each changed column's before and
+after; ``register_drift`` rebuilds every changed column from them and names each record
+whose live row says otherwise.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases.models import AuditEvent, Case
+from cases import register
+from cases.models import AuditEvent, Case, CivilServant
 from workflows import registry
 from workflows.engine import Process
 
@@ -141,4 +148,107 @@ def drift(session: Session) -> list[Drift]:
             )
         if problems:
             out.append(Drift(case_id, state, version, r.state, r.version, "; ".join(problems)))
+    return out
+
+
+# ------------------------------------------------------------------ the register
+
+# Register events that change a record's columns, each with {"eid", "changes": {column:
+# [before, after]}} (cases.register.edit, cases.register_import).
+REGISTER_CHANGES = frozenset({"register_edit", "register_import"})
+
+
+@dataclass(frozen=True)
+class RecordDrift:
+    """A register column whose live value is not what the register's events last set."""
+
+    eid: str
+    column: str
+    live: object
+    rebuilt: object
+    seq: int  # the event that set it last
+
+    def __str__(self) -> str:
+        return (
+            f"record {self.eid}: {self.column} is {self.live!r}, "
+            f"its events say {self.rebuilt!r} (event {self.seq})"
+        )
+
+
+def _plain(column: str, value: object) -> object:
+    """A column's value as an event writes it: dates as ISO text; an emptied text column
+    (None in an edit's after) as the empty text the row holds."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    if value is None and register.FIELD_BY_NAME[column].type in ("text", "choice"):
+        return ""
+    return value
+
+
+def rebuild_register(session: Session) -> dict[str, dict[str, tuple[object, int]]]:
+    """eid -> column -> (value, seq of the event that set it), from the register's events
+    in chain order: what the trail says each changed column of each record holds."""
+    out: dict[str, dict[str, tuple[object, int]]] = {}
+    last = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent.seq, AuditEvent.fields)  # type: ignore[call-overload]
+            .where(
+                AuditEvent.seq > last,
+                AuditEvent.process == "register",
+                AuditEvent.trigger.in_(REGISTER_CHANGES),  # type: ignore[attr-defined]
+            )
+            .order_by(AuditEvent.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return out
+        for seq, text in rows:
+            fields = json.loads(text)
+            record = out.setdefault(fields["eid"], {})
+            if fields.get("created"):  # a new record: what its event does not name is default
+                record.update({c: (_plain(c, v), seq) for c, v in register.DEFAULTS.items()})
+            for column, (_before, after) in fields.get("changes", {}).items():
+                if column in register.FIELD_BY_NAME:
+                    record[column] = (_plain(column, after), seq)
+        last = rows[-1][0]
+
+
+def register_drift(session: Session) -> list[RecordDrift]:
+    """Register columns whose live value differs from what their last register event set:
+    a write to the register behind the application's back, or one it did not audit. A
+    column a process also writes (register.WRITTEN_BY_PROCESSES: a transfer moves the
+    agency) is checked only while no case event about that civil servant came after."""
+    rebuilt = rebuild_register(session)
+    if not rebuilt:
+        return []
+    later_case_event = dict(
+        session.exec(
+            select(Case.subject_eid, sa.func.max(AuditEvent.seq))  # type: ignore[call-overload]
+            .join(Case, Case.id == AuditEvent.case_id)
+            .group_by(Case.subject_eid)
+        ).all()
+    )
+    table = CivilServant.__table__  # type: ignore[attr-defined]
+    names = [f.name for f in register.FIELDS]
+    out: list[RecordDrift] = []
+    eids = sorted(rebuilt)
+    for i in range(0, len(eids), 2000):
+        part = eids[i : i + 2000]
+        live = {
+            row[0]: dict(zip(names, row[1:], strict=True))
+            for row in session.execute(
+                sa.select(table.c.eid, *(table.c[n] for n in names)).where(table.c.eid.in_(part))
+            )
+        }
+        for eid in part:
+            row = live.get(eid)
+            for column, (value, seq) in sorted(rebuilt[eid].items()):
+                if row is None:
+                    out.append(RecordDrift(eid, column, None, value, seq))
+                    break
+                if column in register.WRITTEN_BY_PROCESSES and later_case_event.get(eid, 0) > seq:
+                    continue
+                if _plain(column, row[column]) != value:
+                    out.append(RecordDrift(eid, column, _plain(column, row[column]), value, seq))
     return out

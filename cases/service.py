@@ -26,6 +26,7 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor, Context, Refusal, Refused, Step, Subject
+from workflows.record import EID_CITE, eid_problem
 
 SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)
 
@@ -233,6 +234,9 @@ def open_case(
         raise Refused(
             [Refusal("field", "", f"unknown process '{process_key}'", "process")]
         ) from None
+    problem = eid_problem(subject_eid)
+    if problem:  # the ID's one format (workflows.record), before it reaches a query
+        raise Refused([Refusal("field", EID_CITE, problem, "subject_eid")])
     subject = subject_of(session, subject_eid)
     case = Case(
         process=process.key,

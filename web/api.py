@@ -10,8 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
 
 from cases import applications, audit, queries, register, service
+from cases.models import CivilServant
 from web import views
 from web.api_schema import ActedOut, CaseOut, CasePage
 from web.deps import CurrentViewer, now, tx
@@ -19,6 +21,7 @@ from web.idempotency import Idempotency, IdempotentRoute
 from workflows import registry
 from workflows.calendar import bhutan_today
 from workflows.engine import Refusal, Refused
+from workflows.record import LEVELS
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)
 
@@ -278,6 +281,86 @@ def _servant(request: Request, viewer: Any, eid: str) -> Any:
         if cs is None:
             raise service.NotFound(f"no civil servant {eid}")
         return cs
+
+
+class EmployeeSummary(BaseModel):
+    """A line of the register, as a list shows it (GET /api/employees/{eid} has the rest)."""
+
+    eid: str
+    name: str
+    position_title: str
+    position_level: str
+    position_category: str
+    agency_code: str
+    appointment_date: str
+    status: str
+
+
+class EmployeePage(BaseModel):
+    items: list[EmployeeSummary]
+    limit: int = Field(description="the most items a page holds")
+    next_after: str | None = Field(
+        description="pass as ?after= for the next page; null on the last page"
+    )
+
+
+EMPLOYEES_MAX = 500
+
+
+@router.get("/employees", response_model=EmployeePage)
+def list_employees(
+    request: Request,
+    viewer: CurrentViewer,
+    agency: str | None = Query(None, max_length=32, description="working agency code"),
+    level: str | None = Query(None, max_length=8, description="position level, e.g. P3"),
+    name: str | None = Query(
+        None, max_length=200, description="name or employee ID contains (any case)"
+    ),
+    after: str | None = Query(
+        None, max_length=64, description="the previous page's next_after (employee ID order)"
+    ),
+    limit: int = Query(100, ge=1, le=EMPLOYEES_MAX, description=f"at most {EMPLOYEES_MAX}"),
+) -> dict[str, Any]:
+    """The register's records the caller may read (16.3.3: an agency's officers their
+    agency's and its departments', the RCSC all, a civil servant their own), in employee ID
+    order, a page at a time."""
+    for key, value in (("agency", agency), ("name", name), ("after", after)):
+        if value and register.UNPRINTABLE.search(value):
+            reason = f"{key}: control characters are not text"
+            raise Refused([Refusal("field", "16.3.7", reason, key)])
+    if level is not None and level.upper() not in LEVELS:
+        reason = f"level: '{level}' is not a position level; one of {', '.join(LEVELS)}"
+        raise Refused([Refusal("field", "16.3.7", reason, "level")])
+    stmt = select(CivilServant).where(queries.servant_visibility(viewer.actor))
+    if agency:
+        stmt = stmt.where(CivilServant.agency_code == agency)
+    if level:
+        stmt = stmt.where(CivilServant.position_level == level.upper())
+    if name:
+        stmt = stmt.where(register.servant_matches(name))
+    if after:
+        stmt = stmt.where(CivilServant.eid > after)
+    with tx(request) as s:
+        rows = s.exec(stmt.order_by(CivilServant.eid).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [
+            {
+                "eid": cs.eid,
+                "name": cs.name,
+                "position_title": cs.position_title,
+                "position_level": cs.position_level,
+                "position_category": cs.position_category,
+                "agency_code": cs.agency_code,
+                "appointment_date": cs.appointment_date.isoformat(),
+                "status": cs.status,
+            }
+            for cs in rows
+        ],
+        "limit": limit,
+        "next_after": rows[-1].eid if more else None,
+    }
 
 
 @router.get("/employees/{eid}/eligibility/{process}")

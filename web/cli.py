@@ -21,11 +21,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases import audit, auth, calendar_store, db, demo, register, replay, security_log, timers
+from cases import (
+    audit,
+    auth,
+    calendar_store,
+    db,
+    demo,
+    register_import,
+    replay,
+    security_log,
+    timers,
+)
 from cases.models import Agency, Case, CivilServant, Deadline, User
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
 from workflows.engine import Refused
+from workflows.record import EID_CITE, eid_problem
 
 # Roles that act for an agency, so a user holding one needs --agency.
 AGENCY_ROLES = R.AGENCY_STAFF | {R.APPELLATE, R.RCSC}
@@ -175,19 +186,31 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_replay(args: argparse.Namespace) -> int:
-    """Rebuild every case from its audit events (cases.replay) and list where the live
-    cases differ: the trail is complete only if this and ``audit verify`` both pass."""
+    """Rebuild every case from its audit events (cases.replay) and the register's changed
+    columns from its events, and list where the live cases and records differ: the trail
+    is complete only if this and ``audit verify`` both pass."""
     _url, engine = database()
-    with db.transaction(engine) as s:
+    with db.reading(engine) as s:
         cases = replay.replay(s)
         drifted = replay.drift(s)
+        records = replay.rebuild_register(s)
+        record_drift = replay.register_drift(s)
     for d in drifted:
         say(str(d))
+    for r in record_drift:
+        say(str(r))
     if drifted:
         say(f"drift: {len(drifted)} of {len(cases)} cases differ from their audit events")
+    if record_drift:
+        say(
+            f"drift: {len({r.eid for r in record_drift})} of {len(records)} register records "
+            "differ from their audit events"
+        )
+    if drifted or record_drift:
         return 1
     events = sum(r.events for r in cases.values())
     say(f"ok: {len(cases)} cases rebuilt from {events} events match the live cases")
+    say(f"ok: {len(records)} register records' changed columns match their audit events")
     return 0
 
 
@@ -230,6 +253,8 @@ def _check_new_user(s: Session, args: argparse.Namespace) -> None:
         raise CliError(f"user '{args.username}' already exists")
     if args.agency and s.get(Agency, args.agency) is None:
         raise CliError(f"no agency '{args.agency}'")
+    if args.eid and (problem := eid_problem(args.eid)):
+        raise CliError(f"--eid: {problem} (BCSR {EID_CITE})")
     if args.eid and s.get(CivilServant, args.eid) is None:
         raise CliError(f"no civil servant with employee ID '{args.eid}'")
 
@@ -396,20 +421,29 @@ def cmd_calendar_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import_register(args: argparse.Namespace) -> int:
+    """The CSV import with a named user's authority (``--as``), as on the register page: an
+    agency's HR officer imports that agency's civil servants, the RCSC sensitive columns
+    (16.3.3, 16.3.7); each created or changed record is audited under that user's name."""
     path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     _url, engine = database()
-    with db.transaction(engine) as s:
-        result = register.import_csv(s, text, datetime.now(UTC))
+    with db.reading(engine) as s:
+        user = _user(s, args.as_user)
+    if not user.active:
+        raise CliError(f"user '{args.as_user}' is disabled")
+    result = register_import.import_csv(engine, data, auth.actor_of(user), datetime.now(UTC))
     if result.errors:
         for line in result.errors:
             print(f"{path.name}: {line}", file=sys.stderr)
         print(f"{path.name}: nothing imported ({len(result.errors)} problem(s))", file=sys.stderr)
         return 1
-    say(f"{path.name}: {result.created} created, {result.updated} updated")
+    say(
+        f"{path.name}: {result.created} created, {result.updated} updated"
+        + (f", {result.unchanged} unchanged" if result.unchanged else "")
+    )
     return 0
 
 
@@ -504,6 +538,13 @@ def build_parser() -> argparse.ArgumentParser:
         "import-register", cmd_import_register, "import civil servants from CSV (all rows or none)"
     )
     c.add_argument("file")
+    c.add_argument(
+        "--as",
+        dest="as_user",
+        required=True,
+        metavar="USERNAME",
+        help="the user whose authority the import runs with (an HR officer or the RCSC)",
+    )
     return p
 
 

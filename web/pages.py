@@ -13,8 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from cases import audit, auth, calendar_store, queries, register, service
+from cases import audit, auth, calendar_store, queries, register, register_import, service
 from cases import security_log as SL
+from cases.db import reading
 from cases.models import CivilServant
 from web import security_headers, views
 from web.deps import (
@@ -399,22 +400,30 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
             .order_by(CivilServant.name)
         )
         if q:
-            like = f"%{q}%"  # ilike: PostgreSQL's LIKE minds case, SQLite's does not
-            stmt = stmt.where(CivilServant.name.ilike(like) | CivilServant.eid.ilike(like))  # type: ignore[attr-defined]
+            stmt = stmt.where(register.servant_matches(q))
         rows = s.exec(stmt.limit(200)).all()
     return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
 
 
 @router.post("/servants/import", name="servants_import")
 async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
-    if not viewer.actor.roles & {R.HR_OFFICER, R.ADMIN}:
-        raise_refusal("only an HR officer or an administrator may import the register")
-    form = await request.form()
-    upload = form.get("file")
-    text = (await upload.read()).decode("utf-8-sig") if hasattr(upload, "read") else ""
-    with tx(request) as s:
-        result = register.import_csv(s, text, now(request))
-        rows = s.exec(select(CivilServant).order_by(CivilServant.name).limit(200)).all()
+    """A CSV file of register rows, with the edit form's authority (register.may_change):
+    all lines or none. A refused file's page shows its own lines and problems only, never
+    the register (its rows may be other agencies')."""
+    if R.HR_OFFICER not in viewer.actor.roles and not register.is_rcsc(viewer.actor):
+        raise_refusal("only an HR officer or the RCSC may import the register", "16.3.3")
+    async with request.form() as form:  # closes the upload's temporary file
+        upload = form.get("file")
+        data = await upload.read() if hasattr(upload, "read") else b""
+    engine = request.app.state.engine
+    result = await run_in_threadpool(
+        register_import.import_csv, engine, data, viewer.actor, now(request)
+    )
+    rows: list[CivilServant] = []
+    if not result.errors:
+        with reading(engine) as s:
+            stmt = select(CivilServant).where(queries.servant_visibility(viewer.actor))
+            rows = list(s.exec(stmt.order_by(CivilServant.name).limit(200)).all())
     return render(
         request,
         "pages/servants.html",

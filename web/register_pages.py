@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from cases import applications, profiles, queries, record, register, service
-from cases.models import AuditEvent, Case
+from cases.models import Case
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields
 from web.pages import render
@@ -68,16 +68,8 @@ def _servant_ctx(
             if p.eligibility
         ]
         history = register.history_rows(s, eid)
-        edits = s.exec(
-            select(AuditEvent)
-            .where(
-                AuditEvent.process == "register",
-                AuditEvent.fields.like(f'%"eid":"{eid}"%'),  # type: ignore[attr-defined]
-            )
-            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
-            .limit(50)
-        ).all()
-    may_edit = not register.may_change(viewer.actor, cs, set())
+        edits = register.record_events(s, eid)
+    may_edit = not register.may_change(viewer.actor, cs.agency_code, set())
     return {
         "cs": cs,
         "standing": standing,

@@ -11,6 +11,30 @@ from dataclasses import dataclass
 
 from workflows.engine import Field
 
+# The employee ID: one format wherever an ID enters (the CSV import, the API, the CLI, a
+# case's subject). Letters, digits and hyphens only, so an ID is safe in a URL path, a LIKE
+# pattern and a CSV cell; 20 characters hold every RCSC-issued ID (E1004, E13409).
+EID_MAX = 20
+# A leading hyphen is refused: it would read as an option on the command line and as a
+# formula in a spreadsheet (cases.csv_cells).
+EID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$"
+EID_CITE = "16.3.7"
+EID_RULE = (
+    f"letters, digits and hyphens only, not starting with a hyphen, 1 to {EID_MAX} characters"
+)
+_EID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def eid_problem(eid: object) -> str | None:
+    """Why ``eid`` is not an employee ID (None when it is one): the one check of the format."""
+    if not isinstance(eid, str) or not eid:
+        return f"Employee ID is required ({EID_RULE})"
+    if len(eid) > EID_MAX or not _EID_CHARS.issuperset(eid) or eid.startswith("-"):
+        shown = eid if len(eid) <= 40 else eid[:40] + "…"
+        return f"Employee ID {shown!r}: {EID_RULE}"
+    return None
+
+
 LEVELS = (
     "EX1", "EX2", "EX3", "ES1", "ES2", "ES3",
     "P1", "P2", "P3", "P4", "P5",

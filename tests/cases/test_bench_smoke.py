@@ -23,6 +23,8 @@ ROWS = (
     "5. audit verify, events/s",
     "6. server peak RSS MB during 1",
     "server peak RSS MB during 2",
+    "7. register import of",
+    "a concurrent transition's longest wait",
 )
 NUMBER = re.compile(r"\s(\d[\d,]*(?:\.\d+)?)(?=\s|$)")
 

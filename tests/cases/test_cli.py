@@ -257,6 +257,8 @@ def test_import_register_all_or_nothing(empty_db: str, tmp_path: Path, capsys) -
     with Session(engine_for(empty_db)) as s:
         s.add(Agency(code="MOH", name="Ministry of Health", kind="ministry"))
         s.commit()
+    hr = ["user", "add", "moh_hr", "--role", "hr_officer", "--agency", "MOH", "--password", "pw"]
+    assert run(capsys, *hr)[0] == 0
 
     good = tmp_path / "good.csv"
     good.write_text(
@@ -265,7 +267,7 @@ def test_import_register_all_or_nothing(empty_db: str, tmp_path: Path, capsys) -
         + "E2,Pema Wangmo,1992-02-02,Nurse,s2,MOH,2016-03-01\n",
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, "import-register", str(good))
+    code, out, _ = run(capsys, "import-register", str(good), "--as", "moh_hr")
     assert code == 0
     assert out.strip() == "good.csv: 2 created, 0 updated"
 
@@ -276,14 +278,17 @@ def test_import_register_all_or_nothing(empty_db: str, tmp_path: Path, capsys) -
         + "E4,Ugyen Dema,1988-13-01,Clerk,Z9,MOH,2010-01-01\n",
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "import-register", str(bad))
+    code, out, err = run(capsys, "import-register", str(bad), "--as", "moh_hr")
     assert code == 1
-    assert "bad.csv: line 3: column position_level: Position level: 'Z9' is not a permitted" in err
-    assert "bad.csv: line 3: column date_of_birth: Date of birth: must be a date" in err
+    assert (
+        "bad.csv: line 3 (E4): column position_level: Position level: 'Z9' is not a permitted"
+        in err
+    )
+    assert "bad.csv: line 3 (E4): column date_of_birth: Date of birth: must be a date" in err
     assert "nothing imported" in err
     assert servants(empty_db) == 2  # E3 was fine but the file is all or nothing
 
-    code, _, err = run(capsys, "import-register", str(tmp_path / "missing.csv"))
+    code, _, err = run(capsys, "import-register", str(tmp_path / "missing.csv"), "--as", "moh_hr")
     assert code == 1 and "cannot read" in err
 
 
@@ -304,6 +309,8 @@ def test_agency_add_then_import_register_on_a_fresh_database(empty_db, tmp_path,
         "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date\n"
         "T1,Pema,1990-01-01,Officer,P4,TDA,2018-02-01\n"
     )
-    assert main(["import-register", str(csv_file)]) == 0
+    hr = ["user", "add", "tda_hr", "--role", "hr_officer", "--agency", "TDA", "--password", "pw"]
+    assert main(hr) == 0
+    assert main(["import-register", str(csv_file), "--as", "tda_hr"]) == 0
     assert main(["agency", "list"]) == 0
     assert "TDA" in capsys.readouterr().out

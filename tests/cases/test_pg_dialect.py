@@ -11,8 +11,7 @@ from datetime import UTC
 
 from fastapi.testclient import TestClient
 
-from cases import register
-from cases.db import transaction
+from cases import register_import
 from cases.models import CivilServant
 from web import cli
 
@@ -22,9 +21,10 @@ HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appoi
 def test_an_employee_id_longer_than_its_column_is_refused_by_name(world) -> None:
     long_eid = "E" * 33
     text = f"{HEADER}\n{long_eid},Pema,1990-01-01,Officer,P4,MOH,2018-02-01\n"
-    with transaction(world.engine) as s:
-        result = register.import_csv(s, text, world.clock.now)
-    assert result.errors == ["line 2: column eid: at most 32 characters"]
+    result = register_import.import_csv(world.engine, text, world.actors["hr"], world.clock.now)
+    ((line, field, cite),) = [(e.line, e.field, e.cite) for e in result.errors]
+    assert (line, field, cite) == (2, "eid", "16.3.7")
+    assert "1 to 20 characters" in result.errors[0].reason
     with world.session() as s:
         assert s.get(CivilServant, long_eid) is None
 

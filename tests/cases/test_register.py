@@ -8,8 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from cases import register
-from cases.db import transaction
+from cases import register_import
 from cases.models import CivilServant
 
 HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date"
@@ -19,9 +18,8 @@ def csv(*rows: str, header: str = HEADER) -> str:
     return "\n".join((header, *rows)) + "\n"
 
 
-def run_import(world, text: str) -> register.ImportResult:
-    with transaction(world.engine) as s:
-        return register.import_csv(s, text, world.clock.now)
+def run_import(world, text: str, username: str = "rcsc") -> register_import.ImportResult:
+    return register_import.import_csv(world.engine, text, world.actors[username], world.clock.now)
 
 
 def servants(world) -> dict[str, CivilServant]:
@@ -37,7 +35,7 @@ def test_import_creates_civil_servants(world):
             "E202,Ugyen Tshering,1975-11-20,Director,EX2,MOH,2000-01-01",
         ),
     )
-    assert result == register.ImportResult(created=2, updated=0, errors=[])
+    assert result == register_import.ImportResult(created=2, updated=0, errors=[])
     rows = servants(world)
     assert rows["E201"].position_level == "P4"  # levels are normalised
     assert rows["E201"].agency_code == "DOPH"
@@ -49,7 +47,7 @@ def test_import_updates_an_existing_civil_servant(world):
     result = run_import(
         world, csv("E100,Dorji Wangchuk,1990-01-01,Chief Officer,P1,DOPH,2015-01-01")
     )
-    assert result == register.ImportResult(created=0, updated=1, errors=[])
+    assert result == register_import.ImportResult(created=0, updated=1, errors=[])
     row = servants(world)["E100"]
     assert (row.position_level, row.agency_code, row.position_title) == (
         "P1",
@@ -79,11 +77,14 @@ def test_a_bad_row_changes_nothing_and_names_line_and_column(world):
         ),
     )
     assert (result.created, result.updated) == (0, 0)
-    assert result.errors == [
-        "line 3: column position_level: Position level: 'P9' is not a permitted choice",
-        "line 4: column date_of_birth: Date of birth: must be a date (YYYY-MM-DD)",
-        "line 4: column agency_code: Working agency: 'NOWHERE' is not a known agency",
-        "line 5: missing name",
+    assert [str(e) for e in result.errors] == [
+        "line 3 (E100): column position_level: Position level: 'P9' is not a permitted choice "
+        "(BCSR 16.3.7)",
+        "line 4 (E202): column date_of_birth: Date of birth: must be a date (YYYY-MM-DD) "
+        "(BCSR 16.3.7)",
+        "line 4 (E202): column agency_code: Working agency: 'NOWHERE' is not a known agency "
+        "(BCSR 16.3.7)",
+        "line 5 (E203): column name: missing (BCSR 16.3.7)",
     ]
     assert {eid: cs.model_dump() for eid, cs in servants(world).items()} == before
 
@@ -91,9 +92,9 @@ def test_a_bad_row_changes_nothing_and_names_line_and_column(world):
 def test_a_header_without_a_required_column_is_refused(world):
     result = run_import(world, "eid,name\nE201,Tashi\n")
     assert result.created == 0
-    assert result.errors == [
-        "header lacks column(s): date_of_birth, position_title, position_level, "
-        "agency_code, appointment_date"
+    assert [str(e) for e in result.errors] == [
+        "line 1: header lacks column(s): date_of_birth, position_title, position_level, "
+        "agency_code, appointment_date (BCSR 16.3.7)"
     ]
     assert "E201" not in servants(world)
 
@@ -107,5 +108,7 @@ def test_an_employee_id_repeated_in_one_file_is_refused(world):
         ),
     )
     assert (result.created, result.updated) == (0, 0)
-    assert result.errors == ["line 3: eid 'E201' repeats line 2"]
+    assert [str(e) for e in result.errors] == [
+        "line 3 (E201): column eid: employee ID repeats line 2 (BCSR 16.3.7)"
+    ]
     assert "E201" not in servants(world)
