@@ -90,6 +90,16 @@ def test_an_employee_id_with_a_slash_is_refused_and_the_list_keeps_working(clien
     assert client.get("/").status_code == 200
 
 
+def test_a_record_stored_before_the_id_format_is_listed_without_a_link(client, world) -> None:
+    """A register kept before the format was checked may hold an ID with '/' (no path
+    segment can carry it): the list shows the record, unlinked, instead of a 500 for all."""
+    world.make_servant("E7/1", name="Old Style Record")
+    login(client, "hr")
+    resp = client.get("/servants")
+    assert resp.status_code == 200
+    assert "Old Style Record" in resp.text and 'href="/servants/E7/1"' not in resp.text
+
+
 def test_a_case_opened_through_the_api_about_a_bad_id_is_422(client, world) -> None:
     resp = client.post(
         "/api/cases",
