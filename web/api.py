@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,7 @@ from cases import applications, audit, queries, register, service
 from web import views
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
+from web.params import CaseId, Limit
 from workflows import registry
 from workflows.calendar import bhutan_today
 
@@ -115,7 +116,7 @@ def list_cases(
     process: str | None = None,
     state: str | None = None,
     overdue: bool = False,
-    limit: int = Query(100, ge=1, le=500),
+    limit: Limit = 100,
 ) -> list[dict[str, Any]]:
     today = bhutan_today(now(request))
     with tx(request) as s:
@@ -161,14 +162,14 @@ def create_case(
 
 
 @router.get("/cases/{case_id}")
-def get_case(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str, Any]:
+def get_case(request: Request, case_id: CaseId, viewer: CurrentViewer) -> dict[str, Any]:
     return _view(request, viewer, case_id)
 
 
 @router.post("/cases/{case_id}/actions/{trigger}")
 def act(
     request: Request,
-    case_id: int,
+    case_id: CaseId,
     trigger: str,
     body: ActionIn,
     viewer: CurrentViewer,
@@ -195,7 +196,7 @@ def act(
 
 
 @router.get("/cases/{case_id}/events")
-def events(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[str, Any]]:
+def events(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dict[str, Any]]:
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
