@@ -20,13 +20,17 @@ from workflows.calendar import bhutan_today
 router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)
 
 
-# What every refusal under /api looks like (web.errors); FastAPI's own 422 for a malformed
-# body carries a list as its detail, so ``detail`` is left open.
+# What every refusal under /api looks like (web/error_body.py, web/errors.py): FastAPI's own
+# validation errors are converted into it too.
 API_ERROR: dict[str, Any] = {
     "type": "object",
-    "required": ["detail"],
+    "required": ["detail", "field"],
     "properties": {
-        "detail": {},
+        "detail": {"type": "string", "description": "what was refused and why, as a sentence"},
+        "field": {
+            "type": ["string", "null"],
+            "description": "the input refused, as a dotted location (e.g. fields.reasons)",
+        },
         "refusals": {
             "type": "array",
             "items": {
@@ -49,6 +53,7 @@ ERROR_RESPONSES: dict[str, str] = {
     "403": "role, agency or recusal (19.3.5) refuses it",
     "404": "no such case or record, or not yours to see",
     "409": "not open in the case's state, or a stale version",
+    "413": "the body is larger than the operation accepts (1 MB)",
     "422": "a field is bad, unknown or missing, or a rule is unmet",
 }
 
@@ -118,6 +123,7 @@ def list_cases(
     overdue: bool = False,
     limit: Limit = 100,
 ) -> list[dict[str, Any]]:
+    registry.check_case_filters(process, state)
     today = bhutan_today(now(request))
     with tx(request) as s:
         rows = queries.list_cases(

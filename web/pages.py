@@ -31,12 +31,16 @@ from web.deps import (
 )
 from web.forms import form_to_fields, version_of
 from web.params import CaseId, Year
+from web.request_checks import MB, body_limit
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
 from workflows.engine import Refusal, Refused, parse_values
 
 router = APIRouter(include_in_schema=False)
+
+# A register file of every civil servant (about 30,000 rows) with its history columns.
+REGISTER_UPLOAD_LIMIT = 20 * MB
 
 
 def render(
@@ -168,6 +172,7 @@ def dashboard(
     state: str | None = None,
     closed: bool = False,
 ) -> Response:
+    registry.check_case_filters(process, state)
     today = bhutan_today(now(request))
     with tx(request) as s:
         rows = queries.list_cases(
@@ -347,7 +352,7 @@ async def render_refusal(
             request,
             status,
             "Refused",
-            message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals),
+            message or "; ".join(r.text for r in refusals),
         )
     form = await request.form()
     values = form_to_fields(form)
@@ -373,7 +378,7 @@ async def render_refusal(
         if is_htmx(request):
             return render(request, "pages/case.html", ctx, status, block="panels")
         return render(request, "pages/case.html", ctx, status)
-    text = message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals)
+    text = message or "; ".join(r.text for r in refusals)
     return message_page(request, status, "Refused", text)
 
 
@@ -396,6 +401,7 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
 
 
 @router.post("/servants/import", name="servants_import")
+@body_limit(REGISTER_UPLOAD_LIMIT)
 async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
     if not viewer.actor.roles & {R.HR_OFFICER, R.ADMIN}:
         raise_refusal("only an HR officer or an administrator may import the register")

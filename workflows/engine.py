@@ -191,6 +191,11 @@ class Refusal:
     reason: str
     field: str | None = None
 
+    @property
+    def text(self) -> str:
+        """The reason with its section, when a section makes the rule."""
+        return f"{self.reason} (BCSR {self.cite})" if self.cite else self.reason
+
     def as_dict(self) -> dict[str, str | None]:
         return {"kind": self.kind, "cite": self.cite, "reason": self.reason, "field": self.field}
 
@@ -200,7 +205,7 @@ class Refused(Exception):
 
     def __init__(self, refusals: Sequence[Refusal]):
         self.refusals = list(refusals)
-        super().__init__("; ".join(f"{r.reason} (BCSR {r.cite})" for r in self.refusals))
+        super().__init__("; ".join(r.text for r in self.refusals))
 
     @property
     def kind(self) -> str:
