@@ -51,7 +51,7 @@ def _panel(request: Request, viewer: Any, case_id: int, flash: str) -> dict[str,
 
 
 @router.get(
-    "/cases/{case_id}/documents/{doc_id:int}.pdf",
+    "/cases/{case_id}/documents/{doc_id}.pdf",
     name="case_document_pdf",
     include_in_schema=False,
 )
@@ -72,9 +72,7 @@ def document_pdf(
     )
 
 
-@router.get(
-    "/cases/{case_id}/documents/{doc_id:int}", name="case_document", include_in_schema=False
-)
+@router.get("/cases/{case_id}/documents/{doc_id}", name="case_document", include_in_schema=False)
 def document_html(
     request: Request, case_id: CaseId, doc_id: DocId, viewer: CurrentViewer
 ) -> Response:

@@ -31,7 +31,7 @@ from web.deps import (
 )
 from web.forms import form_to_fields, version_of
 from web.params import CaseId, Year
-from web.request_checks import MB, body_limit
+from web.request_checks import MB
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
@@ -400,8 +400,7 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
     return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
 
 
-@router.post("/servants/import", name="servants_import")
-@body_limit(REGISTER_UPLOAD_LIMIT)
+@router.post("/servants/import", name="servants_import", max_body_size=REGISTER_UPLOAD_LIMIT)
 async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
     if not viewer.actor.roles & {R.HR_OFFICER, R.ADMIN}:
         raise_refusal("only an HR officer or an administrator may import the register")

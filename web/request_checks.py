@@ -3,7 +3,8 @@ that no field can hold.
 
 - A body larger than its route's limit is refused with 413 before it is read whole (a 10 MB
   ``reasons`` was once stored in a case and in the audit chain). The limit is 1 MB unless
-  the route declares its own with ``@body_limit(...)`` (the register's CSV upload does).
+  the route declares its own with FastAPI's ``max_body_size=`` (the register's CSV upload
+  does), which FastAPI enforces again as the route reads.
 - A JSON body must be JSON as RFC 8259 has it: Python's parser also takes ``NaN``,
   ``Infinity`` and ``1e400`` (which becomes infinity), and none of them is a number a field
   can hold: 422 naming where it was. Malformed JSON is 400, as the OpenAPI declares.
@@ -18,8 +19,8 @@ page elsewhere. Nothing is stored: the route never runs.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
@@ -39,18 +40,6 @@ DEFAULT_BODY_LIMIT = 1 * MB
 MAX_JSON_DEPTH = 32
 # Methods whose body is read and checked here.
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
-
-
-def body_limit(n_bytes: int) -> Callable[[Endpoint], Endpoint]:
-    """Declare a route's own body limit (put it under the route's decorator)."""
-
-    def mark(endpoint: Endpoint) -> Endpoint:
-        endpoint.body_limit = n_bytes  # type: ignore[attr-defined]
-        return endpoint
-
-    return mark
 
 
 class InputRefused(Exception):
@@ -190,12 +179,22 @@ async def check_form(headers: Headers, body: bytes) -> None:
 # ------------------------------------------------------------------ the middleware
 
 
+def app_routes(routes: Sequence[Any]) -> Iterator[Any]:
+    """The app's routes, through the routers FastAPI includes."""
+    for route in routes:
+        if hasattr(route, "effective_candidates"):  # an included router
+            yield from app_routes(route.effective_candidates())
+        else:
+            yield route
+
+
 def route_limit(scope: Scope) -> int:
-    """The body limit the matching route declares (``body_limit``), else the default."""
-    for route in scope["app"].router.routes:
+    """The body limit the matching route declares (``max_body_size=``), else the default."""
+    for route in app_routes(scope["app"].router.routes):
         match, _ = route.matches(scope)
         if match == Match.FULL:
-            return getattr(getattr(route, "endpoint", None), "body_limit", DEFAULT_BODY_LIMIT)
+            declared = getattr(route, "max_body_size", None)
+            return DEFAULT_BODY_LIMIT if declared is None else declared
     return DEFAULT_BODY_LIMIT
 
 

@@ -4,11 +4,13 @@ officer of another agency (MOE). No request may end in a 5xx, and every answer m
 the schema declares, in the shape it declares (401/403/404/409/422 included).
 
 The world is the demo, so the generated ids and employee IDs hit real cases and records
-now and then; the examples are few (a loaded 2-core machine runs the whole file).
+now and then. Each operation sees EXAMPLES generated requests, each sent as every one of the
+four users, on the suite's database (SQLite, or PostgreSQL under DRUKFLOW_TEST_DATABASE_URL).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,10 +40,25 @@ CHECKS = [
 ]
 
 
+EXAMPLES = 300
+
+
 @pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'demo.db'}"
-    upgrade(url)
+def fuzz_db_url(tmp_path_factory: pytest.TempPathFactory, pg_databases: Any) -> Iterator[str]:
+    """A database of this module's own, on the server the suite runs on (tests/conftest.py)."""
+    if pg_databases is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'demo.db'}"
+        upgrade(url)
+        yield url
+        return
+    url = pg_databases.create(migrated=True)
+    yield url
+    pg_databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def fuzzed(fuzz_db_url: str) -> dict[str, Any]:
+    url = fuzz_db_url
     engine = engine_for(url)
     demo.build(engine, NOW)
     with transaction(engine) as s:
@@ -64,7 +81,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
