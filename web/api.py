@@ -13,7 +13,7 @@ from cases import applications, audit, queries, register, service
 from web import views
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
-from web.params import CaseId, Limit
+from web.params import MAX_ROW_ID, CaseId, Limit
 from workflows import registry
 from workflows.calendar import bhutan_today
 
@@ -88,7 +88,9 @@ class CaseIn(BaseModel):
 
 class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(description="the case version the caller last saw (else 409)")
+    version: int = Field(
+        ge=0, le=MAX_ROW_ID, description="the case version the caller last saw (else 409)"
+    )
     fields: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -1,7 +1,8 @@
 """Path and query parameters with their bounds, declared once for every route.
 
 A number in a URL is checked before it reaches the database: a case id beyond what an
-SQL BIGINT holds used to end in a 500 (OverflowError) instead of "no such case". FastAPI
+SQL INTEGER holds used to end in a 500 (OverflowError on SQLite, "integer out of range" on
+PostgreSQL) instead of an answer. FastAPI
 refuses a value outside these bounds with 422 (web/errors.py renders it: the API's error
 shape under /api, the HTML error page elsewhere), and the OpenAPI publishes the bounds.
 """
@@ -14,8 +15,9 @@ from fastapi import Path, Query
 
 from workflows import bounds
 
-# The largest row id SQLite and PostgreSQL (BIGINT) store.
-MAX_ROW_ID = 2**63 - 1
+# The largest id (and case version) both databases store: these are SQL INTEGER columns,
+# 64 bits on SQLite but 32 on PostgreSQL, where a larger value is an error of the query.
+MAX_ROW_ID = 2**31 - 1
 # A page number of a listing: far beyond any real log, and (page x size) stays an SQL
 # BIGINT offset.
 MAX_PAGE = 1_000_000

@@ -310,8 +310,8 @@ def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any
             number = int(value)
         except ValueError:
             raise ValueError("must be a whole number") from None
-        if not 0 <= number <= bounds.MAX_WHOLE_NUMBER:
-            raise ValueError(f"must be a whole number from 0 to {bounds.MAX_WHOLE_NUMBER:,}")
+        if abs(number) > bounds.MAX_WHOLE_NUMBER:  # the sign is the rules' (e.g. 13.11.2)
+            raise ValueError(f"must be a whole number of at most {bounds.MAX_WHOLE_NUMBER:,}")
         return number
     if f.type == "decimal":
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):

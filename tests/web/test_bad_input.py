@@ -24,6 +24,7 @@ from web.request_checks import DEFAULT_BODY_LIMIT, app_routes
 from workflows import bounds
 
 BIGINT_PLUS_ONE = str(2**63)
+INTEGER_PLUS_ONE = str(2**31)  # beyond PostgreSQL's INTEGER, within SQLite's
 
 
 @pytest.fixture
@@ -72,6 +73,8 @@ def _api_error(resp: Any, status: int) -> dict[str, Any]:
         f"/api/cases/{BIGINT_PLUS_ONE}/documents",
         f"/api/cases/{BIGINT_PLUS_ONE}/due-process",
         f"/api/cases/{BIGINT_PLUS_ONE}/due-process.pdf",
+        f"/api/cases/{INTEGER_PLUS_ONE}",
+        f"/api/cases/{INTEGER_PLUS_ONE}/events",
         "/api/cases/-1",
         f"/api/cases?limit={BIGINT_PLUS_ONE}",
         "/api/inbox?limit=1e30",
@@ -84,9 +87,23 @@ def test_integers_beyond_the_databases_range_in_api_paths_and_queries(
     assert body["field"] in ("case_id", "limit")
 
 
+def test_a_version_beyond_the_databases_range_is_refused(client, token, case_id: int) -> None:  # noqa: ANN001
+    for version in (INTEGER_PLUS_ONE, BIGINT_PLUS_ONE, "-1"):
+        resp = client.post(
+            f"/api/cases/{case_id}/actions/direct_enquiry",
+            headers={**token("chair"), "Content-Type": "application/json"},
+            content=f'{{"version": {version}, "fields": {{}}}}',
+        )
+        assert _api_error(resp, 422)["field"] == "version"
+
+
 def test_integers_beyond_the_databases_range_in_page_paths_and_queries(client, world) -> None:  # noqa: ANN001
     login(client, "admin")
-    for path in (f"/cases/{BIGINT_PLUS_ONE}", f"/cases/1/documents/{BIGINT_PLUS_ONE}"):
+    for path in (
+        f"/cases/{BIGINT_PLUS_ONE}",
+        f"/cases/{INTEGER_PLUS_ONE}",
+        f"/cases/1/documents/{BIGINT_PLUS_ONE}",
+    ):
         resp = client.get(path)
         assert resp.status_code == 404 and "text/html" in resp.headers["content-type"], path
     for query in ("1e30", str(10**30), BIGINT_PLUS_ONE):
@@ -165,10 +182,11 @@ def test_non_finite_json_numbers_are_refused_naming_the_field(
     assert _stored(world) == before
 
 
-@pytest.mark.parametrize("number", ["99999999999999999999999", "1.5", "-3", "true"])
+@pytest.mark.parametrize("number", ["99999999999999999999999", "-100001", "1.5", "true"])
 def test_whole_number_fields_are_bounded(client, world, token, number: str) -> None:  # noqa: ANN001
-    """A whole-number field (here an extension's days, 19.8.2.2) takes 0 to MAX_WHOLE_NUMBER;
-    a larger one would overflow the deadline's date arithmetic."""
+    """A whole-number field (here an extension's days, 19.8.2.2) is at most MAX_WHOLE_NUMBER
+    either way (a sign is the rules' to refuse, e.g. 13.11.2); a larger one would overflow
+    the deadline's date arithmetic."""
     from workflows.engine import Field, parse_values
 
     days = Field("total_days", "int", "Total days")
@@ -372,6 +390,7 @@ def test_every_api_error_has_one_shape(client, world, token, case_id: int) -> No
 # Each class of odd value a URL can carry; the page routes are walked with each.
 ODD_VALUES = {
     "beyond_bigint": BIGINT_PLUS_ONE,
+    "beyond_integer": INTEGER_PLUS_ONE,
     "negative": "-1",
     "float_exponent": "1e30",
     "not_a_number": "abc",
