@@ -454,3 +454,21 @@ def test_page_routes_answer_odd_values_without_a_server_error(
                 failures.append((username, url[:120], resp.status_code))
     assert failures == []
     assert _stored(world) == before
+
+
+def test_the_register_upload_declares_its_own_body_limit(client, world) -> None:  # noqa: ANN001
+    """The 1 MB default does not apply to the register's CSV upload (20 MB): a 2 MB file
+    reaches the import, which answers it (here refusing the file); more is 413."""
+    csrf = login(client, "hr")
+    before = _stored(world)
+    big = b"eid,name\nE300," + b"x" * (2 * 1024 * 1024) + b"\n"
+    resp = client.post(
+        "/servants/import", data={"csrf_token": csrf}, files={"file": ("r.csv", big, "text/csv")}
+    )
+    assert resp.status_code == 422 and "Import CSV" in resp.text  # the import's own answer
+    huge = b"eid,name\n" + b"E301,x\n" * (3 * 1024 * 1024)  # 21 MB
+    resp = client.post(
+        "/servants/import", data={"csrf_token": csrf}, files={"file": ("r.csv", huge, "text/csv")}
+    )
+    assert resp.status_code == 413 and "text/html" in resp.headers["content-type"]
+    assert _stored(world) == before
