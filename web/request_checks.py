@@ -138,10 +138,9 @@ def check_json(body: bytes) -> None:
 
 
 def is_json(content_type: str | None) -> bool:
-    """FastAPI reads a body as JSON when it has no content type or a JSON one."""
-    if not content_type:
-        return True
-    kind = content_type.split(";", 1)[0].strip().lower()
+    """Whether FastAPI reads the body as JSON: a JSON content type (its strict content type
+    rule leaves a body without one unread, and the route refuses it as missing)."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
     return kind == "application/json" or (
         kind.startswith("application/") and kind.endswith("+json")
     )
