@@ -406,7 +406,10 @@ async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecke
         raise_refusal("only an HR officer or an administrator may import the register")
     form = await request.form()
     upload = form.get("file")
-    text = (await upload.read()).decode("utf-8-sig") if hasattr(upload, "read") else ""
+    try:
+        text = (await upload.read()).decode("utf-8-sig") if hasattr(upload, "read") else ""
+    finally:
+        await form.close()  # a file over 1 MB was spooled to a temporary file
     with tx(request) as s:
         result = register.import_csv(s, text, now(request))
         rows = s.exec(select(CivilServant).order_by(CivilServant.name).limit(200)).all()
