@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI
 from starlette.datastructures import FormData, Headers
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
@@ -255,7 +254,3 @@ class RequestChecks:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
-
-
-def install(app: FastAPI, answer: Callable[[Request, InputRefused], Any]) -> None:
-    app.add_middleware(RequestChecks, answer=answer)
