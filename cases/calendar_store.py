@@ -16,7 +16,7 @@ from cases.deadlines import count
 from cases.models import AuditEvent, CalendarOverride, Case, Deadline
 from cases.queries import visibility
 from workflows.calendar import WorkingCalendar, bhutan_today, calendar_from
-from workflows.engine import Actor
+from workflows.engine import Actor, Field
 
 _cache: dict[tuple, WorkingCalendar] = {}
 
@@ -62,6 +62,15 @@ class Change:
     day: date
     kind: str  # added, removed, cleared
     moved: tuple[Moved, ...]
+
+
+# What an administrator's correction states (the calendar page's form): the day, within the
+# years the rules count in (workflows.bounds), and a note kept with it and in each moved
+# deadline's audit event.
+CORRECTION_FIELDS = (
+    Field("day", "date", "Date", future_ok=True),
+    Field("note", "text", "Note", required=False),
+)
 
 
 def set_override(

@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from cases import calendar_store, deadlines, queries
 from cases.models import Agency, Case, CivilServant, Deadline
 from cases.next_actors import NextAction, next_actions
-from workflows import registry
+from workflows import bounds, registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
 from workflows.engine import Actor, Refusal, Refused
@@ -67,6 +67,12 @@ CSV_HEADER = (
 )
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# First and last month a filter may name (workflows.bounds): month arithmetic near year 9999
+# or 0 leaves the calendar.
+_PLAUSIBLE_MONTHS = (
+    bounds.EARLIEST_DATE.strftime("%Y-%m"),
+    bounds.HORIZON_DATE.strftime("%Y-%m"),
+)
 
 
 # ------------------------------------------------------------------ who may look
@@ -141,6 +147,12 @@ def parse_filters(params: Mapping[str, str], agencies: Collection[str]) -> Filte
     for name in ("from_month", "to_month"):
         if values[name] and not _MONTH.fullmatch(values[name]):
             raise FilterError(name, f"'{values[name]}' is not a month written YYYY-MM")
+        if values[name] and not _PLAUSIBLE_MONTHS[0] <= values[name] <= _PLAUSIBLE_MONTHS[1]:
+            raise FilterError(
+                name,
+                f"{values[name]} is not a month the rules count in "
+                f"({_PLAUSIBLE_MONTHS[0]} to {_PLAUSIBLE_MONTHS[1]})",
+            )
     if values["from_month"] and values["to_month"] and values["to_month"] < values["from_month"]:
         raise FilterError(
             "to_month", f"{values['to_month']} is before from_month {values['from_month']}"

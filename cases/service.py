@@ -25,7 +25,7 @@ from cases.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recus
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Context, Refusal, Refused, Step, Subject
+from workflows.engine import Actor, Context, Field, Refusal, Refused, Step, Subject, parse_values
 from workflows.record import EID_CITE, eid_problem
 
 SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)
@@ -262,12 +262,20 @@ def open_case(
     )
 
 
+# What a member declaring a recusal states (19.3.5); the case page's form shows its limit.
+RECUSAL_REASON = Field("reason", "text", "Relation or prejudice")
+
+
 def declare_recusal(
     session: Session, case_id: int, actor: Actor, reason: str, *, now: datetime
 ) -> AuditEvent:
     """19.3.5: a member related to or prejudiced against the respondent steps aside."""
     if not reason.strip():
         raise Refused([Refusal("field", "19.3.5", "state the relation or prejudice", "reason")])
+    values, errors = parse_values((RECUSAL_REASON,), {"reason": reason}, {}, "19.3.5")
+    if errors:
+        raise Refused(errors)
+    reason = values["reason"]
     case = load(session, case_id)
     session.add(
         Recusal(case_id=case_id, user_id=actor.user_id, reason=reason.strip(), declared_at=now)

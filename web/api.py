@@ -18,6 +18,7 @@ from web import views
 from web.api_schema import ActedOut, CaseOut, CasePage
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
+from web.params import MAX_ROW_ID, CaseId
 from workflows import registry
 from workflows.calendar import bhutan_today
 from workflows.engine import Refusal, Refused
@@ -26,13 +27,17 @@ from workflows.record import LEVELS
 router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)
 
 
-# What every refusal under /api looks like (web.errors); FastAPI's own 422 for a malformed
-# body carries a list as its detail, so ``detail`` is left open.
+# What every refusal under /api looks like (web/error_body.py, web/errors.py): FastAPI's own
+# validation errors are converted into it too.
 API_ERROR: dict[str, Any] = {
     "type": "object",
-    "required": ["detail"],
+    "required": ["detail", "field"],
     "properties": {
-        "detail": {},
+        "detail": {"type": "string", "description": "what was refused and why, as a sentence"},
+        "field": {
+            "type": ["string", "null"],
+            "description": "the input refused, as a dotted location (e.g. fields.reasons)",
+        },
         "refusals": {
             "type": "array",
             "items": {
@@ -55,6 +60,7 @@ ERROR_RESPONSES: dict[str, str] = {
     "403": "role, agency or recusal (19.3.5) refuses it",
     "404": "no such case or record, or not yours to see",
     "409": "not open in the case's state, or a stale version",
+    "413": "the body is larger than the operation accepts (1 MB)",
     "422": "a field is bad, unknown or missing, or a rule is unmet",
 }
 
@@ -89,7 +95,9 @@ class CaseIn(BaseModel):
 
 class ActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(description="the case version the caller last saw (else 409)")
+    version: int = Field(
+        ge=0, le=MAX_ROW_ID, description="the case version the caller last saw (else 409)"
+    )
     fields: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -161,6 +169,7 @@ def list_cases(
     """The cases you may see, most urgent first (by the first deadline still owed), then
     those owing nothing, newest first; a page at a time. Closed cases only with
     ``closed=true`` or a ``state`` filter."""
+    registry.check_case_filters(process, state)
     today = bhutan_today(now(request))
     after = _after(cursor) if cursor else None
     with tx(request) as s:
@@ -215,14 +224,14 @@ def create_case(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str, Any]:
+def get_case(request: Request, case_id: CaseId, viewer: CurrentViewer) -> dict[str, Any]:
     return _view(request, viewer, case_id)
 
 
 @router.post("/cases/{case_id}/actions/{trigger}", response_model=ActedOut)
 def act(
     request: Request,
-    case_id: int,
+    case_id: CaseId,
     trigger: str,
     body: ActionIn,
     viewer: CurrentViewer,
@@ -249,7 +258,7 @@ def act(
 
 
 @router.get("/cases/{case_id}/events")
-def events(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[str, Any]]:
+def events(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dict[str, Any]]:
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")

@@ -33,6 +33,7 @@ from cases import (
     timers,
 )
 from cases.models import Agency, Case, CivilServant, Deadline, User
+from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
 from workflows.engine import Refused
@@ -63,10 +64,15 @@ def parse_now(text: str | None) -> datetime:
 
 
 def parse_day(text: str) -> date:
+    """A date the rules count in (workflows.bounds), as the web's forms take it."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise CliError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    try:
+        return bounds.check_date(day)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
 
 
 def shown_url(url: str) -> str:

@@ -15,6 +15,7 @@ from cases import documents, queries, service
 from web import security_headers
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.pages import is_htmx, render
+from web.params import CaseId, DocId
 
 router = APIRouter()
 
@@ -24,7 +25,7 @@ PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosn
 
 @router.post("/cases/{case_id}/documents/{kind}", name="issue_document", include_in_schema=False)
 def issue_document(
-    request: Request, case_id: int, kind: str, viewer: CurrentViewer, _: CsrfChecked
+    request: Request, case_id: CaseId, kind: str, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     with tx(request) as s:
         doc = documents.issue(s, case_id, kind, viewer.actor, now=now(request))
@@ -51,11 +52,13 @@ def _panel(request: Request, viewer: Any, case_id: int, flash: str) -> dict[str,
 
 
 @router.get(
-    "/cases/{case_id}/documents/{doc_id:int}.pdf",
+    "/cases/{case_id}/documents/{doc_id}.pdf",
     name="case_document_pdf",
     include_in_schema=False,
 )
-def document_pdf(request: Request, case_id: int, doc_id: int, viewer: CurrentViewer) -> Response:
+def document_pdf(
+    request: Request, case_id: CaseId, doc_id: DocId, viewer: CurrentViewer
+) -> Response:
     with tx(request) as s:
         doc = documents.visible_document(s, viewer.actor, case_id, doc_id)
     name = f"case-{case_id}-{doc.kind}-{doc.id}.pdf"
@@ -70,10 +73,10 @@ def document_pdf(request: Request, case_id: int, doc_id: int, viewer: CurrentVie
     )
 
 
-@router.get(
-    "/cases/{case_id}/documents/{doc_id:int}", name="case_document", include_in_schema=False
-)
-def document_html(request: Request, case_id: int, doc_id: int, viewer: CurrentViewer) -> Response:
+@router.get("/cases/{case_id}/documents/{doc_id}", name="case_document", include_in_schema=False)
+def document_html(
+    request: Request, case_id: CaseId, doc_id: DocId, viewer: CurrentViewer
+) -> Response:
     with tx(request) as s:
         doc = documents.visible_document(s, viewer.actor, case_id, doc_id)
     csp = {"Content-Security-Policy": security_headers.DOCUMENT_CSP}
@@ -81,7 +84,7 @@ def document_html(request: Request, case_id: int, doc_id: int, viewer: CurrentVi
 
 
 @router.get("/api/cases/{case_id}/documents", tags=["api"], name="api_case_documents")
-def api_documents(request: Request, case_id: int, viewer: CurrentViewer) -> list[dict[str, Any]]:
+def api_documents(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dict[str, Any]]:
     """The letters and orders issued on a case, each with the SHA-256 of its PDF and the
     sequence number of the audit event that recorded its issue."""
     with tx(request) as s:

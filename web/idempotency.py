@@ -31,12 +31,14 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlmodel import Session, select
 
 from cases.models import IdempotencyRecord
 from web.deps import CurrentViewer, now, tx
+from web.error_body import api_error
+from workflows.engine import Refusal
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
@@ -213,13 +215,7 @@ def _replay(exc: Replay) -> Response:
 
 
 def _refused(exc: KeyRefused) -> Response:
-    return JSONResponse(
-        {
-            "detail": exc.reason,
-            "refusals": [{"kind": "field", "cite": "", "reason": exc.reason, "field": HEADER}],
-        },
-        status_code=422,
-    )
+    return api_error(422, exc.reason, refusals=[Refusal("field", "", exc.reason, HEADER)])
 
 
 class IdempotentRoute(APIRoute):
@@ -250,8 +246,5 @@ def _after_race(request: Request) -> Response:
         found = find(session, viewer.user.id or 0, request.headers[HEADER])
         answer = _answer_for(found, digest) if found is not None else None
     if answer is None:  # the winner rolled back after all: nothing happened, retry
-        return JSONResponse(
-            {"detail": f"{HEADER}: a request with this key was in flight; retry it"},
-            status_code=409,
-        )
+        return api_error(409, f"{HEADER}: a request with this key was in flight; retry it")
     return _replay(answer) if isinstance(answer, Replay) else _refused(answer)  # type: ignore[arg-type]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cases import notifications
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.pages import is_htmx, render
+from web.params import Limit, NoticeId
 
 router = APIRouter()
 
@@ -42,7 +43,9 @@ def inbox_read_all(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> R
 
 
 @router.post("/inbox/{notice_id}/read", name="inbox_read", include_in_schema=False)
-def inbox_read(request: Request, notice_id: int, viewer: CurrentViewer, _: CsrfChecked) -> Response:
+def inbox_read(
+    request: Request, notice_id: NoticeId, viewer: CurrentViewer, _: CsrfChecked
+) -> Response:
     with tx(request) as s:
         notifications.mark_read(s, viewer.actor.user_id, notice_id, now(request))
     return _after_change(request, viewer)
@@ -53,7 +56,7 @@ def api_inbox(
     request: Request,
     viewer: CurrentViewer,
     unread: bool = False,
-    limit: int = Query(100, ge=1, le=500),
+    limit: Limit = 100,
 ) -> dict[str, Any]:
     """Your notices, unread first, then newest; ``unread=true`` lists only unread ones."""
     with tx(request) as s:

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from cases import csv_cells, oversight
 from web.charts import Bar, met_missed_chart
 from web.deps import CurrentViewer, Viewer, now, tx
+from web.error_body import api_error
 from web.pages import render
 from workflows import registry
 
@@ -130,5 +131,5 @@ def oversight_api(
         try:
             filters = oversight.parse_filters(params, oversight.agency_codes(s))
         except oversight.FilterError as exc:
-            return JSONResponse({"detail": str(exc), "field": exc.param}, status_code=422)
+            return api_error(422, str(exc), field=exc.param)
         return oversight.oversight(s, viewer.actor, filters, now(request)).as_dict()

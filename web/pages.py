@@ -32,12 +32,17 @@ from web.deps import (
     tx,
 )
 from web.forms import form_to_fields, version_of
+from web.params import CaseId, Year
+from web.request_checks import MB
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
-from workflows.engine import Refusal, Refused
+from workflows.engine import Refusal, Refused, parse_values
 
 router = APIRouter(include_in_schema=False)
+
+# A register file of every civil servant (about 30,000 rows) with its history columns.
+REGISTER_UPLOAD_LIMIT = 20 * MB
 
 
 def render(
@@ -181,6 +186,7 @@ def dashboard(
     state: str | None = None,
     closed: bool = False,
 ) -> Response:
+    registry.check_case_filters(process, state)
     today = bhutan_today(now(request))
     with tx(request) as s:
         rows = queries.list_cases(
@@ -290,14 +296,16 @@ def _case_ctx(
 
 
 @router.get("/cases/{case_id}", name="case")
-def case_page(request: Request, case_id: int, viewer: CurrentViewer, events: str = "") -> Response:
+def case_page(
+    request: Request, case_id: CaseId, viewer: CurrentViewer, events: str = ""
+) -> Response:
     ctx = _case_ctx(request, viewer, case_id, all_events=events == "all")
     return render(request, "pages/case.html", ctx)
 
 
 @router.get("/cases/{case_id}/timeline", name="case_timeline")
 def case_timeline(
-    request: Request, case_id: int, viewer: CurrentViewer, events: str = ""
+    request: Request, case_id: CaseId, viewer: CurrentViewer, events: str = ""
 ) -> Response:
     ctx = _case_ctx(request, viewer, case_id, full=False, all_events=events == "all")
     return render(request, "pages/case.html", ctx, block="timeline")
@@ -305,7 +313,7 @@ def case_timeline(
 
 @router.post("/cases/{case_id}/actions/{trigger}", name="case_action")
 async def case_action(
-    request: Request, case_id: int, trigger: str, viewer: CurrentViewer, _: CsrfChecked
+    request: Request, case_id: CaseId, trigger: str, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     form = await request.form()
     with tx(request) as s:
@@ -335,7 +343,7 @@ async def case_action(
 
 @router.post("/cases/{case_id}/recusal", name="case_recusal")
 async def case_recusal(
-    request: Request, case_id: int, viewer: CurrentViewer, _: CsrfChecked
+    request: Request, case_id: CaseId, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     form = await request.form()
     with tx(request) as s:
@@ -358,7 +366,7 @@ async def render_refusal(
             request,
             status,
             "Refused",
-            message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals),
+            message or "; ".join(r.text for r in refusals),
         )
     form = await request.form()
     values = form_to_fields(form)
@@ -384,7 +392,7 @@ async def render_refusal(
         if is_htmx(request):
             return render(request, "pages/case.html", ctx, status, block="panels")
         return render(request, "pages/case.html", ctx, status)
-    text = message or "; ".join(f"{r.reason} (BCSR {r.cite})" for r in refusals)
+    text = message or "; ".join(r.text for r in refusals)
     return message_page(request, status, "Refused", text)
 
 
@@ -405,7 +413,7 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
     return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
 
 
-@router.post("/servants/import", name="servants_import")
+@router.post("/servants/import", name="servants_import", max_body_size=REGISTER_UPLOAD_LIMIT)
 async def servants_import(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
     """A CSV file of register rows, with the edit form's authority (register.may_change):
     all lines or none. A refused file's page shows its own lines and problems only, never
@@ -440,7 +448,7 @@ def raise_refusal(reason: str, cite: str = "") -> None:
 
 
 @router.get("/calendar", name="calendar")
-def calendar_page(request: Request, viewer: CurrentViewer, year: int | None = None) -> Response:
+def calendar_page(request: Request, viewer: CurrentViewer, year: Year = None) -> Response:
     return render(request, "pages/calendar.html", _calendar_ctx(request, year))
 
 
@@ -465,6 +473,7 @@ def _calendar_ctx(
         "error": error,
         "change": change,
         "moves": moves,
+        "note_field": calendar_store.CORRECTION_FIELDS[1],
     }
 
 
@@ -475,16 +484,13 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
     if R.ADMIN not in viewer.actor.roles:
         raise_refusal("only an administrator maintains the holiday calendar")
     form = await request.form()
-    try:
-        day = date.fromisoformat(str(form.get("day") or ""))
-    except ValueError:
-        return render(
-            request,
-            "pages/calendar.html",
-            _calendar_ctx(request, None, "day: must be a date (YYYY-MM-DD)"),
-            422,
-        )
-    kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()
+    raw = {"day": str(form.get("day") or ""), "note": str(form.get("note") or "")}
+    values, errors = parse_values(calendar_store.CORRECTION_FIELDS, raw, {}, "")
+    if errors:
+        text = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+        return render(request, "pages/calendar.html", _calendar_ctx(request, None, text), 422)
+    day = date.fromisoformat(values["day"])
+    kind, note = str(form.get("kind") or ""), values.get("note") or ""
     with tx(request) as s:
         if kind == "clear":
             change = calendar_store.clear_override(

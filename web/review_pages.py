@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from cases import due_process, queries, service
 from web.deps import CurrentViewer, now, tx
 from web.pages import render
+from web.params import CaseId
 
 router = APIRouter()
 
@@ -33,14 +34,14 @@ def _pdf(report: due_process.Report) -> Response:
 
 
 @router.get("/cases/{case_id}/due-process", name="due_process_page", include_in_schema=False)
-def due_process_page(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+def due_process_page(request: Request, case_id: CaseId, viewer: CurrentViewer) -> Response:
     return render(request, "pages/due_process.html", {"report": _report(request, viewer, case_id)})
 
 
 @router.get(
     "/cases/{case_id}/due-process/summary", name="due_process_summary", include_in_schema=False
 )
-def due_process_summary(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+def due_process_summary(request: Request, case_id: CaseId, viewer: CurrentViewer) -> Response:
     """The case page's due-process panel, loaded after the page and again on each change;
     empty for a viewer who does not review the case."""
     with tx(request) as s:
@@ -53,7 +54,7 @@ def due_process_summary(request: Request, case_id: int, viewer: CurrentViewer) -
 
 
 @router.get("/cases/{case_id}/due-process.pdf", name="due_process_pdf", include_in_schema=False)
-def due_process_pdf(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+def due_process_pdf(request: Request, case_id: CaseId, viewer: CurrentViewer) -> Response:
     return _pdf(_report(request, viewer, case_id))
 
 
@@ -64,7 +65,7 @@ def due_process_pdf(request: Request, case_id: int, viewer: CurrentViewer) -> Re
     tags=["api"],
     summary="Due-process report of a case (BCSR 19.12.3)",
 )
-def api_due_process(request: Request, case_id: int, viewer: CurrentViewer) -> dict[str, Any]:
+def api_due_process(request: Request, case_id: CaseId, viewer: CurrentViewer) -> dict[str, Any]:
     """Each step the rules require with its required and actual date and the result, the
     committee at each decision, recusals, and the audit chain head at generation."""
     return due_process.as_json(_report(request, viewer, case_id))
@@ -79,5 +80,5 @@ def api_due_process(request: Request, case_id: int, viewer: CurrentViewer) -> di
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def api_due_process_pdf(request: Request, case_id: int, viewer: CurrentViewer) -> Response:
+def api_due_process_pdf(request: Request, case_id: CaseId, viewer: CurrentViewer) -> Response:
     return _pdf(_report(request, viewer, case_id))

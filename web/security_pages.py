@@ -22,6 +22,7 @@ from cases.db import transaction
 from cases.models import Case, CivilServant
 from web.deps import CurrentViewer, Viewer, now, token_refusals, tx
 from web.pages import raise_refusal, render
+from web.params import MAX_PAGE
 from workflows import roles as R
 
 router = APIRouter(include_in_schema=False)
@@ -52,8 +53,8 @@ def security_page(
     except ValueError:
         number = 0
     try:
-        if number < 1:
-            raise ValueError(f"page: '{page}' is not a page number (1 or more)")
+        if not 1 <= number <= MAX_PAGE:
+            raise ValueError(f"page: '{page}' is not a page number (1 to {MAX_PAGE:,})")
         # Refused tokens still being counted are written first, so the page shows them all.
         token_refusals(request).flush(request.app.state.engine, now(request))
         with tx(request) as s:

@@ -91,6 +91,7 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         agency=session.get(Agency, case.agency_code),
         recusals=[{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
         recused=any(r.user_id == actor.user_id for r, _ in recusals),
+        recusal_reason=service.RECUSAL_REASON,
     )
     return view
 

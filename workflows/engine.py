@@ -18,6 +18,7 @@ from typing import Any
 
 from transitions import Machine, Transition
 
+from workflows import bounds
 from workflows import roles as R
 
 # ---------------------------------------------------------------- declarations
@@ -42,6 +43,13 @@ class Field:
     # ``confidential`` is the section that makes it so. Empty: whoever sees the case reads it.
     visible_to: frozenset[str] = frozenset()
     confidential: str = ""
+    # The most characters a text field holds (0: its type's limit in workflows.bounds), shown
+    # on the form (maxlength and a hint) and checked on every submission.
+    max_length: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.max_length and self.type in bounds.TEXT_LIMITS:
+            object.__setattr__(self, "max_length", bounds.TEXT_LIMITS[self.type])
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,11 @@ class Refusal:
     reason: str
     field: str | None = None
 
+    @property
+    def text(self) -> str:
+        """The reason with its section, when a section makes the rule."""
+        return f"{self.reason} (BCSR {self.cite})" if self.cite else self.reason
+
     def as_dict(self) -> dict[str, str | None]:
         return {"kind": self.kind, "cite": self.cite, "reason": self.reason, "field": self.field}
 
@@ -192,7 +205,7 @@ class Refused(Exception):
 
     def __init__(self, refusals: Sequence[Refusal]):
         self.refusals = list(refusals)
-        super().__init__("; ".join(f"{r.reason} (BCSR {r.cite})" for r in self.refusals))
+        super().__init__("; ".join(r.text for r in self.refusals))
 
     @property
     def kind(self) -> str:
@@ -279,26 +292,40 @@ def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any
     if f.type in ("text", "textarea"):
         if not isinstance(value, str):
             raise ValueError("must be text")
+        if len(value) > f.max_length:
+            raise ValueError(f"at most {f.max_length:,} characters (this has {len(value):,})")
         return value.strip()
     if f.type == "date":
         if isinstance(value, date):
-            return value.isoformat()
+            return bounds.check_date(value).isoformat()
         try:
-            return date.fromisoformat(str(value)).isoformat()
+            day = date.fromisoformat(str(value))
         except ValueError:
             raise ValueError("must be a date (YYYY-MM-DD)") from None
+        return bounds.check_date(day).isoformat()
     if f.type == "int":
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError("must be a whole number")
         try:
-            return int(str(value))
+            number = int(value)
         except ValueError:
             raise ValueError("must be a whole number") from None
+        if abs(number) > bounds.MAX_WHOLE_NUMBER:  # the sign is the rules' (e.g. 13.11.2)
+            raise ValueError(f"must be a whole number of at most {bounds.MAX_WHOLE_NUMBER:,}")
+        return number
     if f.type == "decimal":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise ValueError("must be a number")
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
             raise ValueError("must be a number") from None
+        if not amount.is_finite():
+            raise ValueError("must be a number")
         if amount < 0:
             raise ValueError("must not be negative")
+        if amount > bounds.MAX_AMOUNT:
+            raise ValueError(f"must be at most {bounds.MAX_AMOUNT:,}")
         return str(amount.quantize(Decimal("0.01")))
     if f.type == "choice":
         if str(value) not in {c[0] for c in f.choices}:
@@ -313,7 +340,7 @@ def _parse_findings(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -
     given = raw.get(f.name)
     rows: list[dict] = []
     if isinstance(given, list):
-        by_no = {int(r.get("charge", 0)): r for r in given if isinstance(r, dict)}
+        by_no = {_charge_no(r.get("charge")): r for r in given if isinstance(r, dict)}
     else:
         by_no = {
             c["no"]: {
@@ -333,6 +360,17 @@ def _parse_findings(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -
             raise ValueError(f"charge {c['no']}: one penalty per charge (19.11.2)")
         rows.append({"charge": c["no"], "finding": r["finding"], "penalty": penalty})
     return rows
+
+
+def _charge_no(value: Any) -> int:
+    """A finding's charge number as sent (a number or its digits); anything else matches no
+    charge, so the finding is refused as missing."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return 0
+    try:
+        return int(value)
+    except ValueError:
+        return 0
 
 
 # ------------------------------------------------------------------ the machine
@@ -610,6 +648,7 @@ def field_decl(f: Field) -> dict[str, Any]:
         "choices": [list(c) for c in f.choices],
         "help": f.help,
         "confidential": f.confidential,
+        "max_length": f.max_length or None,
     }
 
 

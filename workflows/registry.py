@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workflows import disciplinary, eol, ltt, secondment, transfer
-from workflows.engine import Process
+from workflows.engine import Process, Refusal, Refused
 
 PROCESSES: dict[str, Process] = {
     p.key: p
@@ -19,3 +19,31 @@ PROCESSES: dict[str, Process] = {
 
 def get(key: str) -> Process:
     return PROCESSES[key]
+
+
+def check_case_filters(process: str | None, state: str | None) -> None:
+    """A case list's ``process`` and ``state`` filters name a process and one of its states
+    (of any process when none is named): an unknown value is refused naming the allowed
+    ones, rather than answered with an empty list that reads as "no cases". The dashboard
+    and GET /api/cases both call this."""
+    refusals = []
+    if process and process not in PROCESSES:
+        allowed = ", ".join(PROCESSES)
+        refusals.append(
+            Refusal("field", "", f"process: no process '{process}' (one of {allowed})", "process")
+        )
+    elif state:
+        scope = [PROCESSES[process]] if process else list(PROCESSES.values())
+        names = list(dict.fromkeys(s.name for p in scope for s in p.states))
+        if state not in names:
+            where = f" of process '{process}'" if process else ""
+            refusals.append(
+                Refusal(
+                    "field",
+                    "",
+                    f"state: no state '{state}'{where} (one of {', '.join(names)})",
+                    "state",
+                )
+            )
+    if refusals:
+        raise Refused(refusals)
