@@ -1,6 +1,6 @@
 """The yardstick for transitions: a FastAPI endpoint that inserts one row and nothing more.
 
-Same database, same engine set-up (``cases.db``: WAL, BEGIN IMMEDIATE), same request body
+Same database, same engine set-up (``cases.core.db``: WAL, BEGIN IMMEDIATE), same request body
 and the same kind of sync route, so the ratio transition/bare measures what a transition
 adds (authority, guards, deadlines, the audit append, the answer's case view), not what
 HTTP, FastAPI or a committed write cost anyway. Its table is the bench's own.
@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from bench.app_factory import URL_VARIABLE
-from cases import db
+from cases.core import db
 
 METADATA = sa.MetaData()
 BARE = sa.Table(

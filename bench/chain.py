@@ -1,7 +1,8 @@
-"""Audit events for bulk-built data, hashed exactly as ``cases.audit.append`` hashes them.
+"""Audit events for bulk-built data, hashed exactly as ``cases.core.audit.append`` hashes them.
 
 The bench data must pass ``audit.verify``: every event names the previous hash and its own
-hash is ``cases.audit.digest`` of ``cases.audit.payload``, the same functions the app uses.
+hash is ``cases.core.audit.digest`` of ``cases.core.audit.payload``, the same functions the
+app uses.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from cases import audit
-from cases.models import AuditEvent
+from cases.core import audit
+from cases.core.models import AuditEvent
 
 EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
 

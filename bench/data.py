@@ -1,11 +1,11 @@
 """The bench's data, built in bulk but true to the rules.
 
-A handful of template cases are made by the real code (``cases.demo`` drives 28 cases of
+A handful of template cases are made by the real code (``cases.demo.seed`` drives 28 cases of
 the five processes through ``service.fire``; the bench drives three more). Everything
 else is a copy of a template, written with SQLAlchemy Core ``executemany`` into the tables
 the migrations created: each copy gets its own civil servant, its case row (same process,
 state and data), its deadline rows and its audit events, re-linked into the one hash
-chain with ``cases.audit``'s own functions, so ``audit verify`` passes over the result.
+chain with ``cases.core.audit``'s own functions, so ``audit verify`` passes over the result.
 Firing 100,000 cases one by one would take hours; copying them takes seconds.
 """
 
@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bench.chain import Chain
-from cases import auth, db, demo, service, timers
-from cases.db import transaction
-from cases.models import (
+from cases.core import db, service, timers
+from cases.core.db import transaction
+from cases.core.models import (
     AuditEvent,
     Case,
     CaseAgency,
@@ -33,6 +33,8 @@ from cases.models import (
     Deadline,
     User,
 )
+from cases.demo import seed as demo
+from cases.people import auth
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor
 

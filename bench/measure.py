@@ -16,8 +16,9 @@ from sqlmodel import Session
 from bench.data import DEADLINE, EVENT, NOTICE, PASSWORD, VIEWER, Builder
 from bench.http_load import follow_pages, login
 from bench.server import Server
-from cases import audit, register_import, service, timers
-from cases.db import transaction
+from cases.core import audit, service, timers
+from cases.core.db import transaction
+from cases.people import register_import
 
 APP = "bench.app_factory:create"
 BARE = "bench.bare_app:create"

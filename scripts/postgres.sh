@@ -72,7 +72,7 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 200
 log_checkpoints = off
-# Not UTC on purpose: drukflow's sessions ask for UTC themselves (cases/db.py).
+# Not UTC on purpose: drukflow's sessions ask for UTC themselves (cases/core/db.py).
 timezone = 'Asia/Thimphu'
 EOF
 fi

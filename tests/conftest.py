@@ -18,9 +18,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from cases import auth, deadlines, service
-from cases.db import engine_for, transaction, upgrade
-from cases.models import Agency, Case, CivilServant, Deadline, User
+from cases.core import deadlines, service
+from cases.core.db import engine_for, transaction, upgrade
+from cases.core.models import Agency, Case, CivilServant, Deadline, User
+from cases.people import auth
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor

@@ -12,8 +12,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
-from cases import applications, audit, queries, register, service
-from cases.models import CivilServant
+from cases.core import audit, queries, service
+from cases.core.models import CivilServant
+from cases.people import register
+from cases.processes import applications
 from web import views
 from web.api_schema import ActedOut, CaseOut, CasePage
 from web.deps import CurrentViewer, now, tx

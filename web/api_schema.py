@@ -13,7 +13,7 @@ Unit = Literal["working_days", "calendar_days"]
 
 
 class TermOut(BaseModel):
-    """How a deadline's date is counted (cases.deadlines.Term)."""
+    """How a deadline's date is counted (cases.core.deadlines.Term)."""
 
     amount: int = Field(description="how many days of `unit` the rule allows")
     unit: Unit = Field(
@@ -34,7 +34,7 @@ class SkippedDayOut(BaseModel):
 
 class DeadlineOut(TermOut):
     """A case's deadline with the count behind its date, as the case page's "Why is this due
-    on X?" shows it (cases.deadlines.reckon builds both)."""
+    on X?" shows it (cases.core.deadlines.reckon builds both)."""
 
     kind: str
     label: str

@@ -12,7 +12,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from cases import auth, db, mailer, timers
+from cases.core import db, timers
+from cases.inbox import mailer
+from cases.people import auth
 from web import (
     api,
     api_docs,
@@ -90,8 +92,8 @@ def _forget_old_answers(app: FastAPI) -> None:
 
 
 async def _sweeper(app: FastAPI) -> None:
-    """Every minute, mark missed deadlines and fire their timeouts (cases.timers), then send
-    the inbox's queued e-mails when SMTP is configured (cases.mailer), outside any
+    """Every minute, mark missed deadlines and fire their timeouts (cases.core.timers), then send
+    the inbox's queued e-mails when SMTP is configured (cases.inbox.mailer), outside any
     transaction."""
     while True:
         try:
@@ -99,7 +101,7 @@ async def _sweeper(app: FastAPI) -> None:
             if report.missed:
                 log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
             await asyncio.to_thread(_forget_old_answers, app)
-            # The minute's counts of refused API tokens (cases.security_log.TokenRefusals).
+            # The minute's counts of refused API tokens (cases.people.security_log.TokenRefusals).
             await asyncio.to_thread(
                 app.state.token_refusals.flush, app.state.engine, app.state.clock()
             )

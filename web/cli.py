@@ -1,9 +1,9 @@
 """The ``drukflow`` command: serve the app, migrate, demo data, timers, audit, users, calendar.
 
 Every command that touches the database first brings it up to the newest schema
-(``cases.db.upgrade``), so an empty or older database just works. The database is
+(``cases.core.db.upgrade``), so an empty or older database just works. The database is
 chosen by DRUKFLOW_DATABASE_URL (default: sqlite:///drukflow.db). Case state changes
-only through ``cases.service.fire`` (the timer sweep included); nothing here writes it.
+only through ``cases.core.service.fire`` (the timer sweep included); nothing here writes it.
 """
 
 from __future__ import annotations
@@ -21,18 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases import (
-    audit,
-    auth,
-    calendar_store,
-    db,
-    demo,
-    register_import,
-    replay,
-    security_log,
-    timers,
-)
-from cases.models import Agency, Case, CivilServant, Deadline, User
+from cases.core import audit, calendar_store, db, timers
+from cases.core.models import Agency, Case, CivilServant, Deadline, User
+from cases.demo import seed as demo
+from cases.people import auth, register_import, security_log
+from cases.review import replay
 from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
@@ -192,7 +185,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_replay(args: argparse.Namespace) -> int:
-    """Rebuild every case from its audit events (cases.replay) and the register's changed
+    """Rebuild every case from its audit events (cases.review.replay) and the register's changed
     columns from its events, and list where the live cases and records differ: the trail
     is complete only if this and ``audit verify`` both pass."""
     _url, engine = database()

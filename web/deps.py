@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from cases import auth, notifications
-from cases import security_log as SL
-from cases.db import reading, transaction
-from cases.models import User
+from cases.core.db import reading, transaction
+from cases.core.models import User
+from cases.inbox import notifications
+from cases.people import auth
+from cases.people import security_log as SL
 from workflows.engine import Actor
 
 SESSION_COOKIE = "drukflow_session"

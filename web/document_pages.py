@@ -1,6 +1,6 @@
 """Letters and orders of a case: issue one, read it as printable HTML, download its PDF.
 
-Thin routes over cases.documents. What is served is always the stored HTML and PDF, the very
+Thin routes over cases.review.documents. What is served is always the stored HTML and PDF, the very
 bytes whose SHA-256 the audit event of the issue carries (never rendered again on a view).
 """
 
@@ -11,7 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cases import documents, queries, service
+from cases.core import queries, service
+from cases.review import documents
 from web import security_headers
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.pages import is_htmx, render

@@ -17,8 +17,8 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 
-from cases import security_log as SL
-from cases.service import NotFound, Stale
+from cases.core.service import NotFound, Stale
+from cases.people import security_log as SL
 from web import api, pages, request_checks
 from web.deps import CsrfRefused, LoginRequired, mark_refusal
 from web.error_body import api_error

@@ -35,7 +35,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from sqlmodel import Session, select
 
-from cases.models import IdempotencyRecord
+from cases.core.models import IdempotencyRecord
 from web.deps import CurrentViewer, now, tx
 from web.error_body import api_error
 from workflows.engine import Refusal

@@ -1,4 +1,4 @@
-"""The inbox: each user's notices (cases.notifications), marked read one by one or all."""
+"""The inbox: each user's notices (cases.inbox.notifications), marked read one by one or all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cases import notifications
+from cases.inbox import notifications
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.pages import is_htmx, render
 from web.params import Limit, NoticeId

@@ -1,5 +1,5 @@
 """Turnaround-time oversight for HRCs and the RCSC (BCSR 2.10.1, 2.9.1): the page, its CSV and
-its JSON. The numbers come from cases.oversight; this module parses, renders and draws."""
+its JSON. The numbers come from cases.review.oversight; this module parses, renders and draws."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cases import csv_cells, oversight
+from cases.people import csv_cells
+from cases.review import oversight
 from web.charts import Bar, met_missed_chart
 from web.deps import CurrentViewer, Viewer, now, tx
 from web.error_body import api_error

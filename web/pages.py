@@ -13,10 +13,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from cases import audit, auth, calendar_store, queries, register, register_import, service
-from cases import security_log as SL
-from cases.db import reading
-from cases.models import CivilServant
+from cases.core import audit, calendar_store, queries, service
+from cases.core.db import reading
+from cases.core.models import CivilServant
+from cases.people import auth, register, register_import
+from cases.people import security_log as SL
 from web import security_headers, views
 from web.deps import (
     LOGIN_CSRF_COOKIE,
@@ -112,7 +113,7 @@ def _throttled(request: Request, until: datetime, scope: str) -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    """Throttled per (username, address) and per address (cases.auth.login_waits); every
+    """Throttled per (username, address) and per address (cases.people.auth.login_waits); every
     attempt is in the security log. The password is checked between two short transactions
     so that argon2's deliberate slowness never holds the database's write lock."""
     form = await request.form()

@@ -1,6 +1,6 @@
 """Register pages: a civil servant's record, its edits and history, eligibility, CSV export.
 
-Each change goes through cases.register (16.3.7 decides who may change what) and is
+Each change goes through cases.people.register (16.3.7 decides who may change what) and is
 audited there; a refusal is shown inline, naming the field and the section.
 """
 
@@ -12,8 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
-from cases import applications, profiles, queries, record, register, service
-from cases.models import Case
+from cases.core import profiles, queries, service
+from cases.core.models import Case
+from cases.people import record, register
+from cases.processes import applications
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields
 from web.pages import render

@@ -1,6 +1,6 @@
 """The due-process report an appellate authority reviews (BCSR 19.12.3): a printable page, a
 PDF and JSON, each carrying the audit chain head so a copy can be checked later with
-``drukflow audit verify --head <hash>``. Who may read it is decided in cases.due_process."""
+``drukflow audit verify --head <hash>``. Who may read it is decided in cases.review.due_process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from cases import due_process, queries, service
+from cases.core import queries, service
+from cases.review import due_process
 from web.deps import CurrentViewer, now, tx
 from web.pages import render
 from web.params import CaseId

@@ -45,7 +45,7 @@ PAGE_CSP = "; ".join(
 DIAGRAM_CSP = PAGE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 # An issued letter or order is shown as the exact HTML whose SHA-256 is in the audit trail
-# (cases/documents.py), and WeasyPrint prints that same HTML: its stylesheet is part of the
+# (cases/review/documents.py), and WeasyPrint prints that same HTML: its stylesheet is part of the
 # hashed bytes, so it stays inline. Nothing else inline is allowed, and no script runs at all.
 DOCUMENT_CSP = "; ".join(
     (

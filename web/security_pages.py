@@ -17,9 +17,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cases import security_log as SL
-from cases.db import transaction
-from cases.models import Case, CivilServant
+from cases.core.db import transaction
+from cases.core.models import Case, CivilServant
+from cases.people import security_log as SL
 from web.deps import CurrentViewer, Viewer, now, token_refusals, tx
 from web.pages import raise_refusal, render
 from web.params import MAX_PAGE
@@ -119,7 +119,7 @@ def _write(scope: Scope, state: dict[str, Any], kind: str, detail: str, status: 
 
 def _exists(engine: Any, params: dict[str, Any]) -> bool:
     """Whether the case or civil servant a 404 was about exists: then the 404 meant "not
-    yours to see" (cases.queries.visibility), not "no such thing"."""
+    yours to see" (cases.core.queries.visibility), not "no such thing"."""
     with transaction(engine) as s:
         if "case_id" in params:
             try:

@@ -7,8 +7,8 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from cases.oversight import may_oversee
-from cases.printing import FILTERS, TEMPLATES
+from cases.review.oversight import may_oversee
+from cases.review.printing import FILTERS, TEMPLATES
 from workflows.record import eid_problem
 
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from cases import calendar_store, deadlines, documents, due_process, record, service
-from cases.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
+from cases.core import calendar_store, deadlines, service
+from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
+from cases.people import record
+from cases.review import documents, due_process
 from workflows import registry
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor, Context, Step, field_decl, redact

@@ -27,6 +27,22 @@ def bhutan_today(now: datetime) -> date:
     return now.astimezone(BHUTAN_TZ).date()
 
 
+def bt_time(value: datetime | str | None) -> str:
+    """A time as letters, notices and pages print it: in Bhutan time, as the rules count days."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.astimezone(BHUTAN_TZ).strftime("%Y-%m-%d %H:%M BTT")
+
+
+def long_date(value: date | str | None) -> str:
+    """A date as letters and notices print it ("Mon 07 Dec 2026")."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
+    return value.strftime("%a %d %b %Y") if value else ""
+
+
 @dataclass(frozen=True)
 class SkippedDay:
     day: date

@@ -16,7 +16,7 @@ from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, 
 
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
-# authority sees the case (cases.queries.visibility).
+# authority sees the case (cases.core.queries.visibility).
 APPEAL_TRIGGERS = ("lodge_appeal",)
 
 # ------------------------------------------------------------------ authorities

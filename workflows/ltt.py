@@ -9,7 +9,7 @@ extensions (7.7.7.6 note), reporting in person within 21 days of the course end
 completed, failed, reported but pending completion, withdrawn, study leave cancelled for
 a change of course or institute, and compulsory retirement for late reporting. The
 service obligation (7.7.7) is written to the record; the financial obligation on
-separation is computed by workflows.obligations and cases.separation.
+separation is computed by workflows.obligations and cases.people.separation.
 """
 
 from __future__ import annotations

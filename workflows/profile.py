@@ -1,6 +1,6 @@
 """A civil servant's record as one value the eligibility rules can question.
 
-cases.profiles builds it from the register, the history lines, the penalties and the
+cases.core.profiles builds it from the register, the history lines, the penalties and the
 open cases; the rules (workflows.eligibility and each process) only read it, so they can
 be tested without a database. The answers here are the ones several processes share:
 age and superannuation (15.3), service and active service (8.12.5, 8.12.6, 13.10.5.8),

@@ -1,6 +1,6 @@
 """The civil servant's record as the rules read it: levels, categories, ages, history kinds.
 
-Pure data, no database: the register (cases.register), the forms and the eligibility
+Pure data, no database: the register (cases.people.register), the forms and the eligibility
 rules of every process share these definitions, so a position level or an LTT level
 means the same thing everywhere.
 """
@@ -16,7 +16,7 @@ from workflows.engine import Field
 # pattern and a CSV cell; 20 characters hold every RCSC-issued ID (E1004, E13409).
 EID_MAX = 20
 # A leading hyphen is refused: it would read as an option on the command line and as a
-# formula in a spreadsheet (cases.csv_cells).
+# formula in a spreadsheet (cases.people.csv_cells).
 EID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$"
 EID_CITE = "16.3.7"
 EID_RULE = (

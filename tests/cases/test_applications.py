@@ -1,7 +1,7 @@
 """Eligibility before and at application: the same rules answer the page and refuse the step.
 
 A small process declared here exercises the framework (workflows.eligibility, the
-opening guards, cases.applications) independently of any one HR process's rules.
+opening guards, cases.processes.applications) independently of any one HR process's rules.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from cases import applications, service
-from cases.db import transaction
-from cases.models import Case
+from cases.core import service
+from cases.core.db import transaction
+from cases.core.models import Case
+from cases.processes import applications
 from workflows import registry
 from workflows import roles as R
 from workflows.eligibility import Rule, as_guards, proposed_date
@@ -89,7 +90,7 @@ def test_unmet_rules_are_listed_with_their_sections(world, probe) -> None:
 
 
 def test_advisory_rules_warn_but_do_not_refuse(world, probe) -> None:
-    from cases.profiles import add_entry
+    from cases.core.profiles import add_entry
 
     with transaction(world.engine) as s:
         add_entry(

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from cases import audit
-from cases.db import transaction
-from cases.models import AuditEvent
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent
 
 
 def verify(world, **kwargs) -> audit.Verification:

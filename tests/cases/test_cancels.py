@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases import deadlines, service
-from cases.db import transaction
+from cases.core import deadlines, service
+from cases.core.db import transaction
 from workflows import registry
 from workflows import roles as R
 from workflows.engine import Arm, Process, State, Step

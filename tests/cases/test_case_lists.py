@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases import queries, service
-from cases.db import transaction
+from cases.core import queries, service
+from cases.core.db import transaction
 from workflows import roles as R
 
 STATES = ("received", "notice_served", "explained", "investigating", "closed", "dc_meeting")

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from cases import auth
-from cases.db import engine_for
-from cases.models import Agency, CivilServant
+from cases.core.db import engine_for
+from cases.core.models import Agency, CivilServant
+from cases.people import auth
 from web import cli
 
 

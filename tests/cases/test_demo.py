@@ -1,4 +1,4 @@
-"""Demo data (cases/demo.py): built only through open_case/fire, complete, and built once."""
+"""Demo data (cases/demo/seed.py): built only through open_case/fire, complete, and built once."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from cases import audit, auth, demo, record
-from cases.db import engine_for
-from cases.models import AuditEvent, Case, Deadline, User
+from cases.core import audit
+from cases.core.db import engine_for
+from cases.core.models import AuditEvent, Case, Deadline, User
+from cases.demo import seed as demo
+from cases.people import auth, record
 from web import cli
 from workflows import registry
 

@@ -1,4 +1,4 @@
-"""Letters and orders (cases.documents) issued from real cases driven through ``fire``: each
+"""Letters and orders (cases.review.documents) issued from real cases driven through ``fire``: each
 document is refused before its step and to the wrong role with its section, and once issued
 its audit event carries the SHA-256 of the very PDF stored, whose text states the case's facts.
 """
@@ -15,9 +15,10 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import func, select
 
-from cases import audit, documents, printing, service
-from cases.db import transaction
-from cases.models import Agency, AuditEvent, Document
+from cases.core import audit, service
+from cases.core.db import transaction
+from cases.core.models import Agency, AuditEvent, Document
+from cases.review import documents, printing
 from workflows import roles as R
 from workflows.engine import Refused
 from workflows.offences import BY_NUMBER

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cases import audit, calendar_store, due_process, service, timers
-from cases.db import transaction
-from cases.service import NotFound
+from cases.core import audit, calendar_store, service, timers
+from cases.core.db import transaction
+from cases.core.service import NotFound
+from cases.review import due_process
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused

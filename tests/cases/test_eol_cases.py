@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases import applications, audit, calendar_store, profiles, queries, service, timers
-from cases.db import transaction
-from cases.models import Agency, Case, CivilServant
+from cases.core import audit, calendar_store, profiles, queries, service, timers
+from cases.core.db import transaction
+from cases.core.models import Agency, Case, CivilServant
+from cases.processes import applications
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
@@ -583,7 +584,7 @@ def test_8_12_11_a_breach_opens_a_disciplinary_case_linked_from_the_eol(world):
 
 
 def test_the_demo_builds_the_eol_cases_and_eligibility_panels(engine):
-    from cases import demo
+    from cases.demo import seed as demo
 
     summary = demo.build(engine, datetime.now(UTC))
     cases = {c["key"]: c for c in summary["cases"] if c["process"] == "eol"}

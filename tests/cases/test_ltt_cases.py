@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases import audit, demo, profiles, service, timers
-from cases.db import engine_for, transaction
-from cases.models import Agency, Case, CivilServant, ServiceEntry
-from cases.separation import separate
+from cases.core import audit, profiles, service, timers
+from cases.core.db import engine_for, transaction
+from cases.core.models import Agency, Case, CivilServant, ServiceEntry
+from cases.demo import seed as demo
+from cases.people.separation import separate
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused

@@ -1,4 +1,4 @@
-"""E-mail copies of inbox notices (cases.mailer), against a local SMTP server (aiosmtpd on
+"""E-mail copies of inbox notices (cases.inbox.mailer), against a local SMTP server (aiosmtpd on
 127.0.0.1), never a real one."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from cases import mailer
-from cases.db import transaction
-from cases.models import Notification, User
+from cases.core.db import transaction
+from cases.core.models import Notification, User
+from cases.inbox import mailer
 
 
 def free_port() -> int:

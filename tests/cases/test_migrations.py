@@ -9,9 +9,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import cases.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from cases import queries, service
-from cases.db import alembic_config, engine_for, transaction
+import cases.core.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from cases.core import queries, service
+from cases.core.db import alembic_config, engine_for, transaction
 
 
 def _differences(url: str) -> list:

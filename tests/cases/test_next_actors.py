@@ -1,4 +1,4 @@
-"""Who a case waits for (cases.next_actors): the steps, the competent body (19.3.4-19.3.7,
+"""Who a case waits for (cases.inbox.next_actors): the steps, the competent body (19.3.4-19.3.7,
 13.6.5) and the users who may take them, with recusal (19.3.5) applied."""
 
 from __future__ import annotations
@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from cases import next_actors, service
-from cases.db import transaction
-from cases.models import Agency
+from cases.core import service
+from cases.core.db import transaction
+from cases.core.models import Agency
+from cases.inbox import next_actors
 from workflows import roles as R
 
 

@@ -1,4 +1,4 @@
-"""The inbox's notices (cases.notifications): who is told after a step, two working days
+"""The inbox's notices (cases.inbox.notifications): who is told after a step, two working days
 before a deadline, and when one is missed; each notice once."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from cases import next_actors, notifications, service, timers
-from cases.db import transaction
-from cases.models import Deadline, Notification
-from cases.notifications import Notice
+from cases.core import service, timers
+from cases.core.db import transaction
+from cases.core.models import Deadline, Notification
+from cases.inbox import next_actors, notifications
+from cases.inbox.notifications import Notice
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import select
 
-from cases import models, queries
-from cases.db import transaction
-from cases.models import Deadline
+from cases.core import models, queries
+from cases.core.db import transaction
+from cases.core.models import Deadline
 
 MIGRATIONS = Path(models.__file__).parent / "migrations" / "versions"
 

@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cases import calendar_store, oversight, timers
-from cases.db import transaction
-from cases.models import CaseAgency
-from cases.oversight import FilterError, Filters, Outcome
+from cases.core import calendar_store, timers
+from cases.core.db import transaction
+from cases.core.models import CaseAgency
+from cases.review import oversight
+from cases.review.oversight import FilterError, Filters, Outcome
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused

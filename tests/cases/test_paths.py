@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from cases import audit, record, timers
-from cases.models import Penalty
+from cases.core import audit, timers
+from cases.core.models import Penalty
+from cases.people import record
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
 

@@ -21,8 +21,9 @@ import pytest
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from cases import audit, auth
-from cases.db import transaction
+from cases.core import audit
+from cases.core.db import transaction
+from cases.people import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_DIR = Path(os.environ.get("DRUKFLOW_PG_DIR", "/tmp/drukflow-pg"))

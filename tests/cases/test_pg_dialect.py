@@ -11,8 +11,8 @@ from datetime import UTC
 
 from fastapi.testclient import TestClient
 
-from cases import register_import
-from cases.models import CivilServant
+from cases.core.models import CivilServant
+from cases.people import register_import
 from web import cli
 
 HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date"

@@ -9,7 +9,7 @@ import multiprocessing
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from cases.db import alembic_config, engine_for, make_engine, upgrade
+from cases.core.db import alembic_config, engine_for, make_engine, upgrade
 
 WORKERS = 3
 

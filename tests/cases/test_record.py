@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from cases import record
-from cases.db import transaction
-from cases.models import Penalty
+from cases.core.db import transaction
+from cases.core.models import Penalty
+from cases.people import record
 
 GUILTY_REPRIMAND = [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}]
 

@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from cases import register_import
-from cases.models import CivilServant
+from cases.core.models import CivilServant
+from cases.people import register_import
 
 HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date"
 

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from cases import audit, register, register_import
-from cases.db import transaction
-from cases.models import AuditEvent, CivilServant, ServiceEntry
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, CivilServant, ServiceEntry
+from cases.people import register, register_import
 from workflows.engine import Refused
 
 

@@ -10,9 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from cases import audit, register, register_import, replay
-from cases.db import transaction
-from cases.models import AuditEvent, CivilServant
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, CivilServant
+from cases.people import register, register_import
+from cases.review import replay
 from web import cli
 
 HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date"
@@ -204,7 +206,7 @@ def test_employee_ids_outside_the_format_are_refused_by_line(world, eid: str) ->
 
 
 def test_the_demo_ids_fit_the_format() -> None:
-    from cases import demo
+    from cases.demo import seed as demo
     from workflows.record import eid_problem
 
     assert [eid for eid, *_ in demo.SERVANTS if eid_problem(eid)] == []
@@ -329,7 +331,7 @@ def test_the_cli_import_runs_with_a_named_users_authority(world_cli, tmp_path, c
 
 def test_a_file_exported_with_formula_prefixes_imports_back_unchanged(world) -> None:
     """A title typed as "=HYPERLINK(...)" or "-acting-" is exported with a quote in front
-    (cases.csv_cells, against formula injection); importing that export changes nothing."""
+    (cases.people.csv_cells, against formula injection); importing that export changes nothing."""
     header = HEADER
     text = csv("E900,=Pema Lhamo,1990-01-01,-acting- Officer,P4,MOH,2018-02-01", header=header)
     assert run(world, text).created == 1

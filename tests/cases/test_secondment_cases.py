@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases import audit, demo, profiles, service, timers
-from cases.db import engine_for, transaction
-from cases.models import Case, CivilServant, ServiceEntry
+from cases.core import audit, profiles, service, timers
+from cases.core.db import engine_for, transaction
+from cases.core.models import Case, CivilServant, ServiceEntry
+from cases.demo import seed as demo
 from workflows import roles as R
 from workflows.engine import Refused
 from workflows.obligations import add_months
@@ -372,7 +373,7 @@ def test_13_10_6_4_the_sweep_proposes_retirement_and_the_rcsc_retires_from_the_e
     assert row.status == "not_rejoined"
 
     # The shared queue shows it.
-    from cases import queries
+    from cases.core import queries
 
     with world.session() as s:
         queued = queries.queue(s, world.actors["rcsc"], "compulsory_retirement")
@@ -658,7 +659,7 @@ def test_13_10_3_1_a_clean_record(world):
 
 
 def test_13_10_3_1_penalties_in_force(world):
-    from cases.models import Penalty
+    from cases.core.models import Penalty
 
     world.make_servant("E311")
     disciplinary = world.open("E311")
@@ -763,7 +764,7 @@ def test_the_demo_builds_the_secondment_cases(demo_session):
             ).all()
         }
         assert kinds == {"secondment", "service_obligation"}
-        from cases import applications
+        from cases.processes import applications
 
         contract = applications.eligibility(s, "secondment", "E13105", {}, today)
         assert [u.cite for u in contract.unmet] == ["13.10.3.5"]

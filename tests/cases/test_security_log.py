@@ -1,5 +1,5 @@
-"""The security log (cases.security_log), session lifetimes, disabling accounts and login
-throttling (cases.auth), and their CLI commands, without the web layer."""
+"""The security log (cases.people.security_log), session lifetimes, disabling accounts and login
+throttling (cases.people.auth), and their CLI commands, without the web layer."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from cases import auth
-from cases import security_log as SL
-from cases.db import transaction
-from cases.models import ApiToken, SecurityEvent, User, WebSession
+from cases.core.db import transaction
+from cases.core.models import ApiToken, SecurityEvent, User, WebSession
+from cases.people import auth
+from cases.people import security_log as SL
 from web import cli
 
 

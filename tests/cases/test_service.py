@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from cases import audit, queries, service, timers
-from cases.db import transaction
-from cases.models import AuditEvent, Case, Deadline, Recusal
+from cases.core import audit, queries, service, timers
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, Case, Deadline, Recusal
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
 

@@ -2,7 +2,7 @@
 
 The suite runs on SQLite and on PostgreSQL (tests/conftest.py), so both ways are covered:
 SQLite serialises the sweeps on BEGIN IMMEDIATE, PostgreSQL lets each skip the rows another
-holds (FOR UPDATE SKIP LOCKED, cases/timers.py).
+holds (FOR UPDATE SKIP LOCKED, cases/core/timers.py).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from cases import audit, timers
-from cases.db import make_engine
-from cases.models import AuditEvent, Deadline
+from cases.core import audit, timers
+from cases.core.db import make_engine
+from cases.core.models import AuditEvent, Deadline
 from workflows import roles as R
 
 SWEEPERS = 3

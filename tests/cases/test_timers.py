@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from cases import audit, timers
-from cases.db import transaction
-from cases.models import AuditEvent, Deadline
+from cases.core import audit, timers
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, Deadline
 
 
 def events(world, case_id: int) -> list[AuditEvent]:

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases import applications, audit, demo, queries, service, timers
-from cases.db import engine_for, transaction
-from cases.models import Agency, Case, CaseAgency, CivilServant, ServiceEntry
+from cases.core import audit, queries, service, timers
+from cases.core.db import engine_for, transaction
+from cases.core.models import Agency, Case, CaseAgency, CivilServant, ServiceEntry
+from cases.demo import seed as demo
+from cases.processes import applications
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused

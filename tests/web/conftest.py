@@ -121,8 +121,8 @@ def client(app):  # noqa: ANN001, ANN201
 @pytest.fixture
 def token(world):  # noqa: ANN001, ANN201
     """``token("dc")``: the headers of a fresh API bearer token for that world user."""
-    from cases import auth
-    from cases.db import transaction
+    from cases.core.db import transaction
+    from cases.people import auth
 
     def issue(username: str) -> dict[str, str]:
         with transaction(world.engine) as s:

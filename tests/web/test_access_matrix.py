@@ -1,6 +1,6 @@
 """Every cell of docs/access-matrix.md, driven through the JSON API.
 
-The world is the demo (`cases.demo.build`): 7 agencies, 23 users and 29 cases driven
+The world is the demo (`cases.demo.seed.build`): 7 agencies, 23 users and 29 cases driven
 through ``fire`` into states of all five processes. It is built once; each (process, state)
 cell runs on its own copy of that SQLite file. A state the demo reached is tested on that
 case; any other state is tested on the process's first demo case placed in it (its state
@@ -34,9 +34,11 @@ from fastapi import FastAPI
 from sqlmodel import Session, select
 from web_helpers import login
 
-from cases import auth, demo, service
-from cases.db import engine_for, transaction, upgrade
-from cases.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, User
+from cases.core import service
+from cases.core.db import engine_for, transaction, upgrade
+from cases.core.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, User
+from cases.demo import seed as demo
+from cases.people import auth
 from web.app import create_app
 from workflows import access_matrix, registry
 from workflows import roles as R

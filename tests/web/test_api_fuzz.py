@@ -26,9 +26,10 @@ from schemathesis.checks import (
 )
 from sqlmodel import select
 
-from cases import auth, demo
-from cases.db import engine_for, transaction, upgrade
-from cases.models import User
+from cases.core.db import engine_for, transaction, upgrade
+from cases.core.models import User
+from cases.demo import seed as demo
+from cases.people import auth
 from web.app import create_app
 
 NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)

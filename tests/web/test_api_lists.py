@@ -12,9 +12,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from web_helpers import login
 
-from cases import auth, demo, queries, service
-from cases.db import engine_for, transaction
-from cases.models import Case, User
+from cases.core import queries, service
+from cases.core.db import engine_for, transaction
+from cases.core.models import Case, User
+from cases.demo import seed as demo
+from cases.people import auth
 from web.api_schema import ActedOut, CasePage
 from web.app import create_app
 from workflows import roles as R
@@ -119,7 +121,7 @@ def test_paging_walks_every_visible_case_exactly_once(
     client, world, token, many, monkeypatch, plan
 ):
     """Page after page is the whole list, in its order, whichever plan reads it
-    (cases.queries.list_cases: a sparse view reads the viewer's cases instead of the walk)."""
+    (cases.core.queries.list_cases: a sparse view reads the viewer's cases instead of the walk)."""
     if plan != "walk owed deadlines":
         monkeypatch.setattr(queries, "WALK_BATCHES", 0)
     for username in ("chair", "respondent", "rcsc"):

@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from sqlmodel import select
 from web_helpers import login
 
-from cases import audit, auth, oversight
-from cases.db import transaction
-from cases.models import AuditEvent, CalendarOverride, Case
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, CalendarOverride, Case
+from cases.people import auth
+from cases.review import oversight
 from web.request_checks import DEFAULT_BODY_LIMIT, app_routes
 from workflows import bounds
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlmodel import select
 from web_helpers import login
 
-from cases import auth, register
-from cases.db import transaction
-from cases.models import AuditEvent, CivilServant
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, CivilServant
+from cases.people import auth, register
 
 HEADER = "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date"
 

@@ -9,7 +9,7 @@ import io
 import pypdf
 import pytest
 
-from cases import audit
+from cases.core import audit
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from sqlmodel import select
 from web_helpers import login
 
-from cases import audit, auth, replay
-from cases.db import transaction
-from cases.models import AuditEvent, IdempotencyRecord
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, IdempotencyRecord
+from cases.people import auth
+from cases.review import replay
 
 THREADS = 20
 

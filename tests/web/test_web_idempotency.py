@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse
 from sqlmodel import select
 from web_helpers import login
 
-from cases import audit, auth
-from cases.db import transaction
-from cases.models import AuditEvent, Case, IdempotencyRecord
+from cases.core import audit
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, Case, IdempotencyRecord
+from cases.people import auth
 from web import idempotency, views
 
 DIRECT = {"version": 1, "fields": {"reasons": "Not suitable for ADR"}}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from web_helpers import login
 
-from cases import auth
-from cases.db import transaction
-from cases.models import User
+from cases.core.db import transaction
+from cases.core.models import User
+from cases.people import auth
 
 
 def test_the_navigation_shows_the_unread_count(client, world) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from web_helpers import login
 
-from cases import timers
+from cases.core import timers
 from web.charts import Bar, met_missed_chart
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ

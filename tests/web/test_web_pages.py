@@ -256,8 +256,8 @@ def test_only_an_admin_changes_the_calendar(client, world) -> None:
 def test_a_long_timeline_shows_the_newest_events_and_offers_all(client, world) -> None:
     """A case page costs about the same however long the case's history; every event is one
     click away (and in the due-process report)."""
-    from cases import service
-    from cases.db import transaction
+    from cases.core import service
+    from cases.core.db import transaction
     from web.views import TIMELINE_NEWEST
 
     case_id = world.walk_to("notice_served")

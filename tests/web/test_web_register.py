@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 from web_helpers import login
 
-from cases import auth
-from cases.db import transaction
-from cases.models import AuditEvent, CivilServant
+from cases.core.db import transaction
+from cases.core.models import AuditEvent, CivilServant
+from cases.people import auth
 
 
 def bearer(world, username: str) -> dict[str, str]:

@@ -13,10 +13,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from cases import auth, demo, documents, timers
-from cases import security_log as SL
-from cases.db import transaction
-from cases.models import Case, Document, SecurityEvent, User
+from cases.core import timers
+from cases.core.db import transaction
+from cases.core.models import Case, Document, SecurityEvent, User
+from cases.demo import seed as demo
+from cases.people import auth
+from cases.people import security_log as SL
+from cases.review import documents
 from tests.web.web_helpers import login
 from web.app import create_app
 

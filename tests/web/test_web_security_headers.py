@@ -101,7 +101,7 @@ def test_no_template_carries_inline_script_handlers_or_styles() -> None:
     """What the policy would refuse, caught before a browser meets it: no inline <script>,
     no on...= handler or javascript: URL anywhere; no <style> or style= outside the printed
     documents (templates/documents/, served with DOCUMENT_CSP or printed by WeasyPrint)."""
-    from cases.printing import TEMPLATES
+    from cases.review.printing import TEMPLATES
 
     found = []
     for path in sorted(TEMPLATES.rglob("*.html")):

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from test_web_security import events, try_login
 
-from cases import auth
-from cases import security_log as SL
+from cases.people import auth
+from cases.people import security_log as SL
 
 OFFICE = ("10.1.1.1", 40000)
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from cases import calendar_store
-from cases.db import transaction
+from cases.core import calendar_store
+from cases.core.db import transaction
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today, calendar_from
 
 CAL = WorkingCalendar()
@@ -170,7 +170,7 @@ def test_an_override_kind_other_than_added_or_removed_is_refused(world):
 
 
 def test_a_closure_added_later_moves_an_armed_deadline_and_is_audited(world):
-    from cases import audit
+    from cases.core import audit
 
     case_id = serve_notice(world, "2026-12-15")
     assert world.deadline(case_id, "explanation_due").due_on == date(2026, 12, 23)

@@ -1,6 +1,6 @@
 """Random walks through every process: Hypothesis picks a user, a case, an action and
 maybe some fields (typed from the step's own declarations), and fires it through
-``cases.service.fire`` on a real migrated SQLite database, with the clock injected and
+``cases.core.service.fire`` on a real migrated SQLite database, with the clock injected and
 moved forward now and then (the deadline sweep runs then, as the server's would).
 
 Whatever happens, the rules that make the record trustworthy must hold:
@@ -27,9 +27,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlmodel import Session, func, select
 
-from cases import audit, auth, demo, service, timers
-from cases.db import engine_for, transaction, upgrade
-from cases.models import AuditEvent, Case, User
+from cases.core import audit, service, timers
+from cases.core.db import engine_for, transaction, upgrade
+from cases.core.models import AuditEvent, Case, User
+from cases.demo import seed as demo
+from cases.people import auth
 from workflows import registry
 from workflows import roles as R
 from workflows.engine import Field, Process, Refused

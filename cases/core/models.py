@@ -1,0 +1,336 @@
+"""drukflow's tables. Alembic migrations (cases/core/migrations) create them; never create_all.
+
+Times are stored UTC-aware; "days" in the rules are Bhutan days, stored as dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator):  # type: ignore[type-arg]
+    """A UTC-aware datetime both ways. SQLite keeps no zone: without this a stored instant
+    comes back naive, and `.astimezone()` would read it as the server's local time."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def _utc() -> UTCDateTime:
+    return UTCDateTime()
+
+
+class Agency(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str
+    # ministry, autonomous, constitutional, department, dzongkhag, rcsc, tribunal (19.3.7)
+    kind: str = Field(max_length=32)
+    parent_code: str | None = Field(default=None, foreign_key="agency.code")
+
+
+class CivilServant(SQLModel, table=True):
+    __tablename__ = "civil_servant"
+    eid: str = Field(primary_key=True, max_length=32)
+    name: str
+    date_of_birth: date
+    position_title: str
+    position_level: str = Field(max_length=8)
+    agency_code: str = Field(foreign_key="agency.code", index=True)
+    appointment_date: date  # first appointment in the civil service
+    head_of_agency: bool = False
+    # What the HR rules test (chapters 7, 8, 13, 15); see workflows.profile for their use.
+    position_category: str = Field(default="", max_length=8)  # ESC, PMC, SSC, OC, GSP_ESP
+    super_structure: str = ""
+    occupational_group: str = ""
+    employment_type: str = Field(default="regular", max_length=16)  # regular, contract
+    probation_end: date | None = None
+    position_since: date | None = None  # appointment in the current position (13.4.5.1)
+    place_of_posting: str = ""
+    nationality: str = "Bhutanese"
+    performance_rating: str = Field(default="", max_length=32)
+    drug_test: str = Field(default="", max_length=16)  # cleared, not_cleared, "" = none
+    qualification: str = Field(default="", max_length=32)
+    bcse_selected: bool = False
+    status: str = Field(default="in_service", max_length=32)  # in_service, separated
+    separated_on: date | None = None
+    separation_reason: str = ""
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    display_name: str
+    password_hash: str
+    roles: str  # comma-separated role names (workflows.roles)
+    agency_code: str | None = Field(default=None, foreign_key="agency.code")
+    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid")
+    active: bool = True
+    email: str = Field(default="", max_length=254)  # for the optional e-mail copy of the inbox
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+
+class WebSession(SQLModel, table=True):
+    __tablename__ = "web_session"
+    id: str = Field(primary_key=True, max_length=128)  # SHA-256 of the cookie value
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    csrf_token: str
+    created_at: datetime = Field(sa_type=_utc())
+    last_seen_at: datetime = Field(sa_type=_utc())
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: str = Field(primary_key=True, max_length=128)  # SHA-256 of the bearer token
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(sa_type=_utc())
+
+
+class Case(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    process: str = Field(max_length=32, index=True)
+    process_version: str = Field(max_length=32)
+    subject_eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    agency_code: str = Field(foreign_key="agency.code", index=True)
+    state: str = Field(max_length=64, index=True)
+    version: int = 0
+    title: str = ""
+    data: str = "{}"  # canonical JSON of what the steps recorded
+    opened_at: datetime = Field(sa_type=_utc())
+    updated_at: datetime = Field(sa_type=_utc())
+    closed_at: datetime | None = Field(default=None, sa_type=_utc())
+
+
+# A deadline still owed (cases.core.queries.outstanding): the dashboard walks these in due order.
+OUTSTANDING_SQL = (
+    "status = 'armed' OR (status = 'missed' AND settled_at IS NULL AND fired_at IS NULL)"
+)
+
+
+class Deadline(SQLModel, table=True):
+    __table_args__ = (
+        # "Is anything owed on this case?" without reading its settled history.
+        sa.Index("ix_deadline_case_status_due", "case_id", "status", "due_on"),
+        # Only deadlines still owed, in due order: the dashboard's most-urgent-first walk
+        # and the sweep cost what they touch, however many settled deadlines the database
+        # holds. (It replaced an index on (status, due_on), which SQLite's planner preferred
+        # for the OR of "still owed" and then sorted every owed deadline.)
+        sa.Index(
+            "ix_deadline_outstanding_due",
+            "due_on",
+            "case_id",
+            sqlite_where=sa.text(OUTSTANDING_SQL),
+            postgresql_where=sa.text(OUTSTANDING_SQL),
+        ),
+        # The same walk for one process ("EOL cases"): without it, a process with few owed
+        # deadlines would read every other process's owed deadlines to fill its page.
+        sa.Index(
+            "ix_deadline_outstanding_process_due",
+            "process",
+            "due_on",
+            "case_id",
+            sqlite_where=sa.text(OUTSTANDING_SQL),
+            postgresql_where=sa.text(OUTSTANDING_SQL),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    # The case's process, copied (a case never changes process) so the index above can
+    # filter the walk by process without joining the case.
+    process: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    kind: str = Field(max_length=64)
+    label: str
+    cite: str = Field(max_length=32)
+    basis_on: date  # the day counting starts after
+    amount: int
+    unit: str = Field(max_length=16)  # "working_days" or "days"
+    due_on: date
+    status: str = Field(default="armed", max_length=16)  # armed, met, missed, cancelled
+    on_timeout: str | None = None
+    armed_at: datetime = Field(sa_type=_utc())
+    settled_at: datetime | None = Field(default=None, sa_type=_utc())
+    missed_at: datetime | None = Field(default=None, sa_type=_utc())
+    fired_at: datetime | None = Field(default=None, sa_type=_utc())
+    note: str = ""
+    # The date first computed, kept when a calendar change moves ``due_on`` (None: never moved).
+    original_due_on: date | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; database triggers refuse UPDATE and DELETE. One hash chain for all cases."""
+
+    __tablename__ = "audit_event"
+    # "Which cases were appealed?" (an appellate authority's view) without reading the trail.
+    __table_args__ = (sa.Index("ix_audit_event_trigger_case", "trigger", "case_id"),)
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    at: str  # RFC 3339 UTC, exactly as hashed
+    actor: str
+    role: str
+    trigger: str
+    from_state: str
+    to_state: str
+    fields: str  # canonical JSON, exactly as hashed
+    cite: str
+    process: str
+    process_version: str
+    prev_hash: str = Field(unique=True, max_length=64)
+    hash: str = Field(unique=True, max_length=64)
+
+
+class Recusal(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    reason: str
+    declared_at: datetime = Field(sa_type=_utc())
+
+
+class Penalty(SQLModel, table=True):
+    """A penalty entered in the service record (19.11.9)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    charge_no: int
+    offence_no: int
+    code: str
+    severity: str  # minor / major
+    imposed_on: date
+    term_ends_on: date | None = None
+    status: str = "in_force"  # in_force, revoked
+
+
+class ServiceEntry(SQLModel, table=True):
+    """One line of a civil servant's history: an EOL, an LTT, a transfer, a court case, a due.
+
+    The processes write these as effects and read them back as eligibility (7.7.4, 8.12.4,
+    13.4.5, 13.10.3); an HR officer may also enter history from before drukflow. ``details``
+    holds the kind's own fields (workflows.record.KINDS) as canonical JSON.
+    """
+
+    __tablename__ = "service_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    eid: str = Field(foreign_key="civil_servant.eid", index=True)
+    kind: str = Field(max_length=32)
+    start_on: date | None = None
+    end_on: date | None = None
+    status: str = Field(default="", max_length=32)
+    details: str = "{}"
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    recorded_at: datetime = Field(sa_type=_utc())
+    recorded_by: str = ""
+
+
+class CaseAgency(SQLModel, table=True):
+    """Another agency with a part in a case (a transfer's receiving or parent agency, 13.3.1,
+    13.6.5): its officers see the case and may act where the process lets them."""
+
+    __tablename__ = "case_agency"
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    agency_code: str = Field(foreign_key="agency.code", primary_key=True, index=True)
+    part: str = ""
+
+
+class CalendarOverride(SQLModel, table=True):
+    __tablename__ = "calendar_override"
+    day: date = Field(primary_key=True)
+    kind: str  # added (a closure) or removed (not a holiday after all)
+    note: str
+    created_by: str
+    created_at: datetime = Field(sa_type=_utc())
+
+
+class Document(SQLModel, table=True):
+    """A letter or order as issued: the exact HTML and PDF, and the PDF's SHA-256, which the
+    audit event of its issue (``audit_seq``) also carries, so a paper copy can be checked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str = Field(max_length=64)
+    title: str
+    reference: str = Field(max_length=64)  # letter or order number
+    cite: str = Field(max_length=32)
+    html: str
+    pdf: bytes = Field(sa_type=sa.LargeBinary())
+    sha256: str = Field(max_length=64)
+    audit_seq: int = Field(foreign_key="audit_event.seq")
+    issued_by: str
+    issued_at: datetime = Field(sa_type=_utc())
+
+
+class Notification(SQLModel, table=True):
+    """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
+    or by two workers, adds nothing). ``email_status``: "" (no e-mail), "pending", "sending"
+    (claimed by one sender, so no other sends it again), "sent" or "failed"."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "key", name="uq_notification_user_key"),
+        sa.Index("ix_notification_user_read", "user_id", "read_at"),
+        sa.Index("ix_notification_email_status", "email_status"),
+        sa.Index("ix_notification_key", "key"),  # the sweep asks "noticed already?" by key
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+    kind: str = Field(max_length=32)  # action_needed, deadline_near, deadline_missed
+    text: str
+    cite: str = Field(default="", max_length=32)
+    key: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=_utc())
+    read_at: datetime | None = Field(default=None, sa_type=_utc())
+    email_status: str = Field(default="", max_length=16)
+    emailed_at: datetime | None = Field(default=None, sa_type=_utc())
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The security log: every sign-in (accepted, refused, throttled), sign-out and refused
+    authorisation. Login throttling counts recent refusals here by username and by address."""
+
+    __tablename__ = "security_event"
+    __table_args__ = (
+        sa.Index("ix_security_event_kind_username_at", "kind", "username", "at"),
+        sa.Index("ix_security_event_kind_ip_at", "kind", "ip", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=_utc(), index=True)
+    kind: str = Field(max_length=32)
+    username: str = Field(default="", max_length=64)
+    user_id: int | None = Field(default=None)
+    ip: str = Field(default="", max_length=64)
+    method: str = Field(default="", max_length=8)
+    path: str = ""
+    status: int | None = None
+    detail: str = ""
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The answer already given to a request with this Idempotency-Key, replayed to a repeat
+    so that a retried or double-submitted transition has one effect."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    key: str = Field(max_length=128)
+    request_hash: str = Field(max_length=64)  # SHA-256 of method, path and body
+    status_code: int
+    body: str
+    created_at: datetime = Field(sa_type=_utc(), index=True)

@@ -1,0 +1,301 @@
+"""The one way a case changes: ``fire``.
+
+The web UI, the API, the CLI and the deadline sweep all call ``fire``; nothing else
+writes a case's state. It checks authority, recusal and guards (each refusal names its
+BCSR section), runs the process's machine, writes state and version with a
+compare-and-set, settles and arms deadlines, applies effects and appends the audit
+event, all inside the caller's transaction: the caller commits, so a step is
+all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, select
+
+from cases.core import audit, calendar_store, deadlines, hooks, profiles
+from cases.core.effects import EFFECTS, EffectContext
+from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
+from workflows import registry
+from workflows import roles as R
+from workflows.calendar import bhutan_today
+from workflows.engine import Actor, Context, Field, Refusal, Refused, Step, Subject, parse_values
+from workflows.record import EID_CITE, eid_problem
+
+SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)
+
+
+class NotFound(Exception):
+    """No such case, or not one this user may see (answered as 404)."""
+
+
+class Stale(Exception):
+    """The case moved on since the form was shown (answered as 409)."""
+
+    def __init__(self, current_version: int, message: str = ""):
+        self.current_version = current_version
+        super().__init__(
+            message
+            or f"the case has changed (now version {current_version}); reload it and try again"
+        )
+
+
+@dataclass(frozen=True)
+class Fired:
+    case: Case
+    event: AuditEvent
+    step: Step
+    context: Context  # the case's context after the step
+
+
+# Built once (every step reads them): a reused statement keeps its compiled form.
+_SUBJECT = (
+    select(CivilServant, Agency)
+    .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
+    .where(CivilServant.eid == sa.bindparam("eid"))
+)
+_RECUSED = select(Recusal.user_id).where(Recusal.case_id == sa.bindparam("case_id"))
+_CASE = select(Case).where(Case.id == sa.bindparam("case_id"))
+_CASE_LOCKED = _CASE.with_for_update()
+
+
+def subject_of(session: Session, eid: str) -> Subject:
+    found = session.exec(_SUBJECT, params={"eid": eid}).first()
+    if found is None:
+        raise Refused(
+            [
+                Refusal(
+                    "field", "19.5.2.2", f"no civil servant with employee ID {eid}", "subject_eid"
+                )
+            ]
+        )
+    cs, agency = found
+    return Subject(
+        eid=cs.eid,
+        name=cs.name,
+        level=cs.position_level,
+        agency=cs.agency_code,
+        agency_kind=agency.kind if agency else "ministry",
+        parent_agency=agency.parent_code if agency else None,
+        head_of_agency=cs.head_of_agency,
+    )
+
+
+def context(
+    session: Session,
+    case: Case,
+    now: datetime,
+    fields: dict[str, Any] | None = None,
+    *,
+    open_rows: list[Deadline] | None = None,
+) -> Context:
+    """The case as guards and authorities see it; ``open_rows`` is its unsettled deadline
+    rows when the caller has read them already (``fire`` keeps them for the step)."""
+    recused = session.exec(_RECUSED, params={"case_id": case.id}).all()
+    if open_rows is None:
+        open_rows = deadlines.armed(session, case.id or 0)
+    return Context(
+        subject=subject_of(session, case.subject_eid),
+        data=json.loads(case.data),
+        fields=fields or {},
+        today=bhutan_today(now),
+        recused_user_ids=frozenset(recused),
+        due=deadlines.due_dates(open_rows),
+        record_loader=lambda: profiles.profile_of(session, case.subject_eid, bhutan_today(now)),
+    )
+
+
+def acting_role(actor: Actor, step: Step) -> str:
+    for role in sorted(actor.roles & step.by):
+        return role
+    if R.RCSC in actor.roles:
+        return R.RCSC
+    return next(iter(sorted(actor.roles)), "")
+
+
+def load(session: Session, case_id: int, *, for_update: bool = False) -> Case:
+    stmt = _CASE_LOCKED if for_update else _CASE
+    case = session.exec(stmt, params={"case_id": case_id}).first()
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def fire(
+    session: Session,
+    case_id: int,
+    trigger: str,
+    actor: Actor,
+    raw: dict[str, Any],
+    *,
+    now: datetime,
+    expected_version: int | None,
+) -> Fired:
+    """Apply one step to one case, inside the caller's transaction."""
+    case = load(session, case_id, for_update=True)
+    if expected_version is not None and expected_version != case.version:
+        raise Stale(case.version)
+    process = registry.get(case.process)
+    open_rows = deadlines.unsettled(session, case.id or 0)
+    ctx = context(session, case, now, open_rows=open_rows)
+    step, fields = process.check(case.state, trigger, actor, ctx, raw)
+    typed = replace(ctx, fields=fields)
+    dest, taken = process.run(case.state, trigger, typed)
+    data = dict(ctx.data)
+    data.update(fields)
+    data["last_step"] = taken.trigger
+
+    for name in taken.effects:
+        EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
+    if taken.effects:  # an effect may have moved or armed deadlines of its own
+        open_rows = deadlines.unsettled(session, case.id or 0)
+    deadlines.settle(session, open_rows, taken.settles, now, ctx.today)
+    if taken.cancels:
+        deadlines.cancel(session, open_rows, taken.cancels, now, f"moot after {taken.trigger}")
+    if taken.arms:
+        cal = calendar_store.load(session)
+        for spec in taken.arms:
+            deadlines.arm(
+                session,
+                open_rows,
+                case.id,  # type: ignore[arg-type]
+                case.process,
+                spec,
+                fields,
+                data,
+                cal,
+                now,
+                ctx.today,
+            )
+    final = process.is_final(dest)
+    if final:
+        deadlines.cancel_all(session, open_rows, now, f"case closed ({dest})")
+
+    from_state = case.state
+    written = {
+        "state": dest,
+        "version": case.version + 1,
+        "data": audit.canonical(data),
+        "updated_at": now,
+        "closed_at": now if final else None,
+    }
+    result = session.execute(
+        sa.update(Case)
+        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
+        .values(**written)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Stale(case.version + 1)
+    # The row now holds what was just written: the object takes it without a re-read.
+    for name, value in written.items():
+        set_committed_value(case, name, value)
+    event = audit.append(
+        session,
+        case_id=case.id,
+        now=now,
+        actor=actor.username,
+        role=acting_role(actor, taken),
+        trigger=taken.trigger,
+        from_state=from_state,
+        to_state=dest,
+        fields=fields,
+        cite=taken.cite,
+        process=process.key,
+        process_version=case.process_version,
+    )
+    # The context the step ran in, moved on to the new state: the subject, recusals and
+    # lazily read record stand; the data and the open deadlines are the new ones. The
+    # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
+    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
+    hooks.after_step(session, case, from_state, actor, now, after)  # the inbox's notices
+    return Fired(case, event, taken, after)
+
+
+def open_case(
+    session: Session,
+    process_key: str,
+    subject_eid: str,
+    actor: Actor,
+    raw: dict[str, Any],
+    *,
+    now: datetime,
+) -> Fired:
+    """Create a case and take its process's opening step, in one transaction."""
+    try:
+        process = registry.get(process_key)
+    except KeyError:
+        raise Refused(
+            [Refusal("field", "", f"unknown process '{process_key}'", "process")]
+        ) from None
+    problem = eid_problem(subject_eid)
+    if problem:  # the ID's one format (workflows.record), before it reaches a query
+        raise Refused([Refusal("field", EID_CITE, problem, "subject_eid")])
+    subject = subject_of(session, subject_eid)
+    case = Case(
+        process=process.key,
+        process_version=process.version,
+        subject_eid=subject.eid,
+        agency_code=subject.agency,
+        state=process.initial,
+        version=0,
+        title=f"{process.title}: {subject.name}",
+        opened_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    return fire(
+        session,
+        case.id,
+        process.opening,
+        actor,
+        raw,
+        now=now,  # type: ignore[arg-type]
+        expected_version=0,
+    )
+
+
+# What a member declaring a recusal states (19.3.5); the case page's form shows its limit.
+RECUSAL_REASON = Field("reason", "text", "Relation or prejudice")
+
+
+def declare_recusal(
+    session: Session, case_id: int, actor: Actor, reason: str, *, now: datetime
+) -> AuditEvent:
+    """19.3.5: a member related to or prejudiced against the respondent steps aside."""
+    if not reason.strip():
+        raise Refused([Refusal("field", "19.3.5", "state the relation or prejudice", "reason")])
+    values, errors = parse_values((RECUSAL_REASON,), {"reason": reason}, {}, "19.3.5")
+    if errors:
+        raise Refused(errors)
+    reason = values["reason"]
+    case = load(session, case_id)
+    session.add(
+        Recusal(case_id=case_id, user_id=actor.user_id, reason=reason.strip(), declared_at=now)
+    )
+    return audit.append(
+        session,
+        case_id=case_id,
+        now=now,
+        actor=actor.username,
+        role=next(iter(sorted(actor.roles)), ""),
+        trigger="declare_recusal",
+        from_state=case.state,
+        to_state=case.state,
+        fields={"reason": reason.strip()},
+        cite="19.3.5",
+        process=case.process,
+        process_version=case.process_version,
+    )
+
+
+def available_steps(session: Session, case: Case, actor: Actor, now: datetime) -> list[Step]:
+    process = registry.get(case.process)
+    return process.available(case.state, actor, context(session, case, now))

@@ -1,0 +1,981 @@
+"""Demo data: agencies, civil servants, users and disciplinary cases (BCSR 2023 chapter 19).
+
+Every case is driven only through ``cases.core.service.open_case`` and ``fire``, with a clock
+that moves forward working day by working day, so each state, deadline, penalty and
+audit event is exactly what the rules would have produced. Everything is written in one
+transaction: the demo is there completely or not at all, and ``build`` on a database
+that already holds it changes nothing.
+
+The cases are placed relative to ``now``: one just received, one in ADR, one whose
+explanation is overdue (its deadline is left armed and past due, so the dashboard shows
+it; the next sweep lapses it), one under investigation, one awaiting endorsement, one
+decided with the appeal window open, one closed with penalties on the record, one with
+a suspension in force, and one against an executive handled by the RCSC (19.3.6).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cases.core import audit, calendar_store, deadlines, profiles, service
+from cases.core.db import transaction
+from cases.core.models import Agency, Case, CivilServant, User
+from cases.demo import eol as demo_eol
+from cases.demo import ltt as demo_ltt
+from cases.demo import secondment as demo_secondment
+from cases.demo import transfer as demo_transfer
+from cases.demo.kit import Day, Script
+from cases.people import auth
+from workflows import registry
+from workflows import roles as R
+from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
+from workflows.engine import Actor
+from workflows.record import category_of
+
+PASSWORD = "drukflow-demo"
+
+# code -> (name, kind, parent); kind and parent decide the appellate body (19.3.7).
+AGENCIES: dict[str, tuple[str, str, str | None]] = {
+    "RCSC": ("Royal Civil Service Commission", "rcsc", None),
+    "AT": ("Administrative Tribunal", "tribunal", None),
+    "MOH": ("Ministry of Health", "ministry", None),
+    "MOE": ("Ministry of Education and Skills Development", "ministry", None),
+    "MOHA": ("Ministry of Home Affairs", "ministry", None),
+    "DOPH": ("Department of Public Health", "department", "MOH"),
+    "THIMPHU": ("Thimphu Dzongkhag Administration", "dzongkhag", "MOHA"),
+}
+
+# eid, name, date of birth, position title, level, agency, appointed, head of agency
+SERVANTS: tuple[tuple[str, str, date, str, str, str, date, bool], ...] = (
+    (
+        "E1000",
+        "Dasho Pemba Wangchuk",
+        date(1970, 3, 2),
+        "Secretary",
+        "EX1",
+        "MOH",
+        date(1995, 7, 1),
+        True,
+    ),
+    (
+        "E1001",
+        "Sonam Tshering",
+        date(1988, 5, 14),
+        "Planning Officer",
+        "P3",
+        "MOH",
+        date(2012, 1, 2),
+        False,
+    ),
+    (
+        "E1002",
+        "Pema Choden",
+        date(1993, 9, 21),
+        "Administrative Assistant",
+        "S2",
+        "MOH",
+        date(2016, 3, 1),
+        False,
+    ),
+    (
+        "E1003",
+        "Karma Dorji",
+        date(1985, 11, 3),
+        "Procurement Officer",
+        "P4",
+        "MOH",
+        date(2010, 1, 4),
+        False,
+    ),
+    (
+        "E1004",
+        "Tshering Wangmo",
+        date(1980, 2, 8),
+        "Chief Accounts Officer",
+        "P2",
+        "MOH",
+        date(2004, 7, 1),
+        False,
+    ),
+    ("E1005", "Ugyen Penjor", date(1979, 6, 30), "Driver", "O2", "MOH", date(2001, 9, 1), False),
+    (
+        "E1006",
+        "Dechen Wangchuk",
+        date(1990, 12, 12),
+        "Store Keeper",
+        "S4",
+        "MOH",
+        date(2014, 2, 3),
+        False,
+    ),
+    ("E1007", "Kinley Dema", date(1987, 4, 17), "Accountant", "P5", "MOH", date(2011, 1, 3), False),
+    (
+        "E1008",
+        "Jigme Namgyel",
+        date(1972, 8, 25),
+        "Director General",
+        "EX3",
+        "MOE",
+        date(1997, 1, 1),
+        False,
+    ),
+    (
+        "E1009",
+        "Dr. Tashi Lhamo",
+        date(1978, 1, 19),
+        "Specialist (Epidemiology)",
+        "ES2",
+        "DOPH",
+        date(2006, 8, 1),
+        False,
+    ),
+    (
+        "E1010",
+        "Yeshi Zangmo",
+        date(1995, 10, 5),
+        "Dzongkhag Accounts Assistant",
+        "S1",
+        "THIMPHU",
+        date(2018, 4, 2),
+        False,
+    ),
+    (
+        "E1011",
+        "Phub Dorji",
+        date(1986, 7, 7),
+        "Human Resource Officer",
+        "P3",
+        "RCSC",
+        date(2011, 1, 3),
+        False,
+    ),
+)
+
+# username -> (display name, roles, agency, employee ID)
+USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
+    "hr": ("Chimi Yangzom", (R.HR_OFFICER,), "MOH", None),
+    "dc": ("Kuenzang Norbu", (R.DC_MEMBER,), "MOH", None),
+    "dc2": ("Sangay Choden", (R.DC_MEMBER,), "MOH", None),
+    "chair": ("Rinzin Dorji", (R.HRC_CHAIR,), "MOH", None),
+    "secretary": ("Tandin Wangmo", (R.MEMBER_SECRETARY,), "MOH", None),
+    "investigator": ("Lhakpa Tshering", (R.INVESTIGATOR,), "MOH", None),
+    "rcsc": ("Nima Tshering", (R.RCSC, R.APPELLATE), "RCSC", None),
+    "tribunal": ("Passang Dorji", (R.APPELLATE,), "AT", None),
+    "moha_appeal": ("Dorji Penjor", (R.APPELLATE,), "MOHA", None),
+    "respondent": ("Dechen Wangchuk", (R.RESPONDENT,), None, "E1006"),
+    "admin": ("System administrator", (R.ADMIN,), None, None),
+}
+
+# The other processes' demo modules (cases.demo.kit): their servants, history and cases.
+MODULES: tuple[ModuleType, ...] = (demo_eol, demo_secondment, demo_transfer, demo_ltt)
+for _module in MODULES:
+    USERS.update(getattr(_module, "USERS", {}))
+
+
+def credentials() -> list[dict[str, str]]:
+    """The demo sign-ins, for the CLI and the README."""
+    return [
+        {
+            "username": username,
+            "password": PASSWORD,
+            "name": name,
+            "roles": ", ".join(roles),
+            "agency": agency or "",
+            "employee": eid or "",
+        }
+        for username, (name, roles, agency, eid) in USERS.items()
+    ]
+
+
+def format_credentials() -> str:
+    rows = [("username", "password", "roles", "agency", "name")] + [
+        (c["username"], c["password"], c["roles"], c["agency"] or c["employee"], c["name"])
+        for c in credentials()
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------- the cases
+
+
+def _complaint(
+    name: str,
+    address: str,
+    respondent_address: str,
+    narration: str,
+    evidence: str,
+    received_on: str,
+) -> dict[str, Any]:
+    return {
+        "opened_by": "written_complaint",
+        "complainant_name": name,
+        "complainant_address": address,
+        "respondent_address": respondent_address,
+        "narration": narration,
+        "evidence": evidence,
+        "received_on": received_on,
+    }
+
+
+def _scripts(d: Day, today: date) -> list[Script]:
+    """The demo's cases; ``d(k)`` is the k-th working day before today (``d(0)`` is today)."""
+    term = (today + timedelta(days=730)).isoformat()
+    # Closed a year ago: two minor penalties, upheld on appeal (Negative List, 19.14.3.2).
+    k = 270
+    closed = Script(
+        "closed",
+        "closed with penalties on record (appeal upheld)",
+        "E1006",
+        "hr",
+        k,
+        _complaint(
+            "Dawa Gyeltshen (Chief Store Officer)",
+            "Ministry of Health, Thimphu",
+            "Store Section, Ministry of Health, Thimphu",
+            "The annual stock verification found medical consumables worth Nu 38,400 issued "
+            "without requisitions and the stock ledger not maintained for four months.",
+            "Stock verification report; issue vouchers",
+            d(k),
+        ),
+        [
+            (k - 2, "direct_enquiry", "chair", {"reasons": "Loss to the government; not for ADR"}),
+            (
+                k - 3,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["20", "33"],
+                    "particulars": "Consumables issued without requisitions; no ledger kept.",
+                    "prima_facie": True,
+                    "notice_received_on": d(k - 4),
+                },
+            ),
+            (
+                k - 7,
+                "submit_explanation",
+                "respondent",
+                {
+                    "explanation": "The ledger fell behind during the vaccination campaign; the "
+                    "issues were made on verbal instructions."
+                },
+            ),
+            (
+                k - 9,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "member_secretary",
+                    "investigators": "Tandin Wangmo",
+                    "directive_on": d(k - 9),
+                },
+            ),
+            (k - 11, "commence_investigation", "secretary", {"commenced_on": d(k - 11)}),
+            (
+                k - 18,
+                "complete_investigation",
+                "secretary",
+                {"completed_on": d(k - 18), "respondent_participated": True},
+            ),
+            (
+                k - 20,
+                "submit_report",
+                "secretary",
+                {
+                    "report_findings": "Issues without requisition confirmed; no personal gain.",
+                    "report_received_on": d(k - 20),
+                    "copy_to_respondent_on": d(k - 20),
+                },
+            ),
+            (
+                k - 30,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(k - 30),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "fine"},
+                        {"charge": 2, "finding": "guilty", "penalty": "increment_deduction_minor"},
+                    ],
+                    "penalty_term_ends_on": term,
+                    "decision_reasons": "Both charges proven; no personal gain: minor penalties.",
+                },
+            ),
+            (
+                k - 32,
+                "endorse_decision",
+                "chair",
+                {"endorsed_on": d(k - 32), "hrc_meeting_no": "MOH/HRC/2025/14"},
+            ),
+            (
+                k - 34,
+                "communicate_decision",
+                "chair",
+                {
+                    "letter_no": "MOH/HRD/DA/112",
+                    "decision_received_on": d(k - 35),
+                    "copy_to_rcsc": True,
+                },
+            ),
+            (
+                k - 40,
+                "lodge_appeal",
+                "respondent",
+                {
+                    "grounds": ["19.12.2.3"],
+                    "appeal_statement": "The campaign workload was not considered in the penalty.",
+                    "appeal_lodged_on": d(k - 40),
+                    "appeal_received_on": d(k - 40),
+                },
+            ),
+            (
+                k - 55,
+                "decide_appeal",
+                "rcsc",
+                {
+                    "appeal_outcome": "upheld",
+                    "due_process_examined": True,
+                    "due_process_followed": True,
+                    "appeal_reasons": "Due process was followed and the workload was weighed.",
+                },
+            ),
+        ],
+    )
+    decided = Script(
+        "decided",
+        "decided; appeal window open",
+        "E1006",
+        "hr",
+        40,
+        _complaint(
+            "Dawa Gyeltshen (Chief Store Officer)",
+            "Ministry of Health, Thimphu",
+            "Store Section, Ministry of Health, Thimphu",
+            "Absent from the store for nine working days without leave during the stock "
+            "transfer to the new warehouse.",
+            "Attendance register; movement register",
+            d(40),
+        ),
+        [
+            (38, "direct_enquiry", "chair", {"reasons": "Repeated misconduct; not for ADR"}),
+            (
+                37,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["15"],
+                    "particulars": "Unauthorised absence for nine working days.",
+                    "prima_facie": True,
+                    "notice_received_on": d(36),
+                },
+            ),
+            (
+                33,
+                "submit_explanation",
+                "respondent",
+                {"explanation": "I was attending to a sick parent in Trashigang."},
+            ),
+            (30, "convene_meeting", "dc", {"reasons": "The absence is admitted; facts simple."}),
+            (
+                12,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(12),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}
+                    ],
+                    "penalty_term_ends_on": term,
+                    "decision_reasons": "Absence admitted; leave could have been sought; a second "
+                    "case within a year.",
+                },
+            ),
+            (
+                8,
+                "endorse_decision",
+                "chair",
+                {"endorsed_on": d(8), "hrc_meeting_no": "MOH/HRC/2026/09"},
+            ),
+            (
+                5,
+                "communicate_decision",
+                "chair",
+                {"letter_no": "MOH/HRD/DA/147", "decision_received_on": d(4), "copy_to_rcsc": True},
+            ),
+        ],
+    )
+    received = Script(
+        "received",
+        "just received",
+        "E1001",
+        "hr",
+        0,
+        _complaint(
+            "Kencho Wangdi",
+            "Changzamtog, Thimphu",
+            "Motithang, Thimphu",
+            "The respondent used the ministry's pool vehicle for a private trip to Paro on a "
+            "Sunday and submitted a fuel claim for it.",
+            "Vehicle log book; fuel claim form",
+            d(0),
+        ),
+    )
+    adr = Script(
+        "adr",
+        "in ADR (mediation)",
+        "E1002",
+        "hr",
+        6,
+        _complaint(
+            "Ap Tshewang",
+            "Kawajangsa, Thimphu",
+            "Babesa, Thimphu",
+            "The respondent was discourteous to a patient's family at the records counter.",
+            "Written complaint with two witnesses' names",
+            d(6),
+        ),
+        [
+            (
+                4,
+                "refer_to_adr",
+                "chair",
+                {"adr_method": "mediation", "adr_officer": "Tandin Wangmo, Member Secretary"},
+            )
+        ],
+    )
+    overdue = Script(
+        "overdue",
+        "notice served; explanation overdue",
+        "E1003",
+        "dc",
+        14,
+        {
+            "opened_by": "agency",
+            "narration": "The internal audit found three purchases of medical equipment split "
+            "below the tender threshold in the same quarter.",
+            "evidence": "Internal audit memo IA/2026/31",
+            "received_on": d(14),
+        },
+        [
+            (12, "direct_enquiry", "chair", {"reasons": "Procurement breach; not for ADR"}),
+            (
+                10,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["13"],
+                    "particulars": "Split purchases to avoid open tendering (Procurement Rules).",
+                    "prima_facie": True,
+                    "notice_received_on": d(9),
+                },
+            ),
+        ],
+    )
+    investigating = Script(
+        "investigating",
+        "under investigation (Investigation Committee)",
+        "E1004",
+        "hr",
+        17,
+        _complaint(
+            "Royal Audit Authority, Thimphu",
+            "Royal Audit Authority, Kawajangsa, Thimphu",
+            "Finance Division, Ministry of Health, Thimphu",
+            "Travel claims of Nu 64,200 for workshops the respondent did not attend.",
+            "Audit memo RAA/MOH/2026/7; workshop attendance sheets",
+            d(17),
+        ),
+        [
+            (15, "direct_enquiry", "chair", {"reasons": "Alleged fictitious claims"}),
+            (
+                14,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["12"],
+                    "particulars": "Fictitious travel claims, Nu 64,200.",
+                    "prima_facie": True,
+                    "notice_received_on": d(13),
+                },
+            ),
+            (
+                10,
+                "submit_explanation",
+                "secretary",
+                {
+                    "explanation": "The claims were advances adjusted late, not fictitious.",
+                    "explanation_evidence": "Advance adjustment statements",
+                },
+            ),
+            (
+                7,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "investigation_committee",
+                    "investigators": "Lhakpa Tshering, Sangay Choden",
+                    "directive_on": d(7),
+                },
+            ),
+            (4, "commence_investigation", "investigator", {"commenced_on": d(4)}),
+        ],
+    )
+    endorsement = Script(
+        "endorsement",
+        "DC decided; awaiting HRC endorsement",
+        "E1005",
+        "hr",
+        34,
+        _complaint(
+            "Transport Section Head",
+            "Ministry of Health, Thimphu",
+            "Taba, Thimphu",
+            "The respondent reported for duty under the influence of alcohol and drove a "
+            "ministry vehicle to Punakha without a movement order.",
+            "Transport section report; movement register",
+            d(34),
+        ),
+        [
+            (32, "direct_enquiry", "chair", {}),
+            (
+                31,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["18", "3"],
+                    "particulars": "Drinking on duty; government vehicle used without an order.",
+                    "prima_facie": True,
+                    "notice_received_on": d(30),
+                },
+            ),
+            (
+                27,
+                "submit_explanation",
+                "dc",
+                {"explanation": "Received in writing: the trip was an emergency referral."},
+            ),
+            (
+                24,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "member_secretary",
+                    "investigators": "Tandin Wangmo",
+                    "directive_on": d(24),
+                },
+            ),
+            (22, "commence_investigation", "secretary", {"commenced_on": d(22)}),
+            (
+                15,
+                "complete_investigation",
+                "secretary",
+                {"completed_on": d(15), "respondent_participated": True},
+            ),
+            # Two working days late: the deadline row shows it (19.8.2.2(x)).
+            (
+                8,
+                "submit_report",
+                "secretary",
+                {
+                    "report_findings": "Drinking on duty established; the trip was an emergency "
+                    "referral authorised by the duty doctor.",
+                    "report_received_on": d(8),
+                    "copy_to_respondent_on": d(8),
+                },
+            ),
+            (
+                2,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(2),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+                        {"charge": 2, "finding": "not_guilty", "penalty": None},
+                    ],
+                    "decision_reasons": "Drinking on duty proven; the vehicle use was authorised.",
+                },
+            ),
+        ],
+    )
+    suspended = Script(
+        "suspended",
+        "suspended; the investigation has not commenced in time (19.8.2.2(v))",
+        "E1007",
+        "hr",
+        18,
+        _complaint(
+            "Royal Audit Authority, Thimphu",
+            "Royal Audit Authority, Kawajangsa, Thimphu",
+            "Accounts Section, Ministry of Health, Thimphu",
+            "Duplicate payments of Nu 412,000 to two suppliers released by the respondent.",
+            "Bank statements; payment vouchers",
+            d(18),
+        ),
+        [
+            (16, "direct_enquiry", "chair", {"reasons": "Serious financial irregularity"}),
+            (
+                15,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["32"],
+                    "particulars": "Duplicate payments of Nu 412,000.",
+                    "prima_facie": True,
+                    "notice_received_on": d(15),
+                },
+            ),
+            (
+                14,
+                "hold_pre_suspension_hearing",
+                "dc",
+                {
+                    "pre_suspension_hearing_on": d(14),
+                    "hearing_record": "The respondent asked to stay in office to reconcile the "
+                    "accounts.",
+                },
+            ),
+            (
+                13,
+                "suspend",
+                "chair",
+                {
+                    "suspension_grounds": ["19.9.5.1", "19.9.5.4"],
+                    "office_order_no": "MOH/HRD/SUSP/03",
+                    "suspended_from": d(13),
+                    "gross_pay": "48500",
+                    "professional_allowance": "5000",
+                    "rcsc_notified": True,
+                },
+            ),
+            (
+                12,
+                "submit_explanation",
+                "dc",
+                {"explanation": "Received in writing: the duplicates were a system error."},
+            ),
+            (
+                9,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "investigation_committee",
+                    "investigators": "Lhakpa Tshering, Sangay Choden",
+                    "directive_on": d(9),
+                },
+            ),
+        ],
+    )
+    executive = Script(
+        "executive",
+        "EX3 officer; the RCSC is the disciplinary body (19.3.6)",
+        "E1008",
+        "rcsc",
+        13,
+        {
+            "opened_by": "dc_initiative",
+            "narration": "The respondent chaired the tender committee that awarded a school "
+            "construction contract to a firm owned by a relative without declaring it.",
+            "evidence": "Tender committee minutes; business licence records",
+            "received_on": d(13),
+        },
+        [
+            (11, "direct_enquiry", "rcsc", {"reasons": "Conflict of interest at EX level"}),
+            (
+                10,
+                "serve_notice",
+                "rcsc",
+                {
+                    "charges": ["10"],
+                    "particulars": "Undeclared conflict of interest with major implications.",
+                    "prima_facie": True,
+                    "notice_received_on": d(9),
+                },
+            ),
+            (
+                6,
+                "submit_explanation",
+                "rcsc",
+                {"explanation": "Received in writing: the relation is distant and was known."},
+            ),
+            (3, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
+        ],
+    )
+    # In the order of the enquiry's stages (the case numbers follow the opening dates).
+    return [
+        received,
+        adr,
+        overdue,
+        investigating,
+        endorsement,
+        decided,
+        closed,
+        suspended,
+        executive,
+    ]
+
+
+# ---------------------------------------------------------------------- building
+
+
+def _working_days_back(cal: WorkingCalendar, today: date, k: int) -> date:
+    day, n = today, 0
+    while n < k:
+        day -= timedelta(days=1)
+        if cal.is_working_day(day):
+            n += 1
+    return day
+
+
+def _not_after(
+    process: str, fields: dict[str, Any], day: date, state: str, trigger: str
+) -> dict[str, Any]:
+    """A step records only what has happened by its day (the engine refuses future dates)."""
+    step = registry.get(process).steps_from(state, trigger)[0]
+    past = {f.name for f in step.fields if f.type == "date" and not f.future_ok}
+    return {
+        k: (day.isoformat() if k in past and v and date.fromisoformat(v) > day else v)
+        for k, v in fields.items()
+    }
+
+
+def existing(session: Session) -> list[str]:
+    """Demo names already in the database (agencies or users)."""
+    found = [
+        f"agency {c}"
+        for c in session.exec(
+            select(Agency.code).where(Agency.code.in_(list(AGENCIES)))  # type: ignore[attr-defined]
+        ).all()
+    ]
+    found += [
+        f"user {u}"
+        for u in session.exec(
+            select(User.username).where(User.username.in_(list(USERS)))  # type: ignore[attr-defined]
+        ).all()
+    ]
+    return found
+
+
+def build(engine: Engine, now: datetime) -> dict[str, Any]:
+    """Create the demo world at ``now`` (timezone-aware); nothing if it is already there."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    with transaction(engine) as session:
+        already = existing(session)
+        if already:
+            return {"created": False, "existing": already, "password": PASSWORD}
+        _register(session, now)
+        actors = _users(session)
+        cases = _cases(session, actors, now)
+    return {
+        "created": True,
+        "now": now.isoformat(),
+        "password": PASSWORD,
+        "agencies": len(AGENCIES),
+        "civil_servants": len(SERVANTS)
+        + sum(len(_resolved(getattr(m, "SERVANTS", ()), bhutan_today(now))) for m in MODULES),
+        "users": list(USERS),
+        "cases": cases,
+    }
+
+
+def _register(session: Session, now: datetime) -> None:
+    for code, (name, kind, _parent) in AGENCIES.items():
+        session.add(Agency(code=code, name=name, kind=kind))
+    session.flush()
+    for code, (_name, _kind, parent) in AGENCIES.items():
+        if parent:
+            agency = session.get(Agency, code)
+            assert agency is not None
+            agency.parent_code = parent
+            session.add(agency)
+    for eid, name, born, title, level, agency, appointed, head in SERVANTS:
+        session.add(
+            CivilServant(
+                eid=eid,
+                name=name,
+                date_of_birth=born,
+                position_title=title,
+                position_level=level,
+                agency_code=agency,
+                appointment_date=appointed,
+                head_of_agency=head,
+                position_category=category_of(level),
+                probation_end=appointed + timedelta(days=364),
+                position_since=appointed,
+                performance_rating="very_good",
+                drug_test="cleared",
+                qualification="bachelors" if level[0] in "PE" else "class_xii",
+                bcse_selected=level[0] == "P",
+            )
+        )
+    today = bhutan_today(now)
+    for module in MODULES:
+        for values in _resolved(getattr(module, "SERVANTS", ()), today):
+            session.add(CivilServant(**values))
+    session.flush()
+    for module in MODULES:
+        for values in _resolved(getattr(module, "HISTORY", ()), today):
+            profiles.add_entry(session, now=now, by="register", **values)
+
+
+def _users(session: Session) -> dict[str, Actor]:
+    # One password for all: hash it once (argon2 is deliberately slow).
+    hashed = auth.hash_password(PASSWORD)
+    actors = {}
+    for username, (name, roles, agency, eid) in USERS.items():
+        unknown = set(roles) - R.ALL
+        assert not unknown, f"unknown roles {unknown}"
+        user = User(
+            username=username,
+            display_name=name,
+            password_hash=hashed,
+            roles=",".join(roles),
+            agency_code=agency,
+            employee_eid=eid,
+        )
+        session.add(user)
+        session.flush()
+        actors[username] = auth.actor_of(user)
+    return actors
+
+
+def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[dict[str, Any]]:
+    today = bhutan_today(now)
+    cal = calendar_store.load(session)
+    days: dict[int, date] = {}
+
+    def day_of(k: int) -> date:
+        if k not in days:
+            days[k] = _working_days_back(cal, today, k)
+        return days[k]
+
+    def d(k: int) -> str:
+        return day_of(k).isoformat()
+
+    scripts = _scripts(d, today) + [s for m in MODULES for s in m.scripts(d, today)]
+    # Every step of every case in the order it happened, so the audit trail reads forward.
+    timeline: list[tuple[date, int, int, Script, str, str, dict[str, Any]]] = []
+    for i, script in enumerate(scripts):
+        timeline.append(
+            (day_of(script.opened_k), i, 0, script, "open", script.opened_by_user, script.opening)
+        )
+        last = script.opened_k
+        for j, (k, trigger, user, fields) in enumerate(script.steps, start=1):
+            assert k <= last, f"{script.key}: {trigger} goes back in time"
+            last = k
+            timeline.append((day_of(k), i, j, script, trigger, user, fields))
+    timeline.sort(key=lambda t: (t[0], t[1], t[2]))
+    on_today = sum(1 for t in timeline if t[0] == today)
+    # Today's steps a minute apart, closer when the day in Thimphu has only just begun, so
+    # none falls on yesterday (a step dated today must not be taken before today).
+    midnight = datetime.combine(today, time(0, 0), BHUTAN_TZ).astimezone(UTC)
+    gap = min(timedelta(minutes=1), (now - midnight) / (on_today + 1))
+
+    ids: dict[str, int] = {}
+    seen_today = 0
+    for when_day, ci, si, script, trigger, user, fields in timeline:
+        if when_day == today:
+            seen_today += 1
+            at = now - gap * (on_today - seen_today + 1)
+        else:
+            # Office hours in Thimphu, a few minutes apart.
+            at = datetime.combine(when_day, time(10, 0), BHUTAN_TZ) + timedelta(minutes=5 * ci + si)
+            at = at.astimezone(UTC)
+        if trigger == "open":
+            fired = service.open_case(
+                session, script.process, script.eid, actors[user], dict(fields), now=at
+            )
+            ids[script.key] = fired.case.id  # type: ignore[assignment]
+            continue
+        case = service.load(session, ids[script.key])
+        service.fire(
+            session,
+            case.id,
+            trigger,
+            actors[user],
+            _not_after(script.process, fields, when_day, case.state, trigger),
+            now=at,  # type: ignore[arg-type]
+            expected_version=case.version,
+        )
+
+    out = [_summary(session, ids[s.key], s.key, s.label, s.process, s.eid, today) for s in scripts]
+    # A step may open a case of its own (a transfer's referral for action, 13.12.2; a breach
+    # of the EOL undertaking, 8.12.11): it is listed too, named after the step that opened it.
+    scripted = set(ids.values())
+    for case in session.exec(select(Case).where(Case.id.not_in(scripted)).order_by(Case.id)):  # type: ignore[union-attr]
+        key, label = _opened_by(session, case, out)
+        out.append(
+            _summary(session, case.id, key, label, case.process, case.subject_eid, today)  # type: ignore[arg-type]
+        )
+    return out
+
+
+def _summary(
+    session: Session, case_id: int, key: str, label: str, process: str, eid: str, today: date
+) -> dict[str, Any]:
+    """One demo case as ``drukflow demo`` prints it."""
+    case = session.get(Case, case_id)
+    assert case is not None
+    armed = sorted(deadlines.armed(session, case_id), key=lambda r: r.due_on)
+    return {
+        "id": case.id,
+        "key": key,
+        "label": label,
+        "subject_eid": eid,
+        "process": process,
+        "subject": _name_of(session, eid),
+        "state": case.state,
+        "next_deadline": (
+            {
+                "kind": armed[0].kind,
+                "due_on": armed[0].due_on.isoformat(),
+                "cite": armed[0].cite,
+                "overdue": armed[0].due_on < today,
+            }
+            if armed
+            else None
+        ),
+    }
+
+
+def _opened_by(session: Session, case: Case, scripted: list[dict[str, Any]]) -> tuple[str, str]:
+    """(key, label) of a case a demo case's step opened: the case that links to it
+    (``disciplinary_case_id``, linked both ways by the effect) and that case's step, the
+    first of its events after the opening."""
+    for parent in scripted:
+        data = json.loads(session.get(Case, parent["id"]).data)  # type: ignore[union-attr]
+        if data.get("disciplinary_case_id") != case.id:
+            continue
+        opened = audit.events_for(session, case.id)[0]  # type: ignore[arg-type]
+        step = next(e for e in audit.events_for(session, parent["id"]) if e.seq > opened.seq)
+        said = next(s for s in registry.get(parent["process"]).steps if s.trigger == step.trigger)
+        return (
+            f"{parent['key']}_{step.trigger}",
+            f"opened by {parent['process']} case {parent['id']}'s step: {said.label} ({step.cite})",
+        )
+    return f"case_{case.id}", "opened by another case's step"
+
+
+def _name_of(session: Session, eid: str) -> str:
+    cs = session.get(CivilServant, eid)
+    return cs.name if cs else eid
+
+
+def _resolved(rows: Any, today: date) -> list[dict[str, Any]]:
+    """A module's SERVANTS or HISTORY: a list, or a function of the demo's day."""
+    return list(rows(today) if callable(rows) else rows)

@@ -1,0 +1,131 @@
+"""What the disciplinary process's steps change beyond the case's state (BCSR 2023 chapter
+19): the charges, the penalties entered in the service record (19.11.9), suspension pay
+(19.9.8-19.9.12) and the outcome of an appeal (19.8.3).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import select
+
+from cases.core.effects import EffectContext, effect
+from cases.core.models import Penalty
+from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
+
+
+@effect("record_charges")
+def record_charges(ec: EffectContext) -> None:
+    """One charge per offence of the schedule (19.11.3), numbered for per-charge findings."""
+    ec.data["charges"] = [
+        {
+            "no": i,
+            "offence": int(n),
+            "classification": BY_NUMBER[int(n)].classification,
+            "nature": BY_NUMBER[int(n)].nature,
+        }
+        for i, n in enumerate(ec.fields.get("charges") or [], start=1)
+    ]
+
+
+@effect("transfer_to_committee")
+def transfer_to_committee(ec: EffectContext) -> None:
+    """19.8.2.2(iv): from now on the Investigation Committee investigates, so the case
+    cannot be transferred a second time."""
+    ec.data["investigated_by"] = "investigation_committee"
+
+
+@effect("record_penalties")
+def record_penalties(ec: EffectContext) -> None:
+    """19.11.9: every administrative penalty is entered in the service record."""
+    charges = {c["no"]: c for c in ec.data.get("charges") or []}
+    term = ec.data.get("penalty_term_ends_on")
+    for row in ec.data.get("findings") or []:
+        if not row.get("penalty"):
+            continue
+        pen = PENALTY_BY_CODE[row["penalty"]]
+        ec.session.add(
+            Penalty(
+                case_id=ec.case.id,
+                eid=ec.case.subject_eid,
+                charge_no=row["charge"],
+                offence_no=charges[row["charge"]]["offence"],
+                code=pen.code,
+                severity=pen.severity,
+                imposed_on=ec.today,
+                term_ends_on=date.fromisoformat(term) if term else None,
+            )
+        )
+
+
+@effect("record_summary_retirement")
+def record_summary_retirement(ec: EffectContext) -> None:
+    """19.10.1: compulsory retirement (a major penalty, 19.11.14.6) enters the record."""
+    ec.session.add(
+        Penalty(
+            case_id=ec.case.id,
+            eid=ec.case.subject_eid,
+            charge_no=0,
+            offence_no=0,
+            code="compulsory_retirement",
+            severity="major",
+            imposed_on=ec.today,
+        )
+    )
+    ec.data["findings"] = [{"charge": 0, "finding": "guilty", "penalty": "compulsory_retirement"}]
+
+
+@effect("apply_appeal_outcome")
+def apply_appeal_outcome(ec: EffectContext) -> None:
+    """A quashed or remanded decision revokes its penalties; the DC decides again (19.8.3)."""
+    if ec.fields.get("appeal_outcome") in ("quashed", "remanded"):
+        for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
+            p.status = "revoked"
+            ec.session.add(p)
+    if ec.fields.get("appeal_outcome") == "quashed":
+        ec.data["findings"] = [
+            {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
+        ]
+    if ec.fields.get("appeal_outcome") in ("upheld", "quashed"):
+        close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
+
+
+@effect("start_suspension")
+def start_suspension(ec: EffectContext) -> None:
+    """19.9.8: subsistence allowance of half the gross pay, less professional allowance."""
+    gross = Decimal(ec.fields["gross_pay"])
+    prof = Decimal(ec.fields.get("professional_allowance") or "0")
+    ec.data["suspended"] = True
+    ec.data["subsistence_allowance"] = str(((gross - prof) / 2).quantize(Decimal("0.01")))
+
+
+@effect("revoke_suspension")
+def revoke_suspension(ec: EffectContext) -> None:
+    """19.9.12: the order stays in force until modified or revoked."""
+    ec.data["suspended"] = False
+    ec.data["suspension_revoked_on"] = ec.fields.get("revoked_on")
+
+
+@effect("close_suspension")
+def close_suspension(ec: EffectContext) -> None:
+    """At the end of the case, settle a suspension by its outcome.
+
+    Acquitted of all charges: the other half of the pay is paid and the period counts
+    as active service (19.9.9, 19.9.11). Found guilty: the subsistence allowance paid is
+    refunded (19.9.10).
+    """
+    if not ec.data.get("suspended_from"):
+        return
+    findings = ec.data.get("findings") or []
+    guilty = any(r.get("finding") == "guilty" for r in findings) or (
+        ec.fields.get("death_outcome") == "guilty"
+    )
+    ec.data["suspended"] = False
+    if guilty:
+        ec.data["suspension_outcome"] = "guilty: subsistence allowance to be refunded (19.9.10)"
+    else:
+        ec.data["suspension_outcome"] = (
+            "acquitted: remaining 50% of gross pay payable and the period counts as active "
+            "service (19.9.9, 19.9.11)"
+        )

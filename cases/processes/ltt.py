@@ -1,0 +1,361 @@
+"""What the LTT process's steps change beyond the case's state: the LTT line of the service
+record, preparatory leave, study leave pay, the service obligation and the penalties of
+7.7.8.1 (BCSR 2023 7.7, 8.11, 8.13.2.2).
+
+The LTT line (kind "ltt") is written at approval and moves with the case: "approved",
+"ongoing" once the course commenced (from then it counts as the 1st/2nd/3rd LTT, 7.7.8.1
+xi), then "completed", "failed", "pending_completion" or "withdrawn". Other processes read
+it through the Profile (an LTT pending completion blocks secondment, EOL and STT/LTT).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from cases.core import profiles
+from cases.core.effects import EffectContext, effect
+from cases.core.models import ServiceEntry
+from workflows import ltt
+from workflows.obligations import REPAY_WITHIN_DAYS, ltt_service_obligation_end, multiplier
+
+
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _entry(ec: EffectContext) -> ServiceEntry:
+    row = profiles.case_entry(ec.session, ec.case.id, "ltt")  # type: ignore[arg-type]
+    if row is None:
+        raise LookupError(f"case {ec.case.id} has no LTT entry")
+    return row
+
+
+def _country(data: dict[str, Any]) -> str:
+    if data.get("country") == "other":
+        return str(data.get("other_country") or "other")
+    return dict(ltt.COUNTRIES).get(str(data.get("country")), str(data.get("country")))
+
+
+def _pay(data: dict[str, Any]) -> dict[str, Any]:
+    gross = data.get("gross_pay")
+    return ltt.study_leave_pay(
+        str(data.get("level")),
+        str(data.get("mode")),
+        str(data.get("country")),
+        _d(data.get("commenced_on") or data["start_on"]),
+        _d(data["end_on"]),
+        Decimal(str(gross)) if gross not in (None, "") else None,
+    )
+
+
+@effect("ltt_application")
+def ltt_application(ec: EffectContext) -> None:
+    """Who approves (7.7.3), SAARC or not (8.11.5), and the study leave pay (8.11.3-8.11.5)."""
+    record = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
+    agency, cite = ltt.approving_agency(
+        ec.data.get("mode"),
+        ec.data.get("level"),
+        ec.data.get("country"),
+        ltt.is_teacher(record, ec.data),
+        ec.case.agency_code,
+    )
+    ec.data["approving_agency"] = agency
+    ec.data["approving_cite"] = cite
+    ec.data["saarc"] = ltt.in_saarc(ec.data.get("country"))
+    ec.data["study_leave_pay"] = _pay(ec.data)
+
+
+@effect("ltt_approve")
+def ltt_approve(ec: EffectContext) -> None:
+    """The approved LTT enters the service record (not yet counted: 7.7.8.1 xi)."""
+    d = ec.data
+    row = ec.add_entry(
+        kind="ltt",
+        start_on=d["start_on"],
+        end_on=d["end_on"],
+        status="approved",
+        level=d.get("level"),
+        mode=d.get("mode"),
+        funding=d.get("funding"),
+        course=d.get("course"),
+        institute=f"{d.get('institute')}, {_country(d)}",
+        country=d.get("country"),
+        employment_cost=d.get("employment_cost"),
+        scholarship_cost=d.get("scholarship_cost"),
+        approval_order_no=d.get("approval_order_no"),
+    )
+    ec.data["ltt_entry"] = row.id
+
+
+@effect("ltt_preparatory_leave")
+def ltt_preparatory_leave(ec: EffectContext) -> None:
+    """8.13.2.2: five days before the course start date, weekends and holidays counted."""
+    start = _d(ec.data["start_on"])
+    first = start - timedelta(days=ltt.PREPARATORY_DAYS)
+    last = start - timedelta(days=1)
+    ec.add_entry(
+        kind="leave",
+        start_on=first,
+        end_on=last,
+        status="taken",
+        leave_type="preparatory",
+        note="Preparatory leave for study leave (BCSR 8.13.2.2)",
+    )
+    ec.data["preparatory_leave"] = {"from": first.isoformat(), "to": last.isoformat()}
+
+
+@effect("ltt_commence")
+def ltt_commence(ec: EffectContext) -> None:
+    """7.7.8.1 xi: once the course commenced the LTT counts as the 1st/2nd/3rd (continuing
+    education aside); the study leave runs from the commencement."""
+    record = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
+    assert record is not None
+    continuing = ec.data.get("mode") == "continuing_education"
+    ordinal = None if continuing else ltt.next_ordinal(record)
+    row = _entry(ec)
+    profiles.update_entry(
+        ec.session,
+        row,
+        start_on=ec.data["commenced_on"],
+        status="ongoing",
+        ordinal=ordinal,
+        joining_report_on=ec.data.get("joining_report_on"),
+    )
+    ec.data["ordinal"] = ordinal
+    ec.data["study_leave_pay"] = _pay(ec.data)
+
+
+@effect("ltt_extend")
+def ltt_extend(ec: EffectContext) -> None:
+    """7.7.7.6 note: an approved extension is part of the course duration (and the pay)."""
+    row = _entry(ec)
+    extensions = list(ec.data.get("extensions") or [])
+    extensions.append(
+        {
+            "end_on": ec.fields["end_on"],
+            "letter_no": ec.fields.get("extension_letter_no"),
+            "approved_on": ec.today.isoformat(),
+        }
+    )
+    ec.data["extensions"] = extensions
+    profiles.update_entry(ec.session, row, end_on=ec.fields["end_on"], extensions=extensions)
+    ec.data["study_leave_pay"] = _pay(ec.data)
+
+
+def _obligation_end(data: dict[str, Any], reported_on: date, until: date | None = None) -> Any:
+    """7.7.7.3, 7.7.7.6: 2/3/4 times the course duration (actual days on campus for mixed
+    mode, 7.7.7.6 ii a; the period studied up to ``until`` for a withdrawal)."""
+    start = _d(data["commenced_on"])
+    end = until or _d(data["end_on"])
+    if data.get("mode") == "mixed_mode" and data.get("days_on_campus"):
+        end = start + timedelta(days=int(data["days_on_campus"]) - 1)
+    ordinal = data.get("ordinal") or 1
+    return ltt_service_obligation_end(
+        start, end, reported_on, int(ordinal), str(data.get("level")), str(data.get("mode"))
+    )
+
+
+def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, end: Any) -> None:
+    if end is None:
+        ec.data["service_obligation"] = None
+        return
+    profiles.update_entry(ec.session, row, obligation_end=end.isoformat())
+    ordinal = int(ec.data.get("ordinal") or 1)
+    ec.add_entry(
+        kind="service_obligation",
+        start_on=reported_on,
+        end_on=end,
+        status="running",
+        source=f"LTT no. {ordinal}: {ec.data.get('course')} (x{multiplier(ordinal)}, BCSR 7.7.7.3)",
+        obligation_end=end.isoformat(),
+        ltt_entry=row.id,
+    )
+    ec.data["service_obligation"] = {
+        "from": reported_on.isoformat(),
+        "until": end.isoformat(),
+        "multiplier": multiplier(ordinal),
+        "cite": "7.7.7.3, 7.7.7.6",
+    }
+
+
+def _mixed_mode_refund(ec: EffectContext, cite: str) -> None:
+    """7.7.8.1 ix: mixed mode withdrawal within control or failure: refund 2/3/4 times the
+    expenses incurred."""
+    if ec.data.get("mode") != "mixed_mode" or not ec.fields.get("expenses_incurred"):
+        return
+    ordinal = int(ec.data.get("ordinal") or 1)
+    amount = (Decimal(ec.fields["expenses_incurred"]) * multiplier(ordinal)).quantize(
+        Decimal("0.01")
+    )
+    due_on = ec.today + timedelta(days=REPAY_WITHIN_DAYS)
+    ec.add_entry(
+        kind="due",
+        start_on=ec.today,
+        end_on=due_on,
+        status="outstanding",
+        amount=str(amount),
+        note=f"Mixed-mode LTT refund: {multiplier(ordinal)} x expenses Nu "
+        f"{ec.fields['expenses_incurred']} (BCSR {cite}); promotion delayed one year if not "
+        "refunded in time",
+    )
+    ec.data["refund_due"] = {"amount": str(amount), "due_on": due_on.isoformat(), "cite": cite}
+
+
+def _penalise(ec: EffectContext, row: ServiceEntry, cite: str) -> None:
+    """7.7.8.1 i: promotion delayed by double the approved duration of the course; for mixed
+    mode a refund of 2/3/4 times the expenses instead (7.7.8.1 ix); nothing for a bachelor's
+    (7.7.8.1 x)."""
+    if ec.data.get("level") == "bachelors":
+        ec.data["promotion_delay"] = None
+        return
+    if ec.data.get("mode") == "mixed_mode":
+        ec.data["promotion_delay"] = None
+        _mixed_mode_refund(ec, "7.7.8.1 ix")
+        return
+    delay = ltt.promotion_delay(_d(ec.data["commenced_on"]), _d(ec.data["end_on"]), 2, cite)
+    ec.data["promotion_delay"] = delay
+    profiles.update_entry(ec.session, row, promotion_delay_days=delay["days"], penalty_cite=cite)
+
+
+@effect("ltt_return")
+def ltt_return(ec: EffectContext) -> None:
+    """7.7.6, 7.7.8.1: the outcome enters the record; the service obligation runs from the
+    day of reporting (7.7.7.9) whatever the outcome, failing adds a promotion delay."""
+    row = _entry(ec)
+    outcome = ec.fields["outcome"]
+    reported = _d(ec.fields["reported_on"])
+    profiles.update_entry(
+        ec.session,
+        row,
+        status=outcome,
+        reported_on=reported.isoformat(),
+        documents=ec.fields.get("documents") or [],
+        days_on_campus=ec.fields.get("days_on_campus"),
+    )
+    ec.data["ltt_outcome"] = outcome
+    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported))
+    if outcome == "failed":
+        _penalise(ec, row, "7.7.8.1 i a")
+
+
+@effect("ltt_completion_evidence")
+def ltt_completion_evidence(ec: EffectContext) -> None:
+    """7.7.8.1 iii: the evidence turns "reported but pending completion" into "completed" or
+    "failed"."""
+    row = _entry(ec)
+    outcome = ec.fields["outcome"]
+    profiles.update_entry(
+        ec.session,
+        row,
+        status=outcome,
+        evidence_on=ec.fields.get("evidence_on"),
+        documents=ec.fields.get("documents") or [],
+    )
+    ec.data["ltt_outcome"] = outcome
+    if outcome == "failed":
+        _penalise(ec, row, "7.7.8.1 i a")
+
+
+@effect("ltt_withdraw")
+def ltt_withdraw(ec: EffectContext) -> None:
+    """7.7.7.6 v, 7.7.8.1 ii: beyond the candidate's control, no obligation and no penalty;
+    within it (7.7.8.1 i b) the obligation for the period studied and a promotion delay of
+    double the approved duration (a refund for mixed mode, 7.7.8.1 ix; nothing for a
+    bachelor's, 7.7.8.1 x)."""
+    row = _entry(ec)
+    beyond = ec.fields["withdrawal_ground"] == "beyond_control"
+    withdrawn_on = _d(ec.fields["withdrawn_on"])
+    reported = _d(ec.fields["reported_on"])
+    profiles.update_entry(
+        ec.session,
+        row,
+        end_on=withdrawn_on,
+        status="withdrawn",
+        withdrawn_beyond_control=beyond,
+        medical_grounds=bool(ec.fields.get("medical_grounds")),
+        reported_on=reported.isoformat(),
+    )
+    if beyond:
+        ec.data["service_obligation"] = None
+        ec.data["promotion_delay"] = None
+        return
+    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=withdrawn_on))
+    _penalise(ec, row, "7.7.8.1 i b")
+
+
+@effect("ltt_cancel_study_leave")
+def ltt_cancel_study_leave(ec: EffectContext) -> None:
+    """7.7.8.1 iv: the study leave is cancelled for dishonouring the LoA."""
+    row = _entry(ec)
+    profiles.update_entry(
+        ec.session,
+        row,
+        study_leave_cancelled_on=ec.fields["study_leave_cancelled_on"],
+        changed_to=ec.fields.get("changed_to"),
+    )
+
+
+@effect("ltt_report_after_cancellation")
+def ltt_report_after_cancellation(ec: EffectContext) -> None:
+    """7.7.8.1 iv: reported back; the LTT counts (7.7.8.1 xi), the obligation runs for the
+    period studied, and promotion is delayed by the approved duration of the course."""
+    row = _entry(ec)
+    cancelled_on = _d(ec.data["study_leave_cancelled_on"])
+    reported = _d(ec.fields["reported_on"])
+    profiles.update_entry(
+        ec.session,
+        row,
+        end_on=cancelled_on,
+        status="withdrawn",
+        reported_on=reported.isoformat(),
+        cancelled_for="change of course/institute without RCSC approval (BCSR 7.7.8.1 iv)",
+    )
+    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=cancelled_on))
+    delay = ltt.promotion_delay(_d(ec.data["commenced_on"]), _d(ec.data["end_on"]), 1, "7.7.8.1 iv")
+    ec.data["promotion_delay"] = delay
+    profiles.update_entry(
+        ec.session, row, promotion_delay_days=delay["days"], penalty_cite="7.7.8.1 iv"
+    )
+
+
+@effect("ltt_propose_retirement")
+def ltt_propose_retirement(ec: EffectContext) -> None:
+    """7.7.8.1 v: failing to report as per 7.7.6.1 leads to compulsory retirement."""
+    if ec.data.get("study_leave_cancelled_on"):
+        ec.data["retirement_ground"] = (
+            "did not report within the stipulated time after the study leave was cancelled "
+            "(BCSR 7.7.8.1 iv, v)"
+        )
+    else:
+        ec.data["retirement_ground"] = (
+            "did not report in person within 21 days of the course end date "
+            f"{ec.data.get('end_on')} (BCSR 7.7.6.1, 7.7.8.1 v)"
+        )
+
+
+@effect("ltt_condone")
+def ltt_condone(ec: EffectContext) -> None:
+    ec.data["late_reporting_condoned"] = True
+    ec.data.pop("retirement_ground", None)
+
+
+@effect("ltt_close_on_retirement")
+def ltt_close_on_retirement(ec: EffectContext) -> None:
+    """The LTT line ends with the retirement; the dues were written by separation."""
+    row = _entry(ec)
+    profiles.update_entry(
+        ec.session,
+        row,
+        separated_on=ec.data.get("separated_on"),
+        outcome_note="compulsorily retired for not reporting (BCSR 7.7.8.1 v)",
+    )
+
+
+@effect("ltt_not_availed")
+def ltt_not_availed(ec: EffectContext) -> None:
+    """Withdrawn before the course commenced: not counted (7.7.8.1 xi), no obligation."""
+    row = profiles.case_entry(ec.session, ec.case.id, "ltt")  # type: ignore[arg-type]
+    if row is not None:
+        profiles.update_entry(ec.session, row, status="cancelled")
