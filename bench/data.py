@@ -33,7 +33,7 @@ from cases.core.models import (
     Deadline,
     User,
 )
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people import auth
 from workflows.calendar import bhutan_today
 from workflows.engine import Actor
@@ -47,7 +47,7 @@ PARTY = CaseAgency.__table__  # type: ignore[attr-defined]
 # The committee member whose dashboard is measured, and the agency most cases belong to.
 VIEWER = "dc"
 VIEWER_AGENCY = "MOH"
-PASSWORD = demo.PASSWORD
+PASSWORD = seed.PASSWORD
 CHUNK = 20_000
 SHARE_IN_VIEWER_AGENCY = 0.7
 
@@ -118,7 +118,7 @@ class Builder:
         with self.bulk.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(CASE)).scalar_one():
                 raise SystemExit("the bench needs an empty database: it builds its own data")
-        demo.build(self.engine, self.now)
+        seed.build(self.engine, self.now)
         # The demo leaves two deadlines past due; settle them now, so no copy is due.
         timers.sweep(self.engine, self.now)
         with self.bulk.connect() as conn:

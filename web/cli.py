@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from cases.core import audit, calendar_store, db, timers
 from cases.core.models import Agency, Case, CivilServant, Deadline, User
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people import auth, register_import, security_log
 from cases.review import replay
 from workflows import bounds
@@ -103,7 +103,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     _url, engine = database()
-    summary = demo.build(engine, now)
+    summary = seed.build(engine, now)
     if not summary["created"]:
         say(
             "demo data already exists; nothing changed ("
@@ -135,9 +135,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"{c['label']}{due}"
             )
     say()
-    say(f"Sign in with any of these users; every password is {demo.PASSWORD!r}:")
+    say(f"Sign in with any of these users; every password is {seed.PASSWORD!r}:")
     say()
-    say(demo.format_credentials())
+    say(seed.format_credentials())
     return 0
 
 

@@ -26,10 +26,7 @@ from sqlmodel import Session, select
 from cases.core import audit, calendar_store, deadlines, profiles, service
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant, User
-from cases.demo import eol as demo_eol
-from cases.demo import ltt as demo_ltt
-from cases.demo import secondment as demo_secondment
-from cases.demo import transfer as demo_transfer
+from cases.demo import eol, ltt, secondment, transfer
 from cases.demo.kit import Day, Script
 from cases.people import auth
 from workflows import registry
@@ -173,7 +170,7 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
 }
 
 # The other processes' demo modules (cases.demo.kit): their servants, history and cases.
-MODULES: tuple[ModuleType, ...] = (demo_eol, demo_secondment, demo_transfer, demo_ltt)
+MODULES: tuple[ModuleType, ...] = (eol, secondment, transfer, ltt)
 for _module in MODULES:
     USERS.update(getattr(_module, "USERS", {}))
 

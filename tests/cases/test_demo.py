@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from cases.core import audit
 from cases.core.db import engine_for
 from cases.core.models import AuditEvent, Case, Deadline, User
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people import auth, record
 from web import cli
 from workflows import registry
@@ -53,7 +53,7 @@ def counts(engine: Engine) -> tuple[int, ...]:
 
 
 def test_demo_builds_every_stage(demo_engine: Engine) -> None:
-    summary = demo.build(demo_engine, NOW)
+    summary = seed.build(demo_engine, NOW)
     assert summary["created"] is True
     cases = {c["key"]: c for c in summary["cases"] if c["process"] == "disciplinary"}
     assert {k: c["state"] for k, c in cases.items()} == EXPECTED_STATES
@@ -104,14 +104,14 @@ def test_demo_builds_every_stage(demo_engine: Engine) -> None:
         ).one()
         assert late.status == "missed"  # submitted two working days late
 
-        for username in demo.USERS:
-            assert auth.authenticate(s, username, demo.PASSWORD) is not None, username
+        for username in seed.USERS:
+            assert auth.authenticate(s, username, seed.PASSWORD) is not None, username
 
 
 def test_demo_is_built_once(demo_engine: Engine) -> None:
-    assert demo.build(demo_engine, NOW)["created"] is True
+    assert seed.build(demo_engine, NOW)["created"] is True
     before = counts(demo_engine)
-    again = demo.build(demo_engine, NOW)
+    again = seed.build(demo_engine, NOW)
     assert again["created"] is False
     assert "user admin" in again["existing"]
     assert counts(demo_engine) == before
@@ -127,7 +127,7 @@ def test_demo_is_built_once(demo_engine: Engine) -> None:
     ],
 )
 def test_demo_works_on_any_day(demo_engine: Engine, now: datetime) -> None:
-    summary = demo.build(demo_engine, now)
+    summary = seed.build(demo_engine, now)
     disciplinary = [c for c in summary["cases"] if c["process"] == "disciplinary"]
     assert {c["key"]: c["state"] for c in disciplinary} == EXPECTED_STATES
     with Session(demo_engine) as s:
@@ -136,7 +136,7 @@ def test_demo_works_on_any_day(demo_engine: Engine, now: datetime) -> None:
 
 def test_demo_needs_an_aware_time(demo_engine: Engine) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        demo.build(demo_engine, datetime(2026, 12, 14, 10, 0))
+        seed.build(demo_engine, datetime(2026, 12, 14, 10, 0))
 
 
 def test_cli_demo_prints_credentials_and_is_idempotent(
@@ -152,9 +152,9 @@ def test_cli_demo_prints_credentials_and_is_idempotent(
         printed = re.findall(r"^  case +(\d+) ", out, re.M)
         assert len(printed) == counts(engine_for(url))[1], "every case is printed"
         assert "(OVERDUE)" in out
-        for username in demo.USERS:
+        for username in seed.USERS:
             assert f"\n{username} " in out
-        assert out.count(demo.PASSWORD) == len(demo.USERS) + 1
+        assert out.count(seed.PASSWORD) == len(seed.USERS) + 1
         before = counts(engine_for(url))
 
         assert cli.main(["demo"]) == 0
@@ -172,7 +172,7 @@ README = Path(__file__).parents[2] / "README.md"
 def test_the_readme_states_what_the_demo_builds(demo_engine: Engine) -> None:
     """README's Demo section: its counts, its users and its table of disciplinary cases
     are those ``drukflow demo`` creates (they drifted once: 28 cases said, 29 built)."""
-    summary = demo.build(demo_engine, NOW)
+    summary = seed.build(demo_engine, NOW)
     text = README.read_text().split("## Demo", 1)[1].split("\n## ", 1)[0]
     said = re.search(
         r"creates (\d+) agencies, (\d+) civil servants, (\d+) users and (\d+) cases across the\s+"
@@ -196,7 +196,7 @@ def test_the_readme_states_what_the_demo_builds(demo_engine: Engine) -> None:
             r"[a-z0-9_]+", " ".join(row.split("|")[1] for row in users_table.splitlines()[2:])
         )
     )
-    assert listed == set(demo.USERS)
+    assert listed == set(seed.USERS)
     states_table = text.split("| state | case |", 1)[1].split("\n\n", 1)[0]
     states = [row.split("|")[1].strip() for row in states_table.splitlines()[2:]]
     disciplinary = [c["state"] for c in summary["cases"] if c["process"] == "disciplinary"]

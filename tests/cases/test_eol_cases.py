@@ -584,9 +584,9 @@ def test_8_12_11_a_breach_opens_a_disciplinary_case_linked_from_the_eol(world):
 
 
 def test_the_demo_builds_the_eol_cases_and_eligibility_panels(engine):
-    from cases.demo import seed as demo
+    from cases.demo import seed
 
-    summary = demo.build(engine, datetime.now(UTC))
+    summary = seed.build(engine, datetime.now(UTC))
     cases = {c["key"]: c for c in summary["cases"] if c["process"] == "eol"}
     assert {k: c["state"] for k, c in cases.items()} == {
         "eol_applied": "applied",

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from cases.core import audit, profiles, service, timers
 from cases.core.db import engine_for, transaction
 from cases.core.models import Agency, Case, CivilServant, ServiceEntry
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people.separation import separate
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
@@ -722,7 +722,7 @@ def test_7_7_8_1_xi_the_second_ltt_is_counted_second(ltt_world):
 def test_demo_builds_the_ltt_cases(db_url):
     engine = engine_for(db_url)
     try:
-        summary = demo.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
+        summary = seed.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
         ltt_cases = {c["key"]: c["state"] for c in summary["cases"] if c["process"] == "ltt"}
         assert ltt_cases == {
             "ltt_applied": "applied",

@@ -206,10 +206,10 @@ def test_employee_ids_outside_the_format_are_refused_by_line(world, eid: str) ->
 
 
 def test_the_demo_ids_fit_the_format() -> None:
-    from cases.demo import seed as demo
+    from cases.demo import seed
     from workflows.record import eid_problem
 
-    assert [eid for eid, *_ in demo.SERVANTS if eid_problem(eid)] == []
+    assert [eid for eid, *_ in seed.SERVANTS if eid_problem(eid)] == []
 
 
 @pytest.mark.parametrize("eid", BAD_IDS)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from cases.core import audit, profiles, service, timers
 from cases.core.db import engine_for, transaction
 from cases.core.models import Case, CivilServant, ServiceEntry
-from cases.demo import seed as demo
+from cases.demo import seed
 from workflows import roles as R
 from workflows.engine import Refused
 from workflows.obligations import add_months
@@ -740,7 +740,7 @@ def demo_session(db_url: str):
 
 def test_the_demo_builds_the_secondment_cases(demo_session):
     now = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
-    summary = demo.build(demo_session, now)
+    summary = seed.build(demo_session, now)
     mine = {c["key"]: c for c in summary["cases"] if c["process"] == "secondment"}
     assert {k: c["state"] for k, c in mine.items()} == {
         "secondment_nominated": "nominated",

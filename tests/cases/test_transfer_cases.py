@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from cases.core import audit, queries, service, timers
 from cases.core.db import engine_for, transaction
 from cases.core.models import Agency, Case, CaseAgency, CivilServant, ServiceEntry
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.processes import applications
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
@@ -611,7 +611,7 @@ def test_the_eligibility_page_shows_refusals_and_warnings(tw, clock):
 def test_the_demo_builds_the_transfer_cases(db_url):
     engine = engine_for(db_url)
     try:
-        summary = demo.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
+        summary = seed.build(engine, datetime(2026, 12, 14, 4, 0, tzinfo=UTC))
         cases = {c["key"]: c for c in summary["cases"] if c["process"] == "transfer"}
         assert {k: c["state"] for k, c in cases.items()} == {
             "transfer_lateral": "awaiting_acceptance",

@@ -37,7 +37,7 @@ from web_helpers import login
 from cases.core import service
 from cases.core.db import engine_for, transaction, upgrade
 from cases.core.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, User
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people import auth
 from web.app import create_app
 from workflows import access_matrix, registry
@@ -89,7 +89,7 @@ def demo_world(tmp_path_factory: pytest.TempPathFactory) -> World:
     path = tmp_path_factory.mktemp("matrix") / "demo.db"
     upgrade(_sqlite(path))
     engine = engine_for(_sqlite(path))
-    demo.build(engine, NOW)
+    seed.build(engine, NOW)
     people: dict[tuple[Any, ...], Person] = {}
     with transaction(engine) as s:
         for user in s.exec(select(User).order_by(User.id)).all():

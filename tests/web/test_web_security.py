@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases.core import timers
 from cases.core.db import transaction
 from cases.core.models import Case, Document, SecurityEvent, User
-from cases.demo import seed as demo
+from cases.demo import seed
 from cases.people import auth
 from cases.people import security_log as SL
 from cases.review import documents
@@ -295,7 +295,7 @@ def test_the_security_page_filters_newest_first_and_pages(app, client, world, cl
 def demo_app(db_url, engine, clock) -> tuple[Any, Any]:
     """The demo world, swept once (so inboxes hold unread notices) and with one letter issued,
     served with the test's clock."""
-    demo.build(engine, clock.now)
+    seed.build(engine, clock.now)
     timers.sweep(engine, clock.now)
     with transaction(engine) as s:
         states = documents.DOCUMENTS["notice_of_charges"].states
@@ -378,7 +378,7 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
             "doc_id": [str(doc.id)],
         }
     with TestClient(app) as c:
-        login(c, "admin", demo.PASSWORD)
+        login(c, "admin", seed.PASSWORD)
         clock.advance(hours=0.1)  # so the session's last-seen bookkeeping does happen
         before = dump(engine)
         seen: dict[str, int] = {}
