@@ -148,8 +148,8 @@ def after_step(
     now: datetime,
     ctx: Context,
 ) -> int:
-    """Tell each user the case now waits for (called by service.fire, in its transaction,
-    with the case's context in its new state).
+    """Tell each user the case now waits for (service.fire calls it through core.hooks, in
+    its transaction, with the case's context in its new state).
 
     A step that stays in its stage (a suspension, an appraisal received) leaves the case
     waiting for the same steps; those users were told when it entered the stage."""
@@ -282,8 +282,8 @@ def _near_users(session: Session, case: Case, row: Deadline, now: datetime) -> l
 
 
 def deadline_missed(session: Session, row: Deadline, now: datetime) -> int:
-    """Tell the HRC chairperson(s) a deadline was missed (cases.core.timers, in the transaction
-    that marks it missed, after any timeout step it fired)."""
+    """Tell the HRC chairperson(s) a deadline was missed (the sweep calls it through
+    core.hooks, in the transaction that marks it missed, after any timeout step it fired)."""
     return _safely(session, "missed", _missed_notices, row, now)
 
 
