@@ -1,6 +1,5 @@
 """The demo data: agencies, civil servants, users and cases of every process, driven only
-through ``service.open_case`` and ``fire``. ``seed`` builds it (and holds the disciplinary
-cases); each process's cases are in the module of its name (``eol``, ``ltt``,
-``secondment``, ``transfer``), declared with ``kit``. It may import every other room of
-``cases`` and ``workflows``.
+through ``service.open_case`` and ``fire``. ``seed`` builds it; each process's cases are in
+the module of its name (``disciplinary``, ``eol``, ``ltt``, ``secondment``, ``transfer``),
+declared with ``kit``. It may import every other room of ``cases`` and ``workflows``.
 """

@@ -1,0 +1,533 @@
+"""The disciplinary cases of the demo (BCSR 2023 chapter 19), one per stage: received, in
+ADR, explanation overdue, under investigation, awaiting endorsement, decided with the
+appeal window open, closed with penalties, suspended, and an executive's case handled by
+the RCSC (19.3.6). ``cases.demo.seed`` drives them with the other processes' scripts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from cases.demo.kit import Day, Script
+
+
+def _complaint(
+    name: str,
+    address: str,
+    respondent_address: str,
+    narration: str,
+    evidence: str,
+    received_on: str,
+) -> dict[str, Any]:
+    return {
+        "opened_by": "written_complaint",
+        "complainant_name": name,
+        "complainant_address": address,
+        "respondent_address": respondent_address,
+        "narration": narration,
+        "evidence": evidence,
+        "received_on": received_on,
+    }
+
+
+def scripts(d: Day, today: date) -> list[Script]:
+    """The demo's cases; ``d(k)`` is the k-th working day before today (``d(0)`` is today)."""
+    term = (today + timedelta(days=730)).isoformat()
+    # Closed a year ago: two minor penalties, upheld on appeal (Negative List, 19.14.3.2).
+    k = 270
+    closed = Script(
+        "closed",
+        "closed with penalties on record (appeal upheld)",
+        "E1006",
+        "hr",
+        k,
+        _complaint(
+            "Dawa Gyeltshen (Chief Store Officer)",
+            "Ministry of Health, Thimphu",
+            "Store Section, Ministry of Health, Thimphu",
+            "The annual stock verification found medical consumables worth Nu 38,400 issued "
+            "without requisitions and the stock ledger not maintained for four months.",
+            "Stock verification report; issue vouchers",
+            d(k),
+        ),
+        [
+            (k - 2, "direct_enquiry", "chair", {"reasons": "Loss to the government; not for ADR"}),
+            (
+                k - 3,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["20", "33"],
+                    "particulars": "Consumables issued without requisitions; no ledger kept.",
+                    "prima_facie": True,
+                    "notice_received_on": d(k - 4),
+                },
+            ),
+            (
+                k - 7,
+                "submit_explanation",
+                "respondent",
+                {
+                    "explanation": "The ledger fell behind during the vaccination campaign; the "
+                    "issues were made on verbal instructions."
+                },
+            ),
+            (
+                k - 9,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "member_secretary",
+                    "investigators": "Tandin Wangmo",
+                    "directive_on": d(k - 9),
+                },
+            ),
+            (k - 11, "commence_investigation", "secretary", {"commenced_on": d(k - 11)}),
+            (
+                k - 18,
+                "complete_investigation",
+                "secretary",
+                {"completed_on": d(k - 18), "respondent_participated": True},
+            ),
+            (
+                k - 20,
+                "submit_report",
+                "secretary",
+                {
+                    "report_findings": "Issues without requisition confirmed; no personal gain.",
+                    "report_received_on": d(k - 20),
+                    "copy_to_respondent_on": d(k - 20),
+                },
+            ),
+            (
+                k - 30,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(k - 30),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "fine"},
+                        {"charge": 2, "finding": "guilty", "penalty": "increment_deduction_minor"},
+                    ],
+                    "penalty_term_ends_on": term,
+                    "decision_reasons": "Both charges proven; no personal gain: minor penalties.",
+                },
+            ),
+            (
+                k - 32,
+                "endorse_decision",
+                "chair",
+                {"endorsed_on": d(k - 32), "hrc_meeting_no": "MOH/HRC/2025/14"},
+            ),
+            (
+                k - 34,
+                "communicate_decision",
+                "chair",
+                {
+                    "letter_no": "MOH/HRD/DA/112",
+                    "decision_received_on": d(k - 35),
+                    "copy_to_rcsc": True,
+                },
+            ),
+            (
+                k - 40,
+                "lodge_appeal",
+                "respondent",
+                {
+                    "grounds": ["19.12.2.3"],
+                    "appeal_statement": "The campaign workload was not considered in the penalty.",
+                    "appeal_lodged_on": d(k - 40),
+                    "appeal_received_on": d(k - 40),
+                },
+            ),
+            (
+                k - 55,
+                "decide_appeal",
+                "rcsc",
+                {
+                    "appeal_outcome": "upheld",
+                    "due_process_examined": True,
+                    "due_process_followed": True,
+                    "appeal_reasons": "Due process was followed and the workload was weighed.",
+                },
+            ),
+        ],
+    )
+    decided = Script(
+        "decided",
+        "decided; appeal window open",
+        "E1006",
+        "hr",
+        40,
+        _complaint(
+            "Dawa Gyeltshen (Chief Store Officer)",
+            "Ministry of Health, Thimphu",
+            "Store Section, Ministry of Health, Thimphu",
+            "Absent from the store for nine working days without leave during the stock "
+            "transfer to the new warehouse.",
+            "Attendance register; movement register",
+            d(40),
+        ),
+        [
+            (38, "direct_enquiry", "chair", {"reasons": "Repeated misconduct; not for ADR"}),
+            (
+                37,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["15"],
+                    "particulars": "Unauthorised absence for nine working days.",
+                    "prima_facie": True,
+                    "notice_received_on": d(36),
+                },
+            ),
+            (
+                33,
+                "submit_explanation",
+                "respondent",
+                {"explanation": "I was attending to a sick parent in Trashigang."},
+            ),
+            (30, "convene_meeting", "dc", {"reasons": "The absence is admitted; facts simple."}),
+            (
+                12,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(12),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}
+                    ],
+                    "penalty_term_ends_on": term,
+                    "decision_reasons": "Absence admitted; leave could have been sought; a second "
+                    "case within a year.",
+                },
+            ),
+            (
+                8,
+                "endorse_decision",
+                "chair",
+                {"endorsed_on": d(8), "hrc_meeting_no": "MOH/HRC/2026/09"},
+            ),
+            (
+                5,
+                "communicate_decision",
+                "chair",
+                {"letter_no": "MOH/HRD/DA/147", "decision_received_on": d(4), "copy_to_rcsc": True},
+            ),
+        ],
+    )
+    received = Script(
+        "received",
+        "just received",
+        "E1001",
+        "hr",
+        0,
+        _complaint(
+            "Kencho Wangdi",
+            "Changzamtog, Thimphu",
+            "Motithang, Thimphu",
+            "The respondent used the ministry's pool vehicle for a private trip to Paro on a "
+            "Sunday and submitted a fuel claim for it.",
+            "Vehicle log book; fuel claim form",
+            d(0),
+        ),
+    )
+    adr = Script(
+        "adr",
+        "in ADR (mediation)",
+        "E1002",
+        "hr",
+        6,
+        _complaint(
+            "Ap Tshewang",
+            "Kawajangsa, Thimphu",
+            "Babesa, Thimphu",
+            "The respondent was discourteous to a patient's family at the records counter.",
+            "Written complaint with two witnesses' names",
+            d(6),
+        ),
+        [
+            (
+                4,
+                "refer_to_adr",
+                "chair",
+                {"adr_method": "mediation", "adr_officer": "Tandin Wangmo, Member Secretary"},
+            )
+        ],
+    )
+    overdue = Script(
+        "overdue",
+        "notice served; explanation overdue",
+        "E1003",
+        "dc",
+        14,
+        {
+            "opened_by": "agency",
+            "narration": "The internal audit found three purchases of medical equipment split "
+            "below the tender threshold in the same quarter.",
+            "evidence": "Internal audit memo IA/2026/31",
+            "received_on": d(14),
+        },
+        [
+            (12, "direct_enquiry", "chair", {"reasons": "Procurement breach; not for ADR"}),
+            (
+                10,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["13"],
+                    "particulars": "Split purchases to avoid open tendering (Procurement Rules).",
+                    "prima_facie": True,
+                    "notice_received_on": d(9),
+                },
+            ),
+        ],
+    )
+    investigating = Script(
+        "investigating",
+        "under investigation (Investigation Committee)",
+        "E1004",
+        "hr",
+        17,
+        _complaint(
+            "Royal Audit Authority, Thimphu",
+            "Royal Audit Authority, Kawajangsa, Thimphu",
+            "Finance Division, Ministry of Health, Thimphu",
+            "Travel claims of Nu 64,200 for workshops the respondent did not attend.",
+            "Audit memo RAA/MOH/2026/7; workshop attendance sheets",
+            d(17),
+        ),
+        [
+            (15, "direct_enquiry", "chair", {"reasons": "Alleged fictitious claims"}),
+            (
+                14,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["12"],
+                    "particulars": "Fictitious travel claims, Nu 64,200.",
+                    "prima_facie": True,
+                    "notice_received_on": d(13),
+                },
+            ),
+            (
+                10,
+                "submit_explanation",
+                "secretary",
+                {
+                    "explanation": "The claims were advances adjusted late, not fictitious.",
+                    "explanation_evidence": "Advance adjustment statements",
+                },
+            ),
+            (
+                7,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "investigation_committee",
+                    "investigators": "Lhakpa Tshering, Sangay Choden",
+                    "directive_on": d(7),
+                },
+            ),
+            (4, "commence_investigation", "investigator", {"commenced_on": d(4)}),
+        ],
+    )
+    endorsement = Script(
+        "endorsement",
+        "DC decided; awaiting HRC endorsement",
+        "E1005",
+        "hr",
+        34,
+        _complaint(
+            "Transport Section Head",
+            "Ministry of Health, Thimphu",
+            "Taba, Thimphu",
+            "The respondent reported for duty under the influence of alcohol and drove a "
+            "ministry vehicle to Punakha without a movement order.",
+            "Transport section report; movement register",
+            d(34),
+        ),
+        [
+            (32, "direct_enquiry", "chair", {}),
+            (
+                31,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["18", "3"],
+                    "particulars": "Drinking on duty; government vehicle used without an order.",
+                    "prima_facie": True,
+                    "notice_received_on": d(30),
+                },
+            ),
+            (
+                27,
+                "submit_explanation",
+                "dc",
+                {"explanation": "Received in writing: the trip was an emergency referral."},
+            ),
+            (
+                24,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "member_secretary",
+                    "investigators": "Tandin Wangmo",
+                    "directive_on": d(24),
+                },
+            ),
+            (22, "commence_investigation", "secretary", {"commenced_on": d(22)}),
+            (
+                15,
+                "complete_investigation",
+                "secretary",
+                {"completed_on": d(15), "respondent_participated": True},
+            ),
+            # Two working days late: the deadline row shows it (19.8.2.2(x)).
+            (
+                8,
+                "submit_report",
+                "secretary",
+                {
+                    "report_findings": "Drinking on duty established; the trip was an emergency "
+                    "referral authorised by the duty doctor.",
+                    "report_received_on": d(8),
+                    "copy_to_respondent_on": d(8),
+                },
+            ),
+            (
+                2,
+                "record_decision",
+                "dc",
+                {
+                    "meeting_on": d(2),
+                    "hearing": "heard",
+                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "findings": [
+                        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+                        {"charge": 2, "finding": "not_guilty", "penalty": None},
+                    ],
+                    "decision_reasons": "Drinking on duty proven; the vehicle use was authorised.",
+                },
+            ),
+        ],
+    )
+    suspended = Script(
+        "suspended",
+        "suspended; the investigation has not commenced in time (19.8.2.2(v))",
+        "E1007",
+        "hr",
+        18,
+        _complaint(
+            "Royal Audit Authority, Thimphu",
+            "Royal Audit Authority, Kawajangsa, Thimphu",
+            "Accounts Section, Ministry of Health, Thimphu",
+            "Duplicate payments of Nu 412,000 to two suppliers released by the respondent.",
+            "Bank statements; payment vouchers",
+            d(18),
+        ),
+        [
+            (16, "direct_enquiry", "chair", {"reasons": "Serious financial irregularity"}),
+            (
+                15,
+                "serve_notice",
+                "dc",
+                {
+                    "charges": ["32"],
+                    "particulars": "Duplicate payments of Nu 412,000.",
+                    "prima_facie": True,
+                    "notice_received_on": d(15),
+                },
+            ),
+            (
+                14,
+                "hold_pre_suspension_hearing",
+                "dc",
+                {
+                    "pre_suspension_hearing_on": d(14),
+                    "hearing_record": "The respondent asked to stay in office to reconcile the "
+                    "accounts.",
+                },
+            ),
+            (
+                13,
+                "suspend",
+                "chair",
+                {
+                    "suspension_grounds": ["19.9.5.1", "19.9.5.4"],
+                    "office_order_no": "MOH/HRD/SUSP/03",
+                    "suspended_from": d(13),
+                    "gross_pay": "48500",
+                    "professional_allowance": "5000",
+                    "rcsc_notified": True,
+                },
+            ),
+            (
+                12,
+                "submit_explanation",
+                "dc",
+                {"explanation": "Received in writing: the duplicates were a system error."},
+            ),
+            (
+                9,
+                "order_investigation",
+                "dc",
+                {
+                    "investigated_by": "investigation_committee",
+                    "investigators": "Lhakpa Tshering, Sangay Choden",
+                    "directive_on": d(9),
+                },
+            ),
+        ],
+    )
+    executive = Script(
+        "executive",
+        "EX3 officer; the RCSC is the disciplinary body (19.3.6)",
+        "E1008",
+        "rcsc",
+        13,
+        {
+            "opened_by": "dc_initiative",
+            "narration": "The respondent chaired the tender committee that awarded a school "
+            "construction contract to a firm owned by a relative without declaring it.",
+            "evidence": "Tender committee minutes; business licence records",
+            "received_on": d(13),
+        },
+        [
+            (11, "direct_enquiry", "rcsc", {"reasons": "Conflict of interest at EX level"}),
+            (
+                10,
+                "serve_notice",
+                "rcsc",
+                {
+                    "charges": ["10"],
+                    "particulars": "Undeclared conflict of interest with major implications.",
+                    "prima_facie": True,
+                    "notice_received_on": d(9),
+                },
+            ),
+            (
+                6,
+                "submit_explanation",
+                "rcsc",
+                {"explanation": "Received in writing: the relation is distant and was known."},
+            ),
+            (3, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
+        ],
+    )
+    # In the order of the enquiry's stages (the case numbers follow the opening dates).
+    return [
+        received,
+        adr,
+        overdue,
+        investigating,
+        endorsement,
+        decided,
+        closed,
+        suspended,
+        executive,
+    ]

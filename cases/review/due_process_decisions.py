@@ -1,0 +1,146 @@
+"""Who decided a case and who had stepped aside (19.3.5), for the due-process report."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session, select
+
+from cases.core import audit
+from cases.core.models import Recusal, User
+from cases.review.due_process_lines import (
+    Decision,
+    RecusalLine,
+)
+from cases.review.due_process_trail import (
+    Trail,
+    event_day,
+    step_of,
+)
+from workflows import roles as R
+
+DECIDING = frozenset(
+    {
+        "direct_enquiry",
+        "refer_to_adr",
+        "terminate_adr",
+        "adr_resolved",
+        "dismiss_complaint",
+        "serve_notice",
+        "dismiss_case",
+        "order_investigation",
+        "convene_meeting",
+        "extend_investigation",
+        "escalate_to_committee",
+        "record_decision",
+        "endorse_decision",
+        "return_to_dc",
+        "communicate_decision",
+        "decide_appeal",
+        "recommend_summary",
+        "summary_retire",
+        "decline_summary",
+        "suspend",
+        "revoke_suspension",
+        "decide_on_death",
+    }
+)
+
+
+def _names(text: str) -> set[str]:
+    return {w.strip().lower() for w in re.split(r"[,;/\n]|\band\b", text) if w.strip()}
+
+
+def decisions_and_recusals(
+    session: Session, tr: Trail
+) -> tuple[tuple[Decision, ...], tuple[RecusalLine, ...]]:
+    """Each deciding event with the actor's capacity and the recusals in force, and each
+    recusal (19.3.5) with what the member had done on the case before stepping aside."""
+    users = {
+        u.username: u
+        for u in session.exec(
+            select(User).where(User.username.in_({e.actor for e in tr.events}))  # type: ignore[attr-defined]
+        )
+    }
+    rows = session.exec(
+        select(Recusal, User)
+        .join(User, User.id == Recusal.user_id)
+        .where(Recusal.case_id == tr.case.id)
+    ).all()
+    declared = tr.of("declare_recusal")
+    recusals: list[RecusalLine] = []
+    seen: set[tuple[str, str]] = set()
+    for ev in declared:
+        reason = str(tr.fields_of(ev).get("reason", ""))
+        seen.add((ev.actor, reason))
+        acted = tuple(
+            f"{e.trigger.replace('_', ' ')} (#{e.seq})"
+            for e in tr.events
+            if e.actor == ev.actor and e.seq < ev.seq and e.trigger != "declare_recusal"
+        )
+        name = users[ev.actor].display_name if ev.actor in users else ev.actor
+        recusals.append(RecusalLine(ev.actor, name, ev.role, reason, ev.at, ev.seq, acted))
+    for rec, user in rows:  # a recusal row without its event would itself be a finding
+        if (user.username, rec.reason) not in seen:
+            at = audit.rfc3339(rec.declared_at)
+            recusals.append(
+                RecusalLine(user.username, user.display_name, "", rec.reason, at, None, ())
+            )
+
+    process_is_19 = tr.process.key == "disciplinary"
+    decisions: list[Decision] = []
+    for ev in tr.events:
+        step = step_of(tr.process, ev)
+        if step is None or step.timer_only:
+            continue
+        if process_is_19 and ev.trigger not in DECIDING:
+            continue
+        before = [r for r in declared if r.seq < ev.seq]
+        out_names = {r.actor.lower() for r in before} | {
+            users[r.actor].display_name.lower() for r in before if r.actor in users
+        }
+        f = tr.fields_of(ev)
+        detail = _detail(ev.trigger, f)
+        flags = []
+        if ev.actor in {r.actor for r in before}:
+            flags.append("taken by a member who had declared a recusal (19.3.5)")
+        present = _names(str(f.get("members_present", "")))
+        if present & out_names:
+            flags.append("a recused member is listed as present (19.3.5)")
+        name = users[ev.actor].display_name if ev.actor in users else ev.actor
+        decisions.append(
+            Decision(
+                seq=ev.seq,
+                at=ev.at,
+                on=event_day(ev),
+                label=step.label,
+                trigger=ev.trigger,
+                cite=ev.cite,
+                actor=ev.actor,
+                name=name,
+                role=R.LABELS.get(ev.role, ev.role),
+                detail=detail,
+                recused_before=tuple(sorted({r.actor for r in before})),
+                flags=tuple(flags),
+            )
+        )
+    return tuple(decisions), tuple(recusals)
+
+
+def _detail(trigger: str, f: dict[str, Any]) -> str:
+    if trigger == "record_decision":
+        return (
+            f"members present: {f.get('members_present', '')}; meeting on {f.get('meeting_on', '')}"
+        )
+    if trigger == "endorse_decision":
+        return f"HRC meeting {f.get('hrc_meeting_no', '')} on {f.get('endorsed_on', '')}"
+    if trigger == "communicate_decision":
+        return f"letter {f.get('letter_no', '')}"
+    if trigger == "decide_appeal":
+        return f"outcome: {f.get('appeal_outcome', '')}"
+    if trigger == "order_investigation":
+        return f"investigators: {f.get('investigators', '')}"
+    if trigger == "serve_notice":
+        return f"charges: {', '.join(f.get('charges') or [])}"
+    return ""
