@@ -6,10 +6,12 @@ Tests under tests/workflows, tests/cases and tests/web reuse these names.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,18 +167,32 @@ def db_url(tmp_path, pg_databases: PgDatabases | None) -> str:
     return pg_databases.emptied_shared()
 
 
-@pytest.fixture
-def fresh_db_url(tmp_path, pg_databases: PgDatabases | None) -> Iterator[str]:
-    """Like ``db_url``, but a database no other test touches: for tests that change the
-    schema (migrations, dropping the audit trail's triggers)."""
+def own_database(directory: Path, pg_databases: PgDatabases | None) -> Iterator[str]:
+    """A migrated database no other test touches, on the server the suite runs on, dropped
+    afterwards: the body of ``fresh_db_url`` and of module-wide worlds (the API fuzz)."""
     if pg_databases is None:
-        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        url = f"sqlite:///{directory / 'fresh.db'}"
         upgrade(url)
         yield url
         return
     url = pg_databases.create(migrated=True)
     yield url
     pg_databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def own_databases(
+    pg_databases: PgDatabases | None,
+) -> Callable[[Path], contextlib.AbstractContextManager[str]]:
+    """``with own_databases(directory) as url``: ``own_database`` for wider-scoped fixtures."""
+    return contextlib.contextmanager(lambda directory: own_database(directory, pg_databases))
+
+
+@pytest.fixture
+def fresh_db_url(tmp_path, pg_databases: PgDatabases | None) -> Iterator[str]:
+    """Like ``db_url``, but a database no other test touches: for tests that change the
+    schema (migrations, dropping the audit trail's triggers)."""
+    yield from own_database(tmp_path, pg_databases)
 
 
 @pytest.fixture

@@ -21,6 +21,15 @@ def get(key: str) -> Process:
     return PROCESSES[key]
 
 
+def requested(key: str) -> Process:
+    """The process a request names (opening a case, asking eligibility): an unknown key is
+    a refusal of the ``process`` field, not a lookup error."""
+    try:
+        return PROCESSES[key]
+    except KeyError:
+        raise Refused([Refusal("field", "", f"unknown process '{key}'", "process")]) from None
+
+
 def check_case_filters(process: str | None, state: str | None) -> None:
     """A case list's ``process`` and ``state`` filters name a process and one of its states
     (of any process when none is named): an unknown value is refused naming the allowed

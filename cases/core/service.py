@@ -228,12 +228,7 @@ def open_case(
     now: datetime,
 ) -> Fired:
     """Create a case and take its process's opening step, in one transaction."""
-    try:
-        process = registry.get(process_key)
-    except KeyError:
-        raise Refused(
-            [Refusal("field", "", f"unknown process '{process_key}'", "process")]
-        ) from None
+    process = registry.requested(process_key)
     problem = eid_problem(subject_eid)
     if problem:  # the ID's one format (workflows.record), before it reaches a query
         raise Refused([Refusal("field", EID_CITE, problem, "subject_eid")])

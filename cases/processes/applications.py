@@ -17,7 +17,7 @@ from cases.core import profiles
 from cases.core.service import NotFound
 from workflows import registry
 from workflows.eligibility import Unmet, evaluate
-from workflows.engine import Refusal, Refused, parse_values
+from workflows.engine import Refused, parse_values
 from workflows.profile import Profile
 
 
@@ -53,12 +53,7 @@ def eligibility(
     profile: Profile | None = None,
 ) -> Eligibility:
     """Evaluate ``process_key``'s eligibility for ``eid``; unknown parameters are refused."""
-    try:
-        process = registry.get(process_key)
-    except KeyError:
-        raise Refused(
-            [Refusal("field", "", f"unknown process '{process_key}'", "process")]
-        ) from None
+    process = registry.requested(process_key)
     proposal, errors = parse_values(process.proposal_fields, raw, {}, process.cite, partial=True)
     if errors:
         raise Refused(errors)

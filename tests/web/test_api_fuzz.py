@@ -26,7 +26,7 @@ from schemathesis.checks import (
 )
 from sqlmodel import select
 
-from cases.core.db import engine_for, transaction, upgrade
+from cases.core.db import engine_for, transaction
 from cases.core.models import User
 from cases.demo import seed as demo
 from cases.people import auth
@@ -49,16 +49,10 @@ SEEN: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module")
-def fuzz_db_url(tmp_path_factory: pytest.TempPathFactory, pg_databases: Any) -> Iterator[str]:
+def fuzz_db_url(tmp_path_factory: pytest.TempPathFactory, own_databases: Any) -> Iterator[str]:
     """A database of this module's own, on the server the suite runs on (tests/conftest.py)."""
-    if pg_databases is None:
-        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'demo.db'}"
-        upgrade(url)
+    with own_databases(tmp_path_factory.mktemp("fuzz")) as url:
         yield url
-        return
-    url = pg_databases.create(migrated=True)
-    yield url
-    pg_databases.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -20,23 +20,12 @@ from web_helpers import login
 from cases.core import audit
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, CalendarOverride, Case
-from cases.people import auth
 from cases.review import oversight
 from web.request_checks import DEFAULT_BODY_LIMIT, app_routes
 from workflows import bounds
 
 BIGINT_PLUS_ONE = str(2**63)
 INTEGER_PLUS_ONE = str(2**31)  # beyond PostgreSQL's INTEGER, within SQLite's
-
-
-@pytest.fixture
-def token(world):  # noqa: ANN001, ANN201
-    def issue(username: str) -> dict[str, str]:
-        with transaction(world.engine) as s:
-            tok = auth.issue_token(s, world.users[username], world.clock.now)
-        return {"Authorization": f"Bearer {tok}"}
-
-    return issue
 
 
 @pytest.fixture
