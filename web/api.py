@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from cases.core import audit, queries, service
 from cases.core.models import CivilServant
-from cases.people import register
+from cases.people import register, register_reads
 from cases.processes import applications
 from web import views
 from web.api_schema import ActedOut, CaseOut, CasePage
@@ -348,7 +348,7 @@ def list_employees(
     if level:
         stmt = stmt.where(CivilServant.position_level == level.upper())
     if name:
-        stmt = stmt.where(register.servant_matches(name))
+        stmt = stmt.where(register_reads.servant_matches(name))
     if after:
         stmt = stmt.where(CivilServant.eid > after)
     with tx(request) as s:
@@ -396,9 +396,9 @@ def employee(request: Request, eid: str, viewer: CurrentViewer) -> dict[str, Any
     """The civil servant's record: the register's columns and the service history."""
     cs = _servant(request, viewer, eid)
     with tx(request) as s:
-        history = register.history_rows(s, eid)
+        history = register_reads.history_rows(s, eid)
     return {
-        **{c: _plain(getattr(cs, c)) for c in register.EXPORT_COLUMNS},
+        **{c: _plain(getattr(cs, c)) for c in register_reads.EXPORT_COLUMNS},
         "history": [
             {
                 "id": h["row"].id,

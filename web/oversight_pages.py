@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from cases.people import csv_cells
-from cases.review import oversight
+from cases.review import oversight, oversight_filters
 from web.charts import Bar, met_missed_chart
 from web.deps import CurrentViewer, Viewer, now, tx
 from web.error_body import api_error
@@ -39,7 +39,7 @@ def _charts(ov: oversight.Oversight) -> dict[str, Any]:
     ]
     # a timeline of outcomes: empty months shown, months with only running deadlines not
     counted = {t.month: t for t in rep.months if t.met or t.missed}
-    span = oversight.months_between(min(counted), max(counted)) if counted else []
+    span = oversight_filters.months_between(min(counted), max(counted)) if counted else []
     months = [
         Bar(month_label(m), counted[m].met, counted[m].missed)
         if m in counted
@@ -66,13 +66,15 @@ def _charts(ov: oversight.Oversight) -> dict[str, Any]:
 
 
 def _page_ctx(request: Request, viewer: Viewer) -> tuple[dict[str, Any], int]:
-    oversight.check_access(viewer.actor)
+    oversight_filters.check_access(viewer.actor)
     with tx(request) as s:
-        agencies = oversight.agency_choices(s, viewer.actor)
+        agencies = oversight_filters.agency_choices(s, viewer.actor)
         try:
-            filters = oversight.parse_filters(request.query_params, oversight.agency_codes(s))
-        except oversight.FilterError as exc:
-            raw = {p: request.query_params.get(p, "") for p in oversight.FILTER_PARAMS}
+            filters = oversight_filters.parse_filters(
+                request.query_params, oversight_filters.agency_codes(s)
+            )
+        except oversight_filters.FilterError as exc:
+            raw = {p: request.query_params.get(p, "") for p in oversight_filters.FILTER_PARAMS}
             return {"error": exc, "filters": raw, "agencies": agencies, "ov": None}, 422
         ov = oversight.oversight(s, viewer.actor, filters, now(request))
     return {"error": None, "filters": filters.params(), "agencies": agencies, "ov": ov}, 200
@@ -95,11 +97,13 @@ def oversight_page(request: Request, viewer: CurrentViewer) -> Response:
 @router.get("/oversight.csv", name="oversight_csv", include_in_schema=False)
 def oversight_csv(request: Request, viewer: CurrentViewer) -> Response:
     """One line per process, step, agency and month, in the page's filters."""
-    oversight.check_access(viewer.actor)
+    oversight_filters.check_access(viewer.actor)
     with tx(request) as s:
         try:
-            filters = oversight.parse_filters(request.query_params, oversight.agency_codes(s))
-        except oversight.FilterError as exc:
+            filters = oversight_filters.parse_filters(
+                request.query_params, oversight_filters.agency_codes(s)
+            )
+        except oversight_filters.FilterError as exc:
             return Response(str(exc) + "\n", status_code=422, media_type="text/plain")
         rep = oversight.report(s, viewer.actor, filters)
     text = csv_cells.write_csv(oversight.csv_rows(rep))
@@ -126,11 +130,11 @@ def oversight_api(
     working days taken; then the overdue deadlines and those due in the next five working
     days, each with who must act next. Months (YYYY-MM) are those of the due date. For an
     agency's HRC and HR officers (their agency's cases, BCSR 2.10.1) and the RCSC (all)."""
-    oversight.check_access(viewer.actor)
+    oversight_filters.check_access(viewer.actor)
     params = {"process": process, "agency": agency, "from_month": from_month, "to_month": to_month}
     with tx(request) as s:
         try:
-            filters = oversight.parse_filters(params, oversight.agency_codes(s))
-        except oversight.FilterError as exc:
+            filters = oversight_filters.parse_filters(params, oversight_filters.agency_codes(s))
+        except oversight_filters.FilterError as exc:
             return api_error(422, str(exc), field=exc.param)
         return oversight.oversight(s, viewer.actor, filters, now(request)).as_dict()

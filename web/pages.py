@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases.core import audit, calendar_store, queries, service
 from cases.core.db import reading
 from cases.core.models import CivilServant
-from cases.people import auth, register, register_import
+from cases.people import auth, register, register_import, register_reads
 from cases.people import security_log as SL
 from web import security_headers, views
 from web.deps import (
@@ -409,7 +409,7 @@ def servants(request: Request, viewer: CurrentViewer, q: str = "") -> Response:
             .order_by(CivilServant.name)
         )
         if q:
-            stmt = stmt.where(register.servant_matches(q))
+            stmt = stmt.where(register_reads.servant_matches(q))
         rows = s.exec(stmt.limit(200)).all()
     return render(request, "pages/servants.html", {"servants": rows, "q": q, "result": None})
 

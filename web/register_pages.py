@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from cases.core import profiles, queries, service
 from cases.core.models import Case
-from cases.people import record, register
+from cases.people import record, register, register_reads
 from cases.processes import applications
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields
@@ -37,7 +37,7 @@ def servants_csv(request: Request, viewer: CurrentViewer) -> Response:
         else (viewer.actor.agency or "-")
     )
     with tx(request) as s:
-        text = register.export_csv(s, agency)
+        text = register_reads.export_csv(s, agency)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -69,8 +69,8 @@ def _servant_ctx(
             for key, p in registry.PROCESSES.items()
             if p.eligibility
         ]
-        history = register.history_rows(s, eid)
-        edits = register.record_events(s, eid)
+        history = register_reads.history_rows(s, eid)
+        edits = register_reads.record_events(s, eid)
     may_edit = not register.may_change(viewer.actor, cs.agency_code, set())
     return {
         "cs": cs,

@@ -7,7 +7,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from cases.review.oversight import may_oversee
+from cases.review.oversight_filters import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from workflows.record import eid_problem
 

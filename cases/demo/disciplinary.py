@@ -8,7 +8,35 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script
+from cases.demo.kit import Day, Script, Step
+
+# The Disciplinary Committee of the demo's agency, present at each decision (19.3.4).
+MEMBERS = "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo"
+
+
+def _notice(k: int, charges: list[str], particulars: str, received_on: str, by: str = "dc") -> Step:
+    """The committee serves the charges in writing, prima facie established (19.8.2.1(i))."""
+    return (
+        k,
+        "serve_notice",
+        by,
+        {
+            "charges": charges,
+            "particulars": particulars,
+            "prima_facie": True,
+            "notice_received_on": received_on,
+        },
+    )
+
+
+def _investigation(d: Day, k: int, investigated_by: str, investigators: str) -> Step:
+    """The committee directs the investigation, dated the day of the step (19.8.2.2)."""
+    return (
+        k,
+        "order_investigation",
+        "dc",
+        {"investigated_by": investigated_by, "investigators": investigators, "directive_on": d(k)},
+    )
 
 
 def _complaint(
@@ -52,16 +80,11 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (k - 2, "direct_enquiry", "chair", {"reasons": "Loss to the government; not for ADR"}),
-            (
+            _notice(
                 k - 3,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["20", "33"],
-                    "particulars": "Consumables issued without requisitions; no ledger kept.",
-                    "prima_facie": True,
-                    "notice_received_on": d(k - 4),
-                },
+                ["20", "33"],
+                "Consumables issued without requisitions; no ledger kept.",
+                d(k - 4),
             ),
             (
                 k - 7,
@@ -72,16 +95,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "issues were made on verbal instructions."
                 },
             ),
-            (
-                k - 9,
-                "order_investigation",
-                "dc",
-                {
-                    "investigated_by": "member_secretary",
-                    "investigators": "Tandin Wangmo",
-                    "directive_on": d(k - 9),
-                },
-            ),
+            _investigation(d, k - 9, "member_secretary", "Tandin Wangmo"),
             (k - 11, "commence_investigation", "secretary", {"commenced_on": d(k - 11)}),
             (
                 k - 18,
@@ -106,7 +120,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 {
                     "meeting_on": d(k - 30),
                     "hearing": "heard",
-                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "members_present": MEMBERS,
                     "findings": [
                         {"charge": 1, "finding": "guilty", "penalty": "fine"},
                         {"charge": 2, "finding": "guilty", "penalty": "increment_deduction_minor"},
@@ -172,17 +186,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (38, "direct_enquiry", "chair", {"reasons": "Repeated misconduct; not for ADR"}),
-            (
-                37,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["15"],
-                    "particulars": "Unauthorised absence for nine working days.",
-                    "prima_facie": True,
-                    "notice_received_on": d(36),
-                },
-            ),
+            _notice(37, ["15"], "Unauthorised absence for nine working days.", d(36)),
             (
                 33,
                 "submit_explanation",
@@ -197,7 +201,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 {
                     "meeting_on": d(12),
                     "hearing": "heard",
-                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "members_present": MEMBERS,
                     "findings": [
                         {"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}
                     ],
@@ -274,16 +278,8 @@ def scripts(d: Day, today: date) -> list[Script]:
         },
         [
             (12, "direct_enquiry", "chair", {"reasons": "Procurement breach; not for ADR"}),
-            (
-                10,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["13"],
-                    "particulars": "Split purchases to avoid open tendering (Procurement Rules).",
-                    "prima_facie": True,
-                    "notice_received_on": d(9),
-                },
+            _notice(
+                10, ["13"], "Split purchases to avoid open tendering (Procurement Rules).", d(9)
             ),
         ],
     )
@@ -303,17 +299,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (15, "direct_enquiry", "chair", {"reasons": "Alleged fictitious claims"}),
-            (
-                14,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["12"],
-                    "particulars": "Fictitious travel claims, Nu 64,200.",
-                    "prima_facie": True,
-                    "notice_received_on": d(13),
-                },
-            ),
+            _notice(14, ["12"], "Fictitious travel claims, Nu 64,200.", d(13)),
             (
                 10,
                 "submit_explanation",
@@ -323,16 +309,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "explanation_evidence": "Advance adjustment statements",
                 },
             ),
-            (
-                7,
-                "order_investigation",
-                "dc",
-                {
-                    "investigated_by": "investigation_committee",
-                    "investigators": "Lhakpa Tshering, Sangay Choden",
-                    "directive_on": d(7),
-                },
-            ),
+            _investigation(d, 7, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
             (4, "commence_investigation", "investigator", {"commenced_on": d(4)}),
         ],
     )
@@ -353,16 +330,11 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (32, "direct_enquiry", "chair", {}),
-            (
+            _notice(
                 31,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["18", "3"],
-                    "particulars": "Drinking on duty; government vehicle used without an order.",
-                    "prima_facie": True,
-                    "notice_received_on": d(30),
-                },
+                ["18", "3"],
+                "Drinking on duty; government vehicle used without an order.",
+                d(30),
             ),
             (
                 27,
@@ -370,16 +342,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 "dc",
                 {"explanation": "Received in writing: the trip was an emergency referral."},
             ),
-            (
-                24,
-                "order_investigation",
-                "dc",
-                {
-                    "investigated_by": "member_secretary",
-                    "investigators": "Tandin Wangmo",
-                    "directive_on": d(24),
-                },
-            ),
+            _investigation(d, 24, "member_secretary", "Tandin Wangmo"),
             (22, "commence_investigation", "secretary", {"commenced_on": d(22)}),
             (
                 15,
@@ -406,7 +369,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 {
                     "meeting_on": d(2),
                     "hearing": "heard",
-                    "members_present": "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo",
+                    "members_present": MEMBERS,
                     "findings": [
                         {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
                         {"charge": 2, "finding": "not_guilty", "penalty": None},
@@ -432,17 +395,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (16, "direct_enquiry", "chair", {"reasons": "Serious financial irregularity"}),
-            (
-                15,
-                "serve_notice",
-                "dc",
-                {
-                    "charges": ["32"],
-                    "particulars": "Duplicate payments of Nu 412,000.",
-                    "prima_facie": True,
-                    "notice_received_on": d(15),
-                },
-            ),
+            _notice(15, ["32"], "Duplicate payments of Nu 412,000.", d(15)),
             (
                 14,
                 "hold_pre_suspension_hearing",
@@ -472,16 +425,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 "dc",
                 {"explanation": "Received in writing: the duplicates were a system error."},
             ),
-            (
-                9,
-                "order_investigation",
-                "dc",
-                {
-                    "investigated_by": "investigation_committee",
-                    "investigators": "Lhakpa Tshering, Sangay Choden",
-                    "directive_on": d(9),
-                },
-            ),
+            _investigation(d, 9, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
         ],
     )
     executive = Script(
@@ -499,16 +443,12 @@ def scripts(d: Day, today: date) -> list[Script]:
         },
         [
             (11, "direct_enquiry", "rcsc", {"reasons": "Conflict of interest at EX level"}),
-            (
+            _notice(
                 10,
-                "serve_notice",
-                "rcsc",
-                {
-                    "charges": ["10"],
-                    "particulars": "Undeclared conflict of interest with major implications.",
-                    "prima_facie": True,
-                    "notice_received_on": d(9),
-                },
+                ["10"],
+                "Undeclared conflict of interest with major implications.",
+                d(9),
+                by="rcsc",
             ),
             (
                 6,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Day = Callable[[int], str]  # working days before today -> ISO date
+Step = tuple[int, str, str, dict[str, Any]]  # working days ago, trigger, username, fields
 
 
 @dataclass
@@ -25,5 +26,5 @@ class Script:
     opened_by_user: str
     opened_k: int
     opening: dict[str, Any]
-    steps: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     process: str = "disciplinary"

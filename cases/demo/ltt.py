@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script
+from cases.demo.kit import Day, Script, Step
 from workflows import roles as R
 
 USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
@@ -196,7 +196,7 @@ def _day(d: Day, k: int) -> date:
 
 def _through_briefing(
     d: Day, k_open: int, approver: str, hrc: str, recorder: str, meeting: str, order: str
-) -> list[tuple[int, str, str, dict[str, Any]]]:
+) -> list[Step]:
     """Recommendation, approval and the pre-departure briefing, a few days apart."""
     return [
         (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script
+from cases.demo.kit import Day, Script, Step
 from workflows import roles as R
 from workflows.obligations import add_months
 
@@ -163,7 +163,7 @@ def _nomination(d: Day, k: int, organisation: str, post: str, location: str, mee
 
 def _to_approved(
     d: Day, k: int, organisation: str, location: str, start: date, end: date, order: str
-) -> list[tuple[int, str, str, dict[str, Any]]]:
+) -> list[Step]:
     """Validation, selection and approval, at k, k-2 and k-4 working days ago."""
     return [
         (

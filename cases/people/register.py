@@ -1,4 +1,6 @@
-"""The register of civil servants: CSV import and export, edits and history, all audited.
+"""The register of civil servants: its fields, who may change them, edits and history, all
+audited (the CSV import is ``register_import``; the export, search and reading of a record's
+history ``register_reads``).
 
 Every column the processes test is declared once here as a Field, so the CSV parser, the
 edit form and the API validate it the same way. 16.3.7 decides who may change what:
@@ -10,19 +12,15 @@ same hash chain as the transitions.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic_core import PydanticUndefined
 from sqlmodel import Session, select
 
 from cases.core import audit, profiles
-from cases.core.models import Agency, AuditEvent, CivilServant, ServiceEntry
-from cases.people import csv_cells
+from cases.core.models import Agency, CivilServant, ServiceEntry
 from cases.people.separation import separate
 from workflows import roles as R
 from workflows.calendar import bhutan_today
@@ -73,6 +71,8 @@ FIELDS: tuple[Field, ...] = (
     Field("head_of_agency", "bool", "Head of agency"),
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
+# Columns the export adds, written by separation; the import reads past them.
+EXPORT_ONLY = ("status", "separated_on")  # written by separation, not by import
 
 # A new record's value of each column the import or a form leaves out (the model's
 # defaults), as an audit event writes it: what ``cases.review.replay`` assumes a created record
@@ -410,91 +410,3 @@ def _audit(
         process="register",
         process_version="2023.1",
     )
-
-
-# ------------------------------------------------------------------ CSV export
-
-
-EXPORT_ONLY = ("status", "separated_on")  # written by separation, not by import
-EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], *EXPORT_ONLY)
-
-
-def export_csv(session: Session, agency: str | None = None) -> str:
-    """The register as CSV, in the columns import_csv reads back (plus status); cells are
-    neutralised against formula injection (``csv_cells``)."""
-    stmt = select(CivilServant).order_by(CivilServant.eid)
-    if agency:
-        stmt = stmt.where(CivilServant.agency_code == agency)
-
-    def rows() -> Iterator[list[object]]:
-        yield list(EXPORT_COLUMNS)
-        for cs in session.exec(stmt):
-            row: list[object] = []
-            for col in EXPORT_COLUMNS:
-                v = getattr(cs, col)
-                if isinstance(v, bool):
-                    v = "yes" if v else "no"
-                row.append("" if v is None else (v.isoformat() if isinstance(v, date) else v))
-            yield row
-
-    return csv_cells.write_csv(rows())
-
-
-def like_literal(text: str) -> str:
-    """``text`` as a LIKE pattern that matches only itself: ``%``, ``_`` and the escape
-    character are escaped (use with ``escape=LIKE_ESCAPE``). A user's text in a LIKE would
-    otherwise be a wildcard: ``/servants/%25`` matched every record's edits."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-LIKE_ESCAPE = "\\"
-
-
-def servant_matches(text: str) -> sa.ColumnElement[bool]:
-    """Register rows whose name or employee ID contains ``text``, ignoring case (ilike:
-    PostgreSQL's LIKE minds case, SQLite's does not), ``%`` and ``_`` taken literally."""
-    like = f"%{like_literal(text)}%"
-    return sa.or_(
-        CivilServant.name.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
-        CivilServant.eid.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
-    )
-
-
-def record_events(session: Session, eid: str, limit: int = 50) -> list[AuditEvent]:
-    """The register's audit events about ``eid`` (edits, imports, history lines,
-    separations), newest first. The event names its record as ``"eid":<JSON string>`` in
-    its canonical fields; that text is matched literally, never as a pattern."""
-    needle = like_literal(f'"eid":{json.dumps(eid, ensure_ascii=False)}')
-    return list(
-        session.exec(
-            select(AuditEvent)
-            .where(
-                AuditEvent.process == "register",
-                AuditEvent.fields.like(f"%{needle}%", escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
-            )
-            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
-            .limit(limit)
-        ).all()
-    )
-
-
-def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
-    rows = session.exec(
-        select(ServiceEntry)
-        .where(ServiceEntry.eid == eid)
-        .order_by(ServiceEntry.start_on.desc(), ServiceEntry.id.desc())  # type: ignore[union-attr]
-    ).all()
-    out = []
-    for r in rows:
-        spec = KINDS.get(r.kind)
-        details = json.loads(r.details or "{}")
-        out.append(
-            {
-                "row": r,
-                "label": spec.label if spec else r.kind,
-                "cite": spec.cite if spec else "",
-                "status": dict(spec.statuses).get(r.status, r.status) if spec else r.status,
-                "details": details,
-            }
-        )
-    return out

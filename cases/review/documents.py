@@ -5,9 +5,10 @@ charges in writing (BCSR 19.8.2.1(i)), the HRC chairperson signs the decision le
 (19.8.2.4(iii)), the agency issues a suspension office order (19.9.6), the EOL applicant signs
 the undertaking of Form 8/B (8.12.10), a transfer is ordered on Form 14/1a (13.9.3), the RCSC
 approves a secondment (13.10.2.1), and an LTT is awarded and its return confirmed by letter
-(7.7.3, 7.7.6.1, the note to 7.7.7.6). Each is declared once below (``DOCUMENTS``): after which
-step and in which states it may be issued, and by whom, with the roles and competent authority
-of the step it records. ``issue`` renders the letter from the case's data, prints the PDF and
+(7.7.3, 7.7.6.1, the note to 7.7.7.6). Each is declared once, in its process's module of
+``cases.review.letters`` (gathered here in ``DOCUMENTS``): after which step and in which states
+it may be issued, and by whom, with the roles and competent authority of the step it records,
+and what it says. ``issue`` renders the letter from the case's data, prints the PDF and
 appends an audit event carrying the PDF's SHA-256 before storing both, in the caller's
 transaction: a paper copy can always be checked against the hash chain, and a failure leaves
 neither the event nor the document.
@@ -17,8 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -27,224 +27,19 @@ from sqlmodel import Session, select
 from cases.core import audit, queries, service
 from cases.core.models import AuditEvent, Case, CivilServant, Document, User
 from cases.review import printing
-from cases.review.letter_facts import (
-    Facts,
-    Sources,
-    day,
-    decision_facts,
-    eol_facts,
-    ltt_award_facts,
-    ltt_reporting_facts,
-    notice_facts,
-    secondment_facts,
-    suspension_facts,
-    transfer_facts,
-)
-from workflows import disciplinary, eol, ltt, registry, secondment, transfer
+from cases.review.letters import disciplinary, eol, ltt, secondment, transfer
+from cases.review.letters.kit import Declaration, Sources, day
+from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Authority, Context, Refusal, Refused, Step, check_authority
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """One letter or order: when it may be issued, by whom, and from which template."""
-
-    kind: str
-    title: str
-    process: str
-    template: str  # under templates/documents/
-    cite: str
-    after: tuple[str, ...]  # one of these steps must be in the case's audit trail
-    after_reason: str  # what must have happened, in plain words
-    states: tuple[str, ...]
-    by: frozenset[str]
-    who: str  # the refusal for any other role
-    authority: Callable[[Context], Authority] | None
-    prefix: str  # of a generated reference number
-    facts: Facts
-    number_field: str | None = None  # the case's recorded letter or order number, if any
-    # Besides the step: a further condition on the case data; returns the reason it fails.
-    unless: Callable[[Mapping[str, Any]], str | None] | None = None
-    copies: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def step(self) -> Step:
-        """The issue as the engine sees a step, so role, agency and recusal checks are shared."""
-        return Step(
-            f"issue_{self.kind}",
-            self.states,
-            "=",
-            f"Issue the {self.title.lower()}",
-            self.cite,
-            by=self.by,
-            authority=self.authority,
-        )
-
-
-# ------------------------------------------------------------------ conditions beyond the step
-
-
-def _suspended(data: Mapping[str, Any]) -> str | None:
-    if data.get("suspended"):
-        return None
-    return "the civil servant is not under suspension (revoked or closed, BCSR 19.9.12)"
-
-
-def _reported(data: Mapping[str, Any]) -> str | None:
-    return None if data.get("reported_on") else "the return has not been recorded (7.7.6.1)"
-
+from workflows.engine import Actor, Context, Refusal, Refused, check_authority
 
 # ------------------------------------------------------------------ the declarations
 
-COMMITTEE = R.COMMITTEE
-
 DOCUMENTS: dict[str, Declaration] = {
     d.kind: d
-    for d in (
-        Declaration(
-            kind="notice_of_charges",
-            title="Notice of administrative charges",
-            process="disciplinary",
-            template="documents/notice_of_charges.html",
-            cite="19.8.2.1(i)",
-            after=("serve_notice",),
-            after_reason="the Disciplinary Committee has not yet recorded the charges "
-            "(serve the notice of charges)",
-            # The enquiry's stages once the notice is served.
-            states=tuple(s for s in disciplinary.ENQUIRY_STATES if s != "enquiry_directed"),
-            by=COMMITTEE,
-            who="only the Disciplinary Committee notifies the respondent of the charges",
-            authority=disciplinary.disciplinary_body,
-            prefix="NC",
-            facts=notice_facts,
-            copies=("Member Secretary, Disciplinary Committee (case file)",),
-        ),
-        Declaration(
-            kind="decision_letter",
-            title="Decision of the Disciplinary Committee",
-            process="disciplinary",
-            template="documents/decision_letter.html",
-            cite="19.8.2.4(iii)",
-            after=("endorse_decision",),
-            after_reason="the HRC has not yet endorsed the decision (19.8.2.4(i))",
-            states=("endorsed", "decided"),
-            by=frozenset({R.HRC_CHAIR}),
-            who="only the HRC chairperson signs the decision letter",
-            authority=disciplinary.disciplinary_body,
-            prefix="DL",
-            facts=decision_facts,
-            number_field="letter_no",
-            copies=(
-                "Royal Civil Service Commission (BCSR 19.8.2.4(iv))",
-                "Personal file: penalty entered in the service record (BCSR 19.11.9)",
-            ),
-        ),
-        Declaration(
-            kind="suspension_order",
-            title="Office order: suspension",
-            process="disciplinary",
-            template="documents/suspension_order.html",
-            cite="19.9.6",
-            after=("suspend",),
-            after_reason="no suspension has been ordered (19.9.3, 19.9.6)",
-            states=disciplinary.OPEN_STATES,
-            by=COMMITTEE | frozenset({R.RCSC}),
-            who="only the Disciplinary Committee (or the RCSC for ESC, 19.9.2) orders a suspension",
-            authority=disciplinary.suspension_body,
-            prefix="OO",
-            facts=suspension_facts,
-            number_field="office_order_no",
-            unless=_suspended,
-            copies=(
-                "Royal Civil Service Commission (BCSR 19.9.6, 19.13)",
-                "Finance section: subsistence allowance (BCSR 19.9.8)",
-            ),
-        ),
-        Declaration(
-            kind="eol_approval",
-            title="Grant of extraordinary leave and Undertaking (Form 8/B)",
-            process="eol",
-            template="documents/eol_approval.html",
-            cite="8.12.10",
-            after=("approve",),
-            after_reason="the competent authority has not granted the leave (8.12.16)",
-            states=("approved", "on_leave", "to_rejoin"),
-            by=eol.AUTHORITY_ROLES,
-            who="only the competent authority that grants the leave issues it (8.12.16)",
-            authority=eol.approving_authority,
-            prefix="EOL",
-            facts=eol_facts,
-            copies=("Human Resource Division: leave record", "Finance section: pay (8.12.7)"),
-        ),
-        Declaration(
-            kind="transfer_order",
-            title="Transfer order (Form 14/1a)",
-            process="transfer",
-            template="documents/transfer_order.html",
-            cite="13.9.3",
-            after=("issue_order",),
-            after_reason="the competent authority has not issued the transfer order (13.3.1)",
-            states=("ordered", "relieved", "salary_withheld", "joined", "on_assignment"),
-            by=transfer.OFFICE,
-            who="only the competent authority's HR office or HRC issues the transfer order "
-            "(13.3.1)",
-            authority=transfer.transfer_authority,
-            prefix="TO",
-            facts=transfer_facts,
-            number_field="order_no",
-        ),
-        Declaration(
-            kind="secondment_approval",
-            title="Approval of secondment",
-            process="secondment",
-            template="documents/secondment_approval.html",
-            cite="13.10.2.1",
-            after=("approve",),
-            after_reason="the RCSC has not approved the secondment (13.10.2.1)",
-            states=("approved", "on_secondment"),
-            by=secondment.RCSC,
-            who="only the RCSC approves a secondment",
-            authority=secondment.rcsc,
-            prefix="SEC",
-            facts=secondment_facts,
-            number_field="approval_order_no",
-        ),
-        Declaration(
-            kind="ltt_award",
-            title="Award of long-term training and study leave",
-            process="ltt",
-            template="documents/ltt_award.html",
-            cite="7.7.3",
-            after=("approve",),
-            after_reason="the approving authority has not approved the LTT (7.7.3)",
-            states=("approved", "briefed", "preparatory_leave", "on_study_leave"),
-            by=ltt.DECIDERS,
-            who="only the approving authority of 7.7.3 awards the LTT",
-            authority=ltt.approving_authority,
-            prefix="LTT",
-            facts=ltt_award_facts,
-            number_field="approval_order_no",
-        ),
-        Declaration(
-            kind="ltt_reporting",
-            title="Reporting letter: return from long-term training",
-            process="ltt",
-            template="documents/ltt_reporting.html",
-            cite="7.7.6.1",
-            after=("report_back",),
-            after_reason="the civil servant has not yet reported back after the course (7.7.6.1)",
-            states=("completed", "pending_completion", "failed"),
-            by=ltt.RECORDERS,
-            who="only the approving authority that receives the report issues the reporting "
-            "letter (7.7.6.1)",
-            authority=ltt.approving_authority,
-            prefix="RPT",
-            facts=ltt_reporting_facts,
-            unless=_reported,
-            copies=("Personal file (BCSR 7.7.6.3)",),
-        ),
-    )
+    for letters in (disciplinary, eol, transfer, secondment, ltt)
+    for d in letters.DECLARATIONS
 }
 
 SIGNED_AS = {

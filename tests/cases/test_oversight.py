@@ -16,8 +16,9 @@ import pytest
 from cases.core import calendar_store, timers
 from cases.core.db import transaction
 from cases.core.models import CaseAgency
-from cases.review import oversight
-from cases.review.oversight import FilterError, Filters, Outcome
+from cases.review import oversight, oversight_filters, oversight_pending, oversight_stats
+from cases.review.oversight_filters import FilterError, Filters
+from cases.review.oversight_stats import Outcome
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
@@ -95,11 +96,11 @@ def report_for(world, username: str, **filters: str) -> oversight.Report:
         return oversight.report(s, world.actors[username], Filters(**filters))
 
 
-def numbers(t: oversight.Tally) -> tuple[int, int, int, int, float | None, int | None]:
+def numbers(t: oversight_stats.Tally) -> tuple[int, int, int, int, float | None, int | None]:
     return (t.met, t.missed, t.missed_late, t.open, t.median, t.p90)
 
 
-def step_of(rep: oversight.Report, kind: str) -> oversight.Tally:
+def step_of(rep: oversight.Report, kind: str) -> oversight_stats.Tally:
     (found,) = [t for t in rep.steps if t.kind == kind]
     return found
 
@@ -108,13 +109,13 @@ def step_of(rep: oversight.Report, kind: str) -> oversight.Tally:
 
 
 def test_p90_is_the_nearest_rank_value_and_median_the_middle():
-    assert oversight.p90(list(range(1, 11))) == 9  # rank ceil(9.0) = 9
-    assert oversight.p90(list(range(1, 12))) == 10  # rank ceil(9.9) = 10, no interpolation
-    assert oversight.p90([7]) == 7
-    assert oversight.p90([]) is None
-    assert oversight.median([3, 1, 2]) == 2
-    assert oversight.median([1, 2, 3, 5]) == 2.5
-    assert oversight.median([]) is None
+    assert oversight_stats.p90(list(range(1, 11))) == 9  # rank ceil(9.0) = 9
+    assert oversight_stats.p90(list(range(1, 12))) == 10  # rank ceil(9.9) = 10, no interpolation
+    assert oversight_stats.p90([7]) == 7
+    assert oversight_stats.p90([]) is None
+    assert oversight_stats.median([3, 1, 2]) == 2
+    assert oversight_stats.median([1, 2, 3, 5]) == 2.5
+    assert oversight_stats.median([]) is None
     assert [oversight.fmt_days(v) for v in (3.0, 2.5, None, 6)] == ["3", "2.5", "", "6"]
 
 
@@ -129,14 +130,14 @@ def test_tally_counts_met_missed_late_and_open_and_groups_by_agency_and_month():
         o("MOH", "2027-01", "missed", None),
         o("MOHA", "2026-12", "armed", None),
     ]
-    (step,) = oversight.tally(found, oversight.STEP)
+    (step,) = oversight_stats.tally(found, oversight.STEP)
     assert numbers(step) == (2, 2, 1, 1, 4.0, 9)
-    by_agency = oversight.tally(found, (*oversight.STEP, "agency"))
+    by_agency = oversight_stats.tally(found, (*oversight.STEP, "agency"))
     assert [(t.agency, numbers(t)) for t in by_agency] == [
         ("MOH", (2, 2, 1, 0, 4.0, 9)),
         ("MOHA", (0, 0, 0, 1, None, None)),
     ]
-    months = oversight.tally(found, ("month",))
+    months = oversight_stats.tally(found, ("month",))
     assert [(t.month, t.met, t.missed, t.open) for t in months] == [
         ("2026-12", 2, 1, 1),
         ("2027-01", 0, 1, 0),
@@ -148,14 +149,14 @@ def test_days_taken_are_working_days_and_never_below_zero(world):
         cal = calendar_store.load(s)
 
     def days(basis: date, settled_at: datetime | None) -> int | None:
-        return oversight.days_taken(cal, basis, settled_at)
+        return oversight_stats.days_taken(cal, basis, settled_at)
 
     assert days(date(2026, 12, 14), bt("2026-12-18")) == 3  # 15, 16, 18 (17th: National Day)
     # 01:00 on Monday 21st in Thimphu is still Sunday in UTC: the Bhutan day counts
     assert days(date(2026, 12, 14), bt("2026-12-21", 1)) == 4
     assert days(date(2026, 12, 20), bt("2026-12-18")) == 0  # taken before its clock started
     assert days(date(2026, 12, 14), None) is None
-    assert oversight.months_between("2026-11", "2027-02") == [
+    assert oversight_filters.months_between("2026-11", "2027-02") == [
         "2026-11",
         "2026-12",
         "2027-01",
@@ -165,7 +166,7 @@ def test_days_taken_are_working_days_and_never_below_zero(world):
 
 def test_filters_name_the_parameter_they_refuse():
     agencies = ["MOH", "MOHA"]
-    ok = oversight.parse_filters(
+    ok = oversight_filters.parse_filters(
         {"process": "disciplinary", "agency": "moh", "from_month": "2026-12"}, agencies
     )
     assert ok == Filters("disciplinary", "MOH", "2026-12", "")
@@ -177,7 +178,7 @@ def test_filters_name_the_parameter_they_refuse():
         ({"from_month": "2027-01", "to_month": "2026-12"}, "to_month"),
     ]:
         with pytest.raises(FilterError) as exc:
-            oversight.parse_filters(params, agencies)
+            oversight_filters.parse_filters(params, agencies)
         assert exc.value.param == name
         assert str(exc.value).startswith(f"{name}: ")
 
@@ -186,9 +187,9 @@ def test_the_due_soon_window_is_five_working_days_counting_today(world):
     with world.session() as s:
         cal = calendar_store.load(s)
     # Tuesday 15 December: 15, 16, 18 (17th is National Day), 21, 22
-    assert oversight.soon_until(cal, date(2026, 12, 15)) == date(2026, 12, 22)
+    assert oversight_pending.soon_until(cal, date(2026, 12, 15)) == date(2026, 12, 22)
     # Saturday 19 December: the five working days after it, 21 to 25
-    assert oversight.soon_until(cal, date(2026, 12, 19)) == date(2026, 12, 25)
+    assert oversight_pending.soon_until(cal, date(2026, 12, 19)) == date(2026, 12, 25)
 
 
 # ------------------------------------------------------------------ real cases
@@ -277,7 +278,7 @@ def test_overdue_list_names_who_must_act_and_keeps_what_the_sweep_marked_missed(
     investigating = world.walk_to("investigation_ordered")  # to commence by 22 December
     clock.now = bt("2026-12-24")  # Thursday: two working days after the due date
     with world.session() as s:
-        listed = oversight.overdue(s, world.actors["chair"], Filters(), clock.now)
+        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now)
     assert listed.total == 2
     assert [(p.case.id, p.deadline.kind, p.working_days, p.calendar_days) for p in listed.rows] == [
         (explaining, "explanation_due", 2, 2),
@@ -295,7 +296,7 @@ def test_overdue_list_names_who_must_act_and_keeps_what_the_sweep_marked_missed(
     # commencement missed (19.8.2.2(v) sets no consequence): that one is still owed.
     timers.sweep(world.engine, clock.now)
     with world.session() as s:
-        listed = oversight.overdue(s, world.actors["chair"], Filters(), clock.now)
+        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now)
     assert [(p.case.id, p.deadline.status) for p in listed.rows] == [(investigating, "missed")]
 
 
@@ -304,7 +305,7 @@ def test_the_list_stops_at_its_limit_and_says_how_many_there_are(world, clock):
         notice_on(world, clock, "2026-12-14")
     clock.now = bt("2026-12-23")
     with world.session() as s:
-        listed = oversight.overdue(s, world.actors["chair"], Filters(), clock.now, limit=2)
+        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now, limit=2)
     assert (len(listed.rows), listed.total, listed.limit) == (2, 3, 2)
 
 
@@ -314,7 +315,7 @@ def test_due_soon_counts_working_days_across_a_holiday_and_a_weekend(world, cloc
 
     def soon(day: str) -> list[tuple[int, int]]:
         with world.session() as s:
-            rows = oversight.due_soon(s, world.actors["chair"], Filters(), bt(day)).rows
+            rows = oversight_pending.due_soon(s, world.actors["chair"], Filters(), bt(day)).rows
         return [(p.case.id, p.working_days) for p in rows]
 
     # Tuesday 15th: 15, 16, 18, 21, 22 are the five working days; the 23rd is beyond.
@@ -325,8 +326,11 @@ def test_due_soon_counts_working_days_across_a_holiday_and_a_weekend(world, cloc
     # due today counts as due soon, not overdue
     assert soon("2026-12-22") == [(monday, 0), (tuesday, 1)]
     with world.session() as s:
-        assert oversight.overdue(s, world.actors["chair"], Filters(), bt("2026-12-22")).rows == []
-        late = oversight.overdue(s, world.actors["chair"], Filters(), bt("2026-12-23")).rows
+        assert (
+            oversight_pending.overdue(s, world.actors["chair"], Filters(), bt("2026-12-22")).rows
+            == []
+        )
+        late = oversight_pending.overdue(s, world.actors["chair"], Filters(), bt("2026-12-23")).rows
     assert [(p.case.id, p.working_days) for p in late] == [(monday, 1)]
     assert soon("2026-12-23") == [(tuesday, 0)]
 
@@ -344,8 +348,8 @@ def test_another_agencys_hrc_does_not_see_mohs_numbers(world, history):
         moha_lists = oversight.oversight(s, world.actors["moha_dc"], Filters(), world.clock.now)
     assert moha_lists.overdue.rows == [] and moha_lists.due_soon.rows == []
     with world.session() as s:
-        assert oversight.agency_choices(s, world.actors["moha_chair"]) == ["MOHA"]
-        assert "MOH" in oversight.agency_choices(s, world.actors["rcsc"])
+        assert oversight_filters.agency_choices(s, world.actors["moha_chair"]) == ["MOHA"]
+        assert "MOH" in oversight_filters.agency_choices(s, world.actors["rcsc"])
 
 
 def test_an_agency_taking_part_in_a_case_sees_its_deadlines(world, clock):

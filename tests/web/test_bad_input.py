@@ -20,7 +20,7 @@ from web_helpers import login
 from cases.core import audit
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, CalendarOverride, Case
-from cases.review import oversight
+from cases.review import oversight_filters
 from web.request_checks import DEFAULT_BODY_LIMIT, app_routes
 from workflows import bounds
 
@@ -399,8 +399,8 @@ ODD_VALUES = {
 }
 # Query parameters pages read from request.query_params rather than declare.
 READ_QUERY = {
-    "/oversight": oversight.FILTER_PARAMS,
-    "/oversight.csv": oversight.FILTER_PARAMS,
+    "/oversight": oversight_filters.FILTER_PARAMS,
+    "/oversight.csv": oversight_filters.FILTER_PARAMS,
     "/eligibility": ("process", "subject_eid", "start_on", "end_on", "months"),
 }
 

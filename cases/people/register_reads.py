@@ -1,0 +1,104 @@
+"""Reading the register: its CSV export (the columns ``register_import`` reads back), the
+search of civil servants by name or employee ID, a servant's register events from the audit
+chain and their service history, as the pages and the API show them (BCSR 16.3.7)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from cases.core.models import AuditEvent, CivilServant, ServiceEntry
+from cases.people import csv_cells
+from cases.people.register import EXPORT_ONLY, FIELDS
+from workflows.record import KINDS
+
+# ------------------------------------------------------------------ CSV export
+
+
+EXPORT_COLUMNS = ("eid", *[f.name for f in FIELDS], *EXPORT_ONLY)
+
+
+def export_csv(session: Session, agency: str | None = None) -> str:
+    """The register as CSV, in the columns import_csv reads back (plus status); cells are
+    neutralised against formula injection (``csv_cells``)."""
+    stmt = select(CivilServant).order_by(CivilServant.eid)
+    if agency:
+        stmt = stmt.where(CivilServant.agency_code == agency)
+
+    def rows() -> Iterator[list[object]]:
+        yield list(EXPORT_COLUMNS)
+        for cs in session.exec(stmt):
+            row: list[object] = []
+            for col in EXPORT_COLUMNS:
+                v = getattr(cs, col)
+                if isinstance(v, bool):
+                    v = "yes" if v else "no"
+                row.append("" if v is None else (v.isoformat() if isinstance(v, date) else v))
+            yield row
+
+    return csv_cells.write_csv(rows())
+
+
+def like_literal(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself: ``%``, ``_`` and the escape
+    character are escaped (use with ``escape=LIKE_ESCAPE``). A user's text in a LIKE would
+    otherwise be a wildcard: ``/servants/%25`` matched every record's edits."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+LIKE_ESCAPE = "\\"
+
+
+def servant_matches(text: str) -> sa.ColumnElement[bool]:
+    """Register rows whose name or employee ID contains ``text``, ignoring case (ilike:
+    PostgreSQL's LIKE minds case, SQLite's does not), ``%`` and ``_`` taken literally."""
+    like = f"%{like_literal(text)}%"
+    return sa.or_(
+        CivilServant.name.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+        CivilServant.eid.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+    )
+
+
+def record_events(session: Session, eid: str, limit: int = 50) -> list[AuditEvent]:
+    """The register's audit events about ``eid`` (edits, imports, history lines,
+    separations), newest first. The event names its record as ``"eid":<JSON string>`` in
+    its canonical fields; that text is matched literally, never as a pattern."""
+    needle = like_literal(f'"eid":{json.dumps(eid, ensure_ascii=False)}')
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.process == "register",
+                AuditEvent.fields.like(f"%{needle}%", escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+            )
+            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+            .limit(limit)
+        ).all()
+    )
+
+
+def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(ServiceEntry)
+        .where(ServiceEntry.eid == eid)
+        .order_by(ServiceEntry.start_on.desc(), ServiceEntry.id.desc())  # type: ignore[union-attr]
+    ).all()
+    out = []
+    for r in rows:
+        spec = KINDS.get(r.kind)
+        details = json.loads(r.details or "{}")
+        out.append(
+            {
+                "row": r,
+                "label": spec.label if spec else r.kind,
+                "cite": spec.cite if spec else "",
+                "status": dict(spec.statuses).get(r.status, r.status) if spec else r.status,
+                "details": details,
+            }
+        )
+    return out
