@@ -13,6 +13,7 @@ from datetime import date
 from workflows import roles as R
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
+from workflows.values import checked
 
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
@@ -198,10 +199,6 @@ def is_suspended(ctx: Context) -> bool:
 
 def pre_suspension_hearing_held(ctx: Context) -> bool:
     return bool(ctx.data.get("pre_suspension_hearing_on"))
-
-
-def checked(name: str):
-    return lambda ctx: bool(ctx.value(name))
 
 
 def outcome_is(*values: str):

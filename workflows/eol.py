@@ -22,6 +22,7 @@ from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months, ltt_has_obligation
 from workflows.profile import Entry, Profile
+from workflows.values import as_date, checked
 
 VERSION = "2023.1"
 
@@ -58,16 +59,10 @@ BREACHES = (
 # ------------------------------------------------------------------ dates
 
 
-def _d(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 def period(proposal: Mapping[str, Any], today: date) -> tuple[date, date | None]:
     """The proposed first and last day of the leave (the start defaults to today)."""
     start = proposed_date(proposal, "start_on", today)
-    return start, _d(proposal.get("end_on"))
+    return start, as_date(proposal.get("end_on"))
 
 
 def days_of(start: date, end: date) -> int:
@@ -375,10 +370,6 @@ def agency_office(ctx: Context) -> Authority:
 # ------------------------------------------------------------------ guards
 
 
-def checked(name: str):
-    return lambda ctx: bool(ctx.value(name))
-
-
 def hrc_meeting_given(ctx: Context) -> bool:
     return rcsc_decides(ctx) or bool(ctx.value("hrc_meeting_no"))
 
@@ -389,13 +380,13 @@ def rcsc_reference_given(ctx: Context) -> bool:
 
 def before_leave_starts(ctx: Context) -> bool:
     """An application not yet decided can always be withdrawn; granted leave until it begins."""
-    start = _d(ctx.data.get("start_on"))
+    start = as_date(ctx.data.get("start_on"))
     return not ctx.data.get("decided_on") or start is None or ctx.today < start
 
 
 def commenced_within_grant(ctx: Context) -> bool:
-    on = _d(ctx.value("commenced_on"))
-    start, end = _d(ctx.data.get("start_on")), _d(ctx.data.get("end_on"))
+    on = as_date(ctx.value("commenced_on"))
+    start, end = as_date(ctx.data.get("start_on")), as_date(ctx.data.get("end_on"))
     return on is None or start is None or end is None or start <= on <= end
 
 
@@ -403,20 +394,20 @@ def quarter_vacated(ctx: Context) -> bool:
     """8.12.9, 9.7.2: a government quarter is vacated for EOL exceeding 12 months."""
     if not ctx.data.get("in_government_quarter"):
         return True
-    start, end = _d(ctx.data.get("start_on")), _d(ctx.data.get("end_on"))
+    start, end = as_date(ctx.data.get("start_on")), as_date(ctx.data.get("end_on"))
     if start is None or end is None or end < add_months(start, QUARTER_MONTHS):
         return True
     return bool(ctx.value("quarter_vacated"))
 
 
 def rejoined_after_start(ctx: Context) -> bool:
-    on = _d(ctx.value("rejoined_on"))
-    start = _d(ctx.data.get("commenced_on") or ctx.data.get("start_on"))
+    on = as_date(ctx.value("rejoined_on"))
+    start = as_date(ctx.data.get("commenced_on") or ctx.data.get("start_on"))
     return on is None or start is None or on >= start
 
 
 def rejoined_in_time(ctx: Context) -> bool:
-    on = _d(ctx.value("rejoined_on"))
+    on = as_date(ctx.value("rejoined_on"))
     due = ctx.due.get("rejoin_due")
     return on is None or due is None or on <= due
 
@@ -433,15 +424,15 @@ def rejoining_overdue(ctx: Context) -> bool:
 
 
 def rejoin_by_within_leave(ctx: Context) -> bool:
-    by, on = _d(ctx.value("rejoin_by")), _d(ctx.value("revoked_on"))
-    end = _d(ctx.data.get("end_on"))
+    by, on = as_date(ctx.value("rejoin_by")), as_date(ctx.value("revoked_on"))
+    end = as_date(ctx.data.get("end_on"))
     if by is None:
         return True
     return (on is None or by >= on) and (end is None or by <= end + timedelta(days=1))
 
 
 def rejoin_by_not_past(ctx: Context) -> bool:
-    by = _d(ctx.value("rejoin_by"))
+    by = as_date(ctx.value("rejoin_by"))
     return by is None or by >= ctx.today
 
 
@@ -450,7 +441,7 @@ def no_breach_reported(ctx: Context) -> bool:
 
 
 def valid_period(ctx: Context) -> bool:
-    start, end = _d(ctx.value("start_on")), _d(ctx.value("end_on"))
+    start, end = as_date(ctx.value("start_on")), as_date(ctx.value("end_on"))
     return start is None or end is None or end >= start
 
 

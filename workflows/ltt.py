@@ -32,6 +32,7 @@ from workflows.record import (
     QUALIFICATION_RANK,
     RATINGS_AT_LEAST_GOOD,
 )
+from workflows.values import as_date
 
 VERSION = "2023.1"
 
@@ -100,12 +101,6 @@ OUTCOMES = (
 )
 
 # ------------------------------------------------------------------- pure helpers
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def in_country(country: Any) -> bool:
@@ -280,7 +275,7 @@ def _start(proposal: Mapping[str, Any], today: date) -> date:
 
 def _age_day(proposal: Mapping[str, Any], today: date) -> date:
     """7.7.4.3: at commencement; for RCSC/agency-administered scholarships at the deadline."""
-    deadline = _date(proposal.get("scholarship_deadline"))
+    deadline = as_date(proposal.get("scholarship_deadline"))
     return deadline or _start(proposal, today)
 
 
@@ -530,7 +525,7 @@ RULES = (
 
 
 def end_after_start(ctx: Context) -> bool:
-    start, end = _date(ctx.value("start_on")), _date(ctx.value("end_on"))
+    start, end = as_date(ctx.value("start_on")), as_date(ctx.value("end_on"))
     return start is None or end is None or end > start
 
 
@@ -572,7 +567,7 @@ def country_named(ctx: Context) -> bool:
 
 
 def briefed_before_start(ctx: Context) -> bool:
-    pdb, start = _date(ctx.value("pdb_attended_on")), _date(ctx.data.get("start_on"))
+    pdb, start = as_date(ctx.value("pdb_attended_on")), as_date(ctx.data.get("start_on"))
     return pdb is None or start is None or pdb <= start
 
 
@@ -581,12 +576,12 @@ def undertaking_signed(ctx: Context) -> bool:
 
 
 def commenced_after_briefing(ctx: Context) -> bool:
-    commenced, pdb = _date(ctx.value("commenced_on")), _date(ctx.data.get("pdb_attended_on"))
+    commenced, pdb = as_date(ctx.value("commenced_on")), as_date(ctx.data.get("pdb_attended_on"))
     return commenced is None or pdb is None or commenced >= pdb
 
 
 def extension_later(ctx: Context) -> bool:
-    new, old = _date(ctx.fields.get("end_on")), _date(ctx.data.get("end_on"))
+    new, old = as_date(ctx.fields.get("end_on")), as_date(ctx.data.get("end_on"))
     return new is None or old is None or new > old
 
 
@@ -594,7 +589,7 @@ def reported_in_time(ctx: Context) -> bool:
     """7.7.6.1: within 21 days of the course end date, unless the late reporting was condoned."""
     if ctx.data.get("late_reporting_condoned"):
         return True
-    reported, end = _date(ctx.value("reported_on")), _date(ctx.data.get("end_on"))
+    reported, end = as_date(ctx.value("reported_on")), as_date(ctx.data.get("end_on"))
     if reported is None or end is None:
         return True
     return reported <= end + timedelta(days=REPORT_WITHIN_DAYS)
@@ -660,10 +655,6 @@ def not_cancelled(ctx: Context) -> bool:
 
 def positive_days(ctx: Context) -> bool:
     return int(ctx.value("report_within_days") or 0) > 0
-
-
-def checked(name: str):
-    return lambda ctx: bool(ctx.value(name))
 
 
 # ------------------------------------------------------------------------ fields

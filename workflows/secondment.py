@@ -27,6 +27,7 @@ from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months
 from workflows.profile import Profile
+from workflows.values import as_date, checked
 
 VERSION = "2023.1"
 
@@ -61,12 +62,6 @@ HR = frozenset({R.HR_OFFICER, R.MEMBER_SECRETARY})
 RCSC = frozenset({R.RCSC})
 
 # ------------------------------------------------------------------ dates of the term
-
-
-def as_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def term_limit(start: date) -> date:
@@ -245,10 +240,6 @@ RECORD_RULES: tuple[Rule, ...] = (
 RULES: tuple[Rule, ...] = (*RECORD_RULES, TERM)
 
 # ------------------------------------------------------------------------ guards
-
-
-def checked(name: str):
-    return lambda ctx: bool(ctx.value(name))
 
 
 def new_programme_approved(ctx: Context) -> bool:

@@ -30,6 +30,7 @@ from workflows.engine import Arm, Authority, Context, Field, Guard, Process, Sta
 from workflows.obligations import add_months
 from workflows.profile import Entry, Profile
 from workflows.record import TRANSFER_KINDS
+from workflows.values import as_date, checked
 
 VERSION = "2023.1"
 
@@ -55,12 +56,6 @@ PREPARATORY_WORKING_DAYS = 5  # 13.11.1, 8.13.2.1
 PREPARATORY_MIN_KM = 10  # 13.11.1
 
 # ------------------------------------------------------------------ small readings
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _effective(proposal: Mapping[str, Any], today: date) -> date:
@@ -101,7 +96,7 @@ def _ltt_periods(profile: Profile) -> list[tuple[Entry, date, int]]:
     for e in profile.of("ltt", "completed", "failed", "pending_completion"):
         if e.start is None or e.end is None:
             continue
-        returned = _date(e.details.get("reported_on")) or e.end
+        returned = as_date(e.details.get("reported_on")) or e.end
         out.append((e, returned, (e.end - e.start).days + 1))
     return out
 
@@ -411,7 +406,7 @@ def return_body(ctx: Context) -> Authority:
 
 
 def _value_date(ctx: Context, name: str) -> date | None:
-    return _date(ctx.value(name))
+    return as_date(ctx.value(name))
 
 
 def kind_is(*kinds: str) -> Callable[[Context], bool]:
@@ -420,10 +415,6 @@ def kind_is(*kinds: str) -> Callable[[Context], bool]:
 
 def not_kind(*kinds: str) -> Callable[[Context], bool]:
     return lambda ctx: ctx.value("transfer_kind") not in kinds
-
-
-def checked(name: str) -> Callable[[Context], bool]:
-    return lambda ctx: bool(ctx.value(name))
 
 
 def is_a_transfer(ctx: Context) -> bool:
@@ -497,13 +488,13 @@ def travel_days_valid(ctx: Context) -> bool:
 
 
 def joining_later(ctx: Context) -> bool:
-    new = _date(ctx.fields.get("joining_due_on"))
-    old = _date(ctx.data.get("joining_due_on"))
+    new = as_date(ctx.fields.get("joining_due_on"))
+    old = as_date(ctx.data.get("joining_due_on"))
     return new is not None and (old is None or new > old)
 
 
 def joining_time_over(ctx: Context) -> bool:
-    due = _date(ctx.data.get("joining_due_on"))
+    due = as_date(ctx.data.get("joining_due_on"))
     return due is not None and ctx.today > due
 
 
@@ -517,7 +508,7 @@ def file_not_sent(ctx: Context) -> bool:
 
 
 def file_sent_after_relief(ctx: Context) -> bool:
-    relieved, sent = _date(ctx.data.get("relieved_on")), _value_date(ctx, "personal_file_sent_on")
+    relieved, sent = as_date(ctx.data.get("relieved_on")), _value_date(ctx, "personal_file_sent_on")
     return relieved is None or sent is None or sent >= relieved
 
 
@@ -526,7 +517,7 @@ def not_referred(ctx: Context) -> bool:
 
 
 def returned_after_joining(ctx: Context) -> bool:
-    joined, back = _date(ctx.data.get("reported_on")), _value_date(ctx, "returned_on")
+    joined, back = as_date(ctx.data.get("reported_on")), _value_date(ctx, "returned_on")
     return joined is None or back is None or back > joined
 
 
