@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from cases.core import queries, service
 from cases.review import due_process
+from cases.review.due_process_lines import Report
 from web.deps import CurrentViewer, now, tx
 from web.pages import render
 from web.params import CaseId
@@ -18,12 +19,12 @@ from web.params import CaseId
 router = APIRouter()
 
 
-def _report(request: Request, viewer: CurrentViewer, case_id: int) -> due_process.Report:
+def _report(request: Request, viewer: CurrentViewer, case_id: int) -> Report:
     with tx(request) as s:
         return due_process.report_for(s, viewer.actor, case_id, now(request))
 
 
-def _pdf(report: due_process.Report) -> Response:
+def _pdf(report: Report) -> Response:
     return Response(
         due_process.pdf(report),
         media_type="application/pdf",

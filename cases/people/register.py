@@ -44,7 +44,6 @@ REQUIRED = (
     "agency_code",
     "appointment_date",
 )
-COLUMNS = REQUIRED  # kept for callers that name the required header
 
 _LEVEL_CHOICES = tuple((lv, lv) for lv in LEVELS)
 

@@ -16,7 +16,8 @@ from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CivilServant, ServiceEntry
 from workflows.obligations import secondment_obligation_end
-from workflows.secondment import appraisal_due, as_date, end_notice_due
+from workflows.secondment import appraisal_due, end_notice_due
+from workflows.values import as_date
 
 PLACED = {
     "same_level": "placed at the same position level (13.10.8.1)",

@@ -31,7 +31,7 @@ from cases.review.letters import disciplinary, eol, ltt, secondment, transfer
 from cases.review.letters.kit import Declaration, Sources, day
 from workflows import registry
 from workflows import roles as R
-from workflows.calendar import bhutan_today
+from workflows.calendar import bhutan_today, bt_time
 from workflows.engine import Actor, Context, Refusal, Refused, check_authority
 
 # ------------------------------------------------------------------ the declarations
@@ -258,7 +258,7 @@ def _render_context(
             "reference": reference,
             "issue_no": issue_no,
             "date": day(bhutan_today(now)),
-            "issued_at": printing.bt_time(now),
+            "issued_at": bt_time(now),
             "copies": [*facts.pop("copies", []), *decl.copies],
         },
         "case": case,

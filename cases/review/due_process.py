@@ -35,7 +35,6 @@ from cases.review.due_process_lines import (
     Chain,
     Report,
 )
-from cases.review.due_process_lines import Check as Check
 from cases.review.due_process_trail import Trail
 from workflows import disciplinary, registry
 from workflows import roles as R

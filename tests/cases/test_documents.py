@@ -19,6 +19,7 @@ from cases.core import audit, service
 from cases.core.db import transaction
 from cases.core.models import Agency, AuditEvent, Document
 from cases.review import documents, printing
+from cases.review.letters.kit import day
 from workflows import roles as R
 from workflows.engine import Refused
 from workflows.offences import BY_NUMBER
@@ -171,7 +172,7 @@ def test_the_communicated_letter_carries_its_number_and_the_appeal_date(world):
     assert doc.reference == "MOH/HR/7"
     # 10 working days after 14 December: National Day (17th) and the weekends are skipped.
     due = world.deadline(case_id, "appeal_window").due_on
-    assert_issued(world, doc, case_id, [f"by {documents.day(due)}"])
+    assert_issued(world, doc, case_id, [f"by {day(due)}"])
     world.drive(case_id, "appeal")
     late = refused(world, case_id, "decision_letter", "chair")
     assert late.kind == "state" and "19.8.2.4" in str(late)
@@ -570,7 +571,7 @@ def test_the_ltt_reporting_letter_states_the_service_obligation(lw):
             "Karma Choden",
             "on 10 February 2029",
             "Course completed successfully",
-            f"from 10 February 2029 until {documents.day(obligation['until'])}",
+            f"from 10 February 2029 until {day(obligation['until'])}",
             "2 times the duration of the course",
             "BCSR 7.7.7.8",
         ],

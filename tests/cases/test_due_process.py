@@ -11,6 +11,7 @@ from cases.core import audit, calendar_store, service, timers
 from cases.core.db import transaction
 from cases.core.service import NotFound
 from cases.review import due_process
+from cases.review.due_process_lines import Check, Report
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
@@ -21,17 +22,17 @@ def bt(day: str, hour: int = 10) -> datetime:
     return datetime(d.year, d.month, d.day, hour, tzinfo=BHUTAN_TZ).astimezone(UTC)
 
 
-def report(world, case_id: int, username: str = "rcsc") -> due_process.Report:
+def report(world, case_id: int, username: str = "rcsc") -> Report:
     """The report as ``username`` reads it (the RCSC reads every confidential field)."""
     with world.session() as s:
         return due_process.build(s, world.case(case_id), world.clock.now, world.actors[username])
 
 
-def check(rep: due_process.Report, key: str) -> due_process.Check:
+def check(rep: Report, key: str) -> Check:
     return next(c for c in rep.checks if c.key == key)
 
 
-def verdicts(rep: due_process.Report) -> dict[str, list[str]]:
+def verdicts(rep: Report) -> dict[str, list[str]]:
     return {c.key: [x.verdict for x in c.lines] for c in rep.checks}
 
 

@@ -297,7 +297,7 @@ def test_a_failed_write_changes_nothing(world, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(register_import.audit, "insert_rows", broken)
+    monkeypatch.setattr(audit, "insert_rows", broken)
     before = snapshot(world)
     with pytest.raises(RuntimeError):
         run(
