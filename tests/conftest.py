@@ -349,9 +349,13 @@ class World:
     def open(self, eid: str = "E100", username: str = "hr", **fields: Any) -> int:
         raw = {**COMPLAINT, "received_on": self.today(), **fields}
         raw = {k: v for k, v in raw.items() if v is not None}
+        return self.open_case("disciplinary", eid, username, raw)
+
+    def open_case(self, process: str, eid: str, username: str, raw: dict[str, Any]) -> int:
+        """A case of ``process`` about ``eid`` opened by ``username``; returns its id."""
         with transaction(self.engine) as s:
             fired = service.open_case(
-                s, "disciplinary", eid, self.actors[username], raw, now=self.clock.now
+                s, process, eid, self.actors[username], raw, now=self.clock.now
             )
             return fired.case.id  # type: ignore[return-value]
 
@@ -458,6 +462,31 @@ class World:
         """A fresh case driven along the main path to ``state``; returns its id."""
         case_id = self.open(eid)
         self.drive(case_id, state, charges=charges, findings=findings, respondent=respondent)
+        return case_id
+
+    def notice_served(
+        self,
+        eid: str,
+        hr: str,
+        director: str,
+        dc: str,
+        *,
+        received_on: str,
+        particulars: str = "Absent",
+    ) -> int:
+        """A case opened by ``hr``, sent to enquiry by ``director`` and its notice of offence 11
+        served by ``dc``: the main path's first steps, by another agency's officers."""
+        case_id = self.open(eid, username=hr)
+        self.fire(case_id, "direct_enquiry", director, reasons="Not suitable for ADR")
+        self.fire(
+            case_id,
+            "serve_notice",
+            dc,
+            charges=["11"],
+            particulars=particulars,
+            prima_facie=True,
+            notice_received_on=received_on,
+        )
         return case_id
 
     def drive(

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from cases.core.models import Agency, Case, CivilServant, Penalty, ServiceEntry
 from workflows.profile import Entry, Profile
+from workflows.values import as_date
 
 
 def entry_of(row: ServiceEntry) -> Entry:
@@ -96,8 +97,8 @@ def add_entry(
     row = ServiceEntry(
         eid=eid,
         kind=kind,
-        start_on=_date(start_on),
-        end_on=_date(end_on),
+        start_on=as_date(start_on),
+        end_on=as_date(end_on),
         status=status,
         details=json.dumps(details, sort_keys=True, default=str),
         case_id=case_id,
@@ -128,9 +129,9 @@ def update_entry(
     **details: Any,
 ) -> ServiceEntry:
     if start_on is not None:
-        row.start_on = _date(start_on)
+        row.start_on = as_date(start_on)
     if end_on is not None:
-        row.end_on = _date(end_on)
+        row.end_on = as_date(end_on)
     if status is not None:
         row.status = status
     if details:
@@ -140,9 +141,3 @@ def update_entry(
     session.add(row)
     session.flush()
     return row
-
-
-def _date(value: date | str | None) -> date | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script
+from cases.demo.kit import Day, Script, servant
 from workflows import roles as R
 
 # The records that make the eligibility panel speak are placed relative to the day the
@@ -30,43 +30,12 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
 }
 
 
-def _servant(
-    eid: str,
-    name: str,
-    born: date,
-    title: str,
-    level: str,
-    agency: str,
-    appointed: date,
-    category: str,
-    **extra: Any,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "eid": eid,
-        "name": name,
-        "date_of_birth": born,
-        "position_title": title,
-        "position_level": level,
-        "agency_code": agency,
-        "appointment_date": appointed,
-        "position_category": category,
-        "probation_end": appointed + timedelta(days=364),
-        "position_since": appointed,
-        "performance_rating": "very_good",
-        "drug_test": "cleared",
-        "qualification": "bachelors" if category in ("PMC", "ESC") else "class_xii",
-        "bcse_selected": category == "PMC",
-    }
-    values.update(extra)
-    return values
-
-
 def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
     def _ago(days: int) -> date:
         return today - timedelta(days=days)
 
     return [
-        _servant(
+        servant(
             "E8121",
             "Tandin Zangmo",
             date(1989, 3, 11),
@@ -74,9 +43,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P4",
             "MOH",
             date(2013, 2, 1),
-            "PMC",
         ),
-        _servant(
+        servant(
             "E8122",
             "Ugyen Tshomo",
             date(1984, 7, 2),
@@ -84,9 +52,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P2",
             "MOH",
             date(2008, 1, 7),
-            "PMC",
         ),
-        _servant(
+        servant(
             "E8123",
             "Kezang Wangdi",
             date(1990, 10, 20),
@@ -94,9 +61,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "S2",
             "MOE",
             date(2012, 3, 1),
-            "SSC",
         ),
-        _servant(
+        servant(
             "E8124",
             "Dr. Sonam Dema",
             date(1976, 4, 9),
@@ -104,9 +70,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "ES3",
             "MOH",
             date(2005, 8, 1),
-            "ESC",
         ),
-        _servant(
+        servant(
             "E8125",
             "Nidup Gyeltshen",
             date(1991, 1, 30),
@@ -114,9 +79,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P5",
             "MOH",
             date(2016, 1, 4),
-            "PMC",
         ),
-        _servant(
+        servant(
             "E8126",
             "Choki Wangmo",
             date(1999, 6, 5),
@@ -124,9 +88,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P5",
             "MOH",
             _ago(200),
-            "PMC",
         ),
-        _servant(
+        servant(
             "E8127",
             "Rinchen Norbu",
             date(1985, 12, 1),
@@ -134,10 +97,9 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P3",
             "MOH",
             date(2010, 1, 4),
-            "PMC",
             qualification="masters",
         ),
-        _servant(
+        servant(
             "E8128",
             "Pema Lhamo",
             date(1983, 9, 14),
@@ -145,9 +107,8 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P4",
             "MOH",
             date(2007, 7, 1),
-            "PMC",
         ),
-        _servant(
+        servant(
             "E8129",
             "Karma Tenzin",
             date(1992, 2, 17),
@@ -155,7 +116,6 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P4",
             "MOH",
             date(2022, 3, 1),
-            "PMC",
             employment_type="contract",
             probation_end=None,
         ),

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
+
+from workflows.record import category_of
 
 Day = Callable[[int], str]  # working days before today -> ISO date
 Step = tuple[int, str, str, dict[str, Any]]  # working days ago, trigger, username, fields
@@ -28,3 +31,38 @@ class Script:
     opening: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
     process: str = "disciplinary"
+
+
+def servant(
+    eid: str,
+    name: str,
+    born: date,
+    title: str,
+    level: str,
+    agency: str,
+    appointed: date,
+    **values: Any,
+) -> dict[str, Any]:
+    """A demo civil servant's register row: in the category of the level, a graduate (or
+    class XII below the professional and executive categories) selected through the BCSE if
+    professional, on probation for the year after appointment, in the position since, rated
+    very good and cleared by the drug test (what eligibility tests), with ``values`` over
+    these."""
+    category = category_of(level)
+    return {
+        "eid": eid,
+        "name": name,
+        "date_of_birth": born,
+        "position_title": title,
+        "position_level": level,
+        "agency_code": agency,
+        "appointment_date": appointed,
+        "position_category": category,
+        "probation_end": appointed + timedelta(days=364),
+        "position_since": appointed,
+        "performance_rating": "very_good",
+        "drug_test": "cleared",
+        "qualification": "bachelors" if category in ("PMC", "ESC") else "class_xii",
+        "bcse_selected": category == "PMC",
+        **values,
+    }

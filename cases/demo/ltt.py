@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script, Step
+from cases.demo.kit import Day, Script, Step, servant
 from workflows import roles as R
 
 USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
@@ -25,38 +25,8 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
 }
 
 
-def _servant(
-    eid: str,
-    name: str,
-    born: date,
-    title: str,
-    level: str,
-    agency: str,
-    appointed: date,
-    **over: Any,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "eid": eid,
-        "name": name,
-        "date_of_birth": born,
-        "position_title": title,
-        "position_level": level,
-        "agency_code": agency,
-        "appointment_date": appointed,
-        "position_category": "PMC",
-        "probation_end": appointed + timedelta(days=364),
-        "position_since": appointed,
-        "performance_rating": "very_good",
-        "drug_test": "cleared",
-        "qualification": "bachelors",
-        "bcse_selected": True,
-    }
-    values.update(over)
-    return values
-
-
 SERVANTS: list[dict[str, Any]] = [
-    _servant(
+    servant(
         "E7701",
         "Tandin Zangmo",
         date(1991, 4, 9),
@@ -66,7 +36,7 @@ SERVANTS: list[dict[str, Any]] = [
         date(2016, 1, 4),
         occupational_group="Planning",
     ),
-    _servant(
+    servant(
         "E7702",
         "Sonam Yangchen",
         date(1989, 8, 30),
@@ -76,7 +46,7 @@ SERVANTS: list[dict[str, Any]] = [
         date(2013, 2, 11),
         occupational_group="Teaching",
     ),
-    _servant(
+    servant(
         "E7703",
         "Kinzang Wangdi",
         date(1990, 11, 2),
@@ -86,7 +56,7 @@ SERVANTS: list[dict[str, Any]] = [
         date(2014, 1, 6),
         occupational_group="Health",
     ),
-    _servant(
+    servant(
         "E7704",
         "Pema Wangchuk",
         date(1988, 3, 17),
@@ -96,7 +66,7 @@ SERVANTS: list[dict[str, Any]] = [
         date(2012, 7, 2),
         occupational_group="Engineering",
     ),
-    _servant(
+    servant(
         "E7705",
         "Dechen Pelden",
         date(1987, 6, 21),
@@ -107,7 +77,7 @@ SERVANTS: list[dict[str, Any]] = [
         occupational_group="Health",
     ),
     # Ineligible (7.7.4.3, 7.7.4.8): over 45 and rated below Good.
-    _servant(
+    servant(
         "E7706",
         "Ugyen Tshomo",
         date(1972, 2, 14),
@@ -118,7 +88,7 @@ SERVANTS: list[dict[str, Any]] = [
         performance_rating="needs_improvement",
     ),
     # Ineligible (7.7.4.7, 7.7.8.1 iii): drug test not cleared; an LTT pending completion.
-    _servant(
+    servant(
         "E7707",
         "Jamyang Dorji",
         date(1992, 9, 9),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script, Step
+from cases.demo.kit import Day, Script, Step, servant
 from workflows import roles as R
 from workflows.obligations import add_months
 
@@ -23,38 +23,8 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
 }
 
 
-def _servant(
-    eid: str,
-    name: str,
-    born: date,
-    title: str,
-    level: str,
-    agency: str,
-    appointed: date,
-    **extra: Any,
-) -> dict[str, Any]:
-    category = "PMC" if level.startswith("P") else "SSC"
-    return {
-        "eid": eid,
-        "name": name,
-        "date_of_birth": born,
-        "position_title": title,
-        "position_level": level,
-        "agency_code": agency,
-        "appointment_date": appointed,
-        "position_category": category,
-        "probation_end": appointed + timedelta(days=364),
-        "position_since": appointed,
-        "performance_rating": "very_good",
-        "drug_test": "cleared",
-        "qualification": "masters" if level in ("P1", "P2") else "bachelors",
-        "bcse_selected": level.startswith("P"),
-        **extra,
-    }
-
-
 SERVANTS: list[dict[str, Any]] = [
-    _servant(
+    servant(
         "E13101",
         "Tshering Yangdon",
         date(1987, 6, 11),
@@ -62,8 +32,9 @@ SERVANTS: list[dict[str, Any]] = [
         "P2",
         "MOE",
         date(2011, 1, 3),
+        qualification="masters",
     ),
-    _servant(
+    servant(
         "E13102",
         "Dr. Karma Lhendup",
         date(1984, 2, 27),
@@ -72,7 +43,7 @@ SERVANTS: list[dict[str, Any]] = [
         "MOH",
         date(2012, 2, 1),
     ),
-    _servant(
+    servant(
         "E13103",
         "Namgay Wangdi",
         date(1989, 9, 2),
@@ -81,7 +52,7 @@ SERVANTS: list[dict[str, Any]] = [
         "MOE",
         date(2014, 1, 6),
     ),
-    _servant(
+    servant(
         "E13104",
         "Deki Choden",
         date(1978, 12, 19),
@@ -89,8 +60,9 @@ SERVANTS: list[dict[str, Any]] = [
         "P1",
         "MOH",
         date(2003, 7, 1),
+        qualification="masters",
     ),
-    _servant(
+    servant(
         "E13105",
         "Sangay Tenzin",
         date(1991, 4, 8),
@@ -100,7 +72,7 @@ SERVANTS: list[dict[str, Any]] = [
         date(2015, 3, 2),
         employment_type="contract",
     ),
-    _servant(
+    servant(
         "E13106",
         "Leki Wangmo",
         date(1982, 8, 15),

@@ -27,13 +27,12 @@ from cases.core import audit, calendar_store, deadlines, profiles, service
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant, User
 from cases.demo import disciplinary, eol, ltt, secondment, transfer
-from cases.demo.kit import Script
+from cases.demo.kit import Script, servant
 from cases.people import auth
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
 from workflows.engine import Actor
-from workflows.record import category_of
 
 PASSWORD = "drukflow-demo"
 
@@ -276,25 +275,17 @@ def _register(session: Session, now: datetime) -> None:
             agency.parent_code = parent
             session.add(agency)
     for eid, name, born, title, level, agency, appointed, head in SERVANTS:
-        session.add(
-            CivilServant(
-                eid=eid,
-                name=name,
-                date_of_birth=born,
-                position_title=title,
-                position_level=level,
-                agency_code=agency,
-                appointment_date=appointed,
-                head_of_agency=head,
-                position_category=category_of(level),
-                probation_end=appointed + timedelta(days=364),
-                position_since=appointed,
-                performance_rating="very_good",
-                drug_test="cleared",
-                qualification="bachelors" if level[0] in "PE" else "class_xii",
-                bcse_selected=level[0] == "P",
-            )
+        values = servant(
+            eid,
+            name,
+            born,
+            title,
+            level,
+            agency,
+            appointed,
+            head_of_agency=head,
         )
+        session.add(CivilServant(**values))
     today = bhutan_today(now)
     for module in MODULES:
         for values in _resolved(getattr(module, "SERVANTS", ()), today):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from cases.demo.kit import Day, Script
+from cases.demo.kit import Day, Script, servant
 from workflows import roles as R
 
 USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
@@ -27,44 +27,11 @@ USERS: dict[str, tuple[str, tuple[str, ...], str | None, str | None]] = {
 }
 
 
-def _servant(
-    eid: str,
-    name: str,
-    born: date,
-    title: str,
-    level: str,
-    agency: str,
-    appointed: date,
-    posting: str,
-    **extra: Any,
-) -> dict[str, Any]:
-    category = "PMC" if level.startswith("P") else "SSC"
-    values = {
-        "eid": eid,
-        "name": name,
-        "date_of_birth": born,
-        "position_title": title,
-        "position_level": level,
-        "agency_code": agency,
-        "appointment_date": appointed,
-        "position_category": category,
-        "probation_end": appointed + timedelta(days=364),
-        "position_since": appointed,
-        "place_of_posting": posting,
-        "performance_rating": "very_good",
-        "drug_test": "cleared",
-        "qualification": "bachelors" if level.startswith("P") else "class_xii",
-        "bcse_selected": level.startswith("P"),
-    }
-    values.update(extra)
-    return values
-
-
 def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
     # E13407 superannuates (60, PMC: 15.3.1) about seven months after the demo's day.
     soon = today + timedelta(days=220)
     return [
-        _servant(
+        servant(
             "E13401",
             "Tashi Dema",
             date(1988, 4, 2),
@@ -72,10 +39,10 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P4",
             "MOH",
             date(2013, 1, 2),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2016, 2, 1),
         ),
-        _servant(
+        servant(
             "E13402",
             "Sangay Wangdi",
             date(1990, 8, 19),
@@ -83,9 +50,9 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "S2",
             "MOH",
             date(2014, 3, 3),
-            "Thimphu",
+            place_of_posting="Thimphu",
         ),
-        _servant(
+        servant(
             "E13403",
             "Dorji Wangmo",
             date(1992, 11, 7),
@@ -93,10 +60,10 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P5",
             "MOH",
             date(2016, 1, 4),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2019, 1, 1),
         ),
-        _servant(
+        servant(
             "E13404",
             "Karma Yangzom",
             date(1989, 5, 23),
@@ -104,10 +71,10 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "S3",
             "MOE",
             date(2012, 2, 1),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2015, 2, 2),
         ),
-        _servant(
+        servant(
             "E13405",
             "Dr. Pema Lhamo",
             date(1986, 1, 30),
@@ -115,11 +82,11 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P3",
             "MOH",
             date(2014, 7, 1),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2019, 7, 1),
         ),
         # Ineligible: in the present position only since September 2025 (13.4.5.1).
-        _servant(
+        servant(
             "E13406",
             "Kinley Wangchuk",
             date(1991, 3, 12),
@@ -127,11 +94,11 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P4",
             "MOE",
             date(2015, 2, 2),
-            "Paro",
+            place_of_posting="Paro",
             position_since=date(2025, 9, 1),
         ),
         # Ineligible: superannuates (60, PMC) within the year (13.4.13).
-        _servant(
+        servant(
             "E13407",
             "Ap Namgay Tenzin",
             date(soon.year - 60, soon.month, min(soon.day, 28)),
@@ -139,11 +106,11 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P1",
             "MOH",
             date(1992, 7, 1),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2015, 1, 1),
         ),
         # Ineligible: back from a two-year master's in August 2025 (13.4.5.2, 7.7.7.7).
-        _servant(
+        servant(
             "E13408",
             "Sonam Choki",
             date(1990, 10, 10),
@@ -151,11 +118,11 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "P3",
             "MOH",
             date(2013, 1, 2),
-            "Thimphu",
+            place_of_posting="Thimphu",
             position_since=date(2017, 1, 2),
         ),
         # Ineligible: transferred on request, joined Mongar on 2026-03-02 (13.4.10, 13.4.5.1).
-        _servant(
+        servant(
             "E13409",
             "Jamyang Dorji",
             date(1993, 6, 6),
@@ -163,7 +130,7 @@ def SERVANTS(today: date) -> list[dict[str, Any]]:  # noqa: N802
             "S1",
             "MOH",
             date(2015, 3, 2),
-            "Mongar",
+            place_of_posting="Mongar",
             position_since=date(2026, 3, 2),
         ),
     ]

@@ -19,15 +19,10 @@ from cases.core.effects import EffectContext, effect
 from cases.core.models import ServiceEntry
 from workflows.engine import Context
 from workflows.eol import BREACHES, PURPOSES, approving_authority, protected_until
+from workflows.values import as_date
 
 PURPOSE_LABELS = dict(PURPOSES)
 CONDONE_WORKING_DAYS = 5
-
-
-def _d(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _entry(ec: EffectContext) -> ServiceEntry | None:
@@ -47,7 +42,7 @@ def _authority_text(ec: EffectContext) -> str:
 @effect("eol_record_application")
 def eol_record_application(ec: EffectContext) -> None:
     """8.12.10: keep the period applied for; the authority may grant another (8.12.16)."""
-    start, end = _d(ec.data["start_on"]), _d(ec.data["end_on"])
+    start, end = as_date(ec.data["start_on"]), as_date(ec.data["end_on"])
     assert start is not None and end is not None
     ec.data["applied_start_on"] = start.isoformat()
     ec.data["applied_end_on"] = end.isoformat()
@@ -61,8 +56,8 @@ def eol_record_application(ec: EffectContext) -> None:
 @effect("eol_record_grant")
 def eol_record_grant(ec: EffectContext) -> None:
     """8.12.16: the period granted enters the service record as approved leave."""
-    start = _d(ec.fields.get("start_on") or ec.data["applied_start_on"])
-    end = _d(ec.fields.get("end_on") or ec.data["applied_end_on"])
+    start = as_date(ec.fields.get("start_on") or ec.data["applied_start_on"])
+    end = as_date(ec.fields.get("end_on") or ec.data["applied_end_on"])
     assert start is not None and end is not None
     ec.data["start_on"], ec.data["end_on"] = start.isoformat(), end.isoformat()
     ec.data["granted_days"] = (end - start).days + 1
@@ -104,7 +99,7 @@ def eol_cancel_entry(ec: EffectContext) -> None:
 def eol_commence(ec: EffectContext) -> None:
     """The leave begins: on the record as EOL (not active service, 8.12.6; no pay, 8.12.7);
     the position is protected for six months from this day (8.12.14)."""
-    began = _d(ec.fields.get("commenced_on") or ec.data["start_on"])
+    began = as_date(ec.fields.get("commenced_on") or ec.data["start_on"])
     assert began is not None
     ec.data["commenced_on"] = began.isoformat()
     ec.data["protected_until"] = protected_until(began).isoformat()
@@ -135,7 +130,7 @@ def eol_protection_lapsed(ec: EffectContext) -> None:
 @effect("eol_revoke")
 def eol_revoke(ec: EffectContext) -> None:
     """8.14.1: the leave ends the day before the date to rejoin."""
-    rejoin_by = _d(ec.fields["rejoin_by"])
+    rejoin_by = as_date(ec.fields["rejoin_by"])
     assert rejoin_by is not None
     ec.data["revoked"] = True
     row = _entry(ec)
@@ -191,7 +186,7 @@ def eol_report_breach(ec: EffectContext) -> None:
 def eol_rejoin(ec: EffectContext) -> None:
     """Rejoining ends the EOL on the day before (early return allowed); a late return the
     authority condoned keeps the EOL to its end, the days after being absence (8.15.1)."""
-    rejoined = _d(ec.fields["rejoined_on"])
+    rejoined = as_date(ec.fields["rejoined_on"])
     assert rejoined is not None
     placement = ec.fields.get("placement")
     ec.data["waiting_list"] = placement == "waiting_list"

@@ -11,7 +11,6 @@ agency, station and position (13.9.5); refusal of the order opens a disciplinary
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from cases.core import calendar_store, profiles
 from cases.core.effects import EffectContext, effect
@@ -21,6 +20,7 @@ from workflows.engine import Refusal, Refused
 from workflows.obligations import add_months
 from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS, competent_authority
 from workflows.transfer import joining_time as compute_joining_time
+from workflows.values import as_date
 
 
 def _servant(ec: EffectContext) -> CivilServant:
@@ -38,12 +38,6 @@ def _agency(ec: EffectContext, code: str, field: str) -> Agency:
 
 def _entry(ec: EffectContext) -> ServiceEntry | None:
     return profiles.case_entry(ec.session, ec.case.id, "transfer")  # type: ignore[arg-type]
-
-
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 @effect("open_transfer")
@@ -86,7 +80,7 @@ def open_transfer(ec: EffectContext) -> None:
     auth = competent_authority(cs.position_level, cs.agency_code, ec.data, parent_code)
     ec.data["competent_authority"] = f"{' or '.join(auth.agencies)} (BCSR {auth.cite})"
     if kind == "planned":
-        effective = _day(ec.data["effective_on"])
+        effective = as_date(ec.data["effective_on"])
         assert effective is not None
         ec.data["agreement_due_on"] = add_months(effective, -PLANNING_MONTHS).isoformat()
     parts = {receiving.code: "receiving"}
@@ -125,7 +119,7 @@ def relieve_transfer(ec: EffectContext) -> None:
     (new station at least 10 km away with a change of residence) plus the days of travel;
     the due date is kept in the case so the joining deadline counts from it."""
     d = ec.data
-    relieved = _day(d["relieved_on"])
+    relieved = as_date(d["relieved_on"])
     assert relieved is not None
     cal = calendar_store.load(ec.session)
     jt = compute_joining_time(
@@ -161,7 +155,7 @@ def relieve_transfer(ec: EffectContext) -> None:
 def withhold_salary(ec: EffectContext) -> None:
     """13.9.4: the relieving agency withholds the salary from the day after the joining
     time ran out, until the civil servant reports."""
-    due = _day(ec.data.get("joining_due_on"))
+    due = as_date(ec.data.get("joining_due_on"))
     ec.data["salary_withheld"] = True
     ec.data["salary_withheld_from"] = (
         date.fromordinal(due.toordinal() + 1).isoformat() if due else ec.today.isoformat()
@@ -174,7 +168,7 @@ def join_transfer(ec: EffectContext) -> None:
     station and position (13.9.5: the service record is updated), the history line is
     completed, and a withheld salary is released from the day of reporting."""
     d = ec.data
-    reported = _day(d["reported_on"])
+    reported = as_date(d["reported_on"])
     assert reported is not None
     cs = _servant(ec)
     cs.agency_code = d["receiving_agency"]
@@ -184,7 +178,7 @@ def join_transfer(ec: EffectContext) -> None:
         cs.position_title = d["new_position"]
     cs.position_since = reported
     ec.session.add(cs)
-    due = _day(d.get("joining_due_on"))
+    due = as_date(d.get("joining_due_on"))
     if due and reported > due:
         d["reported_late_days"] = (reported - due).days
     if d.get("salary_withheld"):
@@ -260,7 +254,7 @@ def return_from_assignment(ec: EffectContext) -> None:
     cs.agency_code = d["from_agency"]
     cs.place_of_posting = d.get("from_station") or cs.place_of_posting
     cs.position_title = d.get("from_position") or cs.position_title
-    cs.position_since = _day(d.get("previous_position_since")) or cs.position_since
+    cs.position_since = as_date(d.get("previous_position_since")) or cs.position_since
     ec.session.add(cs)
     entry = _entry(ec)
     if entry is not None:

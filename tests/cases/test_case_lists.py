@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cases.core import queries, service
-from cases.core.db import transaction
+from cases.core import queries
+from tests.applications import eol_application
 from workflows import roles as R
 
 STATES = ("received", "notice_served", "explained", "investigating", "closed", "dc_meeting")
@@ -96,23 +96,14 @@ def test_an_appellate_authority_sees_a_case_once_it_is_appealed_to_it(world):
     assert sees("moh_appeal") and not sees("moha_appeal")
 
 
-EOL = {
-    "purpose": "career_break",
-    "specific_reasons": "A sabbatical to write a history of the health service.",
-    "start_on": "2027-01-04",
-    "end_on": "2027-08-31",
-    "undertaking_signed": True,
-    "no_conflicting_employment": True,
-}
+EOL = eol_application()
 
 
 def eol_case(world, eid: str, *, then: str | None = None) -> int:
     """An EOL application (it owes nothing), granted (owes the leave's commencement) or
     rejected (closed)."""
     world.make_servant(eid)
-    with transaction(world.engine) as s:
-        fired = service.open_case(s, "eol", eid, world.actors["hr"], EOL, now=world.clock.now)
-        case_id = fired.case.id
+    case_id = world.open_case("eol", eid, "hr", EOL)
     decided = {"decided_on": world.today(), "hrc_meeting_no": "MOH/HRC/2026/12"}
     if then == "approve":
         world.fire(case_id, "approve", "chair", **decided)

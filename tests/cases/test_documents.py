@@ -20,6 +20,7 @@ from cases.core.db import transaction
 from cases.core.models import Agency, AuditEvent, Document
 from cases.review import documents, printing
 from cases.review.letters.kit import day
+from tests.applications import eol_application, ltt_application
 from workflows import roles as R
 from workflows.engine import Refused
 from workflows.offences import BY_NUMBER
@@ -239,23 +240,12 @@ EOL_START, EOL_END = date(2027, 1, 4), date(2027, 8, 31)
 
 
 def test_the_eol_grant_carries_the_form_8b_undertaking(world):
-    with transaction(world.engine) as s:
-        fired = service.open_case(
-            s,
-            "eol",
-            "E100",
-            world.actors["hr"],
-            {
-                "purpose": "career_break",
-                "specific_reasons": "A sabbatical to write a history of the health service.",
-                "start_on": EOL_START.isoformat(),
-                "end_on": EOL_END.isoformat(),
-                "undertaking_signed": True,
-                "no_conflicting_employment": True,
-            },
-            now=world.clock.now,
-        )
-        case_id = fired.case.id
+    case_id = world.open_case(
+        "eol",
+        "E100",
+        "hr",
+        eol_application(start_on=EOL_START.isoformat(), end_on=EOL_END.isoformat()),
+    )
     early = refused(world, case_id, "eol_approval", "chair")
     assert early.kind == "state" and "8.12.10" in str(early)
 
@@ -304,25 +294,21 @@ def tw(world):
 
 
 def test_the_transfer_order_on_form_14_1a(tw):
-    with transaction(tw.engine) as s:
-        fired = service.open_case(
-            s,
-            "transfer",
-            "E200",
-            tw.actors["hr"],
-            {
-                "transfer_kind": "planned",
-                "receiving_agency": "DOPH",
-                "new_position": "Planning Officer",
-                "new_station": "Gelephu",
-                "effective_on": "2027-07-01",
-                "distance_km": "250",
-                "change_of_residence": True,
-                "reasons": "Planned rotation",
-            },
-            now=tw.clock.now,
-        )
-        case_id = fired.case.id
+    case_id = tw.open_case(
+        "transfer",
+        "E200",
+        "hr",
+        {
+            "transfer_kind": "planned",
+            "receiving_agency": "DOPH",
+            "new_position": "Planning Officer",
+            "new_station": "Gelephu",
+            "effective_on": "2027-07-01",
+            "distance_km": "250",
+            "change_of_residence": True,
+            "reasons": "Planned rotation",
+        },
+    )
     tw.fire(
         case_id,
         "agree_list",
@@ -368,25 +354,21 @@ SEC_START, SEC_END = date(2027, 2, 1), date(2029, 1, 31)
 
 
 def test_the_rcsc_approval_of_a_secondment(world):
-    with transaction(world.engine) as s:
-        fired = service.open_case(
-            s,
-            "secondment",
-            "E100",
-            world.actors["chair"],
-            {
-                "organisation": "World Health Organization, South-East Asia Regional Office",
-                "post": "National Professional Officer (Health Systems)",
-                "location": "outside",
-                "programme": "established",
-                "start_on": SEC_START.isoformat(),
-                "end_on": SEC_END.isoformat(),
-                "nominated_on": world.today(),
-                "hrc_meeting_no": "MOH/HRC/2026/21",
-            },
-            now=world.clock.now,
-        )
-        case_id = fired.case.id
+    case_id = world.open_case(
+        "secondment",
+        "E100",
+        "chair",
+        {
+            "organisation": "World Health Organization, South-East Asia Regional Office",
+            "post": "National Professional Officer (Health Systems)",
+            "location": "outside",
+            "programme": "established",
+            "start_on": SEC_START.isoformat(),
+            "end_on": SEC_END.isoformat(),
+            "nominated_on": world.today(),
+            "hrc_meeting_no": "MOH/HRC/2026/21",
+        },
+    )
     world.fire(
         case_id,
         "validate",
@@ -442,27 +424,7 @@ def test_the_rcsc_approval_of_a_secondment(world):
 
 # ------------------------------------------------------------------ LTT award and reporting (7.7)
 
-LTT_APPLICATION: dict[str, Any] = {
-    "course": "Master of Public Health",
-    "institute": "University of Queensland, Brisbane",
-    "country": "australia",
-    "level": "masters",
-    "mode": "full_time",
-    "funding": "rgob",
-    "start_on": "2027-02-01",
-    "end_on": "2029-01-31",
-    "employment_cost": "1200000",
-    "scholarship_cost": "3000000",
-    "gross_pay": "60000",
-    "documents": [
-        "admission",
-        "course_details",
-        "security_clearance",
-        "audit_clearance",
-        "medical_fitness",
-    ],
-    "relevant_to_work": True,
-}
+LTT_APPLICATION: dict[str, Any] = ltt_application()
 
 
 @pytest.fixture
@@ -485,16 +447,7 @@ def lw(world):
 
 
 def approved_ltt(w) -> int:
-    with transaction(w.engine) as s:
-        fired = service.open_case(
-            s,
-            "ltt",
-            "E300",
-            w.actors["applicant"],
-            {**LTT_APPLICATION, "applied_on": w.today()},
-            now=w.clock.now,
-        )
-        case_id = fired.case.id
+    case_id = w.open_case("ltt", "E300", "applicant", {**LTT_APPLICATION, "applied_on": w.today()})
     w.fire(case_id, "recommend", "chair", hrc_meeting_no="MOH/HRC/21", recommended_on=w.today())
     early = refused(w, case_id, "ltt_award", "rcsc")
     assert early.kind == "state" and "7.7.3" in str(early)

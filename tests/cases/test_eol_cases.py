@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, profiles, queries, service, timers
+from cases.core import audit, calendar_store, profiles, queries, timers
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant
 from cases.processes import applications
+from tests.applications import eol_application
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
@@ -30,24 +31,11 @@ def bt(day: date, hour: int = 10) -> datetime:
 
 
 def application(**kw: Any) -> dict[str, Any]:
-    raw = {
-        "purpose": "career_break",
-        "specific_reasons": "A sabbatical to write a history of the health service.",
-        "start_on": START.isoformat(),
-        "end_on": END.isoformat(),
-        "undertaking_signed": True,
-        "no_conflicting_employment": True,
-    }
-    raw.update(kw)
-    return {k: v for k, v in raw.items() if v is not None}
+    return eol_application(**{"start_on": START.isoformat(), "end_on": END.isoformat(), **kw})
 
 
 def apply(world, eid: str = "E100", username: str = "hr", **kw: Any) -> int:
-    with transaction(world.engine) as s:
-        fired = service.open_case(
-            s, "eol", eid, world.actors[username], application(**kw), now=world.clock.now
-        )
-        return fired.case.id  # type: ignore[return-value]
+    return world.open_case("eol", eid, username, application(**kw))
 
 
 def refused(fn, *args, **kw) -> list[str]:

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases.core import audit, profiles, service, timers
+from cases.core import audit, profiles, timers
 from cases.core.db import engine_for, transaction
 from cases.core.models import Agency, Case, CivilServant, ServiceEntry
 from cases.demo import seed
 from cases.people.separation import separate
+from tests.applications import ltt_application
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
 from workflows.engine import Refused
@@ -36,28 +37,7 @@ ELIGIBLE = {
 
 START, END = "2027-02-01", "2029-01-31"  # a two-year master's in Australia
 
-APPLICATION: dict[str, Any] = {
-    "course": "Master of Public Health",
-    "institute": "University of Queensland, Brisbane",
-    "country": "australia",
-    "level": "masters",
-    "mode": "full_time",
-    "funding": "rgob",
-    "start_on": START,
-    "end_on": END,
-    "employment_cost": "1200000",
-    "scholarship_cost": "3000000",
-    "gross_pay": "60000",
-    "documents": [
-        "admission",
-        "course_details",
-        "security_clearance",
-        "audit_clearance",
-        "medical_fitness",
-    ],
-    "relevant_to_work": True,
-    "applied_on": "2026-12-14",
-}
+APPLICATION: dict[str, Any] = ltt_application(start_on=START, end_on=END, applied_on="2026-12-14")
 
 
 @pytest.fixture
@@ -82,9 +62,7 @@ def at(world, day: str) -> None:
 def apply(world, eid: str = "E200", username: str = "applicant", **over: Any) -> int:
     raw = {**APPLICATION, "applied_on": world.today(), **over}
     raw = {k: v for k, v in raw.items() if v is not None}
-    with transaction(world.engine) as s:
-        fired = service.open_case(s, "ltt", eid, world.actors[username], raw, now=world.clock.now)
-        return fired.case.id  # type: ignore[return-value]
+    return world.open_case("ltt", eid, username, raw)
 
 
 def refusal_cites(world, fn, *args, **kwargs) -> list[str]:

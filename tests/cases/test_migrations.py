@@ -10,8 +10,9 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import cases.core.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from cases.core import queries, service
-from cases.core.db import alembic_config, engine_for, transaction
+from cases.core import queries
+from cases.core.db import alembic_config, engine_for
+from tests.applications import eol_application
 
 
 def _differences(url: str) -> list:
@@ -53,14 +54,7 @@ def test_every_migration_steps_down_to_nothing_and_up_again(fresh_db_url) -> Non
     assert _differences(fresh_db_url) == []
 
 
-EOL = {
-    "purpose": "career_break",
-    "specific_reasons": "A sabbatical to write a history of the health service.",
-    "start_on": "2027-01-04",
-    "end_on": "2027-08-31",
-    "undertaking_signed": True,
-    "no_conflicting_employment": True,
-}
+EOL = eol_application()
 
 
 @pytest.fixture
@@ -73,10 +67,7 @@ def engine(fresh_db_url):
 
 def test_stepping_up_to_0005_gives_every_deadline_its_cases_process(world, fresh_db_url):
     enquiry = world.walk_to("investigating")
-    with transaction(world.engine) as s:
-        leave = service.open_case(
-            s, "eol", "E100", world.actors["hr"], EOL, now=world.clock.now
-        ).case.id
+    leave = world.open_case("eol", "E100", "hr", EOL)
     world.fire(leave, "approve", "chair", decided_on=world.today(), hrc_meeting_no="HRC/1")
     world.engine.dispose()
     cfg = alembic_config(fresh_db_url)

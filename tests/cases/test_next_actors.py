@@ -140,10 +140,7 @@ def test_13_9_4_a_relieved_transfer_waits_for_the_receiving_agency_to_report_joi
         "change_of_residence": True,
         "reasons": "Spouse posted to Trashigang",
     }
-    with transaction(world.engine) as s:
-        case_id = service.open_case(
-            s, "transfer", "E200", world.actors["hr"], raw, now=world.clock.now
-        ).case.id
+    case_id = world.open_case("transfer", "E200", "hr", raw)
     world.fire(
         case_id,
         "recommend_request",

@@ -253,16 +253,13 @@ def test_a_missed_deadline_in_an_agency_without_a_chairperson_goes_to_its_hr_off
     world.make_servant("E400", agency="DOPH")
     world.add_user("doph_hr", (R.HR_OFFICER,), agency="DOPH")
     world.add_user("doph_dc", (R.DC_MEMBER,), agency="DOPH")
-    case_id = world.open("E400", username="doph_hr")
-    world.fire(case_id, "direct_enquiry", "doph_dc", reasons="Not suitable for ADR")
-    world.fire(
-        case_id,
-        "serve_notice",
+    case_id = world.notice_served(
+        "E400",
+        "doph_hr",
         "doph_dc",
-        charges=["11"],
+        "doph_dc",
+        received_on=world.today(),
         particulars="Absent two days",
-        prima_facie=True,
-        notice_received_on=world.today(),
     )
 
     clock.now = bt("2026-12-23")

@@ -53,18 +53,7 @@ def moha(world) -> None:
 
 def moha_notice_on(world, clock, day: str) -> int:
     clock.now = bt(day)
-    case_id = world.open("E200", username="moha_hr")
-    world.fire(case_id, "direct_enquiry", "moha_chair", reasons="Not suitable for ADR")
-    world.fire(
-        case_id,
-        "serve_notice",
-        "moha_dc",
-        charges=["11"],
-        particulars="Absent",
-        prima_facie=True,
-        notice_received_on=day,
-    )
-    return case_id
+    return world.notice_served("E200", "moha_hr", "moha_chair", "moha_dc", received_on=day)
 
 
 @pytest.fixture

@@ -42,16 +42,7 @@ def nomination(**overrides: Any) -> dict[str, Any]:
 
 
 def open_case(world, eid: str = "E100", username: str = "chair", **overrides: Any) -> int:
-    with transaction(world.engine) as s:
-        fired = service.open_case(
-            s,
-            "secondment",
-            eid,
-            world.actors[username],
-            nomination(**overrides),
-            now=world.clock.now,
-        )
-        return fired.case.id  # type: ignore[return-value]
+    return world.open_case("secondment", eid, username, nomination(**overrides))
 
 
 def refusal(world, case_id: int, trigger: str, username: str, **fields: Any) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from cases.core import audit, queries, service, timers
+from cases.core import audit, queries, timers
 from cases.core.db import engine_for, transaction
 from cases.core.models import Agency, Case, CaseAgency, CivilServant, ServiceEntry
 from cases.demo import seed
@@ -65,9 +65,7 @@ def proposal(kind: str = "on_request", **kw: Any) -> dict[str, Any]:
 
 
 def open_transfer(tw, username: str = "hr", eid: str = "E200", **raw: Any) -> int:
-    with transaction(tw.engine) as s:
-        fired = service.open_case(s, "transfer", eid, tw.actors[username], raw, now=tw.clock.now)
-        return fired.case.id  # type: ignore[return-value]
+    return tw.open_case("transfer", eid, username, raw)
 
 
 def refusal(fn, *args, **kw) -> list[str]:

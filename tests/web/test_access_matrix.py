@@ -32,7 +32,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlmodel import Session, select
-from web_helpers import login
+from web_helpers import login, notice
 
 from cases.core import service
 from cases.core.db import engine_for, transaction, upgrade
@@ -541,12 +541,7 @@ def test_an_api_action_with_a_field_the_step_does_not_declare_is_422_naming_it(
 ) -> None:
     case_id = world.walk_to("enquiry_directed")
     version = world.case(case_id).version
-    good = {
-        "charges": ["15"],
-        "particulars": "p",
-        "prima_facie": True,
-        "notice_received_on": world.today(),
-    }
+    good = notice(world.today())
     for extra in ({"colour": "red"}, {"version": version}):
         resp = client.post(
             f"/api/cases/{case_id}/actions/serve_notice",

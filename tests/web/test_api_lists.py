@@ -10,13 +10,14 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from web_helpers import login
+from web_helpers import login, opening
 
-from cases.core import queries, service
+from cases.core import queries
 from cases.core.db import engine_for, transaction
 from cases.core.models import Case, User
 from cases.demo import seed as demo
 from cases.people import auth
+from tests.applications import eol_application
 from web.api_schema import ActedOut, CasePage
 from web.app import create_app
 from workflows import roles as R
@@ -53,21 +54,11 @@ def on_leave(world, eid: str) -> int:  # noqa: ANN001
     """An EOL case whose leave has begun: it owes two deadlines at once, the position's
     protection (8.12.14) and the rejoining (8.12.15), so the list meets it twice."""
     world.make_servant(eid)
-    application = {
-        "purpose": "career_break",
-        "specific_reasons": "A sabbatical to write a history of the health service.",
-        "start_on": world.today(),
-        "end_on": "2027-08-31",
-        "undertaking_signed": True,
-        "no_conflicting_employment": True,
-    }
-    with transaction(world.engine) as s:
-        fired = service.open_case(
-            s, "eol", eid, world.actors["hr"], application, now=world.clock.now
-        )
-    world.fire(fired.case.id, "approve", "chair", decided_on=world.today(), hrc_meeting_no="H/1")
-    world.fire(fired.case.id, "commence", "hr", commenced_on=world.today())
-    return fired.case.id  # type: ignore[return-value]
+    application = eol_application(start_on=world.today())
+    case_id = world.open_case("eol", eid, "hr", application)
+    world.fire(case_id, "approve", "chair", decided_on=world.today(), hrc_meeting_no="H/1")
+    world.fire(case_id, "commence", "hr", commenced_on=world.today())
+    return case_id  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -186,15 +177,7 @@ def test_a_working_day_deadline_says_its_count_over_a_weekend_and_a_holiday(clie
     served = client.post(
         "/api/cases",
         headers=token("hr"),
-        json={
-            "process": "disciplinary",
-            "subject_eid": "E100",
-            "fields": {
-                "opened_by": "dc_initiative",
-                "narration": "Absent",
-                "received_on": "2026-12-14",
-            },
-        },
+        json=opening(),
     ).json()
     client.post(
         f"/api/cases/{served['id']}/actions/direct_enquiry",

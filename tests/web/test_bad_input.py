@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
-from web_helpers import login
+from web_helpers import login, opening
 
 from cases.core import audit
 from cases.core.db import transaction
@@ -133,11 +133,7 @@ def test_dates_outside_the_plausible_range_are_refused_naming_the_field(
     resp = client.post(
         "/api/cases",
         headers=token("hr"),
-        json={
-            "process": "disciplinary",
-            "subject_eid": "E200",
-            "fields": {"opened_by": "dc_initiative", "narration": "Absent", "received_on": day},
-        },
+        json=opening("E200", day),
     )
     body = _api_error(resp, 422)
     assert body["field"] == "received_on"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from web_helpers import notice, opening
+
 
 def test_api_requires_a_bearer_token(client, world) -> None:
     assert client.get("/api/cases").status_code == 401
@@ -23,15 +25,7 @@ def test_create_then_act_through_the_api(client, world, token, clock) -> None:
     resp = client.post(
         "/api/cases",
         headers=hr,
-        json={
-            "process": "disciplinary",
-            "subject_eid": "E100",
-            "fields": {
-                "opened_by": "dc_initiative",
-                "narration": "Absent",
-                "received_on": "2026-12-14",
-            },
-        },
+        json=opening(),
     )
     assert resp.status_code == 201, resp.text
     case = resp.json()
@@ -76,12 +70,7 @@ def test_action_status_codes(client, world, token, clock) -> None:
     clock.advance(days=1)  # the notice is received on Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     v = world.case(case_id).version
-    good = {
-        "charges": ["15"],
-        "particulars": "p",
-        "prima_facie": True,
-        "notice_received_on": "2026-12-15",
-    }
+    good = notice("2026-12-15")
     url = f"/api/cases/{case_id}/actions/serve_notice"
     wrong_role = client.post(url, headers=token("hr"), json={"version": v, "fields": good})
     assert wrong_role.status_code == 403

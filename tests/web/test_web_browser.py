@@ -4,16 +4,9 @@ and sees the explanation deadline appear (BCSR 19.8.2.1(i))."""
 from __future__ import annotations
 
 import pytest
+from web_helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, browser_page, clock):

@@ -6,16 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from web_helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_eligibility_panel_follows_the_form_and_the_application_opens_a_case(

@@ -5,7 +5,7 @@ inline script, style or handler would be refused and reported on the console).""
 from __future__ import annotations
 
 import pytest
-from test_web_browser import sign_in
+from web_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,18 +8,11 @@ import io
 
 import pypdf
 import pytest
+from web_helpers import sign_in
 
 from cases.core import audit
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_appellate_authority_opens_the_report_and_downloads_its_pdf(

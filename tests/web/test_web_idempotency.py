@@ -15,7 +15,7 @@ import pytest
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlmodel import select
-from web_helpers import login
+from web_helpers import login, opening
 
 from cases.core import audit
 from cases.core.db import transaction
@@ -177,15 +177,7 @@ def test_a_refused_request_keeps_no_answer(client, world, bearer) -> None:
 
 def test_a_retried_case_creation_creates_one_case(client, world, bearer, clock) -> None:
     hr = bearer("hr", "open-E100")
-    body = {
-        "process": "disciplinary",
-        "subject_eid": "E100",
-        "fields": {
-            "opened_by": "dc_initiative",
-            "narration": "Absent",
-            "received_on": "2026-12-14",
-        },
-    }
+    body = opening()
     first = client.post("/api/cases", headers=hr, json=body)
     clock.advance(hours=1)  # a retry an hour later still gets the first answer
     again = client.post("/api/cases", headers=hr, json=body)

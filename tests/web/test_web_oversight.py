@@ -36,17 +36,7 @@ def cases(world, clock) -> dict[str, int]:
     world.add_user("moha_dc", (R.DC_MEMBER,), agency="MOHA")
     clock.now = bt("2026-12-14")
     ids = {name: world.walk_to("notice_served") for name in ("quick", "late", "lapsed")}
-    moha = world.open("E200", username="moha_hr")
-    world.fire(moha, "direct_enquiry", "moha_chair", reasons="Not suitable for ADR")
-    world.fire(
-        moha,
-        "serve_notice",
-        "moha_dc",
-        charges=["11"],
-        particulars="Absent",
-        prima_facie=True,
-        notice_received_on="2026-12-14",
-    )
+    moha = world.notice_served("E200", "moha_hr", "moha_chair", "moha_dc", received_on="2026-12-14")
     ids["moha"] = moha
     clock.now = bt("2026-12-15")
     world.fire(ids["quick"], "submit_explanation", "dc", explanation="Unwell")

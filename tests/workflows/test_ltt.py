@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.applications import ltt_application
 from workflows import ltt
 from workflows import roles as R
 from workflows.eligibility import evaluate
@@ -365,28 +366,13 @@ RCSC = actor(5, {R.RCSC}, "RCSC")
 MOE_CHAIR = actor(6, {R.HRC_CHAIR}, "MOE")
 SYSTEM = actor(0, {R.SYSTEM}, None)
 
-APPLICATION: dict[str, Any] = {
-    "course": "MPH",
-    "institute": "UQ",
-    "country": "australia",
-    "level": "masters",
-    "mode": "full_time",
-    "funding": "rgob",
-    "start_on": START,
-    "end_on": "2029-01-31",
-    "employment_cost": "1000000",
-    "scholarship_cost": "3000000",
-    "gross_pay": "60000",
-    "documents": [
-        "admission",
-        "course_details",
-        "security_clearance",
-        "audit_clearance",
-        "medical_fitness",
-    ],
-    "relevant_to_work": True,
-    "applied_on": TODAY.isoformat(),
-}
+APPLICATION: dict[str, Any] = ltt_application(
+    course="MPH",
+    institute="UQ",
+    start_on=START,
+    employment_cost="1000000",
+    applied_on=TODAY.isoformat(),
+)
 COMMENCED = {**APPLICATION, "commenced_on": START, "pdb_attended_on": "2027-01-10"}
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from cases.review.letters.kit import Declaration, Sources, as_date, day
+from cases.review.letters.kit import Declaration, Sources, day
 from workflows import eol
 from workflows.obligations import add_months
+from workflows.values import as_date
 
 
 def eol_facts(src: Sources) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from cases.core import deadlines
 from cases.core.models import Agency, Case, Deadline
 from workflows.engine import Authority, Context, Step
+from workflows.values import as_date
 
 Facts = Callable[["Sources"], dict[str, Any]]
 
@@ -75,17 +76,8 @@ class Sources:
 
 def day(value: date | str | None) -> str:
     """A date as a letter prints it: 14 December 2026."""
-    if value in (None, ""):
-        return ""
-    d = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return f"{d.day} {d.strftime('%B %Y')}"
-
-
-def as_date(value: Any) -> date | None:
-    """A date the case data holds (ISO text or a date), or None."""
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    d = as_date(value)
+    return f"{d.day} {d.strftime('%B %Y')}" if d else ""
 
 
 def money(value: Any) -> str:

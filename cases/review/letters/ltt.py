@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from cases.review.letters.kit import Declaration, Sources, as_date, day, money
+from cases.review.letters.kit import Declaration, Sources, day, money
 from workflows import ltt
 from workflows.obligations import ltt_has_obligation
 from workflows.record import LTT_FUNDING, LTT_LEVELS, LTT_MODES
+from workflows.values import as_date
 
 
 def _ltt_common(src: Sources) -> dict[str, Any]:

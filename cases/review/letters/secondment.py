@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.review.letters.kit import Declaration, Sources, as_date, day
+from cases.review.letters.kit import Declaration, Sources, day
 from workflows import secondment
+from workflows.values import as_date
 
 
 def secondment_facts(src: Sources) -> dict[str, Any]:
