@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from web_helpers import login, opening
+from web_helpers import login, notice, opening
 
 from cases.core import queries
 from cases.core.db import engine_for, transaction
@@ -189,12 +189,7 @@ def test_a_working_day_deadline_says_its_count_over_a_weekend_and_a_holiday(clie
         headers=token("dc"),
         json={
             "version": 2,
-            "fields": {
-                "charges": ["15"],
-                "particulars": "Absent",
-                "prima_facie": True,
-                "notice_received_on": "2026-12-14",
-            },
+            "fields": notice("2026-12-14", "Absent"),
         },
     )
     assert acted.status_code == 200, acted.text

@@ -44,12 +44,7 @@ def test_create_then_act_through_the_api(client, world, token, clock) -> None:
         headers=dc,
         json={
             "version": 2,
-            "fields": {
-                "charges": ["15"],
-                "particulars": "Absent",
-                "prima_facie": True,
-                "notice_received_on": "2026-12-15",
-            },
+            "fields": notice("2026-12-15", "Absent"),
         },
     )
     assert resp.status_code == 200

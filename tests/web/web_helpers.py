@@ -28,11 +28,11 @@ def opening(eid: str = "E100", received_on: str = "2026-12-14") -> dict[str, Any
     }
 
 
-def notice(received_on: str) -> dict[str, Any]:
+def notice(received_on: str, particulars: str = "p") -> dict[str, Any]:
     """The fields of serving the notice of charges (19.8.2.1(i)): offence 15, prima facie."""
     return {
         "charges": ["15"],
-        "particulars": "p",
+        "particulars": particulars,
         "prima_facie": True,
         "notice_received_on": received_on,
     }
