@@ -28,7 +28,7 @@ from cases.people import auth, register_import, security_log
 from cases.review import replay
 from workflows import bounds
 from workflows import roles as R
-from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
+from workflows.calendar import BHUTAN_TZ, bhutan_today
 from workflows.engine import Refused
 from workflows.record import EID_CITE, eid_problem
 
@@ -371,12 +371,15 @@ def cmd_calendar_add(args: argparse.Namespace) -> int:
 
 def cmd_calendar_remove(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
-    listed = WorkingCalendar().holiday_name(day)
-    if listed is None:
-        raise CliError(f"{day.isoformat()} is not one of Bhutan's listed holidays")
+    listed = calendar_store.listed_holiday(day)
     _url, engine = database()
-    with db.transaction(engine) as s:
-        change = calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
+    try:
+        with db.transaction(engine) as s:
+            change = calendar_store.set_override(
+                s, day, "removed", args.note, "cli", datetime.now(UTC)
+            )
+    except calendar_store.CorrectionRefused as exc:
+        raise CliError(exc.reason) from None
     say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
     say_moved(change)
     return 0

@@ -502,13 +502,10 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
                 change = calendar_store.set_override(
                     s, day, kind, note or kind, viewer.user.username, now(request)
                 )
-            except ValueError as exc:
+            except calendar_store.CorrectionRefused as exc:
                 s.rollback()
                 return render(
-                    request,
-                    "pages/calendar.html",
-                    _calendar_ctx(request, day.year, f"kind: {exc}"),
-                    422,
+                    request, "pages/calendar.html", _calendar_ctx(request, day.year, str(exc)), 422
                 )
     if change is None:
         return render(
