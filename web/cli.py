@@ -312,14 +312,24 @@ def cmd_security_log(args: argparse.Namespace) -> int:
     try:
         with db.transaction(engine) as s:
             log = security_log.listing(
-                s, kind=args.kind or "", username=args.username or "", per_page=args.limit
+                s,
+                kind=args.kind or "",
+                username=args.username or "",
+                from_day=args.from_day or "",
+                to_day=args.to_day or "",
+                page=args.page,
+                per_page=args.limit,
             )
     except ValueError as exc:
-        raise CliError(f"--{exc}") from None
+        field, _, reason = str(exc).partition(":")
+        raise CliError(f"--{field.replace('_', '-')}:{reason}") from None
     for e in log.events:
         say(security_log.line(e, lambda d: d.astimezone(BHUTAN_TZ).strftime("%Y-%m-%d %H:%M:%S")))
     shown = len(log.events)
-    say(f"{shown} of {log.total} event(s)" + (" (newest first)" if shown else ""))
+    say(
+        f"{shown} of {log.total} event(s)"
+        + (f", page {log.page} of {log.pages} (newest first)" if shown else "")
+    )
     return 0
 
 
@@ -512,7 +522,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("security-log", cmd_security_log, "list the security log, newest first")
     c.add_argument("--kind", help=f"one of {', '.join(security_log.KINDS)}")
     c.add_argument("--username", help="only this username")
+    c.add_argument("--from-day", help="only events on or after this day (YYYY-MM-DD, Bhutan)")
+    c.add_argument("--to-day", help="only events on or before this day (YYYY-MM-DD, Bhutan)")
     c.add_argument("--limit", type=int, default=50, help="how many events (default 50)")
+    c.add_argument("--page", type=int, default=1, help="page of --limit events (default 1)")
 
     a = command("agency", None, "agency commands")
     asub = a.add_subparsers(dest="agency_command", required=True, metavar="SUBCOMMAND")
