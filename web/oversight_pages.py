@@ -30,7 +30,7 @@ def _charts(ov: oversight.Oversight) -> dict[str, Any]:
     many = not rep.filters.process
     steps = [
         Bar(
-            f"{t.process}: {t.label}" if many else t.label,
+            f"{t.process_title}: {t.label}" if many else t.label,
             t.met,
             t.missed,
             f"{t.process_title}, BCSR {t.cite}",
