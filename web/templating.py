@@ -7,19 +7,40 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from cases.core import queries
+from cases.core.db import reading
 from cases.review.oversight import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from workflows.record import eid_problem
 
 
 @pass_context
-def record_url(context: Any, eid: str) -> str | None:
-    """A civil servant's record page, or None for an employee ID outside the format
-    (16.3.7). A record stored before the format was checked may hold a '/', which no path
-    segment can carry: the lists show it without a link rather than fail for everyone."""
+def record_url(context: Any, eid: str, visible: bool = False) -> str | None:
+    """A civil servant's record page, or None when there is no page to follow.
+
+    None for an employee ID outside the format (16.3.7): a record stored before the format
+    was checked may hold a '/', which no path segment can carry, so the lists show it
+    without a link rather than fail for everyone. None too when the viewer may not read the
+    record (16.3.3, ``queries.servant_for``): a Tribunal member sees a case under appeal but
+    not the agency's register, and a link that answers 404 is no link. ``visible=True``
+    skips the check for a list already drawn from what the viewer sees (the register).
+    Each record is checked once per request."""
     if eid_problem(eid):
         return None
-    return str(context["request"].url_for("servant", eid=eid))
+    request = context["request"]
+    if not visible:
+        viewer = context.get("viewer")
+        if viewer is None:
+            return None
+        seen: dict[str, bool] | None = getattr(request.state, "records_seen", None)
+        if seen is None:
+            seen = request.state.records_seen = {}
+        if eid not in seen:
+            with reading(request.app.state.engine) as s:
+                seen[eid] = queries.servant_for(s, viewer.actor, eid) is not None
+        if not seen[eid]:
+            return None
+    return str(request.url_for("servant", eid=eid))
 
 
 def make_templates() -> Jinja2Blocks:
