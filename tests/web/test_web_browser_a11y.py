@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from a11y import assert_accessible, sideways_overflow
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from cases.core import timers
@@ -98,7 +99,7 @@ def test_a_refused_step_takes_the_focus_to_its_refusal_and_ties_the_error_to_the
     """The DC member serves a notice dated tomorrow: the panel is swapped in place, the
     focus is on the refusal (read once: the field's own message is its description, not a
     second alert), the date input is aria-invalid and described by its error, and axe finds
-    nothing on the case page before and after."""
+    nothing on the case page before and after. Corrected, the focus is on the confirmation."""
     clock.advance(days=1)  # Tuesday 15 December
     case_id = world.walk_to("enquiry_directed")
     base = serve_app(app)
@@ -115,7 +116,7 @@ def test_a_refused_step_takes_the_focus_to_its_refusal_and_ties_the_error_to_the
     form.locator("button[type=submit]").click()
     refusal = page.locator("#action-serve_notice > .error")
     refusal.wait_for()
-    page.wait_for_function("document.activeElement.matches('#action-serve_notice > .error')")
+    expect(refusal).to_be_focused()
     assert "cannot be later than today" in refusal.inner_text()
     date_input = page.locator("form[name=serve_notice] input[name=notice_received_on]")
     assert date_input.get_attribute("aria-invalid") == "true"
@@ -124,6 +125,11 @@ def test_a_refused_step_takes_the_focus_to_its_refusal_and_ties_the_error_to_the
     assert page.locator("#panels [role=alert]").count() == 0
     assert world.case(case_id).state == "enquiry_directed"
     assert_accessible(page, "the case page after a refused step")
+    # Corrected and sent again: the focus moves to the confirmation.
+    page.locator("form[name=serve_notice] input[name=notice_received_on]").fill("2026-12-15")
+    page.locator("form[name=serve_notice] button[type=submit]").click()
+    expect(page.locator("#panels .flash")).to_be_focused()
+    assert world.case(case_id).state == "notice_served"
 
 
 def test_skip_link_navigation_and_favicon(demo, browser_page) -> None:
