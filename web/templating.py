@@ -6,9 +6,11 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlmodel import select
 
 from cases.core import queries
 from cases.core.db import reading
+from cases.core.models import CivilServant
 from cases.review.oversight import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from workflows.record import eid_problem
@@ -30,17 +32,31 @@ def record_url(context: Any, eid: str, visible: bool = False) -> str | None:
     request = context["request"]
     if not visible:
         viewer = context.get("viewer")
-        if viewer is None:
-            return None
-        seen: dict[str, bool] | None = getattr(request.state, "records_seen", None)
-        if seen is None:
-            seen = request.state.records_seen = {}
-        if eid not in seen:
-            with reading(request.app.state.engine) as s:
-                seen[eid] = queries.servant_for(s, viewer.actor, eid) is not None
-        if not seen[eid]:
+        if viewer is None or not _may_read_record(request, viewer.actor, eid):
             return None
     return str(request.url_for("servant", eid=eid))
+
+
+def _may_read_record(request: Any, actor: Any, eid: str) -> bool:
+    """``queries.servant_for`` for the templates in at most three reads per request: a page
+    naming a person or two asks for each; a list (the dashboard's up to 200 rows) then
+    loads the employee IDs the viewer may read (``queries.servant_visibility``) once."""
+    state = request.state
+    seen: dict[str, bool] | None = getattr(state, "records_seen", None)
+    if seen is None:
+        seen = state.records_seen = {}
+    if eid in seen:
+        return seen[eid]
+    readable: set[str] | None = getattr(state, "records_readable", None)
+    if readable is None:
+        with reading(request.app.state.engine) as s:
+            if len(seen) < 2:
+                seen[eid] = queries.servant_for(s, actor, eid) is not None
+                return seen[eid]
+            where = queries.servant_visibility(actor)
+            readable = state.records_readable = set(s.exec(select(CivilServant.eid).where(where)))
+    seen[eid] = eid in readable
+    return seen[eid]
 
 
 def make_templates() -> Jinja2Blocks:
