@@ -458,7 +458,9 @@ def _calendar_ctx(
     year: int | None,
     error: str | None = None,
     change: calendar_store.Change | None = None,
+    entered: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``entered``: the correction the administrator typed, shown again after a refusal."""
     year = year or bhutan_today(now(request)).year
     with tx(request) as s:
         cal = calendar_store.load(s)
@@ -475,6 +477,8 @@ def _calendar_ctx(
         "change": change,
         "moves": moves,
         "note_field": calendar_store.CORRECTION_FIELDS[1],
+        "entered": entered or {},
+        "error_field": (error or "").split(":", 1)[0],
     }
 
 
@@ -486,10 +490,12 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
         raise_refusal("only an administrator maintains the holiday calendar")
     form = await request.form()
     raw = {"day": str(form.get("day") or ""), "note": str(form.get("note") or "")}
+    entered = {**raw, "kind": str(form.get("kind") or "")}
     values, errors = parse_values(calendar_store.CORRECTION_FIELDS, raw, {}, "")
     if errors:
         text = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-        return render(request, "pages/calendar.html", _calendar_ctx(request, None, text), 422)
+        ctx = _calendar_ctx(request, None, text, entered=entered)
+        return render(request, "pages/calendar.html", ctx, 422)
     day = date.fromisoformat(values["day"])
     kind, note = str(form.get("kind") or ""), values.get("note") or ""
     with tx(request) as s:
@@ -504,16 +510,12 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
                 )
             except calendar_store.CorrectionRefused as exc:
                 s.rollback()
-                return render(
-                    request, "pages/calendar.html", _calendar_ctx(request, day.year, str(exc)), 422
-                )
+                ctx = _calendar_ctx(request, day.year, str(exc), entered=entered)
+                return render(request, "pages/calendar.html", ctx, 422)
     if change is None:
-        return render(
-            request,
-            "pages/calendar.html",
-            _calendar_ctx(request, day.year, f"day: no correction on {day} to clear"),
-            422,
-        )
+        text = f"day: no correction on {day} to clear"
+        ctx = _calendar_ctx(request, day.year, text, entered=entered)
+        return render(request, "pages/calendar.html", ctx, 422)
     return render(request, "pages/calendar.html", _calendar_ctx(request, day.year, change=change))
 
 

@@ -115,5 +115,11 @@ def test_removing_a_day_that_is_not_a_listed_holiday_is_refused_naming_the_day(
         )
         assert resp.status_code == 422, day
         assert f"day: {day}: that date is not a listed holiday" in resp.text
+        # the form keeps what was typed, and the date input points at the message
+        assert (
+            f'name="day" value="{day}" required aria-invalid="true" '
+            'aria-describedby="calendar-error"' in resp.text
+        )
+        assert '<option value="removed" selected>' in resp.text
     page = client.get("/calendar")
     assert [(o.day, o.kind) for o in page.context["overrides"]] == [(date(2026, 12, 18), "added")]
