@@ -504,6 +504,7 @@ def test_the_security_page_filters_by_bhutan_days_and_pages_within_them(
     assert names(client.get("/security", params={"to_day": "2026-12-13"})) == ["d13"]
     bad = client.get("/security", params={"from_day": "14/12/2026"})
     assert bad.status_code == 422 and "from_day: &#39;14/12/2026&#39; is not a date" in bad.text
+    assert 'name="from_day" value="14/12/2026" aria-invalid="true"' in bad.text
     reversed_ = client.get("/security", params={"from_day": "2026-12-15", "to_day": "2026-12-14"})
     assert reversed_.status_code == 422
     assert "to_day: 2026-12-14 is before from_day 2026-12-15" in reversed_.text
