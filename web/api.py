@@ -274,7 +274,9 @@ def events(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dic
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "cite": e.cite,
-                "fields": views.public_fields(json.loads(e.fields), viewer.actor, e.process),
+                "fields": views.public_fields(
+                    json.loads(e.fields), viewer.actor, e.process, e.process_version
+                ),
                 "process_version": e.process_version,
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
@@ -382,7 +384,7 @@ def eligibility(request: Request, eid: str, process: str, viewer: CurrentViewer)
     listed under "proposal_fields" in GET /api/processes), e.g. ?start_on=&end_on= for EOL.
     """
     _servant(request, viewer, eid)
-    if process not in registry.PROCESSES:
+    if process not in registry.keys():
         raise service.NotFound(f"no process {process}")
     with tx(request) as s:
         result = applications.eligibility(

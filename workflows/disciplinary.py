@@ -1120,3 +1120,6 @@ PROCESS = Process(
     summary="BCSR 2023 chapter 19: complaint, ADR, notice, investigation, DC meeting, "
     "endorsement, appeal; suspension and summary proceedings alongside.",
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

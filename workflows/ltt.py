@@ -1333,3 +1333,6 @@ PROCESS = Process(
     eligibility=RULES,
     proposal_fields=PROPOSAL_FIELDS,
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

@@ -986,3 +986,6 @@ PROCESS = Process(
     eligibility=RULES,
     proposal_fields=(PROPOSED_START, PROPOSED_END),
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)
