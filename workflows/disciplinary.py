@@ -8,11 +8,14 @@ Read beside the rule: opening (19.5), ADR (19.7), the four steps of the enquiry
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
+from workflows import readings
 from workflows import roles as R
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
+from workflows.revision import revise
 
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
@@ -128,9 +131,16 @@ def investigated_by_member_secretary(ctx: Context) -> bool:
     return ctx.value("investigated_by") == "member_secretary"
 
 
-def extension_within_limit(ctx: Context) -> bool:
+def extension_within_total(ctx: Context) -> bool:
+    """R-19.8.2.2-vi "total": the extended period is at most 30 days from commencement."""
     days = ctx.value("total_days") or 0
     return 15 < int(days) <= 30
+
+
+def extension_beyond_first(ctx: Context) -> bool:
+    """R-19.8.2.2-vi "beyond": up to 30 days added to the first 15 (45 from commencement)."""
+    days = ctx.value("total_days") or 0
+    return 15 < int(days) <= 45
 
 
 def each_guilty_charge_has_one_penalty(ctx: Context) -> bool:
@@ -635,14 +645,27 @@ STEPS = (
         by=COMMITTEE,
         authority=disciplinary_body,
         fields=(
-            Field("total_days", "int", "Total investigation period in days (at most 30)"),
+            Field(
+                "total_days",
+                "int",
+                "Total investigation period in days, counted from commencement",
+                help="The limit depends on the reading of 19.8.2.2(vi) in force (see /readings).",
+            ),
             Field("extension_reason", "textarea", "Reason for the extension"),
         ),
         guards=(
             Guard(
                 "19.8.2.2(vi)",
                 "the DC may extend the investigation period to at most 30 days from commencement",
-                extension_within_limit,
+                extension_within_total,
+                under=(readings.INVESTIGATION_EXTENSION.id, "total"),
+            ),
+            Guard(
+                "19.8.2.2(vi)",
+                "the DC may extend the investigation by at most 30 days beyond the first 15 "
+                "(at most 45 days from commencement)",
+                extension_beyond_first,
+                under=(readings.INVESTIGATION_EXTENSION.id, "beyond"),
             ),
         ),
         arms=(
@@ -1119,7 +1142,82 @@ PROCESS = Process(
     steps=STEPS,
     summary="BCSR 2023 chapter 19: complaint, ADR, notice, investigation, DC meeting, "
     "endorsement, appeal; suspension and summary proceedings alongside.",
+    readings=(
+        readings.InForce(
+            readings.INVESTIGATION_EXTENSION,
+            "total",
+            "the sentence sets 15 days for the investigation and a 'maximum period of 30 "
+            "days' for the investigation period once extended; the first version applied it "
+            "as the whole period",
+        ),
+    ),
+)
+
+
+# ---------------------------------------------------------------- version 2023.2
+
+
+def explanation_received(ctx: Context) -> bool:
+    """19.8.2.1(iii) rests a dismissal on "the respondent civil servant's explanation"."""
+    return bool(ctx.data.get("explanation"))
+
+
+def _without_meeting_clock(step: Step) -> Step:
+    """19.8.2.3(vi) runs the 30 days "from the receipt of the investigation report" only."""
+    return replace(step, arms=tuple(a for a in step.arms if a.kind != "meeting_conclusion_due"))
+
+
+_order = PROCESS.branches("order_investigation")[0]
+_dismiss = PROCESS.branches("dismiss_case")[0]
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="19.8.2.3(vi): the 30-day meeting clock runs only from receipt of the "
+    "investigation report; 19.8.2.2(v): the five working days to commence run from the "
+    "investigator's receipt of the directive; 19.8.2.1(iii): dismissal needs an explanation "
+    "received",
+    replace=(
+        replace(
+            _order,
+            fields=(
+                *_order.fields,
+                Field(
+                    "directive_received_on",
+                    "date",
+                    "Directive received by the investigator(s) on",
+                    help="The five working days to commence count from this day (19.8.2.2(v)).",
+                ),
+            ),
+            arms=(
+                Arm(
+                    "investigation_commencement_due",
+                    "Investigation to commence",
+                    "19.8.2.2(v)",
+                    working_days=5,
+                    from_field="directive_received_on",
+                ),
+            ),
+        ),
+        replace(
+            _dismiss,
+            guards=(
+                Guard(
+                    "19.8.2.1(iii)",
+                    "dismissal rests on the respondent's explanation, and none was received "
+                    "(the five working days lapsed)",
+                    explanation_received,
+                    precheck=True,
+                ),
+                *_dismiss.guards,
+            ),
+        ),
+        *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
+        *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
+        *map(_without_meeting_clock, PROCESS.branches("decide_appeal")),
+    ),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

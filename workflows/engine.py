@@ -14,13 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine, Transition
 
 from workflows import bounds
 from workflows import roles as R
-from workflows.readings import InForce
+
+if TYPE_CHECKING:  # workflows.readings builds Guards of its own
+    from workflows.readings import InForce
 
 # ---------------------------------------------------------------- declarations
 
@@ -524,6 +526,10 @@ class Process:
         """Fields only some roles may read, by name: a case's data merges every step's fields
         under their names, so one name is one rule wherever the value shows up."""
         return dict(self._confidential)
+
+    def branches(self, trigger: str) -> list[Step]:
+        """Every declared branch of ``trigger`` (what a revision replaces together)."""
+        return [s for s in self.steps if s.trigger == trigger]
 
     def steps_from(self, state: str, trigger: str | None = None) -> list[Step]:
         steps = self._from.get(state, [])

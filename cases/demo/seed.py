@@ -214,12 +214,16 @@ def _working_days_back(cal: WorkingCalendar, today: date, k: int) -> date:
 
 
 def _not_after(case: Case, fields: dict[str, Any], day: date, trigger: str) -> dict[str, Any]:
-    """A step records only what has happened by its day (the engine refuses future dates)."""
+    """A step records only what has happened by its day (the engine refuses future dates),
+    and only the fields the case's version takes: the scripts are written for the newest
+    version, and a case the demo opened before it came into force runs on an earlier one."""
     step = registry.for_case(case).steps_from(case.state, trigger)[0]
     past = {f.name for f in step.fields if f.type == "date" and not f.future_ok}
+    declared = {f.name for f in step.fields}
     return {
         k: (day.isoformat() if k in past and v and date.fromisoformat(v) > day else v)
         for k, v in fields.items()
+        if k in declared or k.split("__", 1)[0] in declared
     }
 
 
