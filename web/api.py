@@ -122,7 +122,22 @@ def _view_in(
 
 @router.get("/processes")
 def list_processes(viewer: CurrentViewer) -> list[dict[str, Any]]:
-    return [p.describe() for p in registry.PROCESSES.values()]
+    """The newest version of each process, with the list of all its versions (a case runs
+    on its own: ``process_version`` on the case)."""
+    return [
+        {
+            **registry.latest(key).describe(),
+            "versions": [
+                {
+                    "version": v.version,
+                    "effective_from": v.effective_from.isoformat(),
+                    "changes": v.changes,
+                }
+                for v in registry.versions(key)
+            ],
+        }
+        for key in registry.keys()
+    ]
 
 
 # A page of the case list: 50 cases unless asked, at most 200 (a longer list is paged).

@@ -525,11 +525,6 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
 # ------------------------------------------------------------------ processes
 
 
-@router.get("/processes", name="processes")
-def processes_page(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "pages/processes.html", {"processes": registry.PROCESSES.values()})
-
-
 @router.get("/queues/retirement", name="retirement_queue")
 def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
     """Compulsory-retirement proposals from every process (7.7.8.1 v, 8.12.15, 13.10.6.4),
@@ -551,14 +546,6 @@ def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
                 }
             )
     return render(request, "pages/queue.html", {"rows": rows})
-
-
-@router.get("/processes/{key}", name="process")
-def process_page(request: Request, key: str, viewer: CurrentViewer) -> Response:
-    proc = registry.PROCESSES.get(key)
-    if proc is None:
-        raise service.NotFound(f"no process {key}")
-    return render(request, "pages/process.html", {"process": proc, "diagram": proc.mermaid()})
 
 
 @router.get("/healthz", include_in_schema=False)

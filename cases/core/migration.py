@@ -330,7 +330,7 @@ def _outcome(
                 arm.cite if arm else row.cite,
                 row.due_on,
                 counted.due,
-                counted.explain(),
+                counted.explain() + _unrecorded(session, case, target, row),
             )
         )
     return Outcome(**base, state_after=after, deadlines=tuple(moved))  # type: ignore[arg-type]
@@ -378,3 +378,18 @@ def _new_term(
     fields = json.loads(ev.fields)
     data = json.loads(case.data)
     return deadlines.basis_and_amount(arm, fields, data, bhutan_today(row.armed_at))
+
+
+def _unrecorded(session: Session, case: Case, target: Process, row: Deadline) -> str:
+    """The date field the new rule counts from, when the case never recorded it (the
+    count then starts on the day of the step that armed it, and the dry run says so)."""
+    arm = _arm_of(target, case, row, session)
+    ev = _arming_event(session, case, row)
+    if arm is None or ev is None or not arm.from_field:
+        return ""
+    if json.loads(ev.fields).get(arm.from_field) or json.loads(case.data).get(arm.from_field):
+        return ""
+    return (
+        f" The new rule counts from '{arm.from_field}', which this case has not recorded: "
+        "counted from the day of the step that armed it."
+    )
