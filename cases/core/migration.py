@@ -337,13 +337,22 @@ def _outcome(
 
 
 def _arming_event(session: Session, case: Case, row: Deadline) -> AuditEvent | None:
-    """The step that armed ``row``: it wrote its event in the same moment."""
-    return session.exec(
-        select(AuditEvent).where(
-            AuditEvent.case_id == case.id,
-            AuditEvent.at == audit.rfc3339(row.armed_at),
-        )
-    ).first()
+    """The step that armed ``row``: it wrote its event in the same moment, and one of the
+    process's versions arms that kind at that step (several steps may share the moment)."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.at == audit.rfc3339(row.armed_at))
+        .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+    ).all()
+    for ev in events:
+        if any(
+            a.kind == row.kind
+            for p in registry.versions(case.process)
+            for s in p.steps_from(ev.from_state, ev.trigger)
+            for a in s.arms
+        ):
+            return ev
+    return None
 
 
 def _arm_of(target: Process, case: Case, row: Deadline, session: Session):  # type: ignore[no-untyped-def]
@@ -364,16 +373,11 @@ def _new_term(
 ) -> tuple[date, int, str] | None:
     """``row``'s start, length and unit as ``target`` sets them at the step that armed it
     (None: it sets none). A deadline an effect armed (no step's rule) keeps its term."""
-    ev = _arming_event(session, case, row)
-    if ev is None or not any(
-        a.kind == row.kind
-        for p in registry.versions(case.process)
-        for s in p.steps_from(ev.from_state, ev.trigger)
-        for a in s.arms
-    ):
+    if _arming_event(session, case, row) is None:
         return row.basis_on, row.amount, row.unit
     arm = _arm_of(target, case, row, session)
-    if arm is None:
+    ev = _arming_event(session, case, row)
+    if arm is None or ev is None:
         return None
     fields = json.loads(ev.fields)
     data = json.loads(case.data)
