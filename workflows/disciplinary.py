@@ -68,6 +68,36 @@ def appellate_body(ctx: Context) -> Authority:
     return Authority((R.RCSC_AGENCY,), "19.3.7")
 
 
+def appellate_body_by_decider(ctx: Context) -> Authority:
+    """19.3.7, read by who decided: "Administrative Tribunal: For appeal cases against the
+    decision of the RCSC" (an executive's case, or a case of the RCSC's own staff); "Ministry:
+    For appeal cases against the decision of Departments and Dzongkhags"; else the RCSC. A
+    department or dzongkhag whose record names no ministry has no appellate body until the
+    agency is corrected (never silently the RCSC)."""
+    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,):
+        return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
+    subject = ctx.subject
+    if subject.agency_kind in ("department", "dzongkhag"):
+        if not subject.parent_agency:
+            return Authority(
+                (),
+                "19.3.7",
+                problem=f"{subject.agency} is a {subject.agency_kind} with no parent ministry "
+                "recorded, and a ministry hears its appeals (19.3.7): an administrator must "
+                "correct the agency's record first",
+            )
+        return Authority((subject.parent_agency,), "19.3.7")
+    return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def appellate_authority(process: Process, ctx: Context) -> Authority:
+    """The appellate body as the case's version of the process names it (its step deciding
+    the appeal): what the letters, the report and visibility read."""
+    step = process.branches("decide_appeal")[0]
+    assert step.authority is not None
+    return step.authority(ctx)
+
+
 def appeal_filing_body(ctx: Context) -> Authority:
     """19.12.1: the respondent appeals (their agency's HR officer records it), or an oversight
     agency such as the RCSC that observed inconsistencies."""
@@ -1167,6 +1197,10 @@ def _without_meeting_clock(step: Step) -> Step:
     return replace(step, arms=tuple(a for a in step.arms if a.kind != "meeting_conclusion_due"))
 
 
+def _by_decider(step: Step) -> Step:
+    return replace(step, authority=appellate_body_by_decider)
+
+
 _order = PROCESS.branches("order_investigation")[0]
 _dismiss = PROCESS.branches("dismiss_case")[0]
 
@@ -1177,7 +1211,8 @@ V2 = revise(
     changes="19.8.2.3(vi): the 30-day meeting clock runs only from receipt of the "
     "investigation report; 19.8.2.2(v): the five working days to commence run from the "
     "investigator's receipt of the directive; 19.8.2.1(iii): dismissal needs an explanation "
-    "received",
+    "received; 19.3.7: the appellate body follows who decided (the Tribunal for every RCSC "
+    "decision), and a department or dzongkhag with no ministry recorded has none",
     replace=(
         replace(
             _order,
@@ -1215,7 +1250,11 @@ V2 = revise(
         ),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
-        *map(_without_meeting_clock, PROCESS.branches("decide_appeal")),
+        *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),
+        replace(
+            PROCESS.branches("lodge_appeal")[0],
+            effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
+        ),
     ),
 )
 

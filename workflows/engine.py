@@ -88,6 +88,9 @@ class Authority:
 
     agencies: tuple[str, ...]
     cite: str
+    # Why no body can be named (e.g. an agency's record lacks what the rule reads): the
+    # step is refused with this, instead of falling back to some other body.
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -768,6 +771,8 @@ def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
         return [Refusal("authority", step.cite, f"this step is taken by: {wanted}")]
     if step.authority is not None:
         auth = step.authority(ctx)
+        if auth.problem:
+            return [Refusal("authority", auth.cite, auth.problem)]
         if actor.agency not in auth.agencies:
             return [
                 Refusal(

@@ -269,5 +269,6 @@ def _step_changes(a: list[Step], b: list[Step]) -> tuple[str, ...]:
     for attr, what in (("settles", "settles"), ("cancels", "cancels"), ("effects", "effect")):
         out += _set_change(what, _each(a, attr), _each(b, attr))
     if [_name(s.authority) for s in a] != [_name(s.authority) for s in b]:
-        out.append("competent authority changed")
+        doc = " ".join((b[0].authority.__doc__ or "").split()) if b[0].authority else ""
+        out.append(f"competent body: {doc or 'changed'}")
     return tuple(out)

@@ -49,6 +49,11 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
             children = select(Agency.code).where(Agency.parent_code == actor.agency)
             heard = Case.agency_code.in_(children)  # type: ignore[attr-defined]
         rules.append(sa.and_(heard, Case.id.in_(appealed)))  # type: ignore[union-attr]
+        # From 2023.2 the appeal records its appellate body (19.3.7, by who decided).
+        named = select(CaseAgency.case_id).where(
+            CaseAgency.agency_code == actor.agency, CaseAgency.part == "appellate"
+        )
+        rules.append(Case.id.in_(named))  # type: ignore[union-attr]
     return sa.or_(*rules) if rules else sa.false()
 
 

@@ -63,7 +63,8 @@ def may_view(session: Session, case: Case, actor: Actor, now: datetime) -> bool:
         return bool(actor.roles & R.COMMITTEE) and actor.agency in {case.agency_code, *parties}
     subject = service.subject_of(session, case.subject_eid)
     ctx = Context(subject=subject, data={}, fields={}, today=bhutan_today(now))
-    if R.APPELLATE in actor.roles and actor.agency in disciplinary.appellate_body(ctx).agencies:
+    appeal = disciplinary.appellate_authority(registry.for_case(case), ctx)
+    if R.APPELLATE in actor.roles and actor.agency in appeal.agencies:
         return True
     return bool(actor.roles & R.COMMITTEE) and (
         actor.agency in disciplinary.disciplinary_body(ctx).agencies

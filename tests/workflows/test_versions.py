@@ -83,10 +83,12 @@ def test_the_difference_between_2023_1_and_2023_2_names_each_change_with_its_sec
     assert any("directive_received_on" in d and d.startswith("deadline added") for d in order)
     for trigger in ("convene_meeting", "return_to_dc", "decide_appeal"):
         details = changes[("step", "changed", trigger)].details
-        assert details == (
+        assert details[0] == (
             "deadline removed: DC meeting to conclude: 30 days from the day of the step "
-            "(19.8.2.3(vi))",
+            "(19.8.2.3(vi))"
         )
+    appeal = changes[("step", "changed", "decide_appeal")].details
+    assert appeal[1].startswith("competent body: 19.3.7, read by who decided")
     assert revision.diff(first, first) == []
 
 
@@ -222,3 +224,50 @@ def test_every_declared_reading_is_applied_by_a_version_with_its_reason():
     seen = {r.reading.id: r for v in registry.every_version() for r in v.readings}
     assert set(seen) == {r.id for r in readings.ALL}
     assert all(r.why and r.since for r in seen.values())
+
+
+# ------------------------------------------------------- 19.3.7 in 2023.2
+
+
+def appeal_ctx(subject: Subject) -> Context:
+    return Context(subject=subject, data={"charges": [{"no": 1}]}, fields={}, today=TODAY)
+
+
+APPEAL = {
+    "appeal_outcome": "upheld",
+    "due_process_examined": True,
+    "appeal_reasons": "The committee followed due process.",
+}
+RCSC_STAFF = Subject("E100", "Dorji", "P3", "RCSC", "rcsc")
+ORPHAN_DEPARTMENT = Subject("E100", "Dorji", "P3", "DOX", "department", None)
+TRIBUNAL = Actor(7, "at", frozenset({R.APPELLATE}), "AT")
+RCSC_APPEAL = Actor(6, "rcsc", frozenset({R.RCSC, R.APPELLATE}), "RCSC")
+
+
+def test_19_3_7_an_appeal_against_the_rcsc_s_own_decision_goes_to_the_tribunal():
+    """19.3.7: "Administrative Tribunal: For appeal cases against the decision of the RCSC."
+    The RCSC decides a case of its own staff (19.3.4: the agency's committee); from 2023.2
+    the appeal goes to the Tribunal, so one body never decides a case and its appeal."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = appeal_ctx(RCSC_STAFF)
+    assert disciplinary.disciplinary_body(c).agencies == ("RCSC",)
+    step, _ = first.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)  # 2023.1 kept
+    step, _ = second.check("appeal", "decide_appeal", TRIBUNAL, c, APPEAL)
+    assert step.dest == "closed"
+    with pytest.raises(Refused) as refused:
+        second.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    assert (refused.value.kind, refused.value.refusals[0].cite) == ("authority", "19.3.7")
+
+
+def test_19_3_7_a_department_with_no_ministry_recorded_has_no_appellate_body_until_fixed():
+    """19.3.7: "Ministry: For appeal cases against the decision of Departments and
+    Dzongkhags." With no ministry recorded, 2023.2 refuses naming the fix; 2023.1 fell back
+    to the RCSC."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = appeal_ctx(ORPHAN_DEPARTMENT)
+    first.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    with pytest.raises(Refused) as refused:
+        second.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    [r] = refused.value.refusals
+    assert r.cite == "19.3.7" and "no parent ministry recorded" in r.reason
+    assert "decide_appeal" not in {s.trigger for s in second.available("appeal", RCSC_APPEAL, c)}
