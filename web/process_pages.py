@@ -23,7 +23,7 @@ from web.pages import render
 from workflows import registry, revision
 from workflows.engine import Process, Refusal, Refused
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def version_of(key: str, version: str | None) -> Process:

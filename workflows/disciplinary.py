@@ -1197,6 +1197,43 @@ def _without_meeting_clock(step: Step) -> Step:
     return replace(step, arms=tuple(a for a in step.arms if a.kind != "meeting_conclusion_due"))
 
 
+def not_on_a_conviction(ctx: Context) -> bool:
+    return ctx.value("opened_by") != "court_judgement"
+
+
+def convictions_found_proven(ctx: Context) -> bool:
+    """19.11.7, 19.11.8: "shall be terminated" / "shall be compulsorily retired" "if he is
+    convicted by the Court of Law": the conviction (schedule items 1 and 2) is not
+    re-tried by the committee."""
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    return all(
+        row["finding"] == "guilty"
+        for row in ctx.value("findings") or []
+        if charges.get(row["charge"], {}).get("offence") in CONVICTION_PENALTY
+    )
+
+
+CONVICTION_PRESCRIBES = Guard(
+    "19.11.7, 19.11.8",
+    "a case opened on a judgement of a Court of Law (19.5.1.3) goes to the penalty the rule "
+    "prescribes: termination (19.11.7) or compulsory retirement (19.11.8), not ADR or "
+    "dismissal",
+    not_on_a_conviction,
+    precheck=True,
+)
+
+
+def summary_recommender(ctx: Context) -> Authority:
+    """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency": the
+    agency's HRC recommends, whoever the civil servant (the RCSC does not recommend to
+    itself for an executive)."""
+    return Authority((ctx.subject.agency,), "19.10.1")
+
+
+def _guarded(step: Step, *guards: Guard) -> Step:
+    return replace(step, guards=(*guards, *step.guards))
+
+
 def _by_decider(step: Step) -> Step:
     return replace(step, authority=appellate_body_by_decider)
 
@@ -1212,7 +1249,10 @@ V2 = revise(
     "investigation report; 19.8.2.2(v): the five working days to commence run from the "
     "investigator's receipt of the directive; 19.8.2.1(iii): dismissal needs an explanation "
     "received; 19.3.7: the appellate body follows who decided (the Tribunal for every RCSC "
-    "decision), and a department or dzongkhag with no ministry recorded has none",
+    "decision), and a department or dzongkhag with no ministry recorded has none; 19.11.7-8: "
+    "a case on a court conviction goes to the prescribed penalty (no ADR, no dismissal, no "
+    "acquittal of the conviction); 19.10.1: the agency's HRC recommends summary retirement "
+    "for every civil servant",
     replace=(
         replace(
             _order,
@@ -1235,19 +1275,29 @@ V2 = revise(
                 ),
             ),
         ),
-        replace(
+        _guarded(
             _dismiss,
-            guards=(
-                Guard(
-                    "19.8.2.1(iii)",
-                    "dismissal rests on the respondent's explanation, and none was received "
-                    "(the five working days lapsed)",
-                    explanation_received,
-                    precheck=True,
-                ),
-                *_dismiss.guards,
+            Guard(
+                "19.8.2.1(iii)",
+                "dismissal rests on the respondent's explanation, and none was received "
+                "(the five working days lapsed)",
+                explanation_received,
+                precheck=True,
+            ),
+            CONVICTION_PRESCRIBES,
+        ),
+        _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
+        _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
+        _guarded(
+            PROCESS.branches("record_decision")[0],
+            Guard(
+                "19.11.7, 19.11.8",
+                "a conviction by a Court of Law is not re-tried: a charge of conviction "
+                "(schedule items 1 and 2) is found proven",
+                convictions_found_proven,
             ),
         ),
+        replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),
