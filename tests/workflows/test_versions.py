@@ -271,3 +271,65 @@ def test_19_3_7_a_department_with_no_ministry_recorded_has_no_appellate_body_unt
     [r] = refused.value.refusals
     assert r.cite == "19.3.7" and "no parent ministry recorded" in r.reason
     assert "decide_appeal" not in {s.trigger for s in second.available("appeal", RCSC_APPEAL, c)}
+
+
+# ------------------------------------------- 19.11.7-8 and 19.10.1 in 2023.2
+
+CONVICTED = {
+    "opened_by": "court_judgement",
+    "narration": "Convicted of embezzlement by the Thimphu District Court.",
+    "charges": [{"no": 1, "offence": 1, "classification": "Major"}],
+}
+SCREENER = Actor(1, "hr", frozenset({R.HR_OFFICER, R.HRC_CHAIR, R.DC_MEMBER}), "MOH")
+
+
+def refusal_cites(process: Process, state: str, trigger: str, c: Context, raw) -> set[str]:
+    try:
+        process.check(state, trigger, SCREENER, c, raw)
+    except Refused as exc:
+        return {r.cite for r in exc.refusals}
+    return set()
+
+
+def test_19_11_7_a_case_on_a_court_conviction_is_not_for_adr_dismissal_or_acquittal():
+    """19.11.7: "A civil servant shall be terminated from service if he is convicted by the
+    Court of Law for a criminal offence of a misdemeanour and above for offences related to
+    discharge of official functions." The committee applies the prescribed penalty."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = ctx(CONVICTED)
+    adr = {"adr_method": "counselling", "adr_officer": "Sonam"}
+    assert "19.11.7, 19.11.8" not in refusal_cites(first, "received", "refer_to_adr", c, adr)
+    assert "19.11.7, 19.11.8" in refusal_cites(second, "received", "refer_to_adr", c, adr)
+    assert "refer_to_adr" not in {s.trigger for s in second.available("received", SCREENER, c)}
+    acquittal = {
+        "meeting_on": "2026-12-15",
+        "hearing": "heard",
+        "members_present": "five",
+        "findings": [{"charge": 1, "finding": "not_guilty", "penalty": None}],
+        "decision_reasons": "r",
+    }
+    assert "19.11.7, 19.11.8" in refusal_cites(
+        second, "dc_meeting", "record_decision", c, acquittal
+    )
+    assert "19.11.7, 19.11.8" not in refusal_cites(
+        first, "dc_meeting", "record_decision", c, acquittal
+    )
+
+
+def test_19_10_1_the_agency_hrc_recommends_summary_retirement_of_an_executive():
+    """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency, may
+    compulsorily retire a civil servant without formal investigation"."""
+    first, second = registry.versions("disciplinary")[:2]
+    executive = Context(
+        subject=Subject("E100", "Dorji", "ES1", "MOH", "ministry"), data={}, fields={}, today=TODAY
+    )
+    chair = Actor(3, "chair", frozenset({R.HRC_CHAIR}), "MOH")
+    raw = {"summary_ground": "19.10.1.1", "summary_evidence": "Three years of warnings."}
+    with pytest.raises(Refused) as refused:
+        first.check("received", "recommend_summary", chair, executive, raw)
+    assert refused.value.kind == "authority"
+    step, _ = second.check("received", "recommend_summary", chair, executive, raw)
+    assert step.dest == "summary_recommended"
+    with pytest.raises(Refused) as refused:
+        second.check("received", "recommend_summary", RCSC_APPEAL, executive, raw)
+    assert refused.value.refusals[0].cite == "19.10.1"
