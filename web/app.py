@@ -19,12 +19,14 @@ from cases.people import auth
 from web import (
     api,
     api_docs,
+    api_processes,
     document_pages,
     errors,
     idempotency,
     inbox_pages,
     oversight_pages,
     pages,
+    process_pages,
     register_pages,
     review_pages,
     security_headers,
@@ -78,12 +80,14 @@ def create_app(
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     app.include_router(pages.router)
+    app.include_router(process_pages.router)
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
     app.include_router(document_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
+    app.include_router(api_processes.router)
     security_pages.install(app)
     errors.install(app)
     api_docs.install(app)

@@ -21,11 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, db, timers
+from cases.core import audit, calendar_store, db, migration, timers
 from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.demo import seed
 from cases.people import auth, register_import, security_log
 from cases.review import replay
+from web import cli_migrate
 from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
@@ -459,6 +460,39 @@ def cmd_import_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cases_migrate(args: argparse.Namespace) -> int:
+    """Move open cases of a process to a later version by a plan (cases.core.migration),
+    with a named user's authority (``--as``: the RCSC or an administrator)."""
+    _url, engine = database()
+    with db.reading(engine) as s:
+        user = _user(s, args.as_user)
+    if not user.active:
+        raise CliError(f"user '{args.as_user}' is disabled")
+    actor = auth.actor_of(user)
+    plan = migration.Plan(
+        process=args.process,
+        to_version=args.to,
+        from_version=args.from_version or "",
+        states=cli_migrate.parse_map(args.map),
+        case_ids=tuple(args.case or ()),
+    )
+    now = parse_now(args.now)
+    if args.dry_run:
+        with db.reading(engine) as s:
+            outcomes = migration.dry_run(s, plan, actor, now)
+    else:
+        outcomes = migration.apply(engine, plan, actor, now)
+    if args.csv:
+        Path(args.csv).write_text(cli_migrate.csv_text(outcomes), encoding="utf-8")
+    for line in cli_migrate.lines(outcomes):
+        say(line)
+    moved = sum(1 for o in outcomes if not o.refused)
+    refused = len(outcomes) - moved
+    verb = "would move" if args.dry_run else "moved"
+    say(f"plan {plan.digest[:12]}: {verb} {moved} case(s), refused {refused}")
+    return 0
+
+
 # ----------------------------------------------------------------------- parser
 
 
@@ -548,6 +582,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("date")
     c = command("list", cmd_calendar_list, "holidays of a year and the corrections", ksub)
     c.add_argument("--year", type=int)
+
+    k = command("cases", None, "case commands")
+    ksub = k.add_subparsers(dest="cases_command", required=True, metavar="SUBCOMMAND")
+    c = command(
+        "migrate",
+        cmd_cases_migrate,
+        "move open cases to a later version of their process (BCSR 1.7)",
+        ksub,
+    )
+    c.add_argument("process")
+    c.add_argument("--to", required=True, metavar="VERSION")
+    c.add_argument("--from", dest="from_version", metavar="VERSION")
+    c.add_argument("--case", type=int, action="append", help="repeatable; only these cases")
+    c.add_argument("--map", action="append", metavar="OLD=NEW", help="repeatable state mapping")
+    c.add_argument("--dry-run", action="store_true", help="list what would change; write nothing")
+    c.add_argument("--csv", metavar="FILE", help="also write the plan's lines as CSV")
+    c.add_argument("--now", help="as of this time (ISO; no timezone = Bhutan time)")
+    c.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
 
     c = command(
         "import-register", cmd_import_register, "import civil servants from CSV (all rows or none)"

@@ -375,6 +375,7 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
             "eid": [cases[0].subject_eid],
             "key": [c.process for c in one_per_process.values()],
             "process": ["eol"],
+            "version": ["2023.1"],
             "doc_id": [str(doc.id)],
         }
     with TestClient(app) as c:
