@@ -1223,6 +1223,11 @@ CONVICTION_PRESCRIBES = Guard(
 )
 
 
+def evidence_with_a_written_complaint(ctx: Context) -> bool:
+    """19.5.1.2: "On written complaint supported with sufficient documentary evidence"."""
+    return ctx.value("opened_by") != "written_complaint" or bool(ctx.value("evidence"))
+
+
 def summary_recommender(ctx: Context) -> Authority:
     """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency": the
     agency's HRC recommends, whoever the civil servant (the RCSC does not recommend to
@@ -1252,7 +1257,7 @@ V2 = revise(
     "decision), and a department or dzongkhag with no ministry recorded has none; 19.11.7-8: "
     "a case on a court conviction goes to the prescribed penalty (no ADR, no dismissal, no "
     "acquittal of the conviction); 19.10.1: the agency's HRC recommends summary retirement "
-    "for every civil servant",
+    "for every civil servant; 19.5.1.2: a written complaint comes with its documentary evidence",
     replace=(
         replace(
             _order,
@@ -1285,6 +1290,15 @@ V2 = revise(
                 precheck=True,
             ),
             CONVICTION_PRESCRIBES,
+        ),
+        _guarded(
+            PROCESS.branches("open")[0],
+            Guard(
+                "19.5.1.2",
+                "a written complaint is to be supported with documentary evidence: describe "
+                "the evidence supplied",
+                evidence_with_a_written_complaint,
+            ),
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),

@@ -333,3 +333,23 @@ def test_19_10_1_the_agency_hrc_recommends_summary_retirement_of_an_executive():
     with pytest.raises(Refused) as refused:
         second.check("received", "recommend_summary", RCSC_APPEAL, executive, raw)
     assert refused.value.refusals[0].cite == "19.10.1"
+
+
+def test_19_5_1_2_a_written_complaint_needs_its_documentary_evidence_from_2023_2():
+    """19.5.1.2: "On written complaint supported with sufficient documentary evidence by any
+    person"."""
+    first, second = registry.versions("disciplinary")[:2]
+    hr = Actor(1, "hr", frozenset({R.HR_OFFICER}), "MOH")
+    raw = {
+        "opened_by": "written_complaint",
+        "complainant_name": "Karma Wangmo",
+        "complainant_address": "Changzamtog",
+        "respondent_address": "Motithang",
+        "narration": "Absent without leave.",
+        "received_on": "2026-12-15",
+    }
+    first.check("new", "open", hr, ctx(), raw)
+    with pytest.raises(Refused) as refused:
+        second.check("new", "open", hr, ctx(), raw)
+    assert [r.cite for r in refused.value.refusals] == ["19.5.1.2"]
+    second.check("new", "open", hr, ctx(), {**raw, "evidence": "Attendance register"})
