@@ -17,11 +17,17 @@ from workflows.calendar import bhutan_today
 from workflows.engine import Actor, Context, Step, field_decl, redact
 
 
-def public_fields(fields: dict[str, Any], actor: Actor, process: str) -> dict[str, Any]:
-    """What ``actor`` may read of a case's data or an event's fields: the fields the process
-    marks confidential (``Field.visible_to``) are dropped for everyone else."""
-    known = registry.PROCESSES.get(process)
-    return redact(known, fields, actor) if known else fields
+def public_fields(
+    fields: dict[str, Any], actor: Actor, process: str, version: str
+) -> dict[str, Any]:
+    """What ``actor`` may read of a case's data or an event's fields: the fields the case's
+    version of the process marks confidential (``Field.visible_to``) are dropped for
+    everyone else."""
+    try:
+        known = registry.version(process, version)
+    except KeyError:
+        return fields
+    return redact(known, fields, actor)
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
@@ -62,7 +68,7 @@ def _core(
 ) -> dict[str, Any]:
     """What both the page and the API show: state, data, the actions open to ``actor`` (from
     ``ctx`` when ``fire`` just left one) and the deadlines."""
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     data = json.loads(case.data)
@@ -72,7 +78,7 @@ def _core(
         "case": case,
         "process": process,
         "state": process.state(case.state),
-        "data": public_fields(data, actor, case.process),
+        "data": public_fields(data, actor, case.process, case.process_version),
         "actions": [action_view(s, data) for s in steps],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
@@ -116,7 +122,8 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
             "to": e.to_state,
             "cite": e.cite,
             "hash": e.hash,
-            "fields": public_fields(json.loads(e.fields), actor, process),
+            "process_version": e.process_version,
+            "fields": public_fields(json.loads(e.fields), actor, process, e.process_version),
         }
         for e in trail
     ]

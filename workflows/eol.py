@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
+from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months, ltt_has_obligation
@@ -864,7 +866,10 @@ STEPS = (
                 future_ok=True,
             ),
         ),
-        guards=(Guard("8.12.15", "the date to rejoin cannot be in the past", rejoin_by_not_past),),
+        guards=(
+            no_condonation(readings.EOL_NOT_REJOINED),
+            Guard("8.12.15", "the date to rejoin cannot be in the past", rejoin_by_not_past),
+        ),
         arms=(
             Arm(
                 "rejoin_due",
@@ -899,4 +904,8 @@ PROCESS = Process(
     "(8.14), breach of the undertaking, rejoining or compulsory retirement.",
     eligibility=RULES,
     proposal_fields=PROPOSAL_FIELDS,
+    readings=(readings.InForce(readings.EOL_NOT_REJOINED, "condonable", readings.CONDONE_WHY),),
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

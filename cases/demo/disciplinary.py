@@ -30,12 +30,18 @@ def _notice(k: int, charges: list[str], particulars: str, received_on: str, by: 
 
 
 def _investigation(d: Day, k: int, investigated_by: str, investigators: str) -> Step:
-    """The committee directs the investigation, dated the day of the step (19.8.2.2)."""
+    """The committee directs the investigation, dated and received the day of the step
+    (19.8.2.2)."""
     return (
         k,
         "order_investigation",
         "dc",
-        {"investigated_by": investigated_by, "investigators": investigators, "directive_on": d(k)},
+        {
+            "investigated_by": investigated_by,
+            "investigators": investigators,
+            "directive_on": d(k),
+            "directive_received_on": d(k),
+        },
     )
 
 

@@ -95,10 +95,10 @@ FILTER_PARAMS = ("process", "agency", "from_month", "to_month")
 def parse_filters(params: Mapping[str, str], agencies: Collection[str]) -> Filters:
     """Read the query parameters; an unknown process or agency or a bad month is refused."""
     values = {p: str(params.get(p) or "").strip() for p in FILTER_PARAMS}
-    if values["process"] and values["process"] not in registry.PROCESSES:
+    if values["process"] and values["process"] not in registry.keys():
         raise FilterError(
             "process",
-            f"no process '{values['process']}' (one of {', '.join(registry.PROCESSES)})",
+            f"no process '{values['process']}' (one of {', '.join(registry.keys())})",
         )
     if values["agency"]:
         values["agency"] = values["agency"].upper()

@@ -111,7 +111,7 @@ def _pending(
 def _settling(case: Case, deadline: Deadline, actions: list[NextAction]) -> tuple[NextAction, ...]:
     """The waiting steps that settle this deadline, if any is among them; else all of them
     (the deadline's own step may not be open yet, and the case still waits for someone)."""
-    proc = registry.get(case.process)
+    proc = registry.for_case(case)
     settles = {s.trigger for s in proc.steps if deadline.kind in s.settles}
     own = tuple(a for a in actions if a.trigger in settles)
     return own or tuple(actions)

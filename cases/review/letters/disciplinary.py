@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cases.review.letters.kit import Declaration, Sources, day, money
-from workflows import disciplinary
+from workflows import disciplinary, registry
 from workflows import roles as R
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
@@ -57,7 +57,7 @@ def decision_facts(src: Sources) -> dict[str, Any]:
                 "severity": penalty.severity if penalty else "",
             }
         )
-    appeal = disciplinary.appellate_body(src.ctx)
+    appeal = disciplinary.appellate_authority(registry.for_case(src.case), src.ctx)
     window = src.deadline("appeal_window")
     suspension = ""
     if src.data.get("suspended_from"):
