@@ -45,6 +45,22 @@ def _investigation(d: Day, k: int, investigated_by: str, investigators: str) -> 
     )
 
 
+def _decision(
+    d: Day, k: int, findings: list[dict[str, Any]], reasons: str, term: str | None = None
+) -> Step:
+    """The committee's decision at a meeting where the respondent was heard, with the demo's
+    members present (19.8.2.4) and the penalty's term where one runs (19.14.6.1)."""
+    fields: dict[str, Any] = {
+        "meeting_on": d(k),
+        "hearing": "heard",
+        "members_present": MEMBERS,
+        "findings": findings,
+    }
+    if term is not None:
+        fields["penalty_term_ends_on"] = term
+    return (k, "record_decision", "dc", {**fields, "decision_reasons": reasons})
+
+
 def _complaint(
     name: str,
     address: str,
@@ -119,21 +135,15 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "copy_to_respondent_on": d(k - 20),
                 },
             ),
-            (
+            _decision(
+                d,
                 k - 30,
-                "record_decision",
-                "dc",
-                {
-                    "meeting_on": d(k - 30),
-                    "hearing": "heard",
-                    "members_present": MEMBERS,
-                    "findings": [
-                        {"charge": 1, "finding": "guilty", "penalty": "fine"},
-                        {"charge": 2, "finding": "guilty", "penalty": "increment_deduction_minor"},
-                    ],
-                    "penalty_term_ends_on": term,
-                    "decision_reasons": "Both charges proven; no personal gain: minor penalties.",
-                },
+                [
+                    {"charge": 1, "finding": "guilty", "penalty": "fine"},
+                    {"charge": 2, "finding": "guilty", "penalty": "increment_deduction_minor"},
+                ],
+                "Both charges proven; no personal gain: minor penalties.",
+                term=term,
             ),
             (
                 k - 32,
@@ -200,21 +210,12 @@ def scripts(d: Day, today: date) -> list[Script]:
                 {"explanation": "I was attending to a sick parent in Trashigang."},
             ),
             (30, "convene_meeting", "dc", {"reasons": "The absence is admitted; facts simple."}),
-            (
+            _decision(
+                d,
                 12,
-                "record_decision",
-                "dc",
-                {
-                    "meeting_on": d(12),
-                    "hearing": "heard",
-                    "members_present": MEMBERS,
-                    "findings": [
-                        {"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}
-                    ],
-                    "penalty_term_ends_on": term,
-                    "decision_reasons": "Absence admitted; leave could have been sought; a second "
-                    "case within a year.",
-                },
+                [{"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}],
+                "Absence admitted; leave could have been sought; a second case within a year.",
+                term=term,
             ),
             (
                 8,
@@ -368,20 +369,14 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "copy_to_respondent_on": d(8),
                 },
             ),
-            (
+            _decision(
+                d,
                 2,
-                "record_decision",
-                "dc",
-                {
-                    "meeting_on": d(2),
-                    "hearing": "heard",
-                    "members_present": MEMBERS,
-                    "findings": [
-                        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-                        {"charge": 2, "finding": "not_guilty", "penalty": None},
-                    ],
-                    "decision_reasons": "Drinking on duty proven; the vehicle use was authorised.",
-                },
+                [
+                    {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+                    {"charge": 2, "finding": "not_guilty", "penalty": None},
+                ],
+                "Drinking on duty proven; the vehicle use was authorised.",
             ),
         ],
     )
