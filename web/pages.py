@@ -15,7 +15,8 @@ from sqlmodel import select
 
 from cases.core import audit, calendar_store, queries, service
 from cases.core.db import reading
-from cases.core.models import CivilServant
+from cases.core.models import Agency, CivilServant
+from cases.inbox import work_queue
 from cases.people import auth, register, register_import
 from cases.people import security_log as SL
 from web import security_headers, views
@@ -179,23 +180,43 @@ def logout(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
 # ------------------------------------------------------------------ dashboard
 
 
+TABS = ("mine", "others", "all")
+
+
 @router.get("/", name="dashboard")
 def dashboard(
     request: Request,
     viewer: CurrentViewer,
+    tab: str = "mine",
     process: str | None = None,
     state: str | None = None,
+    overdue: bool = False,
+    agency: str | None = None,
     closed: bool = False,
 ) -> Response:
+    """The work queue: "Waiting for you" (the steps open to this user now, most urgent
+    first), "Waiting for others" (the cases they follow, with who must act) and all the
+    cases they may see (cases.inbox.work_queue)."""
     registry.check_case_filters(process, state)
+    tab = tab if tab in TABS else "mine"
     today = bhutan_today(now(request))
     with tx(request) as s:
+        agencies = _agency_filter(s, viewer.actor, agency)
+        filters = work_queue.Filters(process or None, state or None, overdue, agency or None)
+        queue = work_queue.work_queue(s, viewer.actor, now(request), filters)
         rows = queries.list_cases(
-            s, viewer.actor, process=process or None, state=state or None, include_closed=closed
+            s,
+            viewer.actor,
+            process=process or None,
+            state=state or None,
+            include_closed=closed,
+            overdue_on=today if overdue else None,
         )
         cal = calendar_store.load(s)
     items = []
     for r in rows:
+        if agency and r.case.agency_code != agency:
+            continue
         left = cal.working_days_between(today, r.next_due) if r.next_due else None
         items.append(
             {
@@ -203,21 +224,50 @@ def dashboard(
                 "days_left": left,
                 "overdue": r.next_due is not None and r.next_due < today,
                 "state": registry.get(r.case.process).state(r.case.state),
+                "process_title": registry.get(r.case.process).title,
             }
         )
     return render(
         request,
         "pages/dashboard.html",
         {
+            "tab": tab,
+            "queue": queue,
             "items": items,
             "today": today,
             "processes": registry.PROCESSES,
+            "states": _state_choices(process),
+            "agencies": agencies,
             "filter_process": process or "",
             "filter_state": state or "",
+            "filter_overdue": overdue,
+            "filter_agency": agency or "",
             "closed": closed,
             "overdue_count": sum(1 for i in items if i["overdue"]),
         },
     )
+
+
+def _state_choices(process: str | None) -> list[tuple[str, str]]:
+    """(state, label) for the state filter: the named process's stages, else every stage."""
+    procs = [registry.PROCESSES[process]] if process else list(registry.PROCESSES.values())
+    seen: dict[str, str] = {}
+    for p in procs:
+        for st in p.states:
+            seen.setdefault(st.name, st.label)
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+def _agency_filter(session: Any, actor: Any, agency: str | None) -> list[Agency]:
+    """The agencies the RCSC (and administrators) may filter by; an unknown code is 422."""
+    if not (R.RCSC in actor.roles or R.ADMIN in actor.roles or actor.agency == R.RCSC_AGENCY):
+        if agency:
+            raise Refused([Refusal("field", "", "only the RCSC filters by agency", "agency")])
+        return []
+    known = list(session.exec(select(Agency).order_by(Agency.name)).all())
+    if agency and agency not in {a.code for a in known}:
+        raise Refused([Refusal("field", "", f"no agency {agency}", "agency")])
+    return known
 
 
 # ------------------------------------------------------------------ cases
