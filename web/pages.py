@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from cases.core import audit, calendar_store, queries, service
 from cases.core.db import reading
-from cases.core.models import Agency, CivilServant
+from cases.core.models import Agency, AuditEvent, CivilServant
 from cases.inbox import work_queue
 from cases.people import auth, register, register_import
 from cases.people import security_log as SL
@@ -34,7 +34,7 @@ from web.deps import (
     tx,
 )
 from web.forms import form_to_fields, version_of
-from web.params import CaseId, Year
+from web.params import CaseId, EventSeq, Year
 from web.request_checks import MB
 from workflows import registry
 from workflows import roles as R
@@ -348,10 +348,30 @@ def _case_ctx(
 
 @router.get("/cases/{case_id}", name="case")
 def case_page(
-    request: Request, case_id: CaseId, viewer: CurrentViewer, events: str = ""
+    request: Request,
+    case_id: CaseId,
+    viewer: CurrentViewer,
+    events: str = "",
+    recorded: EventSeq = 0,
 ) -> Response:
+    """``recorded``: the audit event a plain form's step just appended (its redirect names
+    it), so the page confirms what was recorded and what comes next, as the htmx answer does."""
     ctx = _case_ctx(request, viewer, case_id, all_events=events == "all")
+    if recorded:
+        ctx["flash"] = _recorded_flash(request, viewer, ctx["case"], recorded)
     return render(request, "pages/case.html", ctx)
+
+
+def _recorded_flash(request: Request, viewer: Viewer, case: Any, seq: int) -> str | None:
+    with tx(request) as s:
+        event = s.get(AuditEvent, seq)
+        if event is None or event.case_id != case.id:
+            return None
+        process = registry.get(case.process)
+        step = next(iter(process.steps_from(event.from_state, event.trigger)), None)
+        if step is None:
+            return None
+        return views.confirmation(s, case, step, viewer.actor, now(request))
 
 
 @router.get("/cases/{case_id}/timeline", name="case_timeline")
@@ -370,7 +390,7 @@ async def case_action(
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
-        service.fire(
+        fired = service.fire(
             s,
             case_id,
             trigger,
@@ -379,17 +399,26 @@ async def case_action(
             now=now(request),
             expected_version=version_of(form),
         )
+        flash = views.confirmation(
+            s, fired.case, fired.step, viewer.actor, now(request), fired.context
+        )
+        seq = fired.event.seq
     if is_htmx(request):
-        ctx = _case_ctx(request, viewer, case_id, full=False)
-        ctx["flash"] = "Recorded."
+        # Every part of the page the step may have changed: the panels (state, actions,
+        # deadlines) in place, the recorded facts, the letters and the diagram out of band;
+        # the timeline and the due-process summary reload on "case-changed".
+        ctx = _case_ctx(request, viewer, case_id, full=True)
+        ctx["flash"] = flash
+        ctx["oob"] = True
         return render(
             request,
             "pages/case.html",
             ctx,
-            block="panels",
+            block=["panels", "record", "documents", "diagram"],
             headers={"HX-Trigger": "case-changed"},
         )
-    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+    url = request.url_for("case", case_id=case_id).include_query_params(recorded=seq)
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/cases/{case_id}/recusal", name="case_recusal")
@@ -438,7 +467,14 @@ async def render_refusal(
             return message_page(request, 404, "Not found", "no such case")
         ctx["errors"] = {params["trigger"]: refusals}
         ctx["values"] = {params["trigger"]: values}
-        ctx["stale"] = message
+        if status == 409:  # a stale tab: the case as it is now, with what the user entered
+            ctx["stale"] = (
+                f"This case moved on to \u201c{ctx['state'].label}\u201d while you were "
+                "working. It is shown below as it is now, with what you entered: check it and "
+                "submit again if the step still applies."
+            )
+        else:
+            ctx["stale"] = message
         ctx["failed_trigger"] = params["trigger"]
         if is_htmx(request):
             return render(request, "pages/case.html", ctx, status, block="panels")

@@ -22,9 +22,17 @@ def record_url(context: Any, eid: str) -> str | None:
     return str(context["request"].url_for("servant", eid=eid))
 
 
+def humanize(name: object) -> str:
+    """A stored name as a person reads it: "notice_received_on" -> "Notice received on"
+    (no snake_case where a person reads: recorded facts, entered values, filters)."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def make_templates() -> Jinja2Blocks:
     t = Jinja2Blocks(directory=str(TEMPLATES))
     t.env.filters.update(FILTERS)
+    t.env.filters["humanize"] = humanize
     t.env.globals["record_url"] = record_url
     t.env.globals["may_oversee"] = may_oversee  # the nav shows the TAT page to whom it serves
     t.env.globals["htmx_src"] = "vendor/htmx-4.0.1/htmx.min.js"

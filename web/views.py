@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 
 from cases.core import calendar_store, deadlines, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
+from cases.inbox import next_actors, work_queue
 from cases.people import record
 from cases.review import documents, due_process
 from workflows import registry
-from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Context, Step, field_decl, redact
+from workflows.calendar import bhutan_today, long_date
+from workflows.engine import Actor, Context, Process, Step, field_decl, redact
 
 
 def public_fields(fields: dict[str, Any], actor: Actor, process: str) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     }
 
 
-def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
+def action_view(step: Step, data: dict[str, Any], process: Process | None = None) -> dict[str, Any]:
     return {
         "trigger": step.trigger,
         "label": step.label,
@@ -54,7 +55,58 @@ def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
         "fields": [field_decl(f) for f in step.fields],
         "guards": [{"cite": g.cite, "rule": g.reason} for g in step.guards],
         "charges": data.get("charges") or [],
+        "confirm": consequence(step, process) if process else None,
     }
+
+
+def consequence(step: Step, process: Process) -> str | None:
+    """What a step that ends the case (a death, a withdrawal, a dismissal, a retirement)
+    makes final, for the confirmation its form asks: None for a step the case goes on from.
+    Every step to a final state asks, so a new grave step cannot be forgotten."""
+    if not process.is_final(step.dest):
+        return None
+    return (
+        f"This ends the case: it will be \u201c{process.state(step.dest).label}\u201d "
+        f"(BCSR {step.cite}) and no further step can be taken."
+    )
+
+
+def confirmation(
+    session: Session,
+    case: Case,
+    step: Step,
+    actor: Actor,
+    now: datetime,
+    ctx: Context | None = None,
+) -> str:
+    """What a step recorded and what comes next, e.g. "Recorded: Endorse the DC decision
+    (HRC) (BCSR 19.8.2.4(i)). Next: Communicate the decision (BCSR 19.8.2.4(ii)), for the HRC
+    chairperson of MOH, by Fri 18 Dec 2026 (5 working days left)." Built from what the case
+    now waits for (cases.inbox.next_actors) and the deadlines those steps settle."""
+    process = registry.get(case.process)
+    said = f"Recorded: {step.label} (BCSR {step.cite})."
+    if process.is_final(case.state):
+        return f"{said} The case is now {process.state(case.state).label}; no step follows."
+    ctx = ctx or service.context(session, case, now)
+    actions = next_actors.next_actions(session, case, now, ctx)
+    yours = {s.trigger for s in process.available(case.state, actor, ctx)}
+    if not actions:
+        return f"{said} The case is now {process.state(case.state).label}."
+    today = bhutan_today(now)
+    cal = calendar_store.load(session)
+    rows = deadlines.armed(session, case.id or 0)
+    nexts = []
+    for a in actions:
+        kinds = {k for st in process.steps_from(case.state, a.trigger) for k in st.settles}
+        owed = [r for r in rows if r.kind in kinds]
+        who = a.who()
+        who = "you" if a.trigger in yours else who if who.startswith("the ") else f"the {who}"
+        text = f"{a.label} (BCSR {a.cite}), for {who}"
+        if owed:
+            due = work_queue.due_of(min(owed, key=lambda r: r.due_on), cal, today)
+            text += f", by {long_date(due.due_on)} ({due.phrase()})"
+        nexts.append(text)
+    return f"{said} Next: " + "; or ".join(nexts) + "."
 
 
 def _core(
@@ -73,7 +125,7 @@ def _core(
         "process": process,
         "state": process.state(case.state),
         "data": public_fields(data, actor, case.process),
-        "actions": [action_view(s, data) for s in steps],
+        "actions": [action_view(s, data, process) for s in steps],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
     }

@@ -154,7 +154,7 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
             for k in s.settles
         }
         rows = [r for r in armed.get(case.id, []) if r.kind in kinds]  # type: ignore[arg-type]
-        due = _due(min(rows, key=lambda r: r.due_on), cal, today) if rows else None
+        due = due_of(min(rows, key=lambda r: r.due_on), cal, today) if rows else None
         if filters.overdue and not (due and due.overdue):
             continue
         holders = tuple(
@@ -329,7 +329,7 @@ def _armed_rows(session: Session, ids: Iterable[int]) -> dict[int, list[Deadline
     return out
 
 
-def _due(row: Deadline, cal: WorkingCalendar, today: date) -> Due:
+def due_of(row: Deadline, cal: WorkingCalendar, today: date) -> Due:
     reckoning = deadlines.reckon(cal, row)
     if reckoning.unit_name == "calendar_days":
         left, unit = (row.due_on - today).days, "days"
@@ -344,7 +344,7 @@ def _due_for(
     """The soonest armed deadline that one of ``steps`` settles."""
     kinds = {k for s in steps for k in s.settles}
     owed = [r for r in rows if r.kind in kinds]
-    return _due(min(owed, key=lambda r: r.due_on), cal, today) if owed else None
+    return due_of(min(owed, key=lambda r: r.due_on), cal, today) if owed else None
 
 
 def _people(

@@ -129,7 +129,8 @@ def test_stale_version_is_refused_with_409_and_nothing_changes(client, world, cl
     )
     resp = client.post(f"/cases/{case_id}/actions/serve_notice", data=serve_notice_form(csrf, old))
     assert resp.status_code == 409
-    assert "reload" in resp.text
+    assert "This case moved on to" in resp.text and "while you were working" in resp.text
+    assert "Absent two days" in resp.text  # what the user entered is kept
     assert world.case(case_id).state == "summary_recommended"
 
 
