@@ -17,7 +17,7 @@ from cases.core import audit, calendar_store, queries, service
 from cases.core.db import reading
 from cases.core.models import Agency, AuditEvent, CivilServant
 from cases.inbox import work_queue
-from cases.people import auth, register, register_import
+from cases.people import auth, case_search, register, register_import
 from cases.people import security_log as SL
 from web import security_headers, views
 from web.deps import (
@@ -34,7 +34,7 @@ from web.deps import (
     tx,
 )
 from web.forms import form_to_fields, version_of
-from web.params import CaseId, EventSeq, Year
+from web.params import CaseId, EventSeq, SearchText, Year
 from web.request_checks import MB
 from workflows import registry
 from workflows import roles as R
@@ -481,6 +481,24 @@ async def render_refusal(
         return render(request, "pages/case.html", ctx, status)
     text = message or "; ".join(r.text for r in refusals)
     return message_page(request, status, "Refused", text)
+
+
+@router.get("/search", name="search")
+def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> Response:
+    """The search box of every page: the cases this user may see, by case number, name,
+    employee ID or title (cases.people.case_search)."""
+    with tx(request) as s:
+        found = case_search.find_cases(s, viewer.actor, q)
+    rows = [
+        {
+            "case": case,
+            "name": name,
+            "process": registry.get(case.process),
+            "state": registry.get(case.process).state(case.state),
+        }
+        for case, name in found
+    ]
+    return render(request, "pages/search.html", {"q": q.strip(), "rows": rows})
 
 
 # ------------------------------------------------------------------ civil servants
