@@ -321,7 +321,9 @@ async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -
     with tx(request) as s:
         fired = service.open_case(s, process, eid, viewer.actor, fields, now=now(request))
         case_id = fired.case.id
-    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+    # The case page confirms what was submitted, who decides and by when (``recorded``).
+    url = request.url_for("case", case_id=case_id).include_query_params(recorded=fired.event.seq)
+    return RedirectResponse(url, status_code=303)
 
 
 def _case_ctx(
@@ -339,7 +341,7 @@ def _case_ctx(
         ctx["events_total"] = audit.count_for(s, case_id)
         if full:
             ctx.update(views.page_panels(s, case, viewer.actor, now(request)))
-    ctx["diagram"] = ctx["process"].mermaid(case.state)
+    ctx["diagram"] = views.diagram(ctx["process"], case.state)
     ctx["anywhere"] = ctx["process"].anywhere_steps()
     ctx.setdefault("errors", {})
     ctx.setdefault("values", {})
@@ -660,7 +662,7 @@ def process_page(request: Request, key: str, viewer: CurrentViewer) -> Response:
     proc = registry.PROCESSES.get(key)
     if proc is None:
         raise service.NotFound(f"no process {key}")
-    return render(request, "pages/process.html", {"process": proc, "diagram": proc.mermaid()})
+    return render(request, "pages/process.html", {"process": proc, "diagram": views.diagram(proc)})
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -14,6 +14,7 @@ from cases.inbox import next_actors, work_queue
 from cases.people import record
 from cases.review import documents, due_process
 from workflows import registry
+from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
 from workflows.engine import Actor, Context, Process, Step, field_decl, redact
 
@@ -29,7 +30,11 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     """A deadline row as shown, with the count behind its date ("why is this due on X?",
     ``deadlines.reckon``: the page and the API say the same)."""
     left = deadlines.days_left(cal, row, today) if row.status == "armed" else None
+    reckoning = deadlines.reckon(cal, row)
     return {
+        # As the rule counts it: "3 working days left", "overdue by 2 days" (7.7, 8.12 and
+        # 13 count some terms in calendar days).
+        "time_left": work_queue.due_of(row, cal, today).phrase() if row.status == "armed" else "",
         "id": row.id,
         "kind": row.kind,
         "label": row.label,
@@ -39,7 +44,7 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
         "days_left": left,
         "overdue": row.status == "armed" and row.due_on < today,
         "due_soon": left is not None and 0 <= left <= 2,
-        "reckoning": deadlines.reckon(cal, row),
+        "reckoning": reckoning,
         "original_due_on": row.original_due_on,
         "moved": row.original_due_on is not None and row.original_due_on != row.due_on,
         "settled_at": row.settled_at,
@@ -85,6 +90,8 @@ def confirmation(
     now waits for (cases.inbox.next_actors) and the deadlines those steps settle."""
     process = registry.get(case.process)
     said = f"Recorded: {step.label} (BCSR {step.cite})."
+    if process.eligibility and step.trigger == process.opening:
+        said = f"Application submitted: {step.label} (BCSR {step.cite})."
     if process.is_final(case.state):
         return f"{said} The case is now {process.state(case.state).label}; no step follows."
     ctx = ctx or service.context(session, case, now)
@@ -92,20 +99,26 @@ def confirmation(
     yours = {s.trigger for s in process.available(case.state, actor, ctx)}
     if not actions:
         return f"{said} The case is now {process.state(case.state).label}."
+    # What comes next is what others must do (an applicant's own withdrawal is open almost
+    # throughout); only when no one else may act, what the user must do next.
+    others = [a for a in actions if a.trigger not in yours]
+    actions = others or actions
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     rows = deadlines.armed(session, case.id or 0)
-    nexts = []
+    grouped: dict[tuple[str, str], list[str]] = {}
     for a in actions:
-        kinds = {k for st in process.steps_from(case.state, a.trigger) for k in st.settles}
-        owed = [r for r in rows if r.kind in kinds]
         who = a.who()
         who = "you" if a.trigger in yours else who if who.startswith("the ") else f"the {who}"
-        text = f"{a.label} (BCSR {a.cite}), for {who}"
+        kinds = {k for st in process.steps_from(case.state, a.trigger) for k in st.settles}
+        owed = [r for r in rows if r.kind in kinds]
         if owed:
             due = work_queue.due_of(min(owed, key=lambda r: r.due_on), cal, today)
-            text += f", by {long_date(due.due_on)} ({due.phrase()})"
-        nexts.append(text)
+            when = f"by {long_date(due.due_on)} ({due.phrase()})"
+        else:
+            when = "with no time limit in the rules"
+        grouped.setdefault((who, when), []).append(f"{a.label} (BCSR {a.cite})")
+    nexts = [f"{' or '.join(steps)}, for {who}, {when}" for (who, when), steps in grouped.items()]
     return f"{said} Next: " + "; or ".join(nexts) + "."
 
 
@@ -156,22 +169,84 @@ TIMELINE_NEWEST = 100
 
 
 def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[str, Any]]:
-    """A case's audit events as its timeline shows them, confidential fields redacted."""
+    """A case's audit events as its timeline shows them, confidential fields redacted; the
+    step's title, the stages' labels and the role's name, never their stored names."""
+    known = registry.PROCESSES.get(process)
     return [
         {
             "seq": e.seq,
             "at": e.at,
             "actor": e.actor,
-            "role": e.role,
+            "role": R.LABELS.get(e.role, humanize(e.role)),
             "trigger": e.trigger,
+            "label": step_title(known, e.trigger, e.from_state),
             "from": e.from_state,
             "to": e.to_state,
+            "from_label": state_title(known, e.from_state),
+            "to_label": state_title(known, e.to_state),
             "cite": e.cite,
             "hash": e.hash,
             "fields": public_fields(json.loads(e.fields), actor, process),
         }
         for e in trail
     ]
+
+
+# Audit events that are not steps of a process, as the timeline names them.
+OTHER_EVENTS = {
+    "declare_recusal": "Recusal declared",
+    "issue_document": "Letter or order issued",
+    "deadline_recomputed": "Deadline moved by a calendar change",
+    "deadline_missed": "Deadline missed",
+}
+
+
+def humanize(name: str) -> str:
+    """A stored name as words: "notice_received_on" -> "Notice received on"."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def step_title(process: Process | None, trigger: str, from_state: str = "") -> str:
+    """The title a person reads for a step (its label), never its trigger."""
+    if process is not None:
+        steps = process.steps_from(from_state, trigger) or [
+            s for s in process.steps if s.trigger == trigger
+        ]
+        if steps:
+            return steps[0].label
+    base, _, kind = trigger.partition(":")  # "deadline_missed:explanation_due"
+    if base in OTHER_EVENTS:
+        return OTHER_EVENTS[base] + (f": {humanize(kind).lower()}" if kind else "")
+    return humanize(trigger)
+
+
+def state_title(process: Process | None, state: str) -> str:
+    if process is not None and state in process.state_by_name:
+        return process.state(state).label
+    return humanize(state)
+
+
+def diagram(process: Process, current: str | None = None) -> str:
+    """The process's state diagram with each arrow named by its step's title (the engine's
+    ``mermaid`` names them by trigger, for the access matrix and tests)."""
+    titles = {(src, s.dest, s.trigger): s.label for s in process.steps for src in s.sources}
+    out = []
+    for line in process.mermaid(current).splitlines():
+        head, sep, tail = line.partition(" : ")
+        parts = head.split()
+        if sep and len(parts) == 3 and parts[1] == "-->" and " (" in tail:
+            trigger, cite = tail.split(" (", 1)
+            title = titles.get((parts[0], parts[2], trigger))
+            if title:
+                line = f"{head} : {_mermaid_words(title)} ({cite}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _mermaid_words(text: str) -> str:
+    """Mermaid ends a statement at ';' and splits a label at ':'; '#' starts an entity."""
+    return text.replace(";", ",").replace(":", " -").replace("#", "No.")
 
 
 def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:

@@ -54,3 +54,34 @@ def test_eligibility_panel_follows_the_form_and_the_application_opens_a_case(
     page.wait_for_url(f"{base}/cases/*")
     assert "applied" in page.locator("#case-state").inner_text().lower()
     assert errors == []
+
+
+def test_the_applicant_applies_and_sees_who_decides(app, world, serve_app, browser_page) -> None:
+    """The civil servant applies for themselves; the button says "Submit application" and the
+    case page confirms the submission and who decides (8.12.16)."""
+    from workflows import roles as R
+
+    world.add_user("applicant", (R.CIVIL_SERVANT,), employee_eid="E100")
+    base = serve_app(app)
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, base, "applicant")
+    page.goto(f"{base}/cases/new?process=eol")
+    form = page.locator("form#application")
+    form.locator("select[name=subject_eid]").select_option("E100")
+    form.locator("input[name=start_on]").fill("2027-01-04")
+    form.locator("input[name=end_on]").fill("2027-02-26")
+    form.locator("select[name=purpose]").select_option("career_break")
+    form.locator("textarea[name=specific_reasons]").fill("To care for an ailing parent.")
+    form.locator("input[name=undertaking_signed]").check()
+    form.locator("input[name=no_conflicting_employment]").check()
+    button = form.locator("button[type=submit]")
+    assert button.inner_text() == "Submit application"
+    button.click()
+    page.wait_for_url(f"{base}/cases/*")
+    flash = page.locator("p.flash").inner_text()
+    assert flash.startswith("Application submitted: Apply for extraordinary leave")
+    assert "Grant the extraordinary leave" in flash and "HRC chairperson" in flash
+    assert page.locator("p.subject").inner_text().startswith("Applicant: Dorji Wangchuk")
+    assert errors == []

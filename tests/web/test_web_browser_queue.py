@@ -48,7 +48,7 @@ def test_the_chair_endorses_from_the_queue_and_the_letter_button_appears(
     assert "Tue 22 Dec 2026" in flash
     assert page.locator("#case-state").inner_text() == "endorsed; to be communicated"
     page.locator("#diagram svg").wait_for()
-    page.locator("#timeline >> text=endorse decision").wait_for()
+    page.locator("#timeline >> text=Endorse the DC decision").wait_for()
     assert errors == []
 
 
