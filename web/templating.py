@@ -12,6 +12,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from cases.review.oversight import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from web.views import humanize
+from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, long_date
 from workflows.record import eid_problem
 
@@ -61,6 +62,7 @@ def make_templates() -> Jinja2Blocks:
     t = Jinja2Blocks(directory=str(TEMPLATES))
     t.env.filters.update(FILTERS)
     t.env.filters.update(humanize=humanize, fact=fact, bt_when=bt_when)
+    t.env.globals["role_labels"] = R.LABELS
     t.env.globals["record_url"] = record_url
     t.env.globals["may_oversee"] = may_oversee  # the nav shows the TAT page to whom it serves
     t.env.globals["htmx_src"] = "vendor/htmx-4.0.1/htmx.min.js"
