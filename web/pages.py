@@ -218,10 +218,21 @@ def dashboard(
         if agency and r.case.agency_code != agency:
             continue
         left = cal.working_days_between(today, r.next_due) if r.next_due else None
+        calendar_days = r.next_term is not None and r.next_term.unit_name == "calendar_days"
+        due = None
+        if r.next_due is not None and left is not None:
+            due = work_queue.Due(
+                r.next_label or "",
+                r.next_cite or "",
+                r.next_due,
+                (r.next_due - today).days if calendar_days else left,
+                "days" if calendar_days else "working days",
+            )
         items.append(
             {
                 "row": r,
                 "days_left": left,
+                "time_left": due.phrase() if due else "—",
                 "overdue": r.next_due is not None and r.next_due < today,
                 "state": registry.get(r.case.process).state(r.case.state),
                 "process_title": registry.get(r.case.process).title,

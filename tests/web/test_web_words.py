@@ -80,3 +80,14 @@ def test_dates_carry_their_weekday_and_deadlines_their_unit(client, world) -> No
     timeline = page.text[page.text.index('<ol class="timeline">') :]
     assert re.search(r'<span class="when">(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d \w{3} 2026', timeline)
     assert re.search(r"\b20\d\d-\d\d-\d\d\b", _visible(page.text)) is None
+
+
+def test_a_calendar_day_deadline_counts_days_in_the_queue_and_the_lists(client, world) -> None:
+    """19.8.2.2(vi): the investigation is completed within 15 days (calendar days)."""
+    world.walk_to("investigating")
+    login(client, "secretary")
+    queue = client.get("/").context["queue"]
+    (item,) = queue.mine
+    assert item.due.unit == "days" and item.due.phrase() == "15 days left"
+    assert "15 days left" in client.get("/").text
+    assert "15 days left" in client.get("/?tab=all").text
