@@ -394,6 +394,7 @@ class World:
                     "investigated_by": "member_secretary",
                     "investigators": "Member Secretary",
                     "directive_on": today,
+                    "directive_received_on": today,
                 },
             ),
             ("commence_investigation", "secretary", {"commenced_on": today}),

@@ -122,7 +122,22 @@ def _view_in(
 
 @router.get("/processes")
 def list_processes(viewer: CurrentViewer) -> list[dict[str, Any]]:
-    return [p.describe() for p in registry.PROCESSES.values()]
+    """The newest version of each process, with the list of all its versions (a case runs
+    on its own: ``process_version`` on the case)."""
+    return [
+        {
+            **registry.latest(key).describe(),
+            "versions": [
+                {
+                    "version": v.version,
+                    "effective_from": v.effective_from.isoformat(),
+                    "changes": v.changes,
+                }
+                for v in registry.versions(key)
+            ],
+        }
+        for key in registry.keys()
+    ]
 
 
 # A page of the case list: 50 cases unless asked, at most 200 (a longer list is paged).
@@ -274,7 +289,9 @@ def events(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dic
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "cite": e.cite,
-                "fields": views.public_fields(json.loads(e.fields), viewer.actor, e.process),
+                "fields": views.public_fields(
+                    json.loads(e.fields), viewer.actor, e.process, e.process_version
+                ),
                 "process_version": e.process_version,
                 "prev_hash": e.prev_hash,
                 "hash": e.hash,
@@ -382,7 +399,7 @@ def eligibility(request: Request, eid: str, process: str, viewer: CurrentViewer)
     listed under "proposal_fields" in GET /api/processes), e.g. ?start_on=&end_on= for EOL.
     """
     _servant(request, viewer, eid)
-    if process not in registry.PROCESSES:
+    if process not in registry.keys():
         raise service.NotFound(f"no process {process}")
     with tx(request) as s:
         result = applications.eligibility(

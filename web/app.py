@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from cases.core import db, timers
@@ -18,12 +19,14 @@ from cases.people import auth
 from web import (
     api,
     api_docs,
+    api_processes,
     document_pages,
     errors,
     idempotency,
     inbox_pages,
     oversight_pages,
     pages,
+    process_pages,
     register_pages,
     review_pages,
     security_headers,
@@ -70,13 +73,21 @@ def create_app(
     app.state.session_policy = auth.SessionPolicy.from_env()
     app.state.templates = templating.make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """Pages link /static/favicon.svg; this answers clients that ask by the old name."""
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
     app.include_router(pages.router)
+    app.include_router(process_pages.router)
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
     app.include_router(document_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
+    app.include_router(api_processes.router)
     security_pages.install(app)
     errors.install(app)
     api_docs.install(app)

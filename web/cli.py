@@ -21,14 +21,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, db, timers
+from cases.core import audit, calendar_store, db, migration, timers
 from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.demo import seed
 from cases.people import auth, register_import, security_log
 from cases.review import replay
+from web import cli_migrate
 from workflows import bounds
 from workflows import roles as R
-from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
+from workflows.calendar import BHUTAN_TZ, bhutan_today
 from workflows.engine import Refused
 from workflows.record import EID_CITE, eid_problem
 
@@ -312,14 +313,24 @@ def cmd_security_log(args: argparse.Namespace) -> int:
     try:
         with db.transaction(engine) as s:
             log = security_log.listing(
-                s, kind=args.kind or "", username=args.username or "", per_page=args.limit
+                s,
+                kind=args.kind or "",
+                username=args.username or "",
+                from_day=args.from_day or "",
+                to_day=args.to_day or "",
+                page=args.page,
+                per_page=args.limit,
             )
     except ValueError as exc:
-        raise CliError(f"--{exc}") from None
+        field, _, reason = str(exc).partition(":")
+        raise CliError(f"--{field.replace('_', '-')}:{reason}") from None
     for e in log.events:
         say(security_log.line(e, lambda d: d.astimezone(BHUTAN_TZ).strftime("%Y-%m-%d %H:%M:%S")))
     shown = len(log.events)
-    say(f"{shown} of {log.total} event(s)" + (" (newest first)" if shown else ""))
+    say(
+        f"{shown} of {log.total} event(s)"
+        + (f", page {log.page} of {log.pages} (newest first)" if shown else "")
+    )
     return 0
 
 
@@ -371,12 +382,15 @@ def cmd_calendar_add(args: argparse.Namespace) -> int:
 
 def cmd_calendar_remove(args: argparse.Namespace) -> int:
     day = parse_day(args.date)
-    listed = WorkingCalendar().holiday_name(day)
-    if listed is None:
-        raise CliError(f"{day.isoformat()} is not one of Bhutan's listed holidays")
+    listed = calendar_store.listed_holiday(day)
     _url, engine = database()
-    with db.transaction(engine) as s:
-        change = calendar_store.set_override(s, day, "removed", args.note, "cli", datetime.now(UTC))
+    try:
+        with db.transaction(engine) as s:
+            change = calendar_store.set_override(
+                s, day, "removed", args.note, "cli", datetime.now(UTC)
+            )
+    except calendar_store.CorrectionRefused as exc:
+        raise CliError(exc.reason) from None
     say(f"{day.isoformat()} ({listed}) is now a working day: {args.note}")
     say_moved(change)
     return 0
@@ -446,6 +460,39 @@ def cmd_import_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cases_migrate(args: argparse.Namespace) -> int:
+    """Move open cases of a process to a later version by a plan (cases.core.migration),
+    with a named user's authority (``--as``: the RCSC or an administrator)."""
+    _url, engine = database()
+    with db.reading(engine) as s:
+        user = _user(s, args.as_user)
+    if not user.active:
+        raise CliError(f"user '{args.as_user}' is disabled")
+    actor = auth.actor_of(user)
+    plan = migration.Plan(
+        process=args.process,
+        to_version=args.to,
+        from_version=args.from_version or "",
+        states=cli_migrate.parse_map(args.map),
+        case_ids=tuple(args.case or ()),
+    )
+    now = parse_now(args.now)
+    if args.dry_run:
+        with db.reading(engine) as s:
+            outcomes = migration.dry_run(s, plan, actor, now)
+    else:
+        outcomes = migration.apply(engine, plan, actor, now)
+    if args.csv:
+        Path(args.csv).write_text(cli_migrate.csv_text(outcomes), encoding="utf-8")
+    for line in cli_migrate.lines(outcomes):
+        say(line)
+    moved = sum(1 for o in outcomes if not o.refused)
+    refused = len(outcomes) - moved
+    verb = "would move" if args.dry_run else "moved"
+    say(f"plan {plan.digest[:12]}: {verb} {moved} case(s), refused {refused}")
+    return 0
+
+
 # ----------------------------------------------------------------------- parser
 
 
@@ -509,7 +556,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("security-log", cmd_security_log, "list the security log, newest first")
     c.add_argument("--kind", help=f"one of {', '.join(security_log.KINDS)}")
     c.add_argument("--username", help="only this username")
+    c.add_argument("--from-day", help="only events on or after this day (YYYY-MM-DD, Bhutan)")
+    c.add_argument("--to-day", help="only events on or before this day (YYYY-MM-DD, Bhutan)")
     c.add_argument("--limit", type=int, default=50, help="how many events (default 50)")
+    c.add_argument("--page", type=int, default=1, help="page of --limit events (default 1)")
 
     a = command("agency", None, "agency commands")
     asub = a.add_subparsers(dest="agency_command", required=True, metavar="SUBCOMMAND")
@@ -532,6 +582,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("date")
     c = command("list", cmd_calendar_list, "holidays of a year and the corrections", ksub)
     c.add_argument("--year", type=int)
+
+    k = command("cases", None, "case commands")
+    ksub = k.add_subparsers(dest="cases_command", required=True, metavar="SUBCOMMAND")
+    c = command(
+        "migrate",
+        cmd_cases_migrate,
+        "move open cases to a later version of their process (BCSR 1.7)",
+        ksub,
+    )
+    c.add_argument("process")
+    c.add_argument("--to", required=True, metavar="VERSION")
+    c.add_argument("--from", dest="from_version", metavar="VERSION")
+    c.add_argument("--case", type=int, action="append", help="repeatable; only these cases")
+    c.add_argument("--map", action="append", metavar="OLD=NEW", help="repeatable state mapping")
+    c.add_argument("--dry-run", action="store_true", help="list what would change; write nothing")
+    c.add_argument("--csv", metavar="FILE", help="also write the plan's lines as CSV")
+    c.add_argument("--now", help="as of this time (ISO; no timezone = Bhutan time)")
+    c.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
 
     c = command(
         "import-register", cmd_import_register, "import civil servants from CSV (all rows or none)"

@@ -30,7 +30,7 @@ def _charts(ov: oversight.Oversight) -> dict[str, Any]:
     many = not rep.filters.process
     steps = [
         Bar(
-            f"{t.process}: {t.label}" if many else t.label,
+            f"{t.process_title}: {t.label}" if many else t.label,
             t.met,
             t.missed,
             f"{t.process_title}, BCSR {t.cite}",
@@ -84,7 +84,7 @@ def oversight_page(request: Request, viewer: CurrentViewer) -> Response:
     if ctx["ov"] is not None:
         ctx["charts"] = _charts(ctx["ov"])
     ctx.update(
-        processes=registry.PROCESSES,
+        processes=registry.newest(),
         month_label=month_label,
         fmt_days=oversight.fmt_days,
         query=ctx["filters"] if status == 200 else {},

@@ -234,8 +234,8 @@ def dashboard(
                 "days_left": left,
                 "time_left": due.phrase() if due else "—",
                 "overdue": r.next_due is not None and r.next_due < today,
-                "state": registry.get(r.case.process).state(r.case.state),
-                "process_title": registry.get(r.case.process).title,
+                "state": registry.for_case(r.case).state(r.case.state),
+                "process_title": registry.for_case(r.case).title,
             }
         )
     return render(
@@ -246,7 +246,7 @@ def dashboard(
             "queue": queue,
             "items": items,
             "today": today,
-            "processes": registry.PROCESSES,
+            "processes": registry.newest(),
             "states": _state_choices(process),
             "agencies": agencies,
             "filter_process": process or "",
@@ -261,7 +261,7 @@ def dashboard(
 
 def _state_choices(process: str | None) -> list[tuple[str, str]]:
     """(state, label) for the state filter: the named process's stages, else every stage."""
-    procs = [registry.PROCESSES[process]] if process else list(registry.PROCESSES.values())
+    procs = list(registry.versions(process)) if process else registry.every_version()
     seen: dict[str, str] = {}
     for p in procs:
         for st in p.states:
@@ -286,11 +286,11 @@ def _agency_filter(session: Any, actor: Any, agency: str | None) -> list[Agency]
 
 @router.get("/cases/new", name="new_case")
 def new_case(request: Request, viewer: CurrentViewer, process: str = "", eid: str = "") -> Response:
-    if process not in registry.PROCESSES:
+    if process not in registry.keys():
         return render(
             request,
             "pages/case_new.html",
-            {"process": None, "processes": registry.PROCESSES.values(), "eid": eid},
+            {"process": None, "processes": registry.newest().values(), "eid": eid},
         )
     return render(request, "pages/case_new.html", _new_case_ctx(request, viewer, process, eid))
 
@@ -303,7 +303,9 @@ def _new_case_ctx(
     errors: list[Refusal] | None = None,
     values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    proc = registry.PROCESSES.get(process) or registry.get("disciplinary")
+    # The version a case opened today runs on: its opening step's form and rules.
+    key = process if process in registry.keys() else "disciplinary"
+    proc = registry.in_force(key, bhutan_today(now(request)))
     opening = proc.steps_from(proc.initial, proc.opening)[0]
     actor = viewer.actor
     with tx(request) as s:
@@ -380,7 +382,7 @@ def _recorded_flash(request: Request, viewer: Viewer, case: Any, seq: int) -> st
         event = s.get(AuditEvent, seq)
         if event is None or event.case_id != case.id:
             return None
-        process = registry.get(case.process)
+        process = registry.for_case(case)
         step = next(iter(process.steps_from(event.from_state, event.trigger)), None)
         if step is None:
             return None
@@ -506,8 +508,8 @@ def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> 
         {
             "case": case,
             "name": name,
-            "process": registry.get(case.process),
-            "state": registry.get(case.process).state(case.state),
+            "process": registry.for_case(case),
+            "state": registry.for_case(case).state(case.state),
         }
         for case, name in found
     ]
@@ -575,7 +577,9 @@ def _calendar_ctx(
     year: int | None,
     error: str | None = None,
     change: calendar_store.Change | None = None,
+    entered: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``entered``: the correction the administrator typed, shown again after a refusal."""
     year = year or bhutan_today(now(request)).year
     with tx(request) as s:
         cal = calendar_store.load(s)
@@ -592,6 +596,8 @@ def _calendar_ctx(
         "change": change,
         "moves": moves,
         "note_field": calendar_store.CORRECTION_FIELDS[1],
+        "entered": entered or {},
+        "error_field": (error or "").split(":", 1)[0],
     }
 
 
@@ -603,10 +609,12 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
         raise_refusal("only an administrator maintains the holiday calendar")
     form = await request.form()
     raw = {"day": str(form.get("day") or ""), "note": str(form.get("note") or "")}
+    entered = {**raw, "kind": str(form.get("kind") or "")}
     values, errors = parse_values(calendar_store.CORRECTION_FIELDS, raw, {}, "")
     if errors:
         text = "; ".join(f"{e.field}: {e.reason}" for e in errors)
-        return render(request, "pages/calendar.html", _calendar_ctx(request, None, text), 422)
+        ctx = _calendar_ctx(request, None, text, entered=entered)
+        return render(request, "pages/calendar.html", ctx, 422)
     day = date.fromisoformat(values["day"])
     kind, note = str(form.get("kind") or ""), values.get("note") or ""
     with tx(request) as s:
@@ -619,30 +627,18 @@ async def calendar_change(request: Request, viewer: CurrentViewer, _: CsrfChecke
                 change = calendar_store.set_override(
                     s, day, kind, note or kind, viewer.user.username, now(request)
                 )
-            except ValueError as exc:
+            except calendar_store.CorrectionRefused as exc:
                 s.rollback()
-                return render(
-                    request,
-                    "pages/calendar.html",
-                    _calendar_ctx(request, day.year, f"kind: {exc}"),
-                    422,
-                )
+                ctx = _calendar_ctx(request, day.year, str(exc), entered=entered)
+                return render(request, "pages/calendar.html", ctx, 422)
     if change is None:
-        return render(
-            request,
-            "pages/calendar.html",
-            _calendar_ctx(request, day.year, f"day: no correction on {day} to clear"),
-            422,
-        )
+        text = f"day: no correction on {day} to clear"
+        ctx = _calendar_ctx(request, day.year, text, entered=entered)
+        return render(request, "pages/calendar.html", ctx, 422)
     return render(request, "pages/calendar.html", _calendar_ctx(request, day.year, change=change))
 
 
 # ------------------------------------------------------------------ processes
-
-
-@router.get("/processes", name="processes")
-def processes_page(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "pages/processes.html", {"processes": registry.PROCESSES.values()})
 
 
 @router.get("/queues/retirement", name="retirement_queue")
@@ -659,21 +655,13 @@ def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
                 {
                     "case": case,
                     "name": name,
-                    "process": registry.get(case.process),
+                    "process": registry.for_case(case),
                     "ground": data.get("retirement_ground", ""),
                     "effective_on": data.get("retirement_effective_on"),
                     "can_decide": any(st.trigger == "retire" for st in steps),
                 }
             )
     return render(request, "pages/queue.html", {"rows": rows})
-
-
-@router.get("/processes/{key}", name="process")
-def process_page(request: Request, key: str, viewer: CurrentViewer) -> Response:
-    proc = registry.PROCESSES.get(key)
-    if proc is None:
-        raise service.NotFound(f"no process {key}")
-    return render(request, "pages/process.html", {"process": proc, "diagram": views.diagram(proc)})
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -66,8 +66,8 @@ def _servant_ctx(
         profile = profiles.profile_of(s, eid, today)  # read once for every process
         eligibility = [
             applications.eligibility(s, key, eid, {}, today, profile)
-            for key, p in registry.PROCESSES.items()
-            if p.eligibility
+            for key in registry.keys()
+            if registry.in_force(key, today).rules
         ]
         history = register.history_rows(s, eid)
         edits = register.record_events(s, eid)
@@ -197,7 +197,8 @@ def eligibility_panel(request: Request, viewer: CurrentViewer) -> Response:
     """The application form's eligibility panel, refreshed as the applicant fills it in."""
     params = dict(request.query_params)
     key, eid = params.get("process", ""), params.get("subject_eid", "")
-    proc = registry.PROCESSES.get(key)
+    today = bhutan_today(now(request))
+    proc = registry.in_force(key, today) if key in registry.keys() else None
     result, errors = None, []
     if proc is not None and eid:
         wanted = {f.name for f in proc.proposal_fields}
@@ -206,7 +207,7 @@ def eligibility_panel(request: Request, viewer: CurrentViewer) -> Response:
             if queries.servant_for(s, viewer.actor, eid) is None:
                 raise service.NotFound(f"no civil servant {eid}")
             try:
-                result = applications.eligibility(s, key, eid, proposal, bhutan_today(now(request)))
+                result = applications.eligibility(s, key, eid, proposal, today)
             except Refused as exc:
                 errors = exc.refusals
     return render(

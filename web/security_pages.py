@@ -42,11 +42,18 @@ def security_page(
     viewer: CurrentViewer,
     kind: str = "",
     username: str = "",
+    from_day: str = "",
+    to_day: str = "",
     page: str = "1",
 ) -> Response:
     if not may_read(viewer):
         raise_refusal("only an administrator or the RCSC reads the security log")
-    filters = {"kind": kind.strip(), "username": username.strip()}
+    filters = {
+        "kind": kind.strip(),
+        "username": username.strip(),
+        "from_day": from_day.strip(),
+        "to_day": to_day.strip(),
+    }
     ctx: dict[str, Any] = {"kinds": SL.KINDS, "filters": filters, "error": None, "log": None}
     try:
         number = int(page)
@@ -58,7 +65,7 @@ def security_page(
         # Refused tokens still being counted are written first, so the page shows them all.
         token_refusals(request).flush(request.app.state.engine, now(request))
         with tx(request) as s:
-            log = SL.listing(s, kind=filters["kind"], username=filters["username"], page=number)
+            log = SL.listing(s, **filters, page=number)
     except ValueError as exc:
         ctx["error"] = str(exc)
         return render(request, "pages/security.html", ctx, 422)

@@ -8,7 +8,11 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlmodel import select
 
+from cases.core import queries
+from cases.core.db import reading
+from cases.core.models import CivilServant
 from cases.review.oversight import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from web.views import humanize
@@ -18,13 +22,46 @@ from workflows.record import eid_problem
 
 
 @pass_context
-def record_url(context: Any, eid: str) -> str | None:
-    """A civil servant's record page, or None for an employee ID outside the format
-    (16.3.7). A record stored before the format was checked may hold a '/', which no path
-    segment can carry: the lists show it without a link rather than fail for everyone."""
+def record_url(context: Any, eid: str, visible: bool = False) -> str | None:
+    """A civil servant's record page, or None when there is no page to follow.
+
+    None for an employee ID outside the format (16.3.7): a record stored before the format
+    was checked may hold a '/', which no path segment can carry, so the lists show it
+    without a link rather than fail for everyone. None too when the viewer may not read the
+    record (16.3.3, ``queries.servant_for``): a Tribunal member sees a case under appeal but
+    not the agency's register, and a link that answers 404 is no link. ``visible=True``
+    skips the check for a list already drawn from what the viewer sees (the register).
+    Each record is checked once per request."""
     if eid_problem(eid):
         return None
-    return str(context["request"].url_for("servant", eid=eid))
+    request = context["request"]
+    if not visible:
+        viewer = context.get("viewer")
+        if viewer is None or not _may_read_record(request, viewer.actor, eid):
+            return None
+    return str(request.url_for("servant", eid=eid))
+
+
+def _may_read_record(request: Any, actor: Any, eid: str) -> bool:
+    """``queries.servant_for`` for the templates in at most three reads per request: a page
+    naming a person or two asks for each; a list (the dashboard's up to 200 rows) then
+    loads the employee IDs the viewer may read (``queries.servant_visibility``) once."""
+    state = request.state
+    seen: dict[str, bool] | None = getattr(state, "records_seen", None)
+    if seen is None:
+        seen = state.records_seen = {}
+    if eid in seen:
+        return seen[eid]
+    readable: set[str] | None = getattr(state, "records_readable", None)
+    if readable is None:
+        with reading(request.app.state.engine) as s:
+            if len(seen) < 2:
+                seen[eid] = queries.servant_for(s, actor, eid) is not None
+                return seen[eid]
+            where = queries.servant_visibility(actor)
+            readable = state.records_readable = set(s.exec(select(CivilServant.eid).where(where)))
+    seen[eid] = eid in readable
+    return seen[eid]
 
 
 _IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")

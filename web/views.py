@@ -19,11 +19,17 @@ from workflows.calendar import bhutan_today, long_date
 from workflows.engine import Actor, Context, Process, Step, field_decl, redact
 
 
-def public_fields(fields: dict[str, Any], actor: Actor, process: str) -> dict[str, Any]:
-    """What ``actor`` may read of a case's data or an event's fields: the fields the process
-    marks confidential (``Field.visible_to``) are dropped for everyone else."""
-    known = registry.PROCESSES.get(process)
-    return redact(known, fields, actor) if known else fields
+def public_fields(
+    fields: dict[str, Any], actor: Actor, process: str, version: str
+) -> dict[str, Any]:
+    """What ``actor`` may read of a case's data or an event's fields: the fields the case's
+    version of the process marks confidential (``Field.visible_to``) are dropped for
+    everyone else."""
+    try:
+        known = registry.version(process, version)
+    except KeyError:
+        return fields
+    return redact(known, fields, actor)
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
@@ -88,7 +94,7 @@ def confirmation(
     (HRC) (BCSR 19.8.2.4(i)). Next: Communicate the decision (BCSR 19.8.2.4(ii)), for the HRC
     chairperson of MOH, by Fri 18 Dec 2026 (5 working days left)." Built from what the case
     now waits for (cases.inbox.next_actors) and the deadlines those steps settle."""
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     said = f"Recorded: {step.label} (BCSR {step.cite})."
     if process.eligibility and step.trigger == process.opening:
         said = f"Application submitted: {step.label} (BCSR {step.cite})."
@@ -127,7 +133,7 @@ def _core(
 ) -> dict[str, Any]:
     """What both the page and the API show: state, data, the actions open to ``actor`` (from
     ``ctx`` when ``fire`` just left one) and the deadlines."""
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     data = json.loads(case.data)
@@ -137,7 +143,7 @@ def _core(
         "case": case,
         "process": process,
         "state": process.state(case.state),
-        "data": public_fields(data, actor, case.process),
+        "data": public_fields(data, actor, case.process, case.process_version),
         "actions": [action_view(s, data, process) for s in steps],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
@@ -171,7 +177,6 @@ TIMELINE_NEWEST = 100
 def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[str, Any]]:
     """A case's audit events as its timeline shows them, confidential fields redacted; the
     step's title, the stages' labels and the role's name, never their stored names."""
-    known = registry.PROCESSES.get(process)
     return [
         {
             "seq": e.seq,
@@ -179,14 +184,15 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
             "actor": e.actor,
             "role": R.LABELS.get(e.role, humanize(e.role)),
             "trigger": e.trigger,
-            "label": step_title(known, e.trigger, e.from_state),
+            "label": step_title(_version(process, e.process_version), e.trigger, e.from_state),
             "from": e.from_state,
             "to": e.to_state,
-            "from_label": state_title(known, e.from_state),
-            "to_label": state_title(known, e.to_state),
+            "from_label": state_title(_version(process, e.process_version), e.from_state),
+            "to_label": state_title(_version(process, e.process_version), e.to_state),
             "cite": e.cite,
             "hash": e.hash,
-            "fields": public_fields(json.loads(e.fields), actor, process),
+            "process_version": e.process_version,
+            "fields": public_fields(json.loads(e.fields), actor, process, e.process_version),
         }
         for e in trail
     ]
@@ -205,6 +211,15 @@ def humanize(name: str) -> str:
     """A stored name as words: "notice_received_on" -> "Notice received on"."""
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def _version(process: str, version: str) -> Process | None:
+    """The version of the process an event ran on (None: an event of no process, e.g. the
+    register's)."""
+    try:
+        return registry.version(process, version)
+    except KeyError:
+        return None
 
 
 def step_title(process: Process | None, trigger: str, from_state: str = "") -> str:

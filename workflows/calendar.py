@@ -157,8 +157,8 @@ def _make_holidays(cal: WorkingCalendar) -> holidays.HolidayBase:
         def _populate(self, year: int) -> None:
             super()._populate(year)
             for day in cal.removed_holidays:
-                if day.year == year:
-                    self.pop(day, None)
+                if day.year == year:  # dict.pop: HolidayBase.pop(day, None) raises KeyError
+                    dict.pop(self, day, None)
             for day in cal.added_closures:
                 if day.year == year:
                     self[day] = notes.get(day, "Closure declared by administrator")

@@ -8,11 +8,14 @@ Read beside the rule: opening (19.5), ADR (19.7), the four steps of the enquiry
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
+from workflows import readings
 from workflows import roles as R
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
+from workflows.revision import revise
 
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
@@ -63,6 +66,36 @@ def appellate_body(ctx: Context) -> Authority:
     if subject.agency_kind in ("department", "dzongkhag") and subject.parent_agency:
         return Authority((subject.parent_agency,), "19.3.7")
     return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def appellate_body_by_decider(ctx: Context) -> Authority:
+    """19.3.7, read by who decided: "Administrative Tribunal: For appeal cases against the
+    decision of the RCSC" (an executive's case, or a case of the RCSC's own staff); "Ministry:
+    For appeal cases against the decision of Departments and Dzongkhags"; else the RCSC. A
+    department or dzongkhag whose record names no ministry has no appellate body until the
+    agency is corrected (never silently the RCSC)."""
+    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,):
+        return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
+    subject = ctx.subject
+    if subject.agency_kind in ("department", "dzongkhag"):
+        if not subject.parent_agency:
+            return Authority(
+                (),
+                "19.3.7",
+                problem=f"{subject.agency} is a {subject.agency_kind} with no parent ministry "
+                "recorded, and a ministry hears its appeals (19.3.7): an administrator must "
+                "correct the agency's record first",
+            )
+        return Authority((subject.parent_agency,), "19.3.7")
+    return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def appellate_authority(process: Process, ctx: Context) -> Authority:
+    """The appellate body as the case's version of the process names it (its step deciding
+    the appeal): what the letters, the report and visibility read."""
+    step = process.branches("decide_appeal")[0]
+    assert step.authority is not None
+    return step.authority(ctx)
 
 
 def appeal_filing_body(ctx: Context) -> Authority:
@@ -128,9 +161,16 @@ def investigated_by_member_secretary(ctx: Context) -> bool:
     return ctx.value("investigated_by") == "member_secretary"
 
 
-def extension_within_limit(ctx: Context) -> bool:
+def extension_within_total(ctx: Context) -> bool:
+    """R-19.8.2.2-vi "total": the extended period is at most 30 days from commencement."""
     days = ctx.value("total_days") or 0
     return 15 < int(days) <= 30
+
+
+def extension_beyond_first(ctx: Context) -> bool:
+    """R-19.8.2.2-vi "beyond": up to 30 days added to the first 15 (45 from commencement)."""
+    days = ctx.value("total_days") or 0
+    return 15 < int(days) <= 45
 
 
 def each_guilty_charge_has_one_penalty(ctx: Context) -> bool:
@@ -635,14 +675,27 @@ STEPS = (
         by=COMMITTEE,
         authority=disciplinary_body,
         fields=(
-            Field("total_days", "int", "Total investigation period in days (at most 30)"),
+            Field(
+                "total_days",
+                "int",
+                "Total investigation period in days, counted from commencement",
+                help="The limit depends on the reading of 19.8.2.2(vi) in force (see /readings).",
+            ),
             Field("extension_reason", "textarea", "Reason for the extension"),
         ),
         guards=(
             Guard(
                 "19.8.2.2(vi)",
                 "the DC may extend the investigation period to at most 30 days from commencement",
-                extension_within_limit,
+                extension_within_total,
+                under=(readings.INVESTIGATION_EXTENSION.id, "total"),
+            ),
+            Guard(
+                "19.8.2.2(vi)",
+                "the DC may extend the investigation by at most 30 days beyond the first 15 "
+                "(at most 45 days from commencement)",
+                extension_beyond_first,
+                under=(readings.INVESTIGATION_EXTENSION.id, "beyond"),
             ),
         ),
         arms=(
@@ -1119,4 +1172,155 @@ PROCESS = Process(
     steps=STEPS,
     summary="BCSR 2023 chapter 19: complaint, ADR, notice, investigation, DC meeting, "
     "endorsement, appeal; suspension and summary proceedings alongside.",
+    readings=(
+        readings.InForce(
+            readings.INVESTIGATION_EXTENSION,
+            "total",
+            "the sentence sets 15 days for the investigation and a 'maximum period of 30 "
+            "days' for the investigation period once extended; the first version applied it "
+            "as the whole period",
+        ),
+    ),
 )
+
+
+# ---------------------------------------------------------------- version 2023.2
+
+
+def explanation_received(ctx: Context) -> bool:
+    """19.8.2.1(iii) rests a dismissal on "the respondent civil servant's explanation"."""
+    return bool(ctx.data.get("explanation"))
+
+
+def _without_meeting_clock(step: Step) -> Step:
+    """19.8.2.3(vi) runs the 30 days "from the receipt of the investigation report" only."""
+    return replace(step, arms=tuple(a for a in step.arms if a.kind != "meeting_conclusion_due"))
+
+
+def not_on_a_conviction(ctx: Context) -> bool:
+    return ctx.value("opened_by") != "court_judgement"
+
+
+def convictions_found_proven(ctx: Context) -> bool:
+    """19.11.7, 19.11.8: "shall be terminated" / "shall be compulsorily retired" "if he is
+    convicted by the Court of Law": the conviction (schedule items 1 and 2) is not
+    re-tried by the committee."""
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    return all(
+        row["finding"] == "guilty"
+        for row in ctx.value("findings") or []
+        if charges.get(row["charge"], {}).get("offence") in CONVICTION_PENALTY
+    )
+
+
+CONVICTION_PRESCRIBES = Guard(
+    "19.11.7, 19.11.8",
+    "a case opened on a judgement of a Court of Law (19.5.1.3) goes to the penalty the rule "
+    "prescribes: termination (19.11.7) or compulsory retirement (19.11.8), not ADR or "
+    "dismissal",
+    not_on_a_conviction,
+    precheck=True,
+)
+
+
+def evidence_with_a_written_complaint(ctx: Context) -> bool:
+    """19.5.1.2: "On written complaint supported with sufficient documentary evidence"."""
+    return ctx.value("opened_by") != "written_complaint" or bool(ctx.value("evidence"))
+
+
+def summary_recommender(ctx: Context) -> Authority:
+    """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency": the
+    agency's HRC recommends, whoever the civil servant (the RCSC does not recommend to
+    itself for an executive)."""
+    return Authority((ctx.subject.agency,), "19.10.1")
+
+
+def _guarded(step: Step, *guards: Guard) -> Step:
+    return replace(step, guards=(*guards, *step.guards))
+
+
+def _by_decider(step: Step) -> Step:
+    return replace(step, authority=appellate_body_by_decider)
+
+
+_order = PROCESS.branches("order_investigation")[0]
+_dismiss = PROCESS.branches("dismiss_case")[0]
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="19.8.2.3(vi): the 30-day meeting clock runs only from receipt of the "
+    "investigation report; 19.8.2.2(v): the five working days to commence run from the "
+    "investigator's receipt of the directive; 19.8.2.1(iii): dismissal needs an explanation "
+    "received; 19.3.7: the appellate body follows who decided (the Tribunal for every RCSC "
+    "decision), and a department or dzongkhag with no ministry recorded has none; 19.11.7-8: "
+    "a case on a court conviction goes to the prescribed penalty (no ADR, no dismissal, no "
+    "acquittal of the conviction); 19.10.1: the agency's HRC recommends summary retirement "
+    "for every civil servant; 19.5.1.2: a written complaint comes with its documentary evidence",
+    replace=(
+        replace(
+            _order,
+            fields=(
+                *_order.fields,
+                Field(
+                    "directive_received_on",
+                    "date",
+                    "Directive received by the investigator(s) on",
+                    help="The five working days to commence count from this day (19.8.2.2(v)).",
+                ),
+            ),
+            arms=(
+                Arm(
+                    "investigation_commencement_due",
+                    "Investigation to commence",
+                    "19.8.2.2(v)",
+                    working_days=5,
+                    from_field="directive_received_on",
+                ),
+            ),
+        ),
+        _guarded(
+            _dismiss,
+            Guard(
+                "19.8.2.1(iii)",
+                "dismissal rests on the respondent's explanation, and none was received "
+                "(the five working days lapsed)",
+                explanation_received,
+                precheck=True,
+            ),
+            CONVICTION_PRESCRIBES,
+        ),
+        _guarded(
+            PROCESS.branches("open")[0],
+            Guard(
+                "19.5.1.2",
+                "a written complaint is to be supported with documentary evidence: describe "
+                "the evidence supplied",
+                evidence_with_a_written_complaint,
+            ),
+        ),
+        _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
+        _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
+        _guarded(
+            PROCESS.branches("record_decision")[0],
+            Guard(
+                "19.11.7, 19.11.8",
+                "a conviction by a Court of Law is not re-tried: a charge of conviction "
+                "(schedule items 1 and 2) is found proven",
+                convictions_found_proven,
+            ),
+        ),
+        replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
+        *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
+        *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
+        *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),
+        replace(
+            PROCESS.branches("lodge_appeal")[0],
+            effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
+        ),
+    ),
+)
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

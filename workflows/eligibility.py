@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from workflows.engine import Context, Guard
+from workflows.engine import Context, Guard, Process
 from workflows.profile import Profile
 
 Check = Callable[[Profile, Mapping[str, Any], date], bool]
@@ -30,6 +30,7 @@ class Rule:
     check: Check
     advisory: bool = False
     explain: Explain | None = None  # the particulars of a failure ("on probation until ...")
+    under: tuple[str, str] | None = None  # binds only under this reading (Guard.under)
 
     def describe(self, profile: Profile, proposal: Mapping[str, Any], today: date) -> str:
         if self.explain is None:
@@ -48,14 +49,27 @@ class Unmet:
 
 
 def evaluate(
-    rules: Iterable[Rule], profile: Profile, proposal: Mapping[str, Any], today: date
+    rules: Iterable[Rule],
+    profile: Profile,
+    proposal: Mapping[str, Any],
+    today: date,
+    *,
+    version: Process | None = None,
 ) -> list[Unmet]:
-    """Every rule not met, refusals and warnings alike, in the order the rules are listed."""
-    return [
-        Unmet(r.cite, r.describe(profile, proposal, today), r.advisory)
-        for r in rules
-        if not r.check(profile, proposal, today)
-    ]
+    """Every rule not met, refusals and warnings alike, in the order the rules are listed.
+    With the case's process ``version``, only the rules of the readings it applies, each
+    naming the reading it depends on."""
+    out = []
+    for r in rules:
+        if version is not None and not version.binds(r):
+            continue
+        if r.check(profile, proposal, today):
+            continue
+        reason = r.describe(profile, proposal, today)
+        if version is not None and r.under:
+            reason = f"{reason} ({version.in_force(r.under[0]).note()})"
+        out.append(Unmet(r.cite, reason, r.advisory))
+    return out
 
 
 def as_guards(rules: Iterable[Rule]) -> tuple[Guard, ...]:
@@ -70,7 +84,7 @@ def _guard(rule: Rule) -> Guard:
             raise ValueError("eligibility needs the subject's record (Context.record)")
         return rule.check(record, ctx.proposal, ctx.today)
 
-    return Guard(rule.cite, rule.reason, check)
+    return Guard(rule.cite, rule.reason, check, under=rule.under)
 
 
 def proposed_date(proposal: Mapping[str, Any], name: str, default: date) -> date:

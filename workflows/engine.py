@@ -14,12 +14,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transitions import Machine, Transition
 
 from workflows import bounds
 from workflows import roles as R
+
+if TYPE_CHECKING:  # workflows.readings builds Guards of its own
+    from workflows.readings import InForce
 
 # ---------------------------------------------------------------- declarations
 
@@ -74,6 +77,9 @@ class Guard:
     reason: str
     check: Callable[[Context], bool]
     precheck: bool = False  # depends only on the case, so an action failing it is not offered
+    # (reading id, option): the rule binds only where the case's version reads the provision
+    # that way (workflows.readings); its refusal names the reading.
+    under: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,9 @@ class Authority:
 
     agencies: tuple[str, ...]
     cite: str
+    # Why no body can be named (e.g. an agency's record lacks what the rule reads): the
+    # step is refused with this, instead of falling back to some other body.
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -433,6 +442,13 @@ class Process:
     eligibility: tuple[Any, ...] = ()
     # The fields of the application those rules read (query parameters of that GET).
     proposal_fields: tuple[Field, ...] = ()
+    # The day a new case starts opening on this version (BCSR 2023 came into effect on
+    # 17 December 2023, 1.2.2), what it changed from the version before, and the readings
+    # it applies (workflows.readings); ``previous`` is the version it revises.
+    effective_from: date = date(2023, 12, 17)
+    changes: str = "the first version: BCSR 2023 as it came into effect (1.2.2)"
+    readings: tuple[InForce, ...] = ()
+    previous: Process | None = field(default=None, repr=False, compare=False)
     _machine: Machine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -458,6 +474,46 @@ class Process:
             for src in dict.fromkeys(step.sources):
                 self._from.setdefault(src, []).append(step)
         self._confidential = {f.name: f for s in self.steps for f in s.fields if f.visible_to}
+        self.readings = tuple(
+            r if r.since else replace(r, since=self.effective_from) for r in self.readings
+        )
+        self._readings = {r.reading.id: r for r in self.readings}
+        for under in self._unders():
+            self.in_force(under[0]).reading.option(under[1])  # unknown: a definition error
+
+    def _unders(self) -> list[tuple[str, str]]:
+        guards = [g for s in self.steps for g in s.guards]
+        return [x.under for x in (*guards, *self.eligibility) if x.under]
+
+    # -- readings (workflows.readings)
+    def in_force(self, reading_id: str) -> InForce:
+        """The reading of ``reading_id`` this version applies; a version that uses a
+        reading must declare it."""
+        try:
+            return self._readings[reading_id]
+        except KeyError:
+            raise KeyError(f"{self.key} {self.version} declares no reading {reading_id}") from None
+
+    def reading(self, reading_id: str) -> str:
+        """The option in force (e.g. "total"): what an effect that depends on it asks."""
+        return self.in_force(reading_id).option
+
+    def binds(self, rule: Any) -> bool:
+        """A guard or eligibility rule applies to this version (its reading is in force)."""
+        under = getattr(rule, "under", None)
+        return under is None or self.reading(under[0]) == under[1]
+
+    def because(self, rule: Any) -> str:
+        """A rule's reason, naming the reading it depends on (if any)."""
+        under = getattr(rule, "under", None)
+        if under is None:
+            return rule.reason
+        return f"{rule.reason} ({self.in_force(under[0]).note()})"
+
+    @property
+    def rules(self) -> tuple[Any, ...]:
+        """The eligibility rules of this version: those of the readings it applies."""
+        return tuple(r for r in self.eligibility if self.binds(r))
 
     # -- questions about the definition
     def state(self, name: str) -> State:
@@ -473,6 +529,10 @@ class Process:
         """Fields only some roles may read, by name: a case's data merges every step's fields
         under their names, so one name is one rule wherever the value shows up."""
         return dict(self._confidential)
+
+    def branches(self, trigger: str) -> list[Step]:
+        """Every declared branch of ``trigger`` (what a revision replaces together)."""
+        return [s for s in self.steps if s.trigger == trigger]
 
     def steps_from(self, state: str, trigger: str | None = None) -> list[Step]:
         steps = self._from.get(state, [])
@@ -517,7 +577,11 @@ class Process:
             raise Refused(errors)
         typed = replace(ctx, fields=fields)
         step = self.select(state, trigger, typed)
-        failed = [Refusal("guard", g.cite, g.reason) for g in step.guards if not g.check(typed)]
+        failed = [
+            Refusal("guard", g.cite, self.because(g))
+            for g in step.guards
+            if self.binds(g) and not g.check(typed)
+        ]
         if failed:
             raise Refused(failed)
         return step, fields
@@ -540,7 +604,7 @@ class Process:
                 continue
             if check_authority(step, actor, ctx):
                 continue
-            if any(g.precheck and not g.check(ctx) for g in step.guards):
+            if any(g.precheck and self.binds(g) and not g.check(ctx) for g in step.guards):
                 continue
             seen[step.trigger] = step
         return list(seen.values())
@@ -586,13 +650,17 @@ class Process:
             "key": self.key,
             "title": self.title,
             "version": self.version,
+            "effective_from": self.effective_from.isoformat(),
+            "changes": self.changes,
             "cite": self.cite,
+            "readings": [reading_decl(r) for r in self.readings],
             "states": [
                 {"name": s.name, "label": s.label, "final": s.final, "queue": s.queue}
                 for s in self.states
             ],
             "eligibility": [
-                {"cite": r.cite, "rule": r.reason, "advisory": r.advisory} for r in self.eligibility
+                {"cite": r.cite, "rule": self.because(r), "advisory": r.advisory}
+                for r in self.rules
             ],
             "proposal_fields": [field_decl(f) for f in self.proposal_fields],
             "transitions": [
@@ -637,6 +705,20 @@ def expand_self_loops(steps: tuple[Step, ...]) -> tuple[Step, ...]:
 def _mermaid_text(text: str) -> str:
     """Mermaid ends a statement at ';' and splits labels at ':'."""
     return text.replace(";", ",").replace(":", " -")
+
+
+def reading_decl(r: InForce) -> dict[str, Any]:
+    return {
+        "id": r.reading.id,
+        "section": r.reading.section,
+        "words": r.reading.words,
+        "question": r.reading.question,
+        "options": [{"label": o.label, "does": o.does} for o in r.reading.options],
+        "in_force": r.option,
+        "does": r.chosen.does,
+        "why": r.why,
+        "since": r.since.isoformat() if r.since else None,
+    }
 
 
 def field_decl(f: Field) -> dict[str, Any]:
@@ -689,6 +771,8 @@ def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
         return [Refusal("authority", step.cite, f"this step is taken by: {wanted}")]
     if step.authority is not None:
         auth = step.authority(ctx)
+        if auth.problem:
+            return [Refusal("authority", auth.cite, auth.problem)]
         if actor.agency not in auth.agencies:
             return [
                 Refusal(

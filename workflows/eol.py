@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
@@ -873,7 +874,10 @@ STEPS = (
                 future_ok=True,
             ),
         ),
-        guards=(Guard("8.12.15", "the date to rejoin cannot be in the past", rejoin_by_not_past),),
+        guards=(
+            readings.no_condonation(readings.EOL_NOT_REJOINED),
+            Guard("8.12.15", "the date to rejoin cannot be in the past", rejoin_by_not_past),
+        ),
         arms=(
             Arm(
                 "rejoin_due",
@@ -908,4 +912,8 @@ PROCESS = Process(
     "(8.14), breach of the undertaking, rejoining or compulsory retirement.",
     eligibility=RULES,
     proposal_fields=PROPOSAL_FIELDS,
+    readings=(readings.InForce(readings.EOL_NOT_REJOINED, "condonable", readings.CONDONE_WHY),),
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

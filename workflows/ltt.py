@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
@@ -1312,6 +1313,7 @@ STEPS = (
         "7.7.8.1 v",
         by=DECIDERS,
         authority=retirement_authority,
+        guards=(readings.no_condonation(readings.LTT_LATE_REPORTING),),
         fields=(Field("reasons", "textarea", "Reasons for condoning"),),
         effects=("ltt_condone",),
     ),
@@ -1332,4 +1334,16 @@ PROCESS = Process(
     "service obligation; late reporting to compulsory retirement.",
     eligibility=RULES,
     proposal_fields=PROPOSAL_FIELDS,
+    readings=(
+        readings.InForce(readings.LTT_LATE_REPORTING, "condonable", readings.CONDONE_WHY),
+        readings.InForce(
+            readings.WITHDRAWAL_OBLIGATION,
+            "period_studied",
+            "a withdrawal ends the course early; the first version counted the obligation on "
+            "the period the candidate studied",
+        ),
+    ),
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

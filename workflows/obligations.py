@@ -63,12 +63,29 @@ def ltt_service_obligation_end(
     return reported_on + timedelta(days=days * multiplier(ordinal))
 
 
+# Where a seconded civil servant served (workflows.secondment LOCATIONS): an international
+# organisation outside Bhutan, an international organisation within Bhutan, or another
+# organisation within Bhutan (a version applying R-13.10.6.2 "international_only" asks).
+OUTSIDE, INSIDE, INSIDE_OTHER = "outside", "inside", "inside_other"
+
+
+def owes_return_service(location: str, reading: str) -> bool:
+    """13.10.6.1 binds a secondment outside Bhutan; 13.10.6.2 one "from International
+    Organisations within Bhutan" ("international_only") or, read widely ("any"), one to
+    any organisation within Bhutan."""
+    if location == OUTSIDE:
+        return True
+    if location == INSIDE_OTHER:
+        return reading == "any"
+    return True
+
+
 def secondment_obligation_end(
     start: date, end: date, returned_on: date, location: str, superannuation: date
 ) -> date:
     """13.10.6.1-2: twice the secondment outside Bhutan, once inside, or to superannuation."""
     days = (end - start).days + 1
-    factor = 2 if location == "outside" else 1
+    factor = 2 if location == OUTSIDE else 1
     return min(returned_on + timedelta(days=days * factor), superannuation)
 
 

@@ -66,6 +66,7 @@ class Profile:
     status: str = "in_service"
     entries: tuple[Entry, ...] = ()
     penalties_in_force: int = 0
+    penalties_on_record: int = 0  # imposed and not revoked, whether or not the term is over
     pending_disciplinary: int = 0
     open_cases: Mapping[str, int] = field(default_factory=dict)  # process -> open cases
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
@@ -120,6 +121,10 @@ def _no_penalties_in_force(p: Profile, _prop: Mapping[str, Any], _today: date) -
     return p.penalties_in_force == 0
 
 
+def _no_penalty_on_record(p: Profile, _prop: Mapping[str, Any], _today: date) -> bool:
+    return p.penalties_on_record == 0
+
+
 def _no_pending_disciplinary(p: Profile, _prop: Mapping[str, Any], _today: date) -> bool:
     return p.pending_disciplinary == 0
 
@@ -162,6 +167,10 @@ def _memos(p: Profile, _prop: Mapping[str, Any], _today: date) -> str:
 
 def _penalties(p: Profile, _prop: Mapping[str, Any], _today: date) -> str:
     return f"{p.penalties_in_force} penalty(ies) in force"
+
+
+def _penalties_on_record(p: Profile, _prop: Mapping[str, Any], _today: date) -> str:
+    return f"{p.penalties_on_record} penalty(ies) on the record, {p.penalties_in_force} in force"
 
 
 def _disciplinary(p: Profile, _prop: Mapping[str, Any], _today: date) -> str:
@@ -218,6 +227,14 @@ RECORD_RULES: tuple[Rule, ...] = (
         "no administrative penalties in force",
         _no_penalties_in_force,
         explain=_penalties,
+        under=(readings.CLEAN_RECORD.id, "in_force"),
+    ),
+    Rule(
+        "13.10.3.1",
+        "no administrative penalty on the record",
+        _no_penalty_on_record,
+        explain=_penalties_on_record,
+        under=(readings.CLEAN_RECORD.id, "ever"),
     ),
     Rule(
         "13.10.3.1",
@@ -955,6 +972,7 @@ STEPS: tuple[Step, ...] = (
         "13.10.6.4",
         by=RCSC,
         authority=rcsc,
+        guards=(readings.no_condonation(readings.SECONDMENT_NOT_REJOINED),),
         fields=(REASONS,),
         effects=("secondment_condoned",),
         arms=(
@@ -985,4 +1003,22 @@ PROCESS = Process(
     "obligation, or compulsory retirement for not rejoining.",
     eligibility=RULES,
     proposal_fields=(PROPOSED_START, PROPOSED_END),
+    readings=(
+        readings.InForce(readings.SECONDMENT_NOT_REJOINED, "condonable", readings.CONDONE_WHY),
+        readings.InForce(
+            readings.CLEAN_RECORD,
+            "in_force",
+            "a penalty whose term is over no longer marks the record; the first version "
+            "counted only penalties in force",
+        ),
+        readings.InForce(
+            readings.RETURN_OBLIGATION_IN_BHUTAN,
+            "any",
+            "the first version asked only whether the organisation is outside or within "
+            "Bhutan, and bound every secondment within Bhutan",
+        ),
+    ),
 )
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

@@ -1269,3 +1269,7 @@ def joining_time(
             relieved_on + timedelta(days=travel) if travel else cal.add_working_days(relieved_on, 1)
         )
     return JoiningTime(relieved_on, prep, start, end, travel, due)
+
+
+# Every version, oldest first (workflows.registry, workflows.revision).
+VERSIONS: tuple[Process, ...] = (PROCESS,)

@@ -73,11 +73,32 @@ CORRECTION_FIELDS = (
 )
 
 
+class CorrectionRefused(ValueError):
+    """A correction that names no real change: ``field`` is the form field at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+_LISTED = WorkingCalendar()  # Bhutan's holidays as the `holidays` package lists them
+
+
+def listed_holiday(day: date) -> str | None:
+    """The name of the listed holiday on ``day`` (before any correction), else None."""
+    return _LISTED.holiday_name(day)
+
+
 def set_override(
     session: Session, day: date, kind: str, note: str, by: str, now: datetime
 ) -> Change:
+    """Save a closure (``added``) or strike a listed holiday (``removed``). Removing a day
+    that is not a listed holiday would record a correction that changes nothing, so it is
+    refused, naming the field (the administrator most likely picked the wrong date)."""
     if kind not in ("added", "removed"):
-        raise ValueError("kind must be 'added' (a closure) or 'removed' (not a holiday)")
+        raise CorrectionRefused("kind", "must be 'added' (a closure) or 'removed' (not a holiday)")
+    if kind == "removed" and listed_holiday(day) is None:
+        raise CorrectionRefused("day", f"{day.isoformat()}: that date is not a listed holiday")
     row = session.get(CalendarOverride, day)
     if row is None:
         row = CalendarOverride(day=day, kind=kind, note=note, created_by=by, created_at=now)

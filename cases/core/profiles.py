@@ -74,6 +74,7 @@ def profile_of(session: Session, eid: str, today: date) -> Profile | None:
         status=cs.status,
         entries=tuple(entry_of(r) for r in rows),
         penalties_in_force=in_force,
+        penalties_on_record=len(penalties),
         pending_disciplinary=int(open_cases.get("disciplinary", 0)),
         open_cases=open_cases,
     )

@@ -49,6 +49,11 @@ def visibility(actor: Actor) -> sa.ColumnElement[bool]:
             children = select(Agency.code).where(Agency.parent_code == actor.agency)
             heard = Case.agency_code.in_(children)  # type: ignore[attr-defined]
         rules.append(sa.and_(heard, Case.id.in_(appealed)))  # type: ignore[union-attr]
+        # From 2023.2 the appeal records its appellate body (19.3.7, by who decided).
+        named = select(CaseAgency.case_id).where(
+            CaseAgency.agency_code == actor.agency, CaseAgency.part == "appellate"
+        )
+        rules.append(Case.id.in_(named))  # type: ignore[union-attr]
     return sa.or_(*rules) if rules else sa.false()
 
 
@@ -243,22 +248,21 @@ class _Scope:
         return out
 
     def processes(self) -> list[Process]:
-        """The processes whose cases the filters admit: the one named, or those having the
-        state named (empty: any process)."""
+        """The process versions whose cases the filters admit: every version of the one
+        named, or those having the state named (empty: any process)."""
         if self.process:
-            named = registry.PROCESSES.get(self.process)
-            return [named] if named else []
+            return list(registry.VERSIONS.get(self.process, ()))
         if self.state:
-            return [p for p in registry.PROCESSES.values() if self.state in p.state_by_name]
+            return [p for p in registry.every_version() if self.state in p.state_by_name]
         return []
 
     def walk_filters(self) -> list[sa.ColumnElement[bool]]:
         """What the walk can test on the deadline row itself. One process: the walk reads
         that process's owed deadlines (ix_deadline_outstanding_process_due) instead of every
         process's. (Several would need a sort of all of theirs: no better than the walk.)"""
-        procs = self.processes()
-        if len(procs) == 1:
-            return [Deadline.process == procs[0].key]  # type: ignore[list-item]
+        keys = {p.key for p in self.processes()}
+        if len(keys) == 1:
+            return [Deadline.process == keys.pop()]  # type: ignore[list-item]
         return []
 
     def owes_nothing(self) -> bool:
@@ -411,9 +415,11 @@ def servant_for(session: Session, actor: Actor, eid: str) -> CivilServant | None
 
 def queue(session: Session, actor: Actor, name: str, limit: int = 200) -> list[tuple[Case, str]]:
     """Cases waiting in a shared queue (State.queue) across processes, oldest first."""
-    states = [
-        (p.key, s.name) for p in registry.PROCESSES.values() for s in p.states if s.queue == name
-    ]
+    states = list(
+        dict.fromkeys(
+            (p.key, s.name) for p in registry.every_version() for s in p.states if s.queue == name
+        )
+    )
     if not states:
         return []
     stmt = (

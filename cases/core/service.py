@@ -146,7 +146,7 @@ def fire(
     case = load(session, case_id, for_update=True)
     if expected_version is not None and expected_version != case.version:
         raise Stale(case.version)
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     open_rows = deadlines.unsettled(session, case.id or 0)
     ctx = context(session, case, now, open_rows=open_rows)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
@@ -233,7 +233,7 @@ def open_case(
     now: datetime,
 ) -> Fired:
     """Create a case and take its process's opening step, in one transaction."""
-    process = registry.requested(process_key)
+    process = registry.requested(process_key, bhutan_today(now))
     problem = eid_problem(subject_eid)
     if problem:  # the ID's one format (workflows.record), before it reaches a query
         raise Refused([Refusal("field", EID_CITE, problem, "subject_eid")])
@@ -297,5 +297,5 @@ def declare_recusal(
 
 
 def available_steps(session: Session, case: Case, actor: Actor, now: datetime) -> list[Step]:
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     return process.available(case.state, actor, context(session, case, now))

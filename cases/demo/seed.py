@@ -213,15 +213,17 @@ def _working_days_back(cal: WorkingCalendar, today: date, k: int) -> date:
     return day
 
 
-def _not_after(
-    process: str, fields: dict[str, Any], day: date, state: str, trigger: str
-) -> dict[str, Any]:
-    """A step records only what has happened by its day (the engine refuses future dates)."""
-    step = registry.get(process).steps_from(state, trigger)[0]
+def _not_after(case: Case, fields: dict[str, Any], day: date, trigger: str) -> dict[str, Any]:
+    """A step records only what has happened by its day (the engine refuses future dates),
+    and only the fields the case's version takes: the scripts are written for the newest
+    version, and a case the demo opened before it came into force runs on an earlier one."""
+    step = registry.for_case(case).steps_from(case.state, trigger)[0]
     past = {f.name for f in step.fields if f.type == "date" and not f.future_ok}
+    declared = {f.name for f in step.fields}
     return {
         k: (day.isoformat() if k in past and v and date.fromisoformat(v) > day else v)
         for k, v in fields.items()
+        if k in declared or k.split("__", 1)[0] in declared
     }
 
 
@@ -380,7 +382,7 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
             case.id,
             trigger,
             actors[user],
-            _not_after(script.process, fields, when_day, case.state, trigger),
+            _not_after(case, fields, when_day, trigger),
             now=at,  # type: ignore[arg-type]
             expected_version=case.version,
         )
@@ -435,7 +437,8 @@ def _opened_by(session: Session, case: Case, scripted: list[dict[str, Any]]) -> 
             continue
         opened = audit.events_for(session, case.id)[0]  # type: ignore[arg-type]
         step = next(e for e in audit.events_for(session, parent["id"]) if e.seq > opened.seq)
-        said = next(s for s in registry.get(parent["process"]).steps if s.trigger == step.trigger)
+        parent_case = session.get(Case, parent["id"])
+        said = next(s for s in registry.for_case(parent_case).steps if s.trigger == step.trigger)
         return (
             f"{parent['key']}_{step.trigger}",
             f"opened by {parent['process']} case {parent['id']}'s step: {said.label} ({step.cite})",

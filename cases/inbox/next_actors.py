@@ -45,7 +45,7 @@ class NextAction:
 
 def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
     """The steps the case waits for; ``armed``: the kinds of the case's armed deadlines."""
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     if process.is_final(case.state):
         return []
     here = [s for s in process.steps_from(case.state) if not s.timer_only]
@@ -64,7 +64,7 @@ def next_actions(
 ) -> list[NextAction]:
     """The steps the case waits for, one per action, with who may take each (``ctx``: the
     case's context when the caller has built it, e.g. the work queue for many cases)."""
-    if registry.get(case.process).is_final(case.state):
+    if registry.for_case(case).is_final(case.state):
         return []
     ctx = ctx or service.context(session, case, now)
     out = []
@@ -93,7 +93,7 @@ def users_to_act(
     is counted only where the RCSC alone is competent: where the agency may also act (an
     appeal it records, 19.12.1; a complaint it receives, 19.5.1) the case waits for the agency.
     """
-    if registry.get(case.process).is_final(case.state):
+    if registry.for_case(case).is_final(case.state):
         return {}
     ctx = ctx or service.context(session, case, now)
     steps = waiting_steps(case, ctx.due)
@@ -102,7 +102,7 @@ def users_to_act(
     wanted = frozenset().union(*(s.by for s in steps)) - {R.SYSTEM}
     if any(s.by & R.RCSC_ACTS_AS for s in steps):
         wanted |= {R.RCSC}
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     triggers = {s.trigger for s in steps}
     out: dict[int, list[Step]] = {}
     # Narrowed in SQL to users holding a wanted role (and, for one's-own-record roles, to the

@@ -341,7 +341,7 @@ def _missed_notices(session: Session, row: Deadline, now: datetime) -> int:
     )
     if row.fired_at is not None and row.on_timeout:
         timeout = next(
-            (s for s in registry.get(case.process).steps if s.trigger == row.on_timeout), None
+            (s for s in registry.for_case(case).steps if s.trigger == row.on_timeout), None
         )
         if timeout is not None:
             text += f" The timer took the step the rule provides: {timeout.label}."
@@ -354,7 +354,7 @@ def _missed_notices(session: Session, row: Deadline, now: datetime) -> int:
         )
         text += "."
     else:
-        text += f" The case is now {registry.get(case.process).state(case.state).label}."
+        text += f" The case is now {registry.for_case(case).state(case.state).label}."
     recipients = chairpersons(session, case, actions)
     key = f"missed:{row.id}"
     return add(session, [Notice(u, case.id, MISSED, text, row.cite, key) for u in recipients], now)

@@ -120,7 +120,7 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
     mine: list[Item] = []
     for case, name in candidates:
         ctx = contexts[case.id]  # type: ignore[index]
-        process = registry.get(case.process)
+        process = registry.for_case(case)
         waits = {s.trigger for s in waiting_steps(case, ctx.due)}
         steps = [
             s
@@ -150,7 +150,7 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
         kinds = {
             k
             for a in acts
-            for s in registry.get(case.process).steps_from(case.state, a.trigger)
+            for s in registry.for_case(case).steps_from(case.state, a.trigger)
             for k in s.settles
         }
         rows = [r for r in armed.get(case.id, []) if r.kind in kinds]  # type: ignore[arg-type]
@@ -165,7 +165,7 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
             Item(
                 case,
                 name,
-                registry.get(case.process).state(case.state).label,
+                registry.for_case(case).state(case.state).label,
                 holders=holders,
                 due=due,
             )
@@ -216,7 +216,7 @@ def _stages_for(actor: Actor) -> list[tuple[str, str]]:
     return sorted(
         {
             (p.key, src)
-            for p in registry.PROCESSES.values()
+            for p in registry.every_version()
             for step in p.steps
             if not step.timer_only and step.by & roles
             for src in step.sources

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -21,6 +21,8 @@ from sqlmodel import Session, col, select
 
 from cases.core.db import transaction
 from cases.core.models import SecurityEvent
+from workflows import bounds
+from workflows.calendar import BHUTAN_TZ
 
 log = logging.getLogger("drukflow.security")
 
@@ -253,6 +255,23 @@ class Page:
     total: int
     kind: str
     username: str
+    from_day: date | None = None
+    to_day: date | None = None
+
+
+def _day(name: str, text: str) -> date | None:
+    """A filter's day (YYYY-MM-DD, within the years the system counts in); None if blank."""
+    if not text:
+        return None
+    try:
+        return bounds.check_date(date.fromisoformat(text))
+    except ValueError as exc:
+        reason = str(exc) if "plausible" in str(exc) else f"'{text}' is not a date (YYYY-MM-DD)"
+        raise ValueError(f"{name}: {reason}") from None
+
+
+def _bhutan_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), BHUTAN_TZ)
 
 
 def listing(
@@ -260,19 +279,30 @@ def listing(
     *,
     kind: str = "",
     username: str = "",
+    from_day: str = "",
+    to_day: str = "",
     page: int = 1,
     per_page: int = PAGE_SIZE,
 ) -> Page:
-    """Newest first, filtered by kind and exact username; ``page`` counts from 1."""
+    """Newest first, filtered by kind, exact username and the days ``from_day`` to ``to_day``
+    (both included, YYYY-MM-DD, days in Bhutan as the log shows its times); ``page``
+    counts from 1. A bad filter is a ValueError naming it ("from_day: ...")."""
     if kind and kind not in KINDS:
         raise ValueError(f"kind: '{kind}' is not a security event kind ({', '.join(KINDS)})")
     if page < 1:
         raise ValueError("page: must be 1 or more")
+    since, until = _day("from_day", from_day), _day("to_day", to_day)
+    if since and until and until < since:
+        raise ValueError(f"to_day: {until.isoformat()} is before from_day {since.isoformat()}")
     where: list[object] = []
     if kind:
         where.append(SecurityEvent.kind == kind)
     if username:
         where.append(SecurityEvent.username == username)
+    if since:
+        where.append(col(SecurityEvent.at) >= _bhutan_midnight(since))
+    if until:
+        where.append(col(SecurityEvent.at) < _bhutan_midnight(until + timedelta(days=1)))
     total = int(session.exec(select(func.count()).select_from(SecurityEvent).where(*where)).one())
     pages = max(1, -(-total // per_page))
     rows = session.exec(
@@ -282,7 +312,7 @@ def listing(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return Page(list(rows), page, pages, total, kind, username)
+    return Page(list(rows), page, pages, total, kind, username, since, until)
 
 
 def line(e: SecurityEvent, fmt: Callable[[datetime], str] = lambda d: d.isoformat()) -> str:

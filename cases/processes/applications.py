@@ -53,14 +53,14 @@ def eligibility(
     profile: Profile | None = None,
 ) -> Eligibility:
     """Evaluate ``process_key``'s eligibility for ``eid``; unknown parameters are refused."""
-    process = registry.requested(process_key)
+    process = registry.requested(process_key, today)
     proposal, errors = parse_values(process.proposal_fields, raw, {}, process.cite, partial=True)
     if errors:
         raise Refused(errors)
     profile = profile or profiles.profile_of(session, eid, today)
     if profile is None:
         raise NotFound(f"no civil servant with employee ID {eid}")
-    found = evaluate(process.eligibility, profile, proposal, today)
+    found = evaluate(process.eligibility, profile, proposal, today, version=process)
     return Eligibility(
         process=process.key,
         eid=eid,

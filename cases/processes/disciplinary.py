@@ -10,8 +10,11 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from cases.core import service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import Penalty
+from cases.core.models import CaseAgency, Penalty
+from workflows import disciplinary, registry
+from workflows.engine import Context
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -129,3 +132,16 @@ def close_suspension(ec: EffectContext) -> None:
             "acquitted: remaining 50% of gross pay payable and the period counts as active "
             "service (19.9.9, 19.9.11)"
         )
+
+
+@effect("record_appellate_body")
+def record_appellate_body(ec: EffectContext) -> None:
+    """19.3.7: the appellate body named when the appeal is lodged (by who decided) sees the
+    case from then on (cases.core.queries.visibility), whichever body that is."""
+    subject = service.subject_of(ec.session, ec.case.subject_eid)
+    ctx = Context(subject=subject, data=ec.data, fields=ec.fields, today=ec.today)
+    body = disciplinary.appellate_authority(registry.for_case(ec.case), ctx)
+    for code in body.agencies:
+        if ec.session.get(CaseAgency, (ec.case.id, code)) is None:
+            ec.session.add(CaseAgency(case_id=ec.case.id, agency_code=code, part="appellate"))  # type: ignore[arg-type]
+    ec.data["appellate_body"] = {"agencies": list(body.agencies), "cite": body.cite}

@@ -17,7 +17,7 @@ from typing import Any
 from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import ServiceEntry
-from workflows import ltt
+from workflows import ltt, readings, registry
 from workflows.obligations import REPAY_WITHIN_DAYS, ltt_service_obligation_end, multiplier
 
 
@@ -281,7 +281,12 @@ def ltt_withdraw(ec: EffectContext) -> None:
         ec.data["service_obligation"] = None
         ec.data["promotion_delay"] = None
         return
-    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=withdrawn_on))
+    # R-7.7.7.6-withdrawal: the approved duration, or the period studied up to the withdrawal.
+    reading = registry.for_case(ec.case).in_force(readings.WITHDRAWAL_OBLIGATION.id)
+    until = withdrawn_on if reading.option == "period_studied" else None
+    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=until))
+    if ec.data.get("service_obligation"):
+        ec.data["service_obligation"]["reading"] = reading.note()
     _penalise(ec, row, "7.7.8.1 i b")
 
 

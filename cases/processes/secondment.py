@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CivilServant, ServiceEntry
-from workflows.obligations import secondment_obligation_end
+from workflows import readings, registry
+from workflows.obligations import owes_return_service, secondment_obligation_end
 from workflows.secondment import appraisal_due, as_date, end_notice_due
 
 PLACED = {
@@ -103,8 +104,9 @@ def secondment_new_end(ec: EffectContext) -> None:
 def secondment_returned(ec: EffectContext) -> None:
     """Return (13.10.8.1): placement or the lists (13.10.7.3, 13.5); the obligation to serve
     twice the term after an organisation outside Bhutan, once inside, or to superannuation
-    (13.10.6.1-2); the period counts for gratuity only if the last pay certificate is given
-    and no retirement benefits were drawn from the organisation (13.10.5.6, 13.10.6.3)."""
+    (13.10.6.1-2, within Bhutan as the case's reading of 13.10.6.2 says); the period counts
+    for gratuity only if the last pay certificate is given and no retirement benefits were
+    drawn from the organisation (13.10.5.6, 13.10.6.3)."""
     row = _entry(ec)
     rejoined = date.fromisoformat(ec.fields["rejoined_on"])
     start = row.start_on or rejoined
@@ -112,8 +114,13 @@ def secondment_returned(ec: EffectContext) -> None:
     location = str(ec.data.get("location") or "inside")
     profile = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
     assert profile is not None
-    obligation_end = secondment_obligation_end(
-        start, end, rejoined, location, profile.superannuation_date
+    # R-13.10.6.2: within Bhutan, an international organisation only, or any organisation.
+    reading = registry.for_case(ec.case).in_force(readings.RETURN_OBLIGATION_IN_BHUTAN.id)
+    owes = owes_return_service(location, reading.option)
+    obligation_end = (
+        secondment_obligation_end(start, end, rejoined, location, profile.superannuation_date)
+        if owes
+        else None
     )
     counts_for_gratuity = bool(ec.fields.get("lpc_submitted")) and not ec.fields.get(
         "retirement_benefits_drawn"
@@ -125,25 +132,32 @@ def secondment_returned(ec: EffectContext) -> None:
         end_on=end,
         status="returned",
         returned_on=rejoined.isoformat(),
-        obligation_end=obligation_end.isoformat(),
+        obligation_end=obligation_end.isoformat() if obligation_end else None,
         placement=placement,
         position_title=ec.fields.get("position_title") or "",
         counts_for_gratuity=counts_for_gratuity,
     )
-    factor = "twice" if location == "outside" else "equal to"
-    cite = "13.10.6.1" if location == "outside" else "13.10.6.2"
-    capped = obligation_end == profile.superannuation_date
-    ec.add_entry(
-        kind="service_obligation",
-        start_on=rejoined,
-        end_on=obligation_end,
-        status="running",
-        source=f"secondment to {row_detail(row, 'organisation')} "
-        f"({start.isoformat()} to {end.isoformat()}): {factor} the period"
-        + (", capped at superannuation" if capped else "")
-        + f" (BCSR {cite})",
-        secondment_entry=row.id,
-    )
+    if obligation_end is not None:
+        factor = "twice" if location == "outside" else "equal to"
+        cite = "13.10.6.1" if location == "outside" else "13.10.6.2"
+        capped = obligation_end == profile.superannuation_date
+        ec.add_entry(
+            kind="service_obligation",
+            start_on=rejoined,
+            end_on=obligation_end,
+            status="running",
+            source=f"secondment to {row_detail(row, 'organisation')} "
+            f"({start.isoformat()} to {end.isoformat()}): {factor} the period"
+            + (", capped at superannuation" if capped else "")
+            + f" (BCSR {cite})",
+            secondment_entry=row.id,
+        )
+        ec.data["obligation_end"] = obligation_end.isoformat()
+    else:
+        ec.data["obligation_end"] = None
+        ec.data["obligation_note"] = (
+            f"no return service obligation (BCSR 13.10.6.2; {reading.note()})"
+        )
     if placement == "same_level" and ec.fields.get("position_title"):
         # 13.10.8.1: the position is not protected; the new one is entered in the register.
         cs = ec.session.get(CivilServant, ec.case.subject_eid)
@@ -151,7 +165,6 @@ def secondment_returned(ec: EffectContext) -> None:
         cs.position_title = ec.fields["position_title"]
         cs.position_since = rejoined
         ec.session.add(cs)
-    ec.data["obligation_end"] = obligation_end.isoformat()
     ec.data["placement_note"] = PLACED[placement]
     ec.data["secondment_gratuity"] = (
         "the secondment period counts for gratuity (13.10.5.6)"

@@ -289,7 +289,7 @@ def refusals(
     if not taken & set(decl.after):
         return [Refusal("state", decl.cite, f"not yet: {decl.after_reason}")]
     if case.state not in decl.states:
-        label = registry.get(case.process).state(case.state).label
+        label = registry.for_case(case).state(case.state).label
         return [
             Refusal(
                 "state",
@@ -467,7 +467,7 @@ def _render_context(
             "copies": [*facts.pop("copies", []), *decl.copies],
         },
         "case": case,
-        "process": registry.get(case.process),
+        "process": registry.for_case(case),
         "servant": servant,
         "agency": src.agency_name(case.agency_code),
         "office": src.agency_name(office),

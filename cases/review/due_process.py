@@ -19,13 +19,15 @@ holds (``due_process_lines``), the trail replayed (``due_process_trail``), the c
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
 from cases.core import audit, calendar_store, deadlines, queries, service
-from cases.core.models import Case, CaseAgency, CivilServant
+from cases.core.migration import MIGRATE_VERSION
+from cases.core.models import AuditEvent, Case, CaseAgency, CivilServant
 from cases.review import printing
 from cases.review.due_process_checks import CHAPTER_19, generic_checks
 from cases.review.due_process_decisions import decisions_and_recusals
@@ -34,6 +36,7 @@ from cases.review.due_process_lines import (
     TEMPLATE,
     Chain,
     Report,
+    RulesPeriod,
 )
 from cases.review.due_process_lines import Check as Check
 from cases.review.due_process_trail import Trail
@@ -60,7 +63,8 @@ def may_view(session: Session, case: Case, actor: Actor, now: datetime) -> bool:
         return bool(actor.roles & R.COMMITTEE) and actor.agency in {case.agency_code, *parties}
     subject = service.subject_of(session, case.subject_eid)
     ctx = Context(subject=subject, data={}, fields={}, today=bhutan_today(now))
-    if R.APPELLATE in actor.roles and actor.agency in disciplinary.appellate_body(ctx).agencies:
+    appeal = disciplinary.appellate_authority(registry.for_case(case), ctx)
+    if R.APPELLATE in actor.roles and actor.agency in appeal.agencies:
         return True
     return bool(actor.roles & R.COMMITTEE) and (
         actor.agency in disciplinary.disciplinary_body(ctx).agencies
@@ -119,7 +123,7 @@ def pdf_filename(report: Report) -> str:
 def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
     """Derive the report from the audit trail and the deadline rows, as they are now, read
     as ``actor`` may read them (confidential fields redacted for every role not named)."""
-    process = registry.get(case.process)
+    process = registry.for_case(case)
     today = bhutan_today(now)
     events = audit.events_for(session, case.id)  # type: ignore[arg-type]
     rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
@@ -149,6 +153,7 @@ def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
         checks=tuple(checks),
         decisions=decisions,
         recusals=recusals,
+        rules=rules_applied(case.process, events),
         chain=Chain(
             head_seq,
             head_hash,
@@ -156,6 +161,47 @@ def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
             events[-1].hash if events else None,
         ),
     )
+
+
+def rules_applied(process: str, events: list[AuditEvent]) -> tuple[RulesPeriod, ...]:
+    """The case's events grouped by the version they ran on, in order: a migration starts
+    a new period (and names its plan)."""
+    out: list[RulesPeriod] = []
+    run: list[AuditEvent] = []
+
+    def close() -> None:
+        if not run:
+            return
+        try:
+            v = registry.version(process, run[0].process_version)
+        except KeyError:
+            return
+        first = run[0]
+        out.append(
+            RulesPeriod(
+                version=v.version,
+                effective_from=v.effective_from,
+                changes=v.changes,
+                first_seq=first.seq,
+                last_seq=run[-1].seq,
+                first_at=first.at,
+                steps=len(run),
+                readings=tuple(
+                    (r.reading.id, r.reading.section, r.chosen.does, r.since) for r in v.readings
+                ),
+                migrated_by=json.loads(first.fields).get("plan_hash", "")
+                if first.trigger == MIGRATE_VERSION
+                else "",
+            )
+        )
+
+    for ev in events:
+        if run and ev.process_version != run[-1].process_version:
+            close()
+            run = []
+        run.append(ev)
+    close()
+    return tuple(out)
 
 
 def _iso(value: date | None) -> str | None:
@@ -234,6 +280,22 @@ def as_json(report: Report) -> dict[str, Any]:
                 "cite": "19.3.5",
             }
             for r in report.recusals
+        ],
+        "rules": [
+            {
+                "version": r.version,
+                "effective_from": r.effective_from.isoformat(),
+                "changes": r.changes,
+                "first_event": r.first_seq,
+                "last_event": r.last_seq,
+                "steps": r.steps,
+                "migrated_by_plan": r.migrated_by or None,
+                "readings": [
+                    {"id": i, "section": sec, "does": does, "since": _iso(since)}
+                    for i, sec, does, since in r.readings
+                ],
+            }
+            for r in report.rules
         ],
         "chain": {
             "head_seq": report.chain.head_seq,

@@ -259,7 +259,24 @@ def _meeting(tr: Trail) -> Check:
         basis = MEETING_BASIS.get(t.armed_by.trigger, "") if t.armed_by else ""
         return replace(line, note="; ".join(x for x in (basis, line.note) if x))
 
-    lines = _deadline_lines(tr, "meeting_conclusion_due", "meeting", adjust)
+    tracks = tr.tracks_of("meeting_conclusion_due")
+    clocked = {t.armed_by.seq for t in tracks if t.armed_by}
+    found = [(t.armed_by.seq if t.armed_by else 0, adjust(t, tr.judge(t))) for t in tracks]
+    # 19.8.2.3(vi) counts 30 days "from the receipt of the investigation report" only: a
+    # meeting reached another way (version 2023.2 on) runs on no clock, and says so.
+    for ev in tr.of("convene_meeting", "return_to_dc", "decide_appeal"):
+        if ev.to_state == "dc_meeting" and ev.seq not in clocked:
+            line = Line(
+                NOT_APPLICABLE,
+                "no time limit",
+                required="no time limit in the rule: 19.8.2.3(vi) counts from the receipt "
+                "of an investigation report, and this meeting follows none",
+                actual_on=event_day(ev),
+                note=MEETING_BASIS[ev.trigger],
+                seq=ev.seq,
+            )
+            found.append((ev.seq, line))
+    lines = tuple(x for _, x in sorted(found, key=lambda p: p[0])) or (_absent(tr, "meeting"),)
     label = "DC meeting concluded within 30 days of receiving the report"
     return Check("meeting", label, "19.8.2.3(vi)", lines)
 

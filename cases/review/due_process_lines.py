@@ -93,6 +93,22 @@ class Chain:
 
 
 @dataclass(frozen=True)
+class RulesPeriod:
+    """A run of the case's events taken under one version of its process, with the
+    readings in force for them (workflows.readings): which rules governed each step."""
+
+    version: str
+    effective_from: date
+    changes: str
+    first_seq: int
+    last_seq: int
+    first_at: str
+    steps: int
+    readings: tuple[tuple[str, str, str, date | None], ...]  # id, section, does, since
+    migrated_by: str = ""  # the plan hash when a migration began this period
+
+
+@dataclass(frozen=True)
 class Report:
     case_id: int
     title: str
@@ -112,6 +128,7 @@ class Report:
     decisions: tuple[Decision, ...]
     recusals: tuple[RecusalLine, ...]
     chain: Chain
+    rules: tuple[RulesPeriod, ...] = ()
     cite: str = CITE
 
     @property

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from cases.core import deadlines
 from cases.core.models import Agency, Case, Deadline
-from workflows import disciplinary, eol, ltt, secondment, transfer
+from workflows import disciplinary, eol, ltt, registry, secondment, transfer
 from workflows import roles as R
 from workflows.engine import Context
 from workflows.obligations import add_months, ltt_has_obligation
@@ -114,7 +114,7 @@ def decision_facts(src: Sources) -> dict[str, Any]:
                 "severity": penalty.severity if penalty else "",
             }
         )
-    appeal = disciplinary.appellate_body(src.ctx)
+    appeal = disciplinary.appellate_authority(registry.for_case(src.case), src.ctx)
     window = src.deadline("appeal_window")
     suspension = ""
     if src.data.get("suspended_from"):

@@ -139,10 +139,10 @@ FILTER_PARAMS = ("process", "agency", "from_month", "to_month")
 def parse_filters(params: Mapping[str, str], agencies: Collection[str]) -> Filters:
     """Read the query parameters; an unknown process or agency or a bad month is refused."""
     values = {p: str(params.get(p) or "").strip() for p in FILTER_PARAMS}
-    if values["process"] and values["process"] not in registry.PROCESSES:
+    if values["process"] and values["process"] not in registry.keys():
         raise FilterError(
             "process",
-            f"no process '{values['process']}' (one of {', '.join(registry.PROCESSES)})",
+            f"no process '{values['process']}' (one of {', '.join(registry.keys())})",
         )
     if values["agency"]:
         values["agency"] = values["agency"].upper()
@@ -411,7 +411,7 @@ def _pending(
 def _settling(case: Case, deadline: Deadline, actions: list[NextAction]) -> tuple[NextAction, ...]:
     """The waiting steps that settle this deadline, if any is among them; else all of them
     (the deadline's own step may not be open yet, and the case still waits for someone)."""
-    proc = registry.get(case.process)
+    proc = registry.for_case(case)
     settles = {s.trigger for s in proc.steps if deadline.kind in s.settles}
     own = tuple(a for a in actions if a.trigger in settles)
     return own or tuple(actions)

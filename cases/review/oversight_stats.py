@@ -82,8 +82,9 @@ class Tally:
 
     @property
     def process_title(self) -> str:
-        proc = registry.PROCESSES.get(self.process)
-        return proc.title if proc else self.process
+        return (
+            registry.latest(self.process).title if self.process in registry.keys() else self.process
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,7 +139,7 @@ def tally(outcomes: Iterable[Outcome], by: Sequence[str]) -> list[Tally]:
 
 
 def _reading_order(t: Tally) -> tuple[Any, ...]:
-    order = list(registry.PROCESSES)
+    order = registry.keys()
     return (
         order.index(t.process) if t.process in order else len(order),
         t.process,
@@ -152,10 +153,11 @@ def _reading_order(t: Tally) -> tuple[Any, ...]:
 
 @cache
 def _step_order(process_key: str) -> dict[tuple[str, str], int]:
-    """Where each deadline is first armed in the process's declaration."""
-    proc = registry.PROCESSES.get(process_key)
+    """Where each deadline is first armed in the process's declaration (its versions in
+    turn: a deadline a later version added comes after the first version's)."""
+    versions = registry.versions(process_key) if process_key in registry.keys() else ()
     order: dict[tuple[str, str], int] = {}
-    for step in proc.steps if proc else ():
+    for step in (s for v in versions for s in v.steps):
         for arm in step.arms:
             order.setdefault((arm.kind, arm.label), len(order))
     return order

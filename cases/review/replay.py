@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from cases.core.migration import MIGRATE_VERSION
 from cases.core.models import AuditEvent, Case, CivilServant
 from cases.people import register
 from workflows import registry
@@ -42,6 +43,7 @@ class Rebuilt:
     process: str
     state: str = ""
     version: int = 0
+    process_version: str = ""
     events: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -76,11 +78,20 @@ def _case_events(session: Session) -> Iterator[AuditEvent]:
         last = rows[-1].seq
 
 
+def _version(ev: AuditEvent) -> Process | None:
+    try:
+        return registry.version(ev.process, ev.process_version)
+    except KeyError:
+        return None
+
+
 def _apply(process: Process | None, into: Rebuilt, ev: AuditEvent) -> None:
     first = into.events == 0
     into.events += 1
     if process is None:
-        into.problems.append(f"event {ev.seq}: unknown process '{ev.process}'")
+        into.problems.append(
+            f"event {ev.seq}: unknown process '{ev.process}' version '{ev.process_version}'"
+        )
         into.state = ev.to_state
         return
     expected = process.initial if first else into.state
@@ -89,6 +100,24 @@ def _apply(process: Process | None, into: Rebuilt, ev: AuditEvent) -> None:
             f"event {ev.seq} ({ev.trigger}) starts from {ev.from_state}, "
             f"but the events before it leave the case {expected}"
         )
+    if ev.trigger == MIGRATE_VERSION:
+        # The case moved to the event's version by a migration plan: the state it maps to
+        # must be one of that version's.
+        if ev.to_state not in process.state_by_name:
+            into.problems.append(
+                f"event {ev.seq}: migration to {process.version} leads to {ev.to_state}, "
+                f"not a state of that version"
+            )
+        into.version += 1
+    elif into.process_version and ev.process_version != into.process_version:
+        into.problems.append(
+            f"event {ev.seq}: runs on {ev.process_version}, but the case is on "
+            f"{into.process_version} and no migration moved it"
+        )
+    into.process_version = ev.process_version
+    if ev.trigger == MIGRATE_VERSION:
+        into.state = ev.to_state
+        return
     if ev.trigger in process.triggers():
         allowed = {s.dest for s in process.steps_from(ev.from_state, ev.trigger)}
         if ev.to_state not in allowed:
@@ -110,8 +139,7 @@ def replay(session: Session) -> dict[int, Rebuilt]:
     for ev in _case_events(session):
         case_id = ev.case_id or 0
         rebuilt = out.setdefault(case_id, Rebuilt(case_id, ev.process))
-        process = registry.PROCESSES.get(ev.process)
-        _apply(process, rebuilt, ev)
+        _apply(_version(ev), rebuilt, ev)
     return out
 
 
@@ -125,12 +153,14 @@ def drift(session: Session) -> list[Drift]:
     events do not follow the process; empty when the trail and the table agree."""
     rebuilt = replay(session)
     live = {
-        row[0]: (row[1], row[2])
-        for row in session.exec(select(Case.id, Case.state, Case.version)).all()  # type: ignore[call-overload]
+        row[0]: (row[1], row[2], row[3])
+        for row in session.exec(
+            select(Case.id, Case.state, Case.version, Case.process_version)  # type: ignore[call-overload]
+        ).all()
     }
     out: list[Drift] = []
     for case_id in sorted(set(live) | set(rebuilt)):
-        state, version = live.get(case_id, (None, None))
+        state, version, on_version = live.get(case_id, (None, None, None))
         r = rebuilt.get(case_id)
         if r is None:
             out.append(Drift(case_id, state, version, None, None, "no audit events"))
@@ -146,6 +176,8 @@ def drift(session: Session) -> list[Drift]:
                 0,
                 f"live {state} (version {version}), its events say {r.state} (version {r.version})",
             )
+        if on_version != r.process_version:
+            problems.insert(0, f"live on rules {on_version}, its events say {r.process_version}")
         if problems:
             out.append(Drift(case_id, state, version, r.state, r.version, "; ".join(problems)))
     return out

@@ -65,7 +65,7 @@ PROBE = Process(
 
 @pytest.fixture
 def probe(monkeypatch):
-    monkeypatch.setitem(registry.PROCESSES, "probe", PROBE)
+    monkeypatch.setitem(registry.VERSIONS, "probe", (PROBE,))
 
 
 def check(world, eid: str = "E100", **proposal):

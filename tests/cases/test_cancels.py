@@ -38,7 +38,7 @@ PROBE = Process(
 
 @pytest.fixture
 def probe(monkeypatch):
-    monkeypatch.setitem(registry.PROCESSES, PROBE.key, PROBE)
+    monkeypatch.setitem(registry.VERSIONS, PROBE.key, (PROBE,))
 
 
 def test_cancels_withdraws_only_the_named_deadline(world, probe) -> None:

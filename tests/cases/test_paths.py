@@ -147,10 +147,8 @@ def test_path_19_8_2_1_explanation_lapses_and_the_dc_decides_on_the_evidence(wor
         decision_reasons="Decided on the evidence (19.8.2.3(v)).",
     )
     assert state == "awaiting_endorsement"
-    assert deadlines(world, case_id) == [
-        ("explanation_due", date(2026, 12, 22), "missed"),
-        ("meeting_conclusion_due", date(2027, 1, 22), "met"),
-    ]
+    # 19.8.2.3(vi) counts the meeting's 30 days from an investigation report; there is none.
+    assert deadlines(world, case_id) == [("explanation_due", date(2026, 12, 22), "missed")]
     assert [t for t, *_ in trail(world, case_id)][-4:] == [
         "deadline_missed:explanation_due",
         "explanation_lapsed",
@@ -186,6 +184,7 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
         investigated_by="member_secretary",
         investigators="Member Secretary",
         directive_on="2026-12-15",
+        directive_received_on="2026-12-15",
     )
 
     clock.now = bt("2026-12-18")
@@ -298,7 +297,7 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
         ("investigation_completion_due", date(2027, 1, 17), "met"),
         ("report_due", date(2027, 1, 18), "met"),
         ("meeting_conclusion_due", date(2027, 2, 12), "met"),
-        ("meeting_conclusion_due", date(2027, 2, 24), "met"),
+        # no second meeting clock after the HRC's return: 19.8.2.3(vi) counts from a report
         ("decision_communication_due", date(2027, 2, 2), "met"),
         # 10 working days from 28 January skip two weekends and Losar (8 February)
         ("appeal_window", date(2027, 2, 12), "armed"),
@@ -381,7 +380,8 @@ def test_path_19_8_3_appeal_remanded_to_the_dc_which_decides_again(world, clock)
     clock.now = bt("2026-12-21")
     assert decide_appeal(world, case_id, "remanded") == "dc_meeting"
     assert penalties(world, case_id) == [(1, "reprimand", "revoked"), (2, "demotion", "revoked")]
-    assert world.deadline(case_id, "meeting_conclusion_due", "armed").due_on == date(2027, 1, 20)
+    # 19.8.2.3(vi)'s 30 days run from an investigation report, not from a remand (2023.2).
+    assert not [d for d in world.deadlines(case_id) if d.status == "armed"]
 
     world.drive(
         case_id,

@@ -224,3 +224,17 @@ def test_cli_security_log_filters_and_refuses_a_bad_kind(cli_world, engine, caps
     assert "10.0.0.1" in out and "10.0.0.2" not in out
     code, _, err = run(capsys, "security-log", "--kind", "bogus")
     assert code == 1 and "--kind: 'bogus' is not a security event kind" in err
+
+
+def test_cli_security_log_filters_by_day_and_pages(cli_world, engine, capsys) -> None:
+    clock = cli_world.clock
+    fail(engine, clock, "dc", "10.0.0.1")
+    clock.advance(days=1)
+    fail(engine, clock, "hr", "10.0.0.2")
+    fail(engine, clock, "chair", "10.0.0.3")
+    day = clock.today.isoformat()
+    code, out, _ = run(capsys, "security-log", "--from-day", day, "--limit", "1", "--page", "2")
+    assert code == 0 and "10.0.0.2" in out and "10.0.0.3" not in out and "10.0.0.1" not in out
+    assert "1 of 2 event(s), page 2 of 2" in out
+    code, _, err = run(capsys, "security-log", "--to-day", "yesterday")
+    assert code == 1 and "--to-day: 'yesterday' is not a date" in err

@@ -58,7 +58,7 @@ def test_opening_a_case_records_the_complaint_and_takes_the_first_step(world):
         "received",
         1,
         "disciplinary",
-        "2023.1",
+        "2023.2",
     )
     assert (case.subject_eid, case.agency_code) == ("E100", "MOH")
     data = world.data(case_id)
@@ -217,7 +217,7 @@ def test_one_step_is_one_audit_event_naming_from_to_section_and_fields(world):
         "notice_served",
         "19.8.2.1(i)",
     )
-    assert (event.process, event.process_version) == ("disciplinary", "2023.1")
+    assert (event.process, event.process_version) == ("disciplinary", "2023.2")
     assert json.loads(event.fields) == {
         "charges": ["11"],
         "particulars": "Absent without leave",

@@ -217,7 +217,7 @@ def may_take(p: Person, row: access_matrix.Row, f: Facts) -> bool:
 
 
 def cells() -> Iterator[Any]:
-    for process in registry.PROCESSES.values():
+    for process in registry.newest().values():
         for state in process.states:
             if state.name != process.initial:
                 yield pytest.param(process.key, state.name, id=f"{process.key}/{state.name}")
@@ -263,7 +263,7 @@ class Cell:
 def test_every_role_and_action_in_every_state(
     demo_world: World, tmp_path: Path, process: str, state: str
 ) -> None:
-    definition = registry.get(process)
+    definition = registry.latest(process)
     rows = [r for r in access_matrix.rows(definition) if r.state == state]
     open_triggers = {r.trigger for r in rows}
     closed = [t for t in definition.triggers() if t not in open_triggers]
@@ -309,7 +309,7 @@ def test_no_action_opens_outside_its_declared_states() -> None:
     subject = access_matrix.OFFICER
     ctx = Context(subject=subject, data={}, fields={}, today=NOW.date())
     opened = 0
-    for process in registry.PROCESSES.values():
+    for process in registry.newest().values():
         declared = {(r.state, r.trigger) for r in access_matrix.rows(process)}
         for state in process.states:
             for trigger in process.triggers():
@@ -319,7 +319,7 @@ def test_no_action_opens_outside_its_declared_states() -> None:
                 with pytest.raises(Refused) as refused:
                     process.check(state.name, trigger, everyone, ctx, {})
                 assert refused.value.kind == "state", (process.key, state.name, trigger)
-    assert opened == sum(len(list(access_matrix.rows(p))) for p in registry.PROCESSES.values())
+    assert opened == sum(len(list(access_matrix.rows(p))) for p in registry.newest().values())
 
 
 CASE_READS = ("", "/events", "/due-process", "/documents")
@@ -345,7 +345,7 @@ def test_a_case_out_of_reach_is_404_on_every_route(demo_world: World, tmp_path: 
 def _reach(
     client: Api, demo_world: World, f: Facts, process: str, routes: tuple[str, ...]
 ) -> list[str]:
-    trigger = registry.get(process).triggers()[0]
+    trigger = registry.latest(process).triggers()[0]
     case_id = f.case_id
     failures = []
     for p in demo_world.people:
@@ -377,7 +377,7 @@ def test_opening_a_case_follows_the_matrix(demo_world: World, tmp_path: Path) ->
     app = create_app(_sqlite(live), clock=lambda: NOW, run_sweeper=False)
     failures = []
     with Api(app) as client:
-        for process in registry.PROCESSES.values():
+        for process in registry.newest().values():
             row = next(r for r in access_matrix.rows(process) if r.state == process.initial)
             case_id = next(c for c, p, _ in demo_world.cases if p == process.key)
             f = facts(live, case_id)
@@ -403,7 +403,7 @@ def test_the_world_covers_every_role_and_an_outsider(demo_world: World) -> None:
     assert roles >= R.ALL - {R.SYSTEM}
     agencies = {p.agency for p in demo_world.people if p.agency}
     assert {"MOH", "MOE", "RCSC", "AT", "MOHA", "THIMPHU"} <= agencies
-    assert {p for _, p, _ in demo_world.cases} == set(registry.PROCESSES)
+    assert {p for _, p, _ in demo_world.cases} == set(registry.keys())
 
 
 # ------------------------------------------------------------------ fields hidden by role
@@ -523,7 +523,7 @@ def test_confidential_fields_are_hidden_in_every_due_process_output(
 def test_every_confidential_field_names_its_section_and_readers() -> None:
     found = {
         (p.key, name): f
-        for p in registry.PROCESSES.values()
+        for p in registry.newest().values()
         for name, f in p.confidential_fields().items()
     }
     assert {("disciplinary", "deliberation_notes"), ("disciplinary", "withheld_parts")} <= set(

@@ -96,3 +96,30 @@ def test_moved_deadlines_of_cases_the_viewer_may_not_see_are_not_listed(client, 
     login(client, "respondent")
     own = client.get("/calendar").context["moves"]
     assert [m["event"].case_id for m in own] == [theirs]
+
+
+def test_removing_a_day_that_is_not_a_listed_holiday_is_refused_naming_the_day(
+    client, world
+) -> None:
+    """Any date the `holidays` package does not list (a working day, a weekend, a closure
+    the administrator added) cannot be "removed": 422 naming the field, nothing saved."""
+    notice_received_tuesday_15_december(world)
+    csrf = login(client, "admin")
+    client.post(
+        "/calendar",
+        data={"csrf_token": csrf, "day": "2026-12-18", "kind": "added", "note": "Winter storm"},
+    )
+    for day in ("2026-12-16", "2026-12-19", "2026-12-18"):
+        resp = client.post(
+            "/calendar", data={"csrf_token": csrf, "day": day, "kind": "removed", "note": "x"}
+        )
+        assert resp.status_code == 422, day
+        assert f"day: {day}: that date is not a listed holiday" in resp.text
+        # the form keeps what was typed, and the date input points at the message
+        assert (
+            f'name="day" value="{day}" required aria-invalid="true" '
+            'aria-describedby="calendar-error"' in resp.text
+        )
+        assert '<option value="removed" selected>' in resp.text
+    page = client.get("/calendar")
+    assert [(o.day, o.kind) for o in page.context["overrides"]] == [(date(2026, 12, 18), "added")]

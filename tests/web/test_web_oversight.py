@@ -242,3 +242,36 @@ def test_chart_labels_are_escaped_text():
     assert "<script>" not in svg and "&lt;script&gt;x&lt;/script&gt;" in svg
     assert "A &lt;b&gt;title&lt;/b&gt;" in svg and "d &amp; e" in svg
     assert ">2 met</text>" in svg and ">1 missed</text>" in svg
+
+
+def test_summaries_come_first_and_the_parts_sit_behind_tabs(client, world, cases):
+    """The totals open the page; each part (steps, months, agencies, overdue, due soon) is a
+    section reached by a plain anchor (tabs.js makes them tabs; without it they are links),
+    and the counting notes start closed."""
+    login(client, "chair")
+    text = client.get("/oversight").text
+    assert text.index('id="tat-summary"') < text.index("data-tabs") < text.index('id="tat-steps"')
+    tabs = text.split("data-tabs", 1)[1].split("</nav>", 1)[0]
+    targets = re.findall(r'href="#([\w-]+)"', tabs)
+    assert targets == ["steps", "months", "agencies", "overdue", "due-soon"]
+    for target in targets:
+        assert f'<section id="{target}" class="tab-panel">' in text
+    assert "Overdue now (1)" in tabs and "Due soon (1)" in tabs
+    assert '<details class="tat-notes">' in text
+    assert "/static/tabs.js" in text
+
+
+def test_chart_labels_are_the_titles_people_read_at_a_legible_size(client, world, cases):
+    """No process key (snake_case or not) in a chart: the step chart names each process by
+    its title; the charts are drawn at their own width (they scroll in their box on a phone,
+    never shrink) in 14 px text."""
+    login(client, "rcsc")
+    text = client.get("/oversight").text
+    for chart_id in ("chart-steps", "chart-months"):
+        svg = text.split(f'id="{chart_id}"', 1)[1].split("</svg>", 1)[0]
+        assert 'font-size="14"' in svg and 'width="900"' in svg
+        for label in re.findall(r"<text[^>]*>([^<]+)</text>", svg):
+            assert not re.search(r"[a-z]_[a-z]", label), label
+    steps = text.split('id="chart-steps"', 1)[1].split("</svg>", 1)[0]
+    labels = re.findall(r'text-anchor="end">([^<]+)</text>', steps)
+    assert labels and all(label.startswith("Disciplinary enquiry: ") for label in labels)

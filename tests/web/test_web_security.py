@@ -375,6 +375,7 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
             "eid": [cases[0].subject_eid],
             "key": [c.process for c in one_per_process.values()],
             "process": ["eol"],
+            "version": ["2023.1"],
             "doc_id": [str(doc.id)],
         }
     with TestClient(app) as c:
@@ -467,3 +468,44 @@ def test_no_script_runs_and_the_text_is_visible(
         assert SCRIPT in text and IMG.strip('"') in text, url
         assert browser_page.locator("img[src=x]").count() == 0, url
     assert dialogs == []
+
+
+def test_the_security_page_filters_by_bhutan_days_and_pages_within_them(
+    app, client, world, clock
+) -> None:
+    """from_day and to_day are whole days in Bhutan (the times the page shows), both
+    included; the page links keep the filters; a bad or reversed day is a 422 naming it."""
+    from datetime import UTC, datetime
+
+    with transaction(world.engine) as s:
+        # 23:30 BTT on 14 Dec is 17:30 UTC on 14 Dec; 00:30 BTT on 16 Dec is 18:30 UTC on 15th.
+        for at, who in (
+            (datetime(2026, 12, 13, 17, 30, tzinfo=UTC), "d13"),
+            (datetime(2026, 12, 14, 17, 30, tzinfo=UTC), "d14"),
+            (datetime(2026, 12, 15, 18, 30, tzinfo=UTC), "d16"),
+        ):
+            SL.record(s, SL.LOGIN_FAILED, at=at, username=who, ip="10.9.9.9")
+        for i in range(55):
+            SL.record(
+                s, SL.LOGIN_FAILED, at=datetime(2026, 12, 14, 6, i, tzinfo=UTC), username="bulk"
+            )
+    login(client, "admin")
+    names = lambda r: re.findall(r"<td>(d1\d)</td>", r.text)  # noqa: E731
+    the_14th = {"kind": SL.LOGIN_FAILED, "from_day": "2026-12-14", "to_day": "2026-12-14"}
+    day = client.get("/security", params=the_14th)
+    assert day.status_code == 200
+    assert "56 events in these filters" in day.text and "Page 1 of 2" in day.text
+    assert (
+        'href="?kind=login_failed&amp;from_day=2026-12-14&amp;to_day=2026-12-14&amp;page=2"'
+        in day.text
+    )
+    older = client.get("/security", params={**the_14th, "page": 2})
+    assert names(day) + names(older) == ["d14"]
+    assert names(client.get("/security", params={"from_day": "2026-12-16"})) == ["d16"]
+    assert names(client.get("/security", params={"to_day": "2026-12-13"})) == ["d13"]
+    bad = client.get("/security", params={"from_day": "14/12/2026"})
+    assert bad.status_code == 422 and "from_day: &#39;14/12/2026&#39; is not a date" in bad.text
+    assert 'name="from_day" value="14/12/2026" aria-invalid="true"' in bad.text
+    reversed_ = client.get("/security", params={"from_day": "2026-12-15", "to_day": "2026-12-14"})
+    assert reversed_.status_code == 422
+    assert "to_day: 2026-12-14 is before from_day 2026-12-15" in reversed_.text

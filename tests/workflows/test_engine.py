@@ -25,8 +25,9 @@ from workflows.engine import (
     registry_check,
 )
 
-PROCESSES = sorted(registry.PROCESSES.values(), key=lambda p: p.key)
-by_key = pytest.mark.parametrize("process", PROCESSES, ids=lambda p: p.key)
+# Every version of every process: the generic checks hold for each (a case may run on any).
+PROCESSES = sorted(registry.every_version(), key=lambda p: (p.key, p.version))
+by_key = pytest.mark.parametrize("process", PROCESSES, ids=lambda p: f"{p.key}-{p.version}")
 
 SUBJECT = Subject(eid="E1", name="Pema", level="P3", agency="MOH", agency_kind="ministry")
 SYSTEM = Actor(0, "system", frozenset({R.SYSTEM}), None)
@@ -48,8 +49,8 @@ def reachable(process: Process) -> set[str]:
 
 
 def test_registry_holds_the_disciplinary_process():
-    assert "disciplinary" in registry.PROCESSES
-    assert registry.get("disciplinary").cite == "19"
+    assert "disciplinary" in registry.keys()
+    assert registry.latest("disciplinary").cite == "19"
 
 
 @by_key
@@ -137,9 +138,9 @@ def test_the_system_takes_no_step_meant_for_people(process: Process):
 
 @by_key
 def test_the_machine_is_built_once_and_shared(process: Process, monkeypatch):
-    assert registry.get(process.key) is process
+    assert registry.version(process.key, process.version) is process
     machine = process._machine
-    assert registry.get(process.key)._machine is machine
+    assert registry.version(process.key, process.version)._machine is machine
     assert machine.auto_transitions is False
 
     def no_new_machines(*args, **kwargs):
@@ -167,7 +168,7 @@ def test_describe_lists_every_step_with_its_section(process: Process):
 
 
 def test_an_unknown_trigger_is_refused():
-    process = registry.get("disciplinary")
+    process = registry.latest("disciplinary")
     with pytest.raises(Refused) as exc:
         process.select("received", "no_such_step", ctx())
     assert exc.value.kind == "state"
@@ -175,7 +176,7 @@ def test_an_unknown_trigger_is_refused():
 
 
 def test_a_trigger_from_the_wrong_state_is_refused_naming_the_state():
-    process = registry.get("disciplinary")
+    process = registry.latest("disciplinary")
     with pytest.raises(Refused) as exc:
         process.select("received", "record_decision", ctx())
     assert exc.value.kind == "state"

@@ -174,11 +174,11 @@ def machine_for(process: Process, path: Path, tmp: Path) -> type[RuleBasedStateM
     return ProcessMachine
 
 
-@pytest.mark.parametrize("key", sorted(registry.PROCESSES))
+@pytest.mark.parametrize("key", sorted(registry.keys()))
 def test_random_walks_keep_the_record_trustworthy(
     key: str, demo_file: Path, tmp_path: Path
 ) -> None:
-    machine = machine_for(registry.get(key), demo_file, tmp_path)
+    machine = machine_for(registry.latest(key), demo_file, tmp_path)
     machine.TestCase.settings = settings(
         max_examples=5,
         stateful_step_count=20,
@@ -193,7 +193,7 @@ def test_random_walks_keep_the_record_trustworthy(
 
 def test_a_refusal_names_every_stray_field() -> None:
     """Sanity of the generator's premise: the engine refuses an undeclared field by name."""
-    process = registry.get("disciplinary")
+    process = registry.latest("disciplinary")
     step = process.steps_from("received", "direct_enquiry")[0]
     from workflows.engine import parse_fields
 

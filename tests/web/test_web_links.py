@@ -1,0 +1,58 @@
+"""Links only to what the viewer may open: every link on a user's pages answers that user.
+
+A user who may see a case does not always see the civil servant's record (16.3.3: another
+agency's chair acting on a transfer, the Administrative Tribunal on an appeal), nor every
+case a calendar change moved. A link that answers 403 or 404 tells them nothing but that
+something exists; the page shows the name without a link instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from web_helpers import login
+
+from cases.core import timers
+from cases.demo import seed
+from web.app import create_app
+
+STARTS = ("/", "/calendar", "/inbox")
+
+
+@pytest.fixture
+def demo_client(db_url, engine, clock):  # noqa: ANN001, ANN201
+    seed.build(engine, clock.now)
+    timers.sweep(engine, clock.now)
+    with TestClient(create_app(db_url, clock=clock, run_sweeper=False)) as c:
+        yield c
+
+
+def links(html: str) -> set[str]:
+    return set(re.findall(r'href="(?:http://testserver)?(/[^"#?]*)', html))
+
+
+def test_every_link_on_a_users_pages_opens_for_that_user(demo_client) -> None:
+    """For every demo user: the start pages, each case page they link, and every link on
+    those answer below 400 for that user (static files and sign-out aside)."""
+    broken: list[str] = []
+    for username in seed.USERS:
+        login(demo_client, username, seed.PASSWORD)
+        pages, checked = list(STARTS), set()
+        while pages:
+            path = pages.pop()
+            checked.add(path)
+            page = demo_client.get(path)
+            assert page.status_code == 200, (username, path)
+            for href in sorted(links(page.text) - checked):
+                if href.startswith(("/static/", "/logout")):
+                    continue
+                if path in STARTS and re.fullmatch(r"/cases/\d+", href):
+                    pages.append(href)  # read this case page's own links too
+                    continue
+                checked.add(href)
+                status = demo_client.get(href).status_code
+                if status >= 400:
+                    broken.append(f"{username} on {path}: {href} answers {status}")
+    assert broken == []

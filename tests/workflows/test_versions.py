@@ -1,0 +1,355 @@
+"""Rule versions and declared readings (BCSR 2023 section 1.7: "The authority for amendment
+and interpretation of any provision under the BCSR 2023 shall vest with the RCSC"): every
+version stays, each case runs on its own, a version is a revision of the one before, and
+both sides of each declared reading give their own answer. No database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from workflows import disciplinary, eol, ltt, readings, registry, revision, secondment
+from workflows import roles as R
+from workflows.eligibility import evaluate
+from workflows.engine import Actor, Context, Process, Refused, Subject
+from workflows.obligations import INSIDE, INSIDE_OTHER, OUTSIDE, owes_return_service
+from workflows.profile import Profile
+
+SUBJECT = Subject("E100", "Dorji", "P3", "MOH", "ministry")
+DC = Actor(2, "dc", frozenset({R.DC_MEMBER}), "MOH")
+RCSC = Actor(6, "rcsc", frozenset({R.RCSC}), "RCSC")
+TODAY = date(2026, 12, 15)
+
+
+def ctx(data: dict[str, Any] | None = None, **kw: Any) -> Context:
+    return Context(subject=SUBJECT, data=data or {}, fields={}, today=TODAY, **kw)
+
+
+def reading_as(process: Process, reading: readings.Reading, option: str) -> Process:
+    """``process`` with one reading changed: a new version, as the RCSC would issue it."""
+    return revision.revise(
+        process,
+        version=f"{process.version}-{option}",
+        effective_from=date(2030, 1, 1),
+        changes=f"{reading.id} read as {option}",
+        readings=(readings.InForce(reading, option, "test"),),
+    )
+
+
+# ------------------------------------------------------------------ versions
+
+
+def test_a_case_opens_on_the_version_in_force_on_its_opening_day():
+    """1.2.2 "The Rule shall come into effect on 17 December 2023"; 2023.2 from 7 Dec 2026."""
+    assert registry.in_force("disciplinary", date(2026, 12, 6)).version == "2023.1"
+    assert registry.in_force("disciplinary", date(2026, 12, 7)).version == "2023.2"
+    assert registry.in_force("eol", date(2026, 12, 7)).version == "2023.1"
+    first = registry.versions("disciplinary")[0]
+    assert first.effective_from == date(2023, 12, 17)
+
+
+def test_every_version_of_every_process_is_listed_and_reachable_by_its_number():
+    for key in registry.keys():
+        for v in registry.versions(key):
+            assert registry.version(key, v.version) is v
+    with pytest.raises(KeyError):
+        registry.version("disciplinary", "1999.1")
+
+
+def test_a_revision_names_real_steps_and_comes_into_force_later():
+    with pytest.raises(ValueError, match="no step 'no_such'"):
+        revision.revise(
+            disciplinary.PROCESS,
+            version="x",
+            effective_from=date(2030, 1, 1),
+            changes="x",
+            remove=("no_such",),
+        )
+    with pytest.raises(ValueError, match="after 2023.1"):
+        revision.revise(
+            disciplinary.PROCESS, version="x", effective_from=date(2020, 1, 1), changes="x"
+        )
+
+
+def test_the_difference_between_2023_1_and_2023_2_names_each_change_with_its_section():
+    first, second = registry.versions("disciplinary")[:2]
+    changes = {(c.what, c.how, c.name): c for c in revision.diff(first, second)}
+    dismiss = changes[("step", "changed", "dismiss_case")]
+    assert dismiss.cite == "19.8.2.1(iii)"
+    assert any("explanation" in d and "(19.8.2.1(iii))" in d for d in dismiss.details)
+    order = changes[("step", "changed", "order_investigation")].details
+    assert any("directive_received_on" in d and d.startswith("deadline added") for d in order)
+    for trigger in ("convene_meeting", "return_to_dc", "decide_appeal"):
+        details = changes[("step", "changed", trigger)].details
+        assert details[0] == (
+            "deadline removed: DC meeting to conclude: 30 days from the day of the step "
+            "(19.8.2.3(vi))"
+        )
+    appeal = changes[("step", "changed", "decide_appeal")].details
+    assert appeal[1].startswith("competent body: 19.3.7, read by who decided")
+    assert revision.diff(first, first) == []
+
+
+def test_a_dismissal_on_a_lapsed_explanation_is_refused_only_from_2023_2():
+    """19.8.2.1(iii): "The Disciplinary Committee may dismiss the case when the respondent
+    civil servant's explanation proves beyond reasonable doubt that the administrative
+    charge(s) is/are without basis." A case on 2023.1 keeps 2023.1's rule."""
+    first, second = registry.versions("disciplinary")[:2]
+    lapsed = ctx({"charges": [{"no": 1}]})
+    raw = {"reasons": "r", "beyond_reasonable_doubt": True}
+    assert "dismiss_case" in {s.trigger for s in first.available("explained", DC, lapsed)}
+    assert "dismiss_case" not in {s.trigger for s in second.available("explained", DC, lapsed)}
+    with pytest.raises(Refused) as refused:
+        second.check("explained", "dismiss_case", DC, lapsed, raw)
+    assert refused.value.refusals[0].cite == "19.8.2.1(iii)"
+    explained = ctx({"explanation": "I was on approved leave."})
+    step, _ = second.check("explained", "dismiss_case", DC, explained, raw)
+    assert step.dest == "dismissed"
+
+
+# ------------------------------------------------------------------ readings
+
+
+@pytest.mark.parametrize(
+    ("option", "days", "allowed"),
+    [("total", 30, True), ("total", 31, False), ("beyond", 45, True), ("beyond", 46, False)],
+)
+def test_19_8_2_2_vi_the_extension_under_each_reading(option: str, days: int, allowed: bool):
+    """19.8.2.2(vi): "The investigation shall be completed within 15 days from its
+    commencement. The Disciplinary Committee may extend the investigation period if required
+    for a maximum period of 30 days": 30 in total, or up to 30 beyond the first 15."""
+    process = reading_as(disciplinary.PROCESS, readings.INVESTIGATION_EXTENSION, option)
+    raw = {"total_days": days, "extension_reason": "Witness abroad"}
+    c = ctx({"commenced_on": "2026-12-01"})
+    if allowed:
+        step, _ = process.check("investigating", "extend_investigation", DC, c, raw)
+        assert step.trigger == "extend_investigation"
+        return
+    with pytest.raises(Refused) as refused:
+        process.check("investigating", "extend_investigation", DC, c, raw)
+    [r] = refused.value.refusals
+    assert r.cite == "19.8.2.2(vi)"
+    assert f"reading R-19.8.2.2-vi: {readings.INVESTIGATION_EXTENSION.option(option).does}" in (
+        r.reason
+    )
+    # A reading kept from the first version keeps its day; a changed one starts anew.
+    since = "Sun 17 Dec 2023" if option == "total" else "Tue 01 Jan 2030"
+    assert f"in force since {since}" in r.reason
+
+
+CONDONING = [
+    (eol.PROCESS, readings.EOL_NOT_REJOINED, {"reasons": "Flood", "rejoin_by": "2026-12-20"}),
+    (secondment.PROCESS, readings.SECONDMENT_NOT_REJOINED, {"reasons": "Flight cancelled"}),
+    (ltt.PROCESS, readings.LTT_LATE_REPORTING, {"reasons": "Visa delay"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("process", "reading", "raw"), CONDONING, ids=lambda x: getattr(x, "id", "")
+)
+def test_shall_be_compulsorily_retired_under_each_reading(process, reading, raw):
+    """8.12.15 "shall be compulsorily retired", 13.10.6.4 "shall be compulsorily retired",
+    7.7.8.1(v) "Compulsory retirement from the service": mandatory, or open to condonation
+    (8.15.2: "should the HRC of the Agency be convinced that the civil servant has remained
+    absent due to unavoidable circumstances and deserves regularisation")."""
+    assert process.reading(reading.id) == "condonable"  # the first versions' reading
+    strict = reading_as(process, reading, "mandatory")
+    [condone] = process.branches("condone")
+    [guard] = [g for g in condone.guards if g.under and g.under[0] == reading.id]
+    assert not process.binds(guard) and strict.binds(guard)
+    assert guard.precheck  # not offered at all where it binds
+    assert strict.because(guard).endswith(
+        f"(reading {reading.id}: compulsory retirement is mandatory: no condonation, "
+        "in force since Tue 01 Jan 2030)"
+    )
+    if process is secondment.PROCESS:  # the RCSC decides (13.10.6.4): the whole check
+        c = ctx({"end_on": "2026-12-01"})
+        assert "condone" in {s.trigger for s in process.available("retirement_proposed", RCSC, c)}
+        assert "condone" not in {
+            s.trigger for s in strict.available("retirement_proposed", RCSC, c)
+        }
+        with pytest.raises(Refused) as refused:
+            strict.check("retirement_proposed", "condone", RCSC, c, raw)
+        assert refused.value.refusals[0].cite == "13.10.6.4"
+
+
+def test_13_10_3_1_a_penalty_whose_term_is_over_under_each_reading():
+    """13.10.3.1: "Has a clean service record with no outstanding dues, audit memos, or
+    administrative penalties": no penalty ever (unless revoked), or none in force."""
+    record = Profile(
+        eid="E100",
+        name="Dorji",
+        date_of_birth=date(1985, 1, 1),
+        level="P3",
+        agency="MOH",
+        appointment_date=date(2010, 1, 1),
+        penalties_in_force=0,
+        penalties_on_record=1,
+    )
+    proposal = {"start_on": "2027-03-01", "end_on": "2028-02-28"}
+
+    def cites(process: Process) -> list[str]:
+        return [
+            u.reason
+            for u in evaluate(process.eligibility, record, proposal, TODAY, version=process)
+            if u.cite == "13.10.3.1"
+        ]
+
+    assert cites(secondment.PROCESS) == []
+    strict = reading_as(secondment.PROCESS, readings.CLEAN_RECORD, "ever")
+    [reason] = cites(strict)
+    assert reason.startswith("no administrative penalty on the record: 1 penalty(ies)")
+    assert "reading R-13.10.3.1" in reason
+
+
+@pytest.mark.parametrize(
+    ("location", "option", "owes"),
+    [
+        (OUTSIDE, "international_only", True),
+        (INSIDE, "international_only", True),
+        (INSIDE_OTHER, "international_only", False),
+        (INSIDE_OTHER, "any", True),
+    ],
+)
+def test_13_10_6_2_the_return_obligation_under_each_reading(location, option, owes):
+    """13.10.6.2: "A civil servant, upon return from secondment from International
+    Organisations within Bhutan shall be required to serve the Civil Service equivalent to
+    the duration of secondment period"."""
+    assert owes_return_service(location, option) is owes
+
+
+def test_every_declared_reading_is_applied_by_a_version_with_its_reason():
+    seen = {r.reading.id: r for v in registry.every_version() for r in v.readings}
+    assert set(seen) == {r.id for r in readings.ALL}
+    assert all(r.why and r.since for r in seen.values())
+
+
+# ------------------------------------------------------- 19.3.7 in 2023.2
+
+
+def appeal_ctx(subject: Subject) -> Context:
+    return Context(subject=subject, data={"charges": [{"no": 1}]}, fields={}, today=TODAY)
+
+
+APPEAL = {
+    "appeal_outcome": "upheld",
+    "due_process_examined": True,
+    "appeal_reasons": "The committee followed due process.",
+}
+RCSC_STAFF = Subject("E100", "Dorji", "P3", "RCSC", "rcsc")
+ORPHAN_DEPARTMENT = Subject("E100", "Dorji", "P3", "DOX", "department", None)
+TRIBUNAL = Actor(7, "at", frozenset({R.APPELLATE}), "AT")
+RCSC_APPEAL = Actor(6, "rcsc", frozenset({R.RCSC, R.APPELLATE}), "RCSC")
+
+
+def test_19_3_7_an_appeal_against_the_rcsc_s_own_decision_goes_to_the_tribunal():
+    """19.3.7: "Administrative Tribunal: For appeal cases against the decision of the RCSC."
+    The RCSC decides a case of its own staff (19.3.4: the agency's committee); from 2023.2
+    the appeal goes to the Tribunal, so one body never decides a case and its appeal."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = appeal_ctx(RCSC_STAFF)
+    assert disciplinary.disciplinary_body(c).agencies == ("RCSC",)
+    step, _ = first.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)  # 2023.1 kept
+    step, _ = second.check("appeal", "decide_appeal", TRIBUNAL, c, APPEAL)
+    assert step.dest == "closed"
+    with pytest.raises(Refused) as refused:
+        second.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    assert (refused.value.kind, refused.value.refusals[0].cite) == ("authority", "19.3.7")
+
+
+def test_19_3_7_a_department_with_no_ministry_recorded_has_no_appellate_body_until_fixed():
+    """19.3.7: "Ministry: For appeal cases against the decision of Departments and
+    Dzongkhags." With no ministry recorded, 2023.2 refuses naming the fix; 2023.1 fell back
+    to the RCSC."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = appeal_ctx(ORPHAN_DEPARTMENT)
+    first.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    with pytest.raises(Refused) as refused:
+        second.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
+    [r] = refused.value.refusals
+    assert r.cite == "19.3.7" and "no parent ministry recorded" in r.reason
+    assert "decide_appeal" not in {s.trigger for s in second.available("appeal", RCSC_APPEAL, c)}
+
+
+# ------------------------------------------- 19.11.7-8 and 19.10.1 in 2023.2
+
+CONVICTED = {
+    "opened_by": "court_judgement",
+    "narration": "Convicted of embezzlement by the Thimphu District Court.",
+    "charges": [{"no": 1, "offence": 1, "classification": "Major"}],
+}
+SCREENER = Actor(1, "hr", frozenset({R.HR_OFFICER, R.HRC_CHAIR, R.DC_MEMBER}), "MOH")
+
+
+def refusal_cites(process: Process, state: str, trigger: str, c: Context, raw) -> set[str]:
+    try:
+        process.check(state, trigger, SCREENER, c, raw)
+    except Refused as exc:
+        return {r.cite for r in exc.refusals}
+    return set()
+
+
+def test_19_11_7_a_case_on_a_court_conviction_is_not_for_adr_dismissal_or_acquittal():
+    """19.11.7: "A civil servant shall be terminated from service if he is convicted by the
+    Court of Law for a criminal offence of a misdemeanour and above for offences related to
+    discharge of official functions." The committee applies the prescribed penalty."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = ctx(CONVICTED)
+    adr = {"adr_method": "counselling", "adr_officer": "Sonam"}
+    assert "19.11.7, 19.11.8" not in refusal_cites(first, "received", "refer_to_adr", c, adr)
+    assert "19.11.7, 19.11.8" in refusal_cites(second, "received", "refer_to_adr", c, adr)
+    assert "refer_to_adr" not in {s.trigger for s in second.available("received", SCREENER, c)}
+    acquittal = {
+        "meeting_on": "2026-12-15",
+        "hearing": "heard",
+        "members_present": "five",
+        "findings": [{"charge": 1, "finding": "not_guilty", "penalty": None}],
+        "decision_reasons": "r",
+    }
+    assert "19.11.7, 19.11.8" in refusal_cites(
+        second, "dc_meeting", "record_decision", c, acquittal
+    )
+    assert "19.11.7, 19.11.8" not in refusal_cites(
+        first, "dc_meeting", "record_decision", c, acquittal
+    )
+
+
+def test_19_10_1_the_agency_hrc_recommends_summary_retirement_of_an_executive():
+    """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency, may
+    compulsorily retire a civil servant without formal investigation"."""
+    first, second = registry.versions("disciplinary")[:2]
+    executive = Context(
+        subject=Subject("E100", "Dorji", "ES1", "MOH", "ministry"), data={}, fields={}, today=TODAY
+    )
+    chair = Actor(3, "chair", frozenset({R.HRC_CHAIR}), "MOH")
+    raw = {"summary_ground": "19.10.1.1", "summary_evidence": "Three years of warnings."}
+    with pytest.raises(Refused) as refused:
+        first.check("received", "recommend_summary", chair, executive, raw)
+    assert refused.value.kind == "authority"
+    step, _ = second.check("received", "recommend_summary", chair, executive, raw)
+    assert step.dest == "summary_recommended"
+    with pytest.raises(Refused) as refused:
+        second.check("received", "recommend_summary", RCSC_APPEAL, executive, raw)
+    assert refused.value.refusals[0].cite == "19.10.1"
+
+
+def test_19_5_1_2_a_written_complaint_needs_its_documentary_evidence_from_2023_2():
+    """19.5.1.2: "On written complaint supported with sufficient documentary evidence by any
+    person"."""
+    first, second = registry.versions("disciplinary")[:2]
+    hr = Actor(1, "hr", frozenset({R.HR_OFFICER}), "MOH")
+    raw = {
+        "opened_by": "written_complaint",
+        "complainant_name": "Karma Wangmo",
+        "complainant_address": "Changzamtog",
+        "respondent_address": "Motithang",
+        "narration": "Absent without leave.",
+        "received_on": "2026-12-15",
+    }
+    first.check("new", "open", hr, ctx(), raw)
+    with pytest.raises(Refused) as refused:
+        second.check("new", "open", hr, ctx(), raw)
+    assert [r.cite for r in refused.value.refusals] == ["19.5.1.2"]
+    second.check("new", "open", hr, ctx(), {**raw, "evidence": "Attendance register"})

@@ -1,0 +1,206 @@
+"""Readings: where the words of a BCSR provision support more than one rule, said out loud.
+
+A process version never picks one meaning silently. It declares the provision (``Reading``:
+the section, its words, each way they can be read and what drukflow does under each) and
+the one in force with the reason (``InForce``). Interpreting the BCSR is the RCSC's
+(BCSR 2023 section 1.7: "The authority for amendment and interpretation of any provision
+under the BCSR 2023 shall vest with the RCSC"), so a change of reading is a new version of
+the definition: cases keep the reading they were opened under until migrated.
+
+A guard or an eligibility rule that holds only under one reading says so with ``under``
+(``(reading id, option)``); an effect asks the case's version (``Process.reading``). Every
+refusal that depends on a reading names it and the day it came into force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from workflows.engine import Context, Guard
+
+INTERPRETATION_CITE = "1.7"
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str  # short, stable: what versions and tests name
+    does: str  # what drukflow does under this reading
+
+
+@dataclass(frozen=True)
+class Reading:
+    id: str  # R-<section>, e.g. R-19.8.2.2-vi
+    section: str
+    words: str  # the provision's words, quoted from the rule text
+    question: str  # what the words leave open
+    options: tuple[Option, ...]
+
+    def option(self, label: str) -> Option:
+        for o in self.options:
+            if o.label == label:
+                return o
+        known = ", ".join(o.label for o in self.options)
+        raise ValueError(f"{self.id} has no reading '{label}' (one of {known})")
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The reading a version applies, why, and since when (the first version that applied
+    it; ``revise`` carries it forward while the option stays the same)."""
+
+    reading: Reading
+    option: str
+    why: str
+    since: date | None = None
+
+    def __post_init__(self) -> None:
+        self.reading.option(self.option)  # an unknown option is a definition error
+
+    @property
+    def chosen(self) -> Option:
+        return self.reading.option(self.option)
+
+    def note(self) -> str:
+        """How a refusal or a deadline names the reading it depends on."""
+        since = f", in force since {self.since:%a %d %b %Y}" if self.since else ""
+        return f"reading {self.reading.id}: {self.chosen.does}{since}"
+
+
+# ---------------------------------------------------------------- chapter 19
+
+INVESTIGATION_EXTENSION = Reading(
+    "R-19.8.2.2-vi",
+    "19.8.2.2(vi)",
+    "The investigation shall be completed within 15 days from its commencement. The "
+    "Disciplinary Committee may extend the investigation period if required for a maximum "
+    "period of 30 days, if required.",
+    "Is 30 days the whole investigation period once extended, or the most the extension "
+    "itself may add to the first 15?",
+    (
+        Option("total", "at most 30 days in total from commencement"),
+        Option("beyond", "up to 30 days beyond the first 15 (at most 45 from commencement)"),
+    ),
+)
+
+# ---------------------------------------------------- compulsory retirement
+
+_RETIRE_QUESTION = (
+    "Must the competent authority retire, or may it condone the failure where the absence "
+    'was due to unavoidable circumstances (8.15.2: "should the HRC of the Agency be '
+    "convinced that the civil servant has remained absent due to unavoidable circumstances "
+    'and deserves regularisation")?'
+)
+_RETIRE_OPTIONS = (
+    Option("mandatory", "compulsory retirement is mandatory: no condonation"),
+    Option("condonable", "the authority may condone the failure instead (8.15.2)"),
+)
+
+EOL_NOT_REJOINED = Reading(
+    "R-8.12.15",
+    "8.12.15",
+    "A civil servant failing to join the service after completion of the EOL shall be "
+    "compulsorily retired.",
+    _RETIRE_QUESTION,
+    _RETIRE_OPTIONS,
+)
+SECONDMENT_NOT_REJOINED = Reading(
+    "R-13.10.6.4",
+    "13.10.6.4",
+    "Should a civil servant fail to rejoin the service on completion of the secondment "
+    "period, the candidate shall be compulsorily retired from the Civil Service with effect "
+    "from the date of completion of the approved secondment period",
+    _RETIRE_QUESTION,
+    _RETIRE_OPTIONS,
+)
+LTT_LATE_REPORTING = Reading(
+    "R-7.7.8.1-v",
+    "7.7.8.1(v)",
+    "Late reporting (Failure to report as per Section 7.7.6.1): Compulsory retirement from "
+    "the service.",
+    _RETIRE_QUESTION,
+    _RETIRE_OPTIONS,
+)
+
+# ------------------------------------------------------------------ secondment
+
+CLEAN_RECORD = Reading(
+    "R-13.10.3.1",
+    "13.10.3.1",
+    "Has a clean service record with no outstanding dues, audit memos, or administrative "
+    "penalties, and no pending administrative disciplinary cases against them",
+    "Does any administrative penalty ever imposed bar a secondment, or only one still in "
+    "force (its term not yet over)?",
+    (
+        Option("ever", "no administrative penalty on the record, however old (unless revoked)"),
+        Option("in_force", "no administrative penalty in force"),
+    ),
+)
+
+RETURN_OBLIGATION_IN_BHUTAN = Reading(
+    "R-13.10.6.2",
+    "13.10.6.2",
+    "A civil servant, upon return from secondment from International Organisations within "
+    "Bhutan shall be required to serve the Civil Service equivalent to the duration of "
+    "secondment period or until superannuation, whichever is earlier",
+    "Does the return obligation bind only a secondment to an international organisation "
+    "within Bhutan, or a secondment to any organisation within Bhutan?",
+    (
+        Option(
+            "international_only",
+            "only a secondment to an international organisation within Bhutan carries the "
+            "obligation",
+        ),
+        Option("any", "a secondment to any organisation within Bhutan carries the obligation"),
+    ),
+)
+
+# ------------------------------------------------------------------------ LTT
+
+WITHDRAWAL_OBLIGATION = Reading(
+    "R-7.7.7.6-withdrawal",
+    "7.7.7.6",
+    "Service Obligation: 2/3/4 times the approved duration of course ... For withdrawal "
+    "from LTT with reasons beyond the candidate's control, there shall not be any LTT "
+    "obligation.",
+    "After a withdrawal within the candidate's control, is the service obligation 2/3/4 "
+    "times the approved duration of the course, or times the period actually studied?",
+    (
+        Option("approved_duration", "2/3/4 times the approved duration of the course"),
+        Option("period_studied", "2/3/4 times the period studied, up to the withdrawal"),
+    ),
+)
+
+
+CONDONE_WHY = (
+    "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
+    "first version let the competent authority condone instead of retiring"
+)
+
+
+def _never(_ctx: Context) -> bool:
+    return False
+
+
+def no_condonation(reading: Reading) -> Guard:
+    """Under the "mandatory" reading of a "shall be compulsorily retired" provision the
+    condoning step is not offered, and refused if sent."""
+    return Guard(
+        reading.section,
+        "the rule says the civil servant shall be compulsorily retired: the failure cannot "
+        "be condoned",
+        _never,
+        precheck=True,
+        under=(reading.id, "mandatory"),
+    )
+
+
+ALL: tuple[Reading, ...] = (
+    INVESTIGATION_EXTENSION,
+    EOL_NOT_REJOINED,
+    SECONDMENT_NOT_REJOINED,
+    LTT_LATE_REPORTING,
+    CLEAN_RECORD,
+    RETURN_OBLIGATION_IN_BHUTAN,
+    WITHDRAWAL_OBLIGATION,
+)
