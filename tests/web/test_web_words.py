@@ -30,7 +30,7 @@ def _visible(html: str) -> str:
     """The page's text outside the diagram's source (mermaid's node ids are not shown)."""
     html = re.sub(r'<pre class="mermaid">.*?</pre>', "", html, flags=re.S)
     html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", html[html.index("<main>") :])
+    return re.sub(r"<[^>]+>", " ", html[html.index("<main") :])
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def applied(client, world):  # noqa: ANN001, ANN201
 def test_the_apply_flow_confirms_who_decides_and_by_when(applied) -> None:
     text = re.sub(r"\s+", " ", applied.text)
     assert applied.status_code == 200 and "recorded=" in str(applied.url)
-    flash = re.search(r'<p class="flash" role="status">([^<]*)</p>', text).group(1)
+    flash = re.search(r'<p class="flash"[^>]*>([^<]*)</p>', text).group(1)
     assert flash.startswith("Application submitted: Apply for extraordinary leave (BCSR 8.12.10).")
     assert "Next: Grant the extraordinary leave (BCSR 8.12.16) or Reject the application" in flash
     assert "for the HRC chairperson" in flash and "Withdraw" not in flash
