@@ -1235,6 +1235,10 @@ def summary_recommender(ctx: Context) -> Authority:
     return Authority((ctx.subject.agency,), "19.10.1")
 
 
+def _also(step: Step, *effects: str) -> Step:
+    return replace(step, effects=(*step.effects, *effects))
+
+
 def _guarded(step: Step, *guards: Guard) -> Step:
     return replace(step, guards=(*guards, *step.guards))
 
@@ -1257,7 +1261,9 @@ V2 = revise(
     "decision), and a department or dzongkhag with no ministry recorded has none; 19.11.7-8: "
     "a case on a court conviction goes to the prescribed penalty (no ADR, no dismissal, no "
     "acquittal of the conviction); 19.10.1: the agency's HRC recommends summary retirement "
-    "for every civil servant; 19.5.1.2: a written complaint comes with its documentary evidence",
+    "for every civil servant; 19.5.1.2: a written complaint comes with its documentary "
+    "evidence; 19.11.14: dismissal or compulsory retirement, once executed, separates the "
+    "civil servant on the register",
     replace=(
         replace(
             _order,
@@ -1312,6 +1318,8 @@ V2 = revise(
             ),
         ),
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
+        _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty"),
+        _also(PROCESS.branches("summary_retire")[0], "separate_on_penalty"),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),

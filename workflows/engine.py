@@ -14,15 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from transitions import Machine, Transition
 
 from workflows import bounds
 from workflows import roles as R
-
-if TYPE_CHECKING:  # workflows.readings builds Guards of its own
-    from workflows.readings import InForce
+from workflows.readings import InForce
 
 # ---------------------------------------------------------------- declarations
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from workflows import readings
 from workflows import roles as R
+from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months, ltt_has_obligation
@@ -875,7 +876,7 @@ STEPS = (
             ),
         ),
         guards=(
-            readings.no_condonation(readings.EOL_NOT_REJOINED),
+            no_condonation(readings.EOL_NOT_REJOINED),
             Guard("8.12.15", "the date to rejoin cannot be in the past", rejoin_by_not_past),
         ),
         arms=(

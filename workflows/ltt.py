@@ -21,6 +21,7 @@ from typing import Any
 
 from workflows import readings
 from workflows import roles as R
+from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months
@@ -1313,7 +1314,7 @@ STEPS = (
         "7.7.8.1 v",
         by=DECIDERS,
         authority=retirement_authority,
-        guards=(readings.no_condonation(readings.LTT_LATE_REPORTING),),
+        guards=(no_condonation(readings.LTT_LATE_REPORTING),),
         fields=(Field("reasons", "textarea", "Reasons for condoning"),),
         effects=("ltt_condone",),
     ),

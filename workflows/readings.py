@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from workflows.engine import Context, Guard
-
 INTERPRETATION_CITE = "1.7"
 
 
@@ -176,23 +174,6 @@ CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
     "first version let the competent authority condone instead of retiring"
 )
-
-
-def _never(_ctx: Context) -> bool:
-    return False
-
-
-def no_condonation(reading: Reading) -> Guard:
-    """Under the "mandatory" reading of a "shall be compulsorily retired" provision the
-    condoning step is not offered, and refused if sent."""
-    return Guard(
-        reading.section,
-        "the rule says the civil servant shall be compulsorily retired: the failure cannot "
-        "be condoned",
-        _never,
-        precheck=True,
-        under=(reading.id, "mandatory"),
-    )
 
 
 ALL: tuple[Reading, ...] = (

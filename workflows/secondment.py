@@ -24,6 +24,7 @@ from typing import Any
 
 from workflows import readings
 from workflows import roles as R
+from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months
@@ -972,7 +973,7 @@ STEPS: tuple[Step, ...] = (
         "13.10.6.4",
         by=RCSC,
         authority=rcsc,
-        guards=(readings.no_condonation(readings.SECONDMENT_NOT_REJOINED),),
+        guards=(no_condonation(readings.SECONDMENT_NOT_REJOINED),),
         fields=(REASONS,),
         effects=("secondment_condoned",),
         arms=(

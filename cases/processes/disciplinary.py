@@ -13,6 +13,7 @@ from sqlmodel import select
 from cases.core import service
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CaseAgency, Penalty
+from cases.people.separation import separate
 from workflows import disciplinary, registry
 from workflows.engine import Context
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
@@ -145,3 +146,30 @@ def record_appellate_body(ec: EffectContext) -> None:
         if ec.session.get(CaseAgency, (ec.case.id, code)) is None:
             ec.session.add(CaseAgency(case_id=ec.case.id, agency_code=code, part="appellate"))  # type: ignore[arg-type]
     ec.data["appellate_body"] = {"agencies": list(body.agencies), "cite": body.cite}
+
+
+# The penalties that end service (19.11.14): the register records the separation.
+SEPARATING = ("compulsory_retirement", "dismissal")
+
+
+@effect("separate_on_penalty")
+def separate_on_penalty(ec: EffectContext) -> None:
+    """A penalty that ends service, once the decision is executed (19.8.2.4) or the RCSC
+    retires summarily (19.10.1), marks the civil servant separated on the register, with
+    the penalty and its section; unserved LTT obligations become dues (7.7.8.1 vi)."""
+    codes = [r.get("penalty") for r in ec.data.get("findings") or []]
+    ending = [PENALTY_BY_CODE[c] for c in SEPARATING if c in codes]
+    if not ending:
+        return
+    pen = ending[-1]  # dismissal outranks compulsory retirement
+    separate(
+        ec.session,
+        ec.case.subject_eid,
+        on=ec.today,
+        reason=f"{pen.label} (BCSR {pen.cite}), disciplinary case {ec.case.id}",
+        now=ec.now,
+        by=ec.actor.username,
+        case_id=ec.case.id,
+    )
+    ec.data["separated_on"] = ec.today.isoformat()
+    ec.data["separation"] = {"penalty": pen.code, "cite": pen.cite}
