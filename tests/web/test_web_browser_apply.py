@@ -32,6 +32,8 @@ def test_eligibility_panel_follows_the_form_and_the_application_opens_a_case(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(page, base, "hr")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/eligibility" in r.url else None)
     page.goto(f"{base}/cases/new?process=eol")
     panel = page.locator("#eligibility-panel")
     panel.wait_for()
@@ -41,10 +43,14 @@ def test_eligibility_panel_follows_the_form_and_the_application_opens_a_case(
     assert "8.12.4.1" in panel.inner_text()  # on probation
 
     form.locator("select[name=subject_eid]").select_option("E100")
+    # Until the dates the rules read are given, the panel asks for them, not "Eligible".
+    page.locator("#eligibility-panel >> text=to check eligibility").wait_for()
+    assert "leave from and leave to" in panel.inner_text().lower()
     form.locator("input[name=start_on]").fill("2027-01-04")
     form.locator("input[name=end_on]").fill("2027-02-26")
     form.locator("input[name=end_on]").dispatch_event("change")
     page.locator("#eligibility-panel >> text=Eligible").wait_for()
+    assert asked and not [u for u in asked if "csrf_token" in u]  # the token stays in the form
 
     form.locator("select[name=purpose]").select_option("career_break")
     form.locator("textarea[name=specific_reasons]").fill("To care for an ailing parent.")
