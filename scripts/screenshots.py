@@ -65,10 +65,32 @@ class Shot:
     path: str | Callable[[Engine], str]
     size: tuple[int, int] = DESKTOP
     full_page: bool = True
+    act: Callable[[object], None] | None = None  # a step taken on the page before the shot
+
+
+def endorse(page) -> None:  # noqa: ANN001 - a Playwright page
+    """The chairperson endorses the DC decision (19.8.2.4(i)) through the htmx form: the
+    shot shows the page after the step (confirmation, letter button, new stage)."""
+    page.click("#action-endorse_decision summary")
+    form = page.locator("form[name=endorse_decision]")
+    form.locator("input[name=endorsed_on]").fill("2026-12-14")
+    form.locator("input[name=hrc_meeting_no]").fill("MOH/HRC/2026/19")
+    form.locator("button[type=submit]").click()
+    page.locator("#documents button", has_text="Issue").first.wait_for()
+    page.locator("#diagram svg").wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 SHOTS: list[Shot] = [
     Shot("dashboard-phone", "chair", "/", PHONE),
+    Shot("work-queue", "chair", "/"),
+    Shot(
+        "case-after-step",
+        "chair",
+        case_in("disciplinary", "awaiting_endorsement"),
+        full_page=False,
+        act=endorse,
+    ),
 ]
 
 # Measured, not saved by default (--measure --all): the pages issue 17 names.
@@ -136,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                     path = shot.path if isinstance(shot.path, str) else shot.path(engine)
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
+                    if shot.act is not None:
+                        shot.act(page)
                     size = page.evaluate(
                         "[document.documentElement.scrollWidth, "
                         "document.documentElement.scrollHeight]"

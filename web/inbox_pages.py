@@ -58,7 +58,8 @@ def api_inbox(
     unread: bool = False,
     limit: Limit = 100,
 ) -> dict[str, Any]:
-    """Your notices, unread first, then newest; ``unread=true`` lists only unread ones."""
+    """Your notices, unread first, then newest; ``unread=true`` lists only unread ones (a
+    notice whose step was taken or whose deadline was met is settled, not unread)."""
     with tx(request) as s:
         items = notifications.inbox(s, viewer.actor, limit=limit)
         count = notifications.unread_count(s, viewer.actor.user_id)
@@ -73,8 +74,9 @@ def api_inbox(
                 "cite": i.notice.cite,
                 "created_at": i.notice.created_at.isoformat(),
                 "read_at": i.notice.read_at.isoformat() if i.notice.read_at else None,
+                "settled_at": i.notice.settled_at.isoformat() if i.notice.settled_at else None,
             }
             for i in items
-            if not unread or i.notice.read_at is None
+            if not unread or (i.notice.read_at is None and i.notice.settled_at is None)
         ],
     }

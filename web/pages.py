@@ -15,8 +15,9 @@ from sqlmodel import select
 
 from cases.core import audit, calendar_store, queries, service
 from cases.core.db import reading
-from cases.core.models import CivilServant
-from cases.people import auth, register, register_import, register_reads
+from cases.core.models import Agency, AuditEvent, CivilServant
+from cases.inbox import work_queue
+from cases.people import auth, case_search, register, register_import, register_reads
 from cases.people import security_log as SL
 from web import security_headers, views
 from web.deps import (
@@ -33,7 +34,7 @@ from web.deps import (
     tx,
 )
 from web.forms import form_to_fields, version_of
-from web.params import CaseId, Year
+from web.params import CaseId, EventSeq, SearchText, Year
 from web.request_checks import MB
 from workflows import registry
 from workflows import roles as R
@@ -179,45 +180,105 @@ def logout(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
 # ------------------------------------------------------------------ dashboard
 
 
+TABS = ("mine", "others", "all")
+
+
 @router.get("/", name="dashboard")
 def dashboard(
     request: Request,
     viewer: CurrentViewer,
+    tab: str = "mine",
     process: str | None = None,
     state: str | None = None,
+    overdue: bool = False,
+    agency: str | None = None,
     closed: bool = False,
 ) -> Response:
+    """The work queue: "Waiting for you" (the steps open to this user now, most urgent
+    first), "Waiting for others" (the cases they follow, with who must act) and all the
+    cases they may see (cases.inbox.work_queue)."""
     registry.check_case_filters(process, state)
+    tab = tab if tab in TABS else "mine"
     today = bhutan_today(now(request))
     with tx(request) as s:
+        agencies = _agency_filter(s, viewer.actor, agency)
+        filters = work_queue.Filters(process or None, state or None, overdue, agency or None)
+        queue = work_queue.work_queue(s, viewer.actor, now(request), filters)
         rows = queries.list_cases(
-            s, viewer.actor, process=process or None, state=state or None, include_closed=closed
+            s,
+            viewer.actor,
+            process=process or None,
+            state=state or None,
+            include_closed=closed,
+            overdue_on=today if overdue else None,
         )
         cal = calendar_store.load(s)
     items = []
     for r in rows:
+        if agency and r.case.agency_code != agency:
+            continue
         left = cal.working_days_between(today, r.next_due) if r.next_due else None
+        calendar_days = r.next_term is not None and r.next_term.unit_name == "calendar_days"
+        due = None
+        if r.next_due is not None and left is not None:
+            due = work_queue.Due(
+                r.next_label or "",
+                r.next_cite or "",
+                r.next_due,
+                (r.next_due - today).days if calendar_days else left,
+                "days" if calendar_days else "working days",
+            )
         items.append(
             {
                 "row": r,
                 "days_left": left,
+                "time_left": due.phrase() if due else "—",
                 "overdue": r.next_due is not None and r.next_due < today,
                 "state": registry.for_case(r.case).state(r.case.state),
+                "process_title": registry.for_case(r.case).title,
             }
         )
     return render(
         request,
         "pages/dashboard.html",
         {
+            "tab": tab,
+            "queue": queue,
             "items": items,
             "today": today,
             "processes": registry.newest(),
+            "states": _state_choices(process),
+            "agencies": agencies,
             "filter_process": process or "",
             "filter_state": state or "",
+            "filter_overdue": overdue,
+            "filter_agency": agency or "",
             "closed": closed,
             "overdue_count": sum(1 for i in items if i["overdue"]),
         },
     )
+
+
+def _state_choices(process: str | None) -> list[tuple[str, str]]:
+    """(state, label) for the state filter: the named process's stages, else every stage."""
+    procs = list(registry.versions(process)) if process else registry.every_version()
+    seen: dict[str, str] = {}
+    for p in procs:
+        for st in p.states:
+            seen.setdefault(st.name, st.label)
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+def _agency_filter(session: Any, actor: Any, agency: str | None) -> list[Agency]:
+    """The agencies the RCSC (and administrators) may filter by; an unknown code is 422."""
+    if not (R.RCSC in actor.roles or R.ADMIN in actor.roles or actor.agency == R.RCSC_AGENCY):
+        if agency:
+            raise Refused([Refusal("field", "", "only the RCSC filters by agency", "agency")])
+        return []
+    known = list(session.exec(select(Agency).order_by(Agency.name)).all())
+    if agency and agency not in {a.code for a in known}:
+        raise Refused([Refusal("field", "", f"no agency {agency}", "agency")])
+    return known
 
 
 # ------------------------------------------------------------------ cases
@@ -273,7 +334,9 @@ async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -
     with tx(request) as s:
         fired = service.open_case(s, process, eid, viewer.actor, fields, now=now(request))
         case_id = fired.case.id
-    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+    # The case page confirms what was submitted, who decides and by when (``recorded``).
+    url = request.url_for("case", case_id=case_id).include_query_params(recorded=fired.event.seq)
+    return RedirectResponse(url, status_code=303)
 
 
 def _case_ctx(
@@ -291,7 +354,7 @@ def _case_ctx(
         ctx["events_total"] = audit.count_for(s, case_id)
         if full:
             ctx.update(views.page_panels(s, case, viewer.actor, now(request)))
-    ctx["diagram"] = ctx["process"].mermaid(case.state)
+    ctx["diagram"] = views.diagram(ctx["process"], case.state)
     ctx["anywhere"] = ctx["process"].anywhere_steps()
     ctx.setdefault("errors", {})
     ctx.setdefault("values", {})
@@ -300,10 +363,30 @@ def _case_ctx(
 
 @router.get("/cases/{case_id}", name="case")
 def case_page(
-    request: Request, case_id: CaseId, viewer: CurrentViewer, events: str = ""
+    request: Request,
+    case_id: CaseId,
+    viewer: CurrentViewer,
+    events: str = "",
+    recorded: EventSeq = 0,
 ) -> Response:
+    """``recorded``: the audit event a plain form's step just appended (its redirect names
+    it), so the page confirms what was recorded and what comes next, as the htmx answer does."""
     ctx = _case_ctx(request, viewer, case_id, all_events=events == "all")
+    if recorded:
+        ctx["flash"] = _recorded_flash(request, viewer, ctx["case"], recorded)
     return render(request, "pages/case.html", ctx)
+
+
+def _recorded_flash(request: Request, viewer: Viewer, case: Any, seq: int) -> str | None:
+    with tx(request) as s:
+        event = s.get(AuditEvent, seq)
+        if event is None or event.case_id != case.id:
+            return None
+        process = registry.for_case(case)
+        step = next(iter(process.steps_from(event.from_state, event.trigger)), None)
+        if step is None:
+            return None
+        return views.confirmation(s, case, step, viewer.actor, now(request))
 
 
 @router.get("/cases/{case_id}/timeline", name="case_timeline")
@@ -322,7 +405,7 @@ async def case_action(
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
-        service.fire(
+        fired = service.fire(
             s,
             case_id,
             trigger,
@@ -331,17 +414,26 @@ async def case_action(
             now=now(request),
             expected_version=version_of(form),
         )
+        flash = views.confirmation(
+            s, fired.case, fired.step, viewer.actor, now(request), fired.context
+        )
+        seq = fired.event.seq
     if is_htmx(request):
-        ctx = _case_ctx(request, viewer, case_id, full=False)
-        ctx["flash"] = "Recorded."
+        # Every part of the page the step may have changed: the panels (state, actions,
+        # deadlines) in place, the recorded facts, the letters and the diagram out of band;
+        # the timeline and the due-process summary reload on "case-changed".
+        ctx = _case_ctx(request, viewer, case_id, full=True)
+        ctx["flash"] = flash
+        ctx["oob"] = True
         return render(
             request,
             "pages/case.html",
             ctx,
-            block="panels",
+            block=["panels", "record", "documents", "diagram"],
             headers={"HX-Trigger": "case-changed"},
         )
-    return RedirectResponse(request.url_for("case", case_id=case_id), status_code=303)
+    url = request.url_for("case", case_id=case_id).include_query_params(recorded=seq)
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/cases/{case_id}/recusal", name="case_recusal")
@@ -390,13 +482,38 @@ async def render_refusal(
             return message_page(request, 404, "Not found", "no such case")
         ctx["errors"] = {params["trigger"]: refusals}
         ctx["values"] = {params["trigger"]: values}
-        ctx["stale"] = message
+        if status == 409:  # a stale tab: the case as it is now, with what the user entered
+            ctx["stale"] = (
+                f"This case moved on to \u201c{ctx['state'].label}\u201d while you were "
+                "working. It is shown below as it is now, with what you entered: check it and "
+                "submit again if the step still applies."
+            )
+        else:
+            ctx["stale"] = message
         ctx["failed_trigger"] = params["trigger"]
         if is_htmx(request):
             return render(request, "pages/case.html", ctx, status, block="panels")
         return render(request, "pages/case.html", ctx, status)
     text = message or "; ".join(r.text for r in refusals)
     return message_page(request, status, "Refused", text)
+
+
+@router.get("/search", name="search")
+def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> Response:
+    """The search box of every page: the cases this user may see, by case number, name,
+    employee ID or title (cases.people.case_search)."""
+    with tx(request) as s:
+        found = case_search.find_cases(s, viewer.actor, q)
+    rows = [
+        {
+            "case": case,
+            "name": name,
+            "process": registry.for_case(case),
+            "state": registry.for_case(case).state(case.state),
+        }
+        for case, name in found
+    ]
+    return render(request, "pages/search.html", {"q": q.strip(), "rows": rows})
 
 
 # ------------------------------------------------------------------ civil servants

@@ -27,5 +27,11 @@ MIN_YEAR, MAX_YEAR = bounds.EARLIEST_DATE.year, bounds.HORIZON_DATE.year
 CaseId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the case's number")]
 DocId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the document's number")]
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the notice's number")]
+SearchText = Annotated[
+    str, Query(max_length=200, description="case number, name, employee ID or title words")
+]
+EventSeq = Annotated[
+    int, Query(ge=0, le=MAX_ROW_ID, description="the audit event a step just appended")
+]
 Limit = Annotated[int, Query(ge=1, le=500, description="at most this many rows")]
 Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="a calendar year")]

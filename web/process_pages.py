@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from cases.core import migration, service
-from web import cli_migrate
+from web import cli_migrate, views
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.pages import render
 from workflows import registry, revision
@@ -60,7 +60,7 @@ def process_page(
             "process": proc,
             "versions": registry.versions(key),
             "changes": changes_of(proc),
-            "diagram": proc.mermaid(),
+            "diagram": views.diagram(proc),
             "may_migrate": bool(viewer.actor.roles & migration.MAY_MIGRATE),
         },
     )

@@ -199,10 +199,14 @@ def eligibility_panel(request: Request, viewer: CurrentViewer) -> Response:
     key, eid = params.get("process", ""), params.get("subject_eid", "")
     today = bhutan_today(now(request))
     proc = registry.in_force(key, today) if key in registry.keys() else None
-    result, errors = None, []
+    result, errors, missing = None, [], []
     if proc is not None and eid:
         wanted = {f.name for f in proc.proposal_fields}
         proposal = {k: v for k, v in params.items() if k in wanted and v != ""}
+        # "Eligible" only once the rules have what they read: until then, say what to enter.
+        missing = [
+            f.label for f in proc.proposal_fields if f.type != "bool" and f.name not in proposal
+        ]
         with tx(request) as s:
             if queries.servant_for(s, viewer.actor, eid) is None:
                 raise service.NotFound(f"no civil servant {eid}")
@@ -213,6 +217,6 @@ def eligibility_panel(request: Request, viewer: CurrentViewer) -> Response:
     return render(
         request,
         "pages/case_new.html",
-        {"result": result, "errors": errors, "process": proc},
+        {"result": result, "errors": errors, "process": proc, "missing": missing},
         block="eligibility",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from jinja2 import pass_context
@@ -13,6 +15,9 @@ from cases.core.db import reading
 from cases.core.models import CivilServant
 from cases.review.oversight_filters import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
+from web.views import humanize
+from workflows import roles as R
+from workflows.calendar import BHUTAN_TZ, long_date
 from workflows.record import eid_problem
 
 
@@ -59,9 +64,42 @@ def _may_read_record(request: Any, actor: Any, eid: str) -> bool:
     return seen[eid]
 
 
+_IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def fact(value: Any) -> str:
+    """A recorded value as a person reads it: yes/no, a date with its weekday, a stored
+    choice in words ("career_break" -> "career break"), a list joined."""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(fact(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{humanize(k).lower()}: {fact(v)}" for k, v in value.items())
+    text = str(value)
+    if _ISO_DAY.fullmatch(text):
+        return long_date(text)
+    if _IDENTIFIER.fullmatch(text):
+        return text.replace("_", " ")
+    return text
+
+
+def bt_when(value: datetime | str | None) -> str:
+    """A time as a page shows it: with its weekday, in Bhutan time ("Mon 14 Dec 2026 10:00
+    BTT"). Letters keep their own format (their bytes are hashed)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.astimezone(BHUTAN_TZ).strftime("%a %d %b %Y %H:%M BTT")
+
+
 def make_templates() -> Jinja2Blocks:
     t = Jinja2Blocks(directory=str(TEMPLATES))
     t.env.filters.update(FILTERS)
+    t.env.filters.update(humanize=humanize, fact=fact, bt_when=bt_when)
+    t.env.globals["role_labels"] = R.LABELS
     t.env.globals["record_url"] = record_url
     t.env.globals["may_oversee"] = may_oversee  # the nav shows the TAT page to whom it serves
     t.env.globals["htmx_src"] = "vendor/htmx-4.0.1/htmx.min.js"

@@ -10,11 +10,13 @@ from sqlmodel import Session, select
 
 from cases.core import calendar_store, deadlines, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
+from cases.inbox import next_actors, work_queue
 from cases.people import record
 from cases.review import documents, due_process
 from workflows import registry
-from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Context, Step, field_decl, redact
+from workflows import roles as R
+from workflows.calendar import bhutan_today, long_date
+from workflows.engine import Actor, Context, Process, Step, field_decl, redact
 
 
 def public_fields(
@@ -34,7 +36,11 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     """A deadline row as shown, with the count behind its date ("why is this due on X?",
     ``deadlines.reckon``: the page and the API say the same)."""
     left = deadlines.days_left(cal, row, today) if row.status == "armed" else None
+    reckoning = deadlines.reckon(cal, row)
     return {
+        # As the rule counts it: "3 working days left", "overdue by 2 days" (7.7, 8.12 and
+        # 13 count some terms in calendar days).
+        "time_left": work_queue.due_of(row, cal, today).phrase() if row.status == "armed" else "",
         "id": row.id,
         "kind": row.kind,
         "label": row.label,
@@ -44,7 +50,7 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
         "days_left": left,
         "overdue": row.status == "armed" and row.due_on < today,
         "due_soon": left is not None and 0 <= left <= 2,
-        "reckoning": deadlines.reckon(cal, row),
+        "reckoning": reckoning,
         "original_due_on": row.original_due_on,
         "moved": row.original_due_on is not None and row.original_due_on != row.due_on,
         "settled_at": row.settled_at,
@@ -52,7 +58,7 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     }
 
 
-def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
+def action_view(step: Step, data: dict[str, Any], process: Process | None = None) -> dict[str, Any]:
     return {
         "trigger": step.trigger,
         "label": step.label,
@@ -60,7 +66,66 @@ def action_view(step: Step, data: dict[str, Any]) -> dict[str, Any]:
         "fields": [field_decl(f) for f in step.fields],
         "guards": [{"cite": g.cite, "rule": g.reason} for g in step.guards],
         "charges": data.get("charges") or [],
+        "confirm": consequence(step, process) if process else None,
     }
+
+
+def consequence(step: Step, process: Process) -> str | None:
+    """What a step that ends the case (a death, a withdrawal, a dismissal, a retirement)
+    makes final, for the confirmation its form asks: None for a step the case goes on from.
+    Every step to a final state asks, so a new grave step cannot be forgotten."""
+    if not process.is_final(step.dest):
+        return None
+    return (
+        f"This ends the case: it will be \u201c{process.state(step.dest).label}\u201d "
+        f"(BCSR {step.cite}) and no further step can be taken."
+    )
+
+
+def confirmation(
+    session: Session,
+    case: Case,
+    step: Step,
+    actor: Actor,
+    now: datetime,
+    ctx: Context | None = None,
+) -> str:
+    """What a step recorded and what comes next, e.g. "Recorded: Endorse the DC decision
+    (HRC) (BCSR 19.8.2.4(i)). Next: Communicate the decision (BCSR 19.8.2.4(ii)), for the HRC
+    chairperson of MOH, by Fri 18 Dec 2026 (5 working days left)." Built from what the case
+    now waits for (cases.inbox.next_actors) and the deadlines those steps settle."""
+    process = registry.for_case(case)
+    said = f"Recorded: {step.label} (BCSR {step.cite})."
+    if process.eligibility and step.trigger == process.opening:
+        said = f"Application submitted: {step.label} (BCSR {step.cite})."
+    if process.is_final(case.state):
+        return f"{said} The case is now {process.state(case.state).label}; no step follows."
+    ctx = ctx or service.context(session, case, now)
+    actions = next_actors.next_actions(session, case, now, ctx)
+    yours = {s.trigger for s in process.available(case.state, actor, ctx)}
+    if not actions:
+        return f"{said} The case is now {process.state(case.state).label}."
+    # What comes next is what others must do (an applicant's own withdrawal is open almost
+    # throughout); only when no one else may act, what the user must do next.
+    others = [a for a in actions if a.trigger not in yours]
+    actions = others or actions
+    today = bhutan_today(now)
+    cal = calendar_store.load(session)
+    rows = deadlines.armed(session, case.id or 0)
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for a in actions:
+        who = a.who()
+        who = "you" if a.trigger in yours else who if who.startswith("the ") else f"the {who}"
+        kinds = {k for st in process.steps_from(case.state, a.trigger) for k in st.settles}
+        owed = [r for r in rows if r.kind in kinds]
+        if owed:
+            due = work_queue.due_of(min(owed, key=lambda r: r.due_on), cal, today)
+            when = f"by {long_date(due.due_on)} ({due.phrase()})"
+        else:
+            when = "with no time limit in the rules"
+        grouped.setdefault((who, when), []).append(f"{a.label} (BCSR {a.cite})")
+    nexts = [f"{' or '.join(steps)}, for {who}, {when}" for (who, when), steps in grouped.items()]
+    return f"{said} Next: " + "; or ".join(nexts) + "."
 
 
 def _core(
@@ -79,7 +144,7 @@ def _core(
         "process": process,
         "state": process.state(case.state),
         "data": public_fields(data, actor, case.process, case.process_version),
-        "actions": [action_view(s, data) for s in steps],
+        "actions": [action_view(s, data, process) for s in steps],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
     }
@@ -110,16 +175,20 @@ TIMELINE_NEWEST = 100
 
 
 def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[str, Any]]:
-    """A case's audit events as its timeline shows them, confidential fields redacted."""
+    """A case's audit events as its timeline shows them, confidential fields redacted; the
+    step's title, the stages' labels and the role's name, never their stored names."""
     return [
         {
             "seq": e.seq,
             "at": e.at,
             "actor": e.actor,
-            "role": e.role,
+            "role": R.LABELS.get(e.role, humanize(e.role)),
             "trigger": e.trigger,
+            "label": step_title(_version(process, e.process_version), e.trigger, e.from_state),
             "from": e.from_state,
             "to": e.to_state,
+            "from_label": state_title(_version(process, e.process_version), e.from_state),
+            "to_label": state_title(_version(process, e.process_version), e.to_state),
             "cite": e.cite,
             "hash": e.hash,
             "process_version": e.process_version,
@@ -127,6 +196,72 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
         }
         for e in trail
     ]
+
+
+# Audit events that are not steps of a process, as the timeline names them.
+OTHER_EVENTS = {
+    "declare_recusal": "Recusal declared",
+    "issue_document": "Letter or order issued",
+    "deadline_recomputed": "Deadline moved by a calendar change",
+    "deadline_missed": "Deadline missed",
+}
+
+
+def humanize(name: str) -> str:
+    """A stored name as words: "notice_received_on" -> "Notice received on"."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _version(process: str, version: str) -> Process | None:
+    """The version of the process an event ran on (None: an event of no process, e.g. the
+    register's)."""
+    try:
+        return registry.version(process, version)
+    except KeyError:
+        return None
+
+
+def step_title(process: Process | None, trigger: str, from_state: str = "") -> str:
+    """The title a person reads for a step (its label), never its trigger."""
+    if process is not None:
+        steps = process.steps_from(from_state, trigger) or [
+            s for s in process.steps if s.trigger == trigger
+        ]
+        if steps:
+            return steps[0].label
+    base, _, kind = trigger.partition(":")  # "deadline_missed:explanation_due"
+    if base in OTHER_EVENTS:
+        return OTHER_EVENTS[base] + (f": {humanize(kind).lower()}" if kind else "")
+    return humanize(trigger)
+
+
+def state_title(process: Process | None, state: str) -> str:
+    if process is not None and state in process.state_by_name:
+        return process.state(state).label
+    return humanize(state)
+
+
+def diagram(process: Process, current: str | None = None) -> str:
+    """The process's state diagram with each arrow named by its step's title (the engine's
+    ``mermaid`` names them by trigger, for the access matrix and tests)."""
+    titles = {(src, s.dest, s.trigger): s.label for s in process.steps for src in s.sources}
+    out = []
+    for line in process.mermaid(current).splitlines():
+        head, sep, tail = line.partition(" : ")
+        parts = head.split()
+        if sep and len(parts) == 3 and parts[1] == "-->" and " (" in tail:
+            trigger, cite = tail.split(" (", 1)
+            title = titles.get((parts[0], parts[2], trigger))
+            if title:
+                line = f"{head} : {_mermaid_words(title)} ({cite}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _mermaid_words(text: str) -> str:
+    """Mermaid ends a statement at ';' and splits a label at ':'; '#' starts an entity."""
+    return text.replace(";", ",").replace(":", " -").replace("#", "No.")
 
 
 def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> dict[str, Any]:

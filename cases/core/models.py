@@ -286,6 +286,7 @@ class Notification(SQLModel, table=True):
         sa.Index("ix_notification_user_read", "user_id", "read_at"),
         sa.Index("ix_notification_email_status", "email_status"),
         sa.Index("ix_notification_key", "key"),  # the sweep asks "noticed already?" by key
+        sa.Index("ix_notification_case", "case_id"),  # settled by case after each step
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id")
@@ -296,6 +297,9 @@ class Notification(SQLModel, table=True):
     key: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=_utc())
     read_at: datetime | None = Field(default=None, sa_type=_utc())
+    # The step was taken (by anyone), the case moved on, or the deadline was met: out of the
+    # unread count, still in the inbox's history.
+    settled_at: datetime | None = Field(default=None, sa_type=_utc())
     email_status: str = Field(default="", max_length=16)
     emailed_at: datetime | None = Field(default=None, sa_type=_utc())
 

@@ -76,6 +76,11 @@ def subject_of(session: Session, eid: str) -> Subject:
             ]
         )
     cs, agency = found
+    return subject_from(cs, agency)
+
+
+def subject_from(cs: CivilServant, agency: Agency | None) -> Subject:
+    """The civil servant as the rules see them (a list reads many rows at once)."""
     return Subject(
         eid=cs.eid,
         name=cs.name,

@@ -460,6 +460,82 @@ def scripts(d: Day, today: date) -> list[Script]:
             (3, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
         ],
     )
+    # An executive specialist's case decided by the RCSC (19.3.6) and appealed to the
+    # Administrative Tribunal (19.3.7), whose decision is awaited: the Tribunal's queue.
+    tribunal = Script(
+        "tribunal",
+        "ES2 specialist; under appeal to the Administrative Tribunal (19.3.7)",
+        "E1009",
+        "rcsc",
+        30,
+        {
+            "opened_by": "dc_initiative",
+            "narration": "The respondent was absent from the epidemiology unit for six "
+            "working days during an outbreak response without sanctioned leave.",
+            "evidence": "Attendance register; outbreak duty roster",
+            "received_on": d(30),
+        },
+        [
+            (28, "direct_enquiry", "rcsc", {"reasons": "Absence during an outbreak response"}),
+            (
+                27,
+                "serve_notice",
+                "rcsc",
+                {
+                    "charges": ["11"],
+                    "particulars": "Absent from duty without sanctioned leave for six days.",
+                    "prima_facie": True,
+                    "notice_received_on": d(26),
+                },
+            ),
+            (
+                22,
+                "submit_explanation",
+                "rcsc",
+                {"explanation": "Received in writing: the leave was applied for by phone."},
+            ),
+            (20, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
+            (
+                15,
+                "record_decision",
+                "rcsc",
+                {
+                    "meeting_on": d(15),
+                    "hearing": "heard",
+                    "members_present": "Nima Tshering and the Commission",
+                    "findings": [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
+                    "decision_reasons": "The absence is established; no leave was sanctioned.",
+                },
+            ),
+            (
+                13,
+                "endorse_decision",
+                "rcsc",
+                {"endorsed_on": d(13), "hrc_meeting_no": "RCSC/CM/2026/41"},
+            ),
+            (
+                12,
+                "communicate_decision",
+                "rcsc",
+                {
+                    "letter_no": "RCSC/DA/2026/88",
+                    "decision_received_on": d(12),
+                    "copy_to_rcsc": True,
+                },
+            ),
+            (
+                5,
+                "lodge_appeal",
+                "rcsc",
+                {
+                    "grounds": ["19.12.2.2"],
+                    "appeal_statement": "The leave was applied for; the finding ignores it.",
+                    "appeal_lodged_on": d(5),
+                    "appeal_received_on": d(5),
+                },
+            ),
+        ],
+    )
     # In the order of the enquiry's stages (the case numbers follow the opening dates).
     return [
         received,
@@ -471,4 +547,5 @@ def scripts(d: Day, today: date) -> list[Script]:
         closed,
         suspended,
         executive,
+        tribunal,
     ]

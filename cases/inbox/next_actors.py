@@ -43,8 +43,8 @@ class NextAction:
         return ", or ".join(p for p in (*own, staff) if p)
 
 
-def _waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
-    """``armed``: the kinds of the case's armed deadlines."""
+def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
+    """The steps the case waits for; ``armed``: the kinds of the case's armed deadlines."""
     process = registry.for_case(case)
     if process.is_final(case.state):
         return []
@@ -59,13 +59,16 @@ def _waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
     return list(seen.values())
 
 
-def next_actions(session: Session, case: Case, now: datetime) -> list[NextAction]:
-    """The steps the case waits for, one per action, with who may take each."""
+def next_actions(
+    session: Session, case: Case, now: datetime, ctx: Context | None = None
+) -> list[NextAction]:
+    """The steps the case waits for, one per action, with who may take each (``ctx``: the
+    case's context when the caller has built it, e.g. the work queue for many cases)."""
     if registry.for_case(case).is_final(case.state):
         return []
-    ctx = service.context(session, case, now)
+    ctx = ctx or service.context(session, case, now)
     out = []
-    for step in _waiting_steps(case, ctx.due):
+    for step in waiting_steps(case, ctx.due):
         found = step.authority(ctx) if step.authority else None
         out.append(
             NextAction(
@@ -93,7 +96,7 @@ def users_to_act(
     if registry.for_case(case).is_final(case.state):
         return {}
     ctx = ctx or service.context(session, case, now)
-    steps = _waiting_steps(case, ctx.due)
+    steps = waiting_steps(case, ctx.due)
     if not steps:
         return {}
     wanted = frozenset().union(*(s.by for s in steps)) - {R.SYSTEM}
@@ -117,16 +120,17 @@ def users_to_act(
         mine = [
             s
             for s in process.available(case.state, auth.actor_of(user), ctx)
-            if s.trigger in triggers and _expected(s, user, ctx)
+            if s.trigger in triggers and expected(s, user.role_set, ctx)
         ]
         if mine and user.id is not None:
             out[user.id] = mine
     return out
 
 
-def _expected(step: Step, user: User, ctx: Context) -> bool:
-    """Whether the case waits for ``user`` on ``step`` (not merely lets an RCSC officer act)."""
-    if user.role_set & step.by:
+def expected(step: Step, roles: Collection[str], ctx: Context) -> bool:
+    """Whether the case waits for a holder of ``roles`` on ``step`` (not merely lets an RCSC
+    officer act)."""
+    if set(roles) & step.by:
         return True
     found = step.authority(ctx) if step.authority else None
     return found is not None and set(found.agencies) == {R.RCSC_AGENCY}

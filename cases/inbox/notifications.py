@@ -148,14 +148,58 @@ def after_step(
     now: datetime,
     ctx: Context,
 ) -> int:
-    """Tell each user the case now waits for (service.fire calls it through core.hooks, in
-    its transaction, with the case's context in its new state).
+    """Settle the notices the step answered and tell each user the case now waits for
+    (service.fire calls it through core.hooks, in its transaction, with the case's context
+    in its new state).
 
     A step that stays in its stage (a suspension, an appraisal received) leaves the case
     waiting for the same steps; those users were told when it entered the stage."""
+    _safely(session, "settle", _settle, case, from_state, now, ctx)
     if case.state == from_state:
         return 0
     return _safely(session, "action", _action_notices, case, actor, now, ctx)
+
+
+def _settle(session: Session, case: Case, from_state: str, now: datetime, ctx: Context) -> int:
+    """A "waits for you" notice is settled once the case no longer waits for its user: the
+    step was taken (by anyone) or the case moved on. A deadline's notices (near, missed) are
+    settled once the deadline is no longer owed (met, late, cancelled, or taken by the
+    timer). Settled notices leave the unread count and stay in the inbox's history."""
+    open_actions = sa.and_(
+        Notification.case_id == case.id,
+        Notification.kind == ACTION,
+        Notification.settled_at.is_(None),  # type: ignore[union-attr]
+    )
+    if case.state == from_state:  # still waiting for those it waited for, if they may act
+        still = set(next_actors.users_to_act(session, case, now, ctx))
+        answered = sa.and_(open_actions, Notification.user_id.not_in(still))  # type: ignore[attr-defined]
+    else:
+        answered = open_actions
+    done = session.exec(
+        select(Deadline.id).where(
+            Deadline.case_id == case.id,
+            Deadline.status != "armed",
+            ~sa.and_(
+                Deadline.status == "missed",
+                Deadline.settled_at.is_(None),  # type: ignore[union-attr]
+                Deadline.fired_at.is_(None),  # type: ignore[union-attr]
+            ),
+        )
+    ).all()
+    keys = [f"{kind}:{d}" for d in done for kind in ("near", "missed")]
+    met = sa.and_(
+        Notification.case_id == case.id,
+        Notification.kind.in_((NEAR, MISSED)),  # type: ignore[attr-defined]
+        Notification.settled_at.is_(None),  # type: ignore[union-attr]
+        Notification.key.in_(keys),  # type: ignore[attr-defined]
+    )
+    result = session.execute(
+        sa.update(Notification)
+        .where(sa.or_(answered, met) if keys else answered)
+        .values(settled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _action_notices(session: Session, case: Case, actor: Actor, now: datetime, ctx: Context) -> int:
@@ -360,18 +404,29 @@ def unread_count(session: Session, user_id: int) -> int:
         session.exec(
             select(sa.func.count())
             .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+            .where(
+                Notification.user_id == user_id,
+                Notification.read_at.is_(None),  # type: ignore[union-attr]
+                Notification.settled_at.is_(None),  # type: ignore[union-attr]
+            )
         ).one()
     )
 
 
 def inbox(session: Session, actor: Actor, limit: int = 200) -> list[InboxItem]:
-    """The user's own notices, unread first, then newest."""
+    """The user's own notices, unread and unsettled first, then newest (settled ones stay
+    readable as history)."""
     rows = session.exec(
         select(Notification)
         .where(Notification.user_id == actor.user_id)
         .order_by(
-            sa.case((Notification.read_at.is_(None), 0), else_=1),  # type: ignore[union-attr]
+            sa.case(  # open and unread first, then the history
+                (
+                    sa.and_(Notification.read_at.is_(None), Notification.settled_at.is_(None)),  # type: ignore[union-attr]
+                    0,
+                ),
+                else_=1,
+            ),
             Notification.created_at.desc(),  # type: ignore[attr-defined]
             Notification.id.desc(),  # type: ignore[union-attr]
         )

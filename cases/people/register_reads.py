@@ -54,13 +54,32 @@ def like_literal(text: str) -> str:
 LIKE_ESCAPE = "\\"
 
 
+def search_words(text: str, most: int = 8) -> list[str]:
+    """The words of a search box, each matched on its own (so full names match in any
+    order: "dema kinley" finds Kinley Dema); at most ``most`` of them."""
+    return text.split()[:most]
+
+
 def servant_matches(text: str) -> sa.ColumnElement[bool]:
-    """Register rows whose name or employee ID contains ``text``, ignoring case (ilike:
-    PostgreSQL's LIKE minds case, SQLite's does not), ``%`` and ``_`` taken literally."""
-    like = f"%{like_literal(text)}%"
-    return sa.or_(
-        CivilServant.name.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
-        CivilServant.eid.ilike(like, escape=LIKE_ESCAPE),  # type: ignore[attr-defined]
+    """Register rows matching every word of ``text`` in their name, employee ID, position
+    level or position title, ignoring case (ilike: PostgreSQL's LIKE minds case, SQLite's
+    does not), ``%`` and ``_`` taken literally."""
+    return sa.and_(
+        sa.true(),
+        *[
+            sa.or_(
+                *[
+                    column.ilike(f"%{like_literal(word)}%", escape=LIKE_ESCAPE)  # type: ignore[attr-defined]
+                    for column in (
+                        CivilServant.name,
+                        CivilServant.eid,
+                        CivilServant.position_level,
+                        CivilServant.position_title,
+                    )
+                ]
+            )
+            for word in search_words(text)
+        ],
     )
 
 

@@ -61,6 +61,16 @@ def eligibility(
     if profile is None:
         raise NotFound(f"no civil servant with employee ID {eid}")
     found = evaluate(process.eligibility, profile, proposal, today, version=process)
+    pending = profile.open_case_count(process.key)
+    if pending:  # where a rule refuses a second one, the rule says so above; else a warning
+        found.append(
+            Unmet(
+                process.cite,
+                f"{pending} {process.title.lower()} case(s) already open for this civil "
+                "servant: a second application is usually a mistake",
+                advisory=True,
+            )
+        )
     return Eligibility(
         process=process.key,
         eid=eid,

@@ -131,3 +131,16 @@ def test_the_opening_step_refuses_what_the_panel_showed(world, probe) -> None:
     assert exc.value.kind == "guard"
     with world.session() as s:
         assert s.exec(select(Case)).all() == []  # nothing half-written
+
+
+def test_a_second_application_while_one_is_open_is_warned_about(world, probe) -> None:
+    with transaction(world.engine) as s:
+        service.open_case(
+            s, "probe", "E100", world.actors["hr"], {"months": "2"}, now=world.clock.now
+        )
+    result = check(world, months="2")
+    assert result.eligible  # no rule of this process refuses it
+    [warning] = result.warnings
+    assert warning.cite == "8.12" and warning.reason.startswith(
+        "1 probe leave case(s) already open"
+    )

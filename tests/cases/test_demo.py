@@ -33,6 +33,7 @@ EXPECTED_STATES = {
     "closed": "closed",
     "suspended": "investigation_ordered",
     "executive": "dc_meeting",
+    "tribunal": "appeal",  # the Administrative Tribunal's queue (19.3.7)
     "transfer_withheld_refer_for_action": "received",  # opened by a transfer's step (13.12.2)
 }
 
@@ -148,7 +149,7 @@ def test_cli_demo_prints_credentials_and_is_idempotent(
         assert cli.main(["demo", "--now", "2026-12-14T10:00"]) == 0
         out = capsys.readouterr().out
         assert "demo data created as of 2026-12-14" in out
-        assert "10 disciplinary" in out
+        assert "11 disciplinary" in out
         printed = re.findall(r"^  case +(\d+) ", out, re.M)
         assert len(printed) == counts(engine_for(url))[1], "every case is printed"
         assert "(OVERDUE)" in out
@@ -201,3 +202,19 @@ def test_the_readme_states_what_the_demo_builds(demo_engine: Engine) -> None:
     states = [row.split("|")[1].strip() for row in states_table.splitlines()[2:]]
     disciplinary = [c["state"] for c in summary["cases"] if c["process"] == "disciplinary"]
     assert sorted(states) == sorted(disciplinary)
+
+
+def test_the_tribunal_has_one_appeal_waiting_in_its_queue(demo_engine: Engine) -> None:
+    """The demo gives every kind of user a queue to see: the Administrative Tribunal one
+    case under appeal, whose decision it owes (19.3.7, 19.12)."""
+    from cases.inbox import work_queue
+
+    summary = seed.build(demo_engine, NOW)
+    appealed = next(c for c in summary["cases"] if c["key"] == "tribunal")
+    with Session(demo_engine) as s:
+        user = s.exec(select(User).where(User.username == "tribunal")).one()
+        queue = work_queue.work_queue(s, auth.actor_of(user), NOW, work_queue.Filters())
+    (item,) = queue.mine
+    assert item.case.id == appealed["id"]
+    assert [st.trigger for st in item.steps] == ["decide_appeal"]
+    assert item.due is not None and not item.due.overdue

@@ -297,3 +297,71 @@ def test_another_users_notice_is_not_found(world):
         with pytest.raises(service.NotFound):
             notifications.mark_read(s, world.users["chair"].id, dc_notice.id, world.clock.now)
     assert notices(world)[0].read_at is None
+
+
+# ------------------------------------------------------------------ settling
+
+
+def test_every_waits_for_you_notice_is_settled_when_the_step_is_taken(world):
+    """Along the whole enquiry, after each step every "waits for you" notice of an earlier
+    stage is settled (by whoever took the step), and only those for what the case waits for
+    now stay open; once the case is final none is open."""
+    case_id = world.open()
+    steps = world.main_path_steps(
+        ["11", "3"],
+        [
+            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+            {"charge": 2, "finding": "guilty", "penalty": "demotion"},
+        ],
+    )
+    for trigger, username, fields in steps:
+        before = {
+            n.id for n in notices(world, notifications.ACTION, case_id) if n.settled_at is None
+        }
+        world.fire(case_id, trigger, username, **fields)
+        version = world.case(case_id).version
+        for n in notices(world, notifications.ACTION, case_id):
+            is_current = n.key == f"action:{case_id}:{version}"
+            assert (n.settled_at is None) == is_current, (trigger, n.key, n.settled_at)
+        after = notices(world, notifications.ACTION, case_id)
+        assert all(n.settled_at is not None for n in after if n.id in before), trigger
+    assert world.case(case_id).state == "closed"
+    assert [n for n in notices(world, case_id=case_id) if n.settled_at is None] == []
+
+
+def test_a_settled_notice_leaves_the_unread_count_and_stays_in_the_history(world):
+    case_id = world.open()  # the chairperson must direct the enquiry (19.8.2)
+    chair = world.actors["chair"]
+    with world.session() as s:
+        assert notifications.unread_count(s, chair.user_id) == 1
+
+    world.fire(case_id, "direct_enquiry", "chair", reasons="Not suitable for ADR")
+
+    with world.session() as s:
+        assert notifications.unread_count(s, chair.user_id) == 0
+        (item,) = notifications.inbox(s, chair)
+    assert item.notice.settled_at is not None and item.notice.read_at is None
+
+
+def test_a_deadline_notice_is_settled_when_its_deadline_is_met(world, clock):
+    case_id = world.walk_to("notice_served")
+    clock.now = bt("2026-12-18")  # two working days before the explanation is due
+    timers.sweep(world.engine, clock.now)
+    assert told(world, notifications.NEAR, case_id)
+
+    world.fire(case_id, "submit_explanation", "respondent", explanation="I was unwell.")
+
+    near = notices(world, notifications.NEAR, case_id)
+    assert near and all(n.settled_at is not None for n in near)
+
+
+def test_a_missed_deadline_notice_is_settled_when_the_late_step_is_taken(world, clock):
+    case_id = world.walk_to("investigation_ordered")  # commence within 5 working days
+    clock.advance(days=14)
+    timers.sweep(world.engine, clock.now)
+    missed = notices(world, notifications.MISSED, case_id)
+    assert missed and all(n.settled_at is None for n in missed)
+
+    world.fire(case_id, "commence_investigation", "secretary", commenced_on=world.today())
+
+    assert all(n.settled_at is not None for n in notices(world, notifications.MISSED, case_id))

@@ -36,7 +36,7 @@ def test_serve_notice_through_htmx_shows_the_deadline(app, world, serve_app, bro
     assert page.locator("#case-state").inner_text() == "notice served; explanation awaited"
     # The panel was swapped in place (no page load) and the timeline reloaded itself.
     assert documents == []
-    page.locator("#timeline >> text=serve notice").wait_for()
+    page.locator("#timeline >> text=Serve the notice of charges").wait_for()
     # The state diagram rendered, with the current state highlighted.
     page.locator("#diagram svg").wait_for()
     assert errors == []

@@ -65,7 +65,7 @@ def test_the_case_page_keeps_the_first_date_and_explains_the_new_one(client, wor
     assert skipped[date(2026, 12, 18)] == "Winter storm"
     assert skipped[date(2026, 12, 19)] == "Saturday"
     assert "first computed as Wed 23 Dec 2026" in page.text
-    assert "Why 2026-12-24?" in page.text
+    assert "Why Thu 24 Dec 2026?" in page.text
     api = client.get(f"/api/cases/{case_id}").json()
     (d,) = [d for d in api["deadlines"] if d["kind"] == "explanation_due"]
     assert (d["due_on"], d["original_due_on"]) == ("2026-12-24", "2026-12-23")

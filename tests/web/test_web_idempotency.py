@@ -255,7 +255,7 @@ def test_a_double_submitted_form_steps_once_and_the_second_gets_the_409_page(cli
 
     assert first.status_code == 303
     assert second.status_code == 409
-    assert "the case has changed (now version 2); reload it and try again" in second.text
+    assert "This case moved on to" in second.text and "while you were working" in second.text
     assert 'id="case-state"' in second.text  # the case page, showing where the case is now
     assert len(trail(world, case_id, "direct_enquiry")) == 1
 

@@ -31,7 +31,7 @@ def test_the_inbox_lists_the_users_notices_with_case_link_cite_and_time(client, 
     assert item.notice.case_id == case_id and item.case_visible
     assert f'/cases/{case_id}">Open case #{case_id}</a>' in page.text
     assert "Direct the DC to hold an enquiry (BCSR 19.8.2)" in page.text
-    assert "2026-12-14 10:00 BTT" in page.text  # created at 04:00 UTC, shown in Bhutan time
+    assert "Mon 14 Dec 2026 10:00 BTT" in page.text  # 04:00 UTC, in Bhutan time, with weekday
     assert "1 unread notice." in page.text and "Mark all read" in page.text
 
 

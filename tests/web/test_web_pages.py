@@ -129,7 +129,8 @@ def test_stale_version_is_refused_with_409_and_nothing_changes(client, world, cl
     )
     resp = client.post(f"/cases/{case_id}/actions/serve_notice", data=serve_notice_form(csrf, old))
     assert resp.status_code == 409
-    assert "reload" in resp.text
+    assert "This case moved on to" in resp.text and "while you were working" in resp.text
+    assert "Absent two days" in resp.text  # what the user entered is kept
     assert world.case(case_id).state == "summary_recommended"
 
 
@@ -277,9 +278,12 @@ def test_a_long_timeline_shows_the_newest_events_and_offers_all(client, world) -
     total = page.context["events_total"]
     assert total > TIMELINE_NEWEST
     assert shown[-1]["seq"] - shown[0]["seq"] == TIMELINE_NEWEST - 1  # the newest, in order
-    assert "direct enquiry" not in page.text.split('id="timeline"')[1].split("</section>")[0]
+    assert (
+        "Direct the DC to hold an enquiry"
+        not in page.text.split('id="timeline"')[1].split("</section>")[0]
+    )
     assert f"Showing the newest {TIMELINE_NEWEST} of {total} events" in page.text
     everything = client.get(f"/cases/{case_id}/timeline?events=all")
     assert everything.text.count('class="hash"') == total
-    assert "direct enquiry" in everything.text
+    assert "Direct the DC to hold an enquiry" in everything.text
     assert "Showing the newest" not in everything.text

@@ -164,7 +164,7 @@ def test_separation_form(client, world) -> None:
     )
     assert resp.status_code == 303
     page = client.get("/servants/E100").text
-    assert "Separated on 2026-12-14" in page and 'id="separation-form"' not in page
+    assert "Separated on Mon 14 Dec 2026" in page and 'id="separation-form"' not in page
 
 
 def test_the_register_list_shows_only_whom_one_may_see(client, world) -> None:

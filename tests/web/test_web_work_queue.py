@@ -1,0 +1,112 @@
+"""The home page is the work queue: "Waiting for you" (the steps open to this user now, most
+urgent first, with the deadline and the rule), "Waiting for others" (who must act next on
+the cases one follows), filters, a count per tab, and an empty queue that says why."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from web_helpers import login
+
+
+def test_waiting_for_you_lists_each_open_step_with_deadline_weekday_and_rule(
+    client, world, clock
+) -> None:
+    endorse = world.walk_to("awaiting_endorsement")
+    late = world.walk_to("notice_served")  # explanation due in 5 working days (19.8.2.1(i))
+    clock.advance(days=14)
+    login(client, "chair")
+
+    page = client.get("/")
+
+    assert page.status_code == 200
+    queue = page.context["queue"]
+    assert [i.case.id for i in queue.mine] == [late, endorse]  # overdue first
+    assert 'Waiting for you <span class="count">(2)</span>' in page.text
+    row = page.text[page.text.index(f"/cases/{late}#action-submit_explanation") :]
+    row = row[: row.index("</tr>")]
+    assert "Tue 22 Dec 2026" in row and "overdue by" in row and "working days" in row
+    assert "(BCSR 19.8.2.1(ii))" in page.text
+    assert f"/cases/{endorse}#action-endorse_decision" in page.text
+    assert "Endorse the DC decision (HRC)" in page.text and "(BCSR 19.8.2.4(i))" in page.text
+
+
+def test_waiting_for_others_names_the_role_agency_and_people_who_must_act(client, world) -> None:
+    case_id = world.walk_to("awaiting_endorsement")
+    login(client, "hr")  # opened the case; the chairperson must endorse
+
+    page = client.get("/?tab=others")
+
+    (item,) = page.context["queue"].others
+    assert item.case.id == case_id
+    assert "Endorse the DC decision (HRC)" in page.text
+    assert "HRC chairperson of MOH (chair)" in page.text
+    assert page.context["queue"].mine == []
+
+
+def test_an_empty_queue_says_why(client, world) -> None:
+    world.walk_to("awaiting_endorsement")
+    login(client, "tribunal")
+
+    page = client.get("/")
+
+    assert page.context["queue"].mine == []
+    assert "No appeal is before the Agency AT." in page.text
+    login(client, "investigator")
+    assert "No investigation waits for you." in client.get("/").text
+
+
+def test_filters_narrow_every_tab_and_the_counts(client, world, clock) -> None:
+    endorse = world.walk_to("awaiting_endorsement")
+    late = world.walk_to("notice_served")
+    clock.advance(days=14)
+    login(client, "chair")
+
+    overdue = client.get("/", params={"overdue": "true"}).context["queue"]
+    staged = client.get("/", params={"state": "awaiting_endorsement"}).context["queue"]
+    other = client.get("/", params={"process": "eol"})
+
+    assert [i.case.id for i in overdue.mine] == [late] and overdue.mine_total == 1
+    assert [i.case.id for i in staged.mine] == [endorse]
+    assert other.context["queue"].mine == []
+    assert "No case matching these filters waits for you." in other.text
+
+
+def test_only_the_rcsc_filters_by_agency_and_the_agency_must_exist(client, world) -> None:
+    case_id = world.walk_to("awaiting_endorsement")
+    login(client, "rcsc")
+    listed = client.get("/?tab=all&agency=MOH").context["items"]
+    assert [i["row"].case.id for i in listed] == [case_id]
+    assert client.get("/?tab=all&agency=MOHA").context["items"] == []
+    assert client.get("/?agency=NOPE").status_code == 422
+    login(client, "chair")
+    refused = client.get("/?agency=MOH")
+    assert refused.status_code == 422 and "agency" in refused.text
+
+
+def test_the_queue_costs_the_same_queries_for_few_or_many_cases(client, world, app) -> None:
+    """No query per case: the contexts of all candidate cases are read together."""
+    engine = app.state.engine
+    login(client, "chair")
+
+    def queries_for_home_page() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
+            seen.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    for _ in range(2):
+        world.walk_to("awaiting_endorsement")
+    few = queries_for_home_page()
+    for _ in range(8):
+        world.walk_to("awaiting_endorsement")
+    many = queries_for_home_page()
+
+    assert len(client.get("/").context["queue"].mine) == 10
+    assert many == few
