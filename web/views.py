@@ -58,7 +58,9 @@ def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     }
 
 
-def action_view(step: Step, data: dict[str, Any], process: Process | None = None) -> dict[str, Any]:
+def action_view(
+    step: Step, data: dict[str, Any], process: Process | None = None, today: Any = None
+) -> dict[str, Any]:
     return {
         "trigger": step.trigger,
         "label": step.label,
@@ -67,6 +69,19 @@ def action_view(step: Step, data: dict[str, Any], process: Process | None = None
         "guards": [{"cite": g.cite, "rule": g.reason} for g in step.guards],
         "charges": data.get("charges") or [],
         "confirm": consequence(step, process) if process else None,
+        "prefill": prefill(step, today),
+    }
+
+
+def prefill(step: Step, today: Any) -> dict[str, str]:
+    """What the form can fill in for the user: the day a paper was received is usually the
+    day it is recorded (today, still editable); nothing the user must decide."""
+    if today is None:
+        return {}
+    return {
+        f.name: today.isoformat()
+        for f in step.fields
+        if f.type == "date" and not f.future_ok and f.name.endswith("received_on")
     }
 
 
@@ -144,7 +159,7 @@ def _core(
         "process": process,
         "state": process.state(case.state),
         "data": public_fields(data, actor, case.process, case.process_version),
-        "actions": [action_view(s, data, process) for s in steps],
+        "actions": [action_view(s, data, process, today) for s in steps],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
     }

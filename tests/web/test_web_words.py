@@ -91,3 +91,25 @@ def test_a_calendar_day_deadline_counts_days_in_the_queue_and_the_lists(client, 
     assert item.due.unit == "days" and item.due.phrase() == "15 days left"
     assert "15 days left" in client.get("/").text
     assert "15 days left" in client.get("/?tab=all").text
+
+
+def test_an_empty_section_is_not_shown(client, world) -> None:  # noqa: ANN001
+    """The respondent does not declare recusals (19.3.5 is for those who act): with none
+    declared, their case page has no empty "Recusal" heading; a committee member's has the
+    form under it."""
+    case_id = world.walk_to("notice_served")
+    login(client, "respondent")
+    assert "Recusal (BCSR 19.3.5)" not in client.get(f"/cases/{case_id}").text
+    client.cookies.clear()
+    login(client, "dc")
+    assert "Recusal (BCSR 19.3.5)" in client.get(f"/cases/{case_id}").text
+
+
+def test_a_received_on_date_is_filled_with_today_and_stays_editable(client, world) -> None:  # noqa: ANN001
+    """A paper is usually recorded the day it arrives: the form fills "received on" with
+    today (the user may change it); a date the user must decide is left empty."""
+    case_id = world.walk_to("enquiry_directed")
+    login(client, "dc")
+    page = client.get(f"/cases/{case_id}").text
+    today = world.clock.today.isoformat()
+    assert re.search(rf'name="notice_received_on"[^>]*value="{today}"', page)
