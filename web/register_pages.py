@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
@@ -102,9 +102,27 @@ def _current(cs: Any) -> dict[str, Any]:
     return out
 
 
+# What the record page confirms after a save (the redirect names one of these, never text).
+SAVED = {
+    "record": "Saved: the record's changes are in its history below, under your name.",
+    "unchanged": "Nothing changed: the record already held these values.",
+    "separation": "Saved: the separation is recorded on the record and in its history.",
+    "history": "Saved: the line is added to the service history.",
+}
+
+
+def _saved(request: Request, eid: str, what: str) -> Response:
+    url = request.url_for("servant", eid=eid).include_query_params(saved=what)
+    return RedirectResponse(str(url), status_code=303)
+
+
 @router.get("/servants/{eid}", name="servant")
-def servant_page(request: Request, eid: str, viewer: CurrentViewer) -> Response:
-    return render(request, "pages/servant.html", _servant_ctx(request, viewer, eid))
+def servant_page(
+    request: Request, eid: str, viewer: CurrentViewer, saved: str = Query("", max_length=16)
+) -> Response:
+    ctx = _servant_ctx(request, viewer, eid)
+    ctx["saved"] = SAVED.get(saved, "")
+    return render(request, "pages/servant.html", ctx)
 
 
 @router.post("/servants/{eid}/edit", name="servant_edit")
@@ -120,11 +138,11 @@ async def servant_edit(
         with tx(request) as s:
             if queries.servant_for(s, viewer.actor, eid) is None:
                 raise service.NotFound(f"no civil servant {eid}")
-            register.edit(s, eid, form, viewer.actor, now(request))
+            changed = register.edit(s, eid, form, viewer.actor, now(request))
     except Refused as exc:
         ctx = _servant_ctx(request, viewer, eid, exc.refusals, form)
         return render(request, "pages/servant.html", ctx, 403 if exc.kind == "authority" else 422)
-    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+    return _saved(request, eid, "record" if changed else "unchanged")
 
 
 @router.post("/servants/{eid}/separation", name="servant_separation")
@@ -143,7 +161,7 @@ async def servant_separation(
         ctx["separation_values"] = form
         status = {"authority": 403, "state": 409}.get(exc.kind, 422)
         return render(request, "pages/servant.html", ctx, status)
-    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+    return _saved(request, eid, "separation")
 
 
 @router.get("/servants/{eid}/history/new", name="history_new")
@@ -189,7 +207,7 @@ async def history_add(
         ctx = _history_ctx(request, viewer, eid, kind, exc.refusals, form)
         status = 403 if exc.kind == "authority" else 422
         return render(request, "pages/history_new.html", ctx, status)
-    return RedirectResponse(request.url_for("servant", eid=eid), status_code=303)
+    return _saved(request, eid, "history")
 
 
 @router.get("/eligibility", name="eligibility_panel")

@@ -176,3 +176,16 @@ def test_the_register_list_shows_only_whom_one_may_see(client, world) -> None:
     login(client, "moha_hr")
     page = client.get("/servants").text
     assert "E400" in page and "E100" not in page  # THIMPHU is a dzongkhag under MOHA
+
+
+def test_saving_the_record_says_what_was_saved_after_the_redirect(client) -> None:
+    """A plain form post redirects to the record, which confirms the save (audited)."""
+    csrf = login(client, "hr")
+    form = {"csrf_token": csrf, "place_of_posting": "Paro"}
+    resp = client.post("/servants/E100/edit", data=form, follow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["location"].endswith("?saved=record")
+    page = client.get(resp.headers["location"]).text
+    assert "Saved: the record&#39;s changes are in its history below" in page
+    again = client.post("/servants/E100/edit", data=form, follow_redirects=False)
+    assert "Nothing changed" in client.get(again.headers["location"]).text
+    assert 'id="saved"' not in client.get("/servants/E100?saved=<script>").text
