@@ -96,8 +96,18 @@ def message(settings: SmtpSettings, notice: Notification, to: str, now: datetime
 def deliver_pending(
     engine: Engine, settings: SmtpSettings, now: datetime, batch: int = 100
 ) -> Delivery:
-    """Send queued e-mails over one SMTP connection (reopened after an error)."""
+    """Send queued e-mails over one SMTP connection (reopened after an error). A notice
+    settled before its e-mail went (the step was taken meanwhile) is not sent: its e-mail
+    is marked moot."""
     with transaction(engine) as s:
+        s.execute(
+            sa.update(Notification)
+            .where(
+                Notification.email_status == "pending",  # type: ignore[arg-type]
+                Notification.settled_at.is_not(None),  # type: ignore[union-attr]
+            )
+            .values(email_status="moot")
+        )
         ids = list(
             s.exec(
                 select(Notification.id)

@@ -155,3 +155,26 @@ def test_a_notice_claimed_by_another_sweeper_is_not_sent_again(
     report = mailer.deliver_pending(world.engine, settings, clock.now)
 
     assert (report.sent, received.envelopes) == ([], [])
+
+
+def test_a_notice_settled_before_its_email_went_is_not_sent(world, clock, monkeypatch, smtp_server):
+    """The chair took the step the notice asked for before the sweeper ran: no stale e-mail."""
+    controller, received = smtp_server
+    settings = configure(monkeypatch, controller.port)
+    set_email(world, "chair", "chair@moh.gov.bt")
+    case_id = world.open()
+    world.fire(case_id, "direct_enquiry", "chair", reasons="Not suitable for ADR")
+    clock.advance(hours=1)
+    report = mailer.deliver_pending(world.engine, settings, clock.now)
+    with world.session() as s:
+        first = s.exec(
+            select(Notification)
+            .where(Notification.user_id == world.users["chair"].id)
+            .order_by(Notification.id)  # type: ignore[arg-type]
+        ).first()
+    assert first.settled_at is not None and first.email_status == "moot"
+    assert first.id not in report.sent
+    assert all(
+        first.text not in received.message(i).get_payload(decode=True).decode()
+        for i in range(len(received.envelopes))
+    )
