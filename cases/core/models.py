@@ -279,7 +279,8 @@ class Document(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
     or by two workers, adds nothing). ``email_status``: "" (no e-mail), "pending", "sending"
-    (claimed by one sender, so no other sends it again), "sent" or "failed"."""
+    (claimed by one sender, so no other sends it again), "sent", "failed" or "moot" (settled
+    before it was sent: the step was taken meanwhile)."""
 
     __table_args__ = (
         sa.UniqueConstraint("user_id", "key", name="uq_notification_user_key"),
