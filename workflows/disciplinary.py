@@ -1260,7 +1260,8 @@ V2 = revise(
     "acquittal of the conviction); 19.10.1: the agency's HRC recommends summary retirement "
     "for every civil servant; 19.5.1.2: a written complaint comes with its documentary "
     "evidence; 19.11.14: dismissal or compulsory retirement, once executed, separates the "
-    "civil servant on the register",
+    "civil servant on the register; 19.9.14: a decision on death replaces earlier findings "
+    "and penalties",
     replace=(
         replace(
             _order,
@@ -1317,6 +1318,10 @@ V2 = revise(
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
         _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty"),
         _also(PROCESS.branches("summary_retire")[0], "separate_on_penalty"),
+        *(
+            replace(s, effects=("death_decision", *s.effects))
+            for s in PROCESS.branches("decide_on_death")
+        ),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),

@@ -173,3 +173,27 @@ def separate_on_penalty(ec: EffectContext) -> None:
     )
     ec.data["separated_on"] = ec.today.isoformat()
     ec.data["separation"] = {"penalty": pen.code, "cite": pen.cite}
+
+
+@effect("death_decision")
+def death_decision(ec: EffectContext) -> None:
+    """19.9.14: "the administrative case against him shall be immediately decided so that
+    whatever benefits decided in his favour may be availed of by his family". The decision
+    on death replaces the earlier findings: acquitted, every charge is not proven; either
+    way the penalties of this case end with the civil servant (revoked), so nothing earlier
+    stands against the family (and the suspension closes by this decision, 19.9.9-10)."""
+    guilty = ec.fields.get("death_outcome") == "guilty"
+    charges = ec.data.get("charges") or []
+    ec.data["findings"] = [
+        {"charge": c["no"], "finding": "guilty" if guilty else "not_guilty", "penalty": None}
+        for c in charges
+    ]
+    for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
+        if p.status == "in_force":
+            p.status = "revoked"
+            ec.session.add(p)
+    ec.data["decided_on_death"] = {
+        "died_on": ec.fields.get("died_on"),
+        "outcome": "charges established" if guilty else "charges not established",
+        "cite": "19.9.14",
+    }

@@ -24,3 +24,28 @@ def test_19_11_14_a_dismissal_once_executed_separates_the_civil_servant_from_202
         assert cs.status == "separated" and cs.separated_on == world.clock.today
         assert cs.separation_reason.startswith("Dismissal or termination of service")
         assert "(BCSR 19.11.14" in cs.separation_reason
+
+
+def test_19_9_14_an_acquittal_on_death_replaces_the_earlier_findings(world):
+    """19.9.14: "the administrative case against him shall be immediately decided so that
+    whatever benefits decided in his favour may be availed of by his family or legal
+    nominees." Earlier guilty findings and their penalties do not outlive the decision."""
+    from sqlmodel import select
+
+    from cases.core.models import Penalty
+
+    case_id = world.walk_to("decided")
+    assert any(f["finding"] == "guilty" for f in world.data(case_id)["findings"])
+    world.fire(
+        case_id,
+        "decide_on_death",
+        "dc",
+        died_on=world.today(),
+        death_outcome="acquitted",
+        reasons="Charges not established beyond the record.",
+    )
+    assert world.case(case_id).state == "closed"
+    assert {f["finding"] for f in world.data(case_id)["findings"]} == {"not_guilty"}
+    with reading(world.engine) as s:
+        statuses = {p.status for p in s.exec(select(Penalty).where(Penalty.case_id == case_id))}
+    assert statuses == {"revoked"}
