@@ -421,6 +421,7 @@ class World:
                     "members_present": "dc, dc2, chair, secretary",
                     "findings": findings,
                     "decision_reasons": "The evidence establishes the charges.",
+                    "accountable_supervisor": "Sonam Dorji, Chief Store Officer",
                 },
             ),
             ("endorse_decision", "chair", {"endorsed_on": today, "hrc_meeting_no": "HRC/12"}),

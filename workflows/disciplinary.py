@@ -1225,6 +1225,20 @@ def evidence_with_a_written_complaint(ctx: Context) -> bool:
     return ctx.value("opened_by") != "written_complaint" or bool(ctx.value("evidence"))
 
 
+def supervisor_named_where_accountable(ctx: Context) -> bool:
+    """Schedule 19/A: "The Supervisor shall be accountable and liable for administrative
+    sanction for all the offences with asterisk (*)": a proven asterisked charge names the
+    supervisor."""
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    proven = [
+        BY_NUMBER.get(charges.get(r["charge"], {}).get("offence", 0))
+        for r in ctx.value("findings") or []
+        if r["finding"] == "guilty"
+    ]
+    accountable = any(o is not None and o.supervisor_accountable for o in proven)
+    return not accountable or bool(ctx.value("accountable_supervisor"))
+
+
 def summary_recommender(ctx: Context) -> Authority:
     """19.10.1: "The RCSC, upon the recommendation of the HR Committee of the Agency": the
     agency's HRC recommends, whoever the civil servant (the RCSC does not recommend to
@@ -1306,13 +1320,32 @@ V2 = revise(
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
-        _guarded(
-            PROCESS.branches("record_decision")[0],
-            Guard(
-                "19.11.7, 19.11.8",
-                "a conviction by a Court of Law is not re-tried: a charge of conviction "
-                "(schedule items 1 and 2) is found proven",
-                convictions_found_proven,
+        replace(
+            _guarded(
+                PROCESS.branches("record_decision")[0],
+                Guard(
+                    "19.11.7, 19.11.8",
+                    "a conviction by a Court of Law is not re-tried: a charge of conviction "
+                    "(schedule items 1 and 2) is found proven",
+                    convictions_found_proven,
+                ),
+                Guard(
+                    "Schedule 19/A",
+                    "an offence marked * is proven: name the supervisor, who is accountable "
+                    "and liable for administrative sanction (3.5.3)",
+                    supervisor_named_where_accountable,
+                ),
+            ),
+            fields=(
+                *PROCESS.branches("record_decision")[0].fields,
+                Field(
+                    "accountable_supervisor",
+                    "text",
+                    "Supervisor accountable (Schedule 19/A, offences marked *)",
+                    required=False,
+                    help="Name and position of the supervisor, where a proven offence is "
+                    "marked * in the schedule.",
+                ),
             ),
         ),
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),

@@ -353,3 +353,21 @@ def test_19_5_1_2_a_written_complaint_needs_its_documentary_evidence_from_2023_2
         second.check("new", "open", hr, ctx(), raw)
     assert [r.cite for r in refused.value.refusals] == ["19.5.1.2"]
     second.check("new", "open", hr, ctx(), {**raw, "evidence": "Attendance register"})
+
+
+def test_schedule_19a_a_proven_asterisked_offence_names_the_accountable_supervisor():
+    """Schedule 19/A: "The Supervisor shall be accountable and liable for administrative
+    sanction for all the offences with asterisk (*) in the above table." (3.5.3)"""
+    first, second = registry.versions("disciplinary")[:2]
+    c = ctx({"charges": [{"no": 1, "offence": 3, "classification": "Major"}]})
+    raw = {
+        "meeting_on": "2026-12-15",
+        "hearing": "heard",
+        "members_present": "five",
+        "findings": [{"charge": 1, "finding": "guilty", "penalty": "demotion"}],
+        "decision_reasons": "Proven.",
+    }
+    assert "Schedule 19/A" not in refusal_cites(first, "dc_meeting", "record_decision", c, raw)
+    assert "Schedule 19/A" in refusal_cites(second, "dc_meeting", "record_decision", c, raw)
+    named = {**raw, "accountable_supervisor": "Sonam Dorji, Chief Store Officer"}
+    assert "Schedule 19/A" not in refusal_cites(second, "dc_meeting", "record_decision", c, named)
