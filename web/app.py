@@ -20,13 +20,17 @@ from web import (
     api,
     api_docs,
     api_processes,
+    calendar_pages,
+    case_pages,
     document_pages,
     errors,
     idempotency,
     inbox_pages,
+    login_pages,
     oversight_pages,
     pages,
     process_pages,
+    register_list_pages,
     register_pages,
     review_pages,
     security_headers,
@@ -80,6 +84,10 @@ def create_app(
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     app.include_router(pages.router)
+    app.include_router(login_pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(register_list_pages.router)
+    app.include_router(calendar_pages.router)
     app.include_router(process_pages.router)
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)

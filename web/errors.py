@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 
 from cases.core.service import NotFound, Stale
 from cases.people import security_log as SL
-from web import api, pages, request_checks
+from web import api, case_pages, pages, request_checks
 from web.deps import CsrfRefused, LoginRequired, mark_refusal
 from web.error_body import api_error
 from web.request_checks import InputRefused
@@ -55,7 +55,7 @@ def install(app: FastAPI) -> None:
             mark_refusal(request, SL.FORBIDDEN, str(exc))
         if is_api(request):
             return api_error(status, str(exc), refusals=exc.refusals)
-        return await pages.render_refusal(request, status, exc.refusals)
+        return await case_pages.render_refusal(request, status, exc.refusals)
 
     @app.exception_handler(Stale)
     async def stale(request: Request, exc: Stale) -> Response:
@@ -66,7 +66,7 @@ def install(app: FastAPI) -> None:
                 refusals=[Refusal("stale", "", str(exc), "version")],
                 current_version=exc.current_version,
             )
-        return await pages.render_refusal(request, 409, [], message=str(exc))
+        return await case_pages.render_refusal(request, 409, [], message=str(exc))
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
