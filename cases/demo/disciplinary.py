@@ -1,7 +1,10 @@
-"""The disciplinary cases of the demo (BCSR 2023 chapter 19), one per stage: received, in
-ADR, explanation overdue, under investigation, awaiting endorsement, decided with the
-appeal window open, closed with penalties, suspended, and an executive's case handled by
-the RCSC (19.3.6). ``cases.demo.seed`` drives them with the other processes' scripts."""
+"""The disciplinary cases of the demo (BCSR 2023 chapter 19) before an agency's committee,
+one per stage: received, in ADR, explanation overdue, under investigation, awaiting
+endorsement, decided with the appeal window open, closed with penalties, and suspended; and
+the steps they are written with (``notice``, the committee's investigation and decision, a
+written complaint). The cases the RCSC handles as the disciplinary body (19.3.6) are in
+``cases.demo.disciplinary_rcsc``. ``cases.demo.seed`` drives them with the other processes'
+scripts."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from cases.demo.kit import Day, Script, Step
 MEMBERS = "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo"
 
 
-def _notice(k: int, charges: list[str], particulars: str, received_on: str, by: str = "dc") -> Step:
+def notice(k: int, charges: list[str], particulars: str, received_on: str, by: str = "dc") -> Step:
     """The committee serves the charges in writing, prima facie established (19.8.2.1(i))."""
     return (
         k,
@@ -102,7 +105,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (k - 2, "direct_enquiry", "chair", {"reasons": "Loss to the government; not for ADR"}),
-            _notice(
+            notice(
                 k - 3,
                 ["20", "33"],
                 "Consumables issued without requisitions; no ledger kept.",
@@ -202,7 +205,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (38, "direct_enquiry", "chair", {"reasons": "Repeated misconduct; not for ADR"}),
-            _notice(37, ["15"], "Unauthorised absence for nine working days.", d(36)),
+            notice(37, ["15"], "Unauthorised absence for nine working days.", d(36)),
             (
                 33,
                 "submit_explanation",
@@ -285,7 +288,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         },
         [
             (12, "direct_enquiry", "chair", {"reasons": "Procurement breach; not for ADR"}),
-            _notice(
+            notice(
                 10, ["13"], "Split purchases to avoid open tendering (Procurement Rules).", d(9)
             ),
         ],
@@ -306,7 +309,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (15, "direct_enquiry", "chair", {"reasons": "Alleged fictitious claims"}),
-            _notice(14, ["12"], "Fictitious travel claims, Nu 64,200.", d(13)),
+            notice(14, ["12"], "Fictitious travel claims, Nu 64,200.", d(13)),
             (
                 10,
                 "submit_explanation",
@@ -337,7 +340,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (32, "direct_enquiry", "chair", {}),
-            _notice(
+            notice(
                 31,
                 ["18", "3"],
                 "Drinking on duty; government vehicle used without an order.",
@@ -396,7 +399,7 @@ def scripts(d: Day, today: date) -> list[Script]:
         ),
         [
             (16, "direct_enquiry", "chair", {"reasons": "Serious financial irregularity"}),
-            _notice(15, ["32"], "Duplicate payments of Nu 412,000.", d(15)),
+            notice(15, ["32"], "Duplicate payments of Nu 412,000.", d(15)),
             (
                 14,
                 "hold_pre_suspension_hearing",
@@ -429,114 +432,8 @@ def scripts(d: Day, today: date) -> list[Script]:
             _investigation(d, 9, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
         ],
     )
-    executive = Script(
-        "executive",
-        "EX3 officer; the RCSC is the disciplinary body (19.3.6)",
-        "E1008",
-        "rcsc",
-        13,
-        {
-            "opened_by": "dc_initiative",
-            "narration": "The respondent chaired the tender committee that awarded a school "
-            "construction contract to a firm owned by a relative without declaring it.",
-            "evidence": "Tender committee minutes; business licence records",
-            "received_on": d(13),
-        },
-        [
-            (11, "direct_enquiry", "rcsc", {"reasons": "Conflict of interest at EX level"}),
-            _notice(
-                10,
-                ["10"],
-                "Undeclared conflict of interest with major implications.",
-                d(9),
-                by="rcsc",
-            ),
-            (
-                6,
-                "submit_explanation",
-                "rcsc",
-                {"explanation": "Received in writing: the relation is distant and was known."},
-            ),
-            (3, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
-        ],
-    )
-    # An executive specialist's case decided by the RCSC (19.3.6) and appealed to the
-    # Administrative Tribunal (19.3.7), whose decision is awaited: the Tribunal's queue.
-    tribunal = Script(
-        "tribunal",
-        "ES2 specialist; under appeal to the Administrative Tribunal (19.3.7)",
-        "E1009",
-        "rcsc",
-        30,
-        {
-            "opened_by": "dc_initiative",
-            "narration": "The respondent was absent from the epidemiology unit for six "
-            "working days during an outbreak response without sanctioned leave.",
-            "evidence": "Attendance register; outbreak duty roster",
-            "received_on": d(30),
-        },
-        [
-            (28, "direct_enquiry", "rcsc", {"reasons": "Absence during an outbreak response"}),
-            (
-                27,
-                "serve_notice",
-                "rcsc",
-                {
-                    "charges": ["11"],
-                    "particulars": "Absent from duty without sanctioned leave for six days.",
-                    "prima_facie": True,
-                    "notice_received_on": d(26),
-                },
-            ),
-            (
-                22,
-                "submit_explanation",
-                "rcsc",
-                {"explanation": "Received in writing: the leave was applied for by phone."},
-            ),
-            (20, "convene_meeting", "rcsc", {"reasons": "The facts are on the record."}),
-            (
-                15,
-                "record_decision",
-                "rcsc",
-                {
-                    "meeting_on": d(15),
-                    "hearing": "heard",
-                    "members_present": "Nima Tshering and the Commission",
-                    "findings": [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
-                    "decision_reasons": "The absence is established; no leave was sanctioned.",
-                },
-            ),
-            (
-                13,
-                "endorse_decision",
-                "rcsc",
-                {"endorsed_on": d(13), "hrc_meeting_no": "RCSC/CM/2026/41"},
-            ),
-            (
-                12,
-                "communicate_decision",
-                "rcsc",
-                {
-                    "letter_no": "RCSC/DA/2026/88",
-                    "decision_received_on": d(12),
-                    "copy_to_rcsc": True,
-                },
-            ),
-            (
-                5,
-                "lodge_appeal",
-                "rcsc",
-                {
-                    "grounds": ["19.12.2.2"],
-                    "appeal_statement": "The leave was applied for; the finding ignores it.",
-                    "appeal_lodged_on": d(5),
-                    "appeal_received_on": d(5),
-                },
-            ),
-        ],
-    )
-    # In the order of the enquiry's stages (the case numbers follow the opening dates).
+    # In the order of the enquiry's stages (the case numbers follow the opening dates);
+    # the RCSC's cases (cases.demo.disciplinary_rcsc) come after them.
     return [
         received,
         adr,
@@ -546,6 +443,4 @@ def scripts(d: Day, today: date) -> list[Script]:
         decided,
         closed,
         suspended,
-        executive,
-        tribunal,
     ]

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from cases.core import audit, calendar_store, deadlines, profiles, service
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant, User
-from cases.demo import disciplinary, eol, ltt, secondment, transfer
+from cases.demo import disciplinary, disciplinary_rcsc, eol, ltt, secondment, transfer
 from cases.demo.kit import Script, servant
 from cases.people import auth
 from workflows import registry
@@ -332,7 +332,11 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
     def d(k: int) -> str:
         return day_of(k).isoformat()
 
-    scripts = disciplinary.scripts(d, today) + [s for m in MODULES for s in m.scripts(d, today)]
+    scripts = (
+        disciplinary.scripts(d, today)
+        + disciplinary_rcsc.scripts(d, today)
+        + [s for m in MODULES for s in m.scripts(d, today)]
+    )
     # Every step of every case in the order it happened, so the audit trail reads forward.
     timeline: list[tuple[date, int, int, Script, str, str, dict[str, Any]]] = []
     for i, script in enumerate(scripts):
