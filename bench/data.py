@@ -36,7 +36,7 @@ from cases.core.models import (
 from cases.demo import seed
 from cases.people import auth
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor
+from workflows.context import Actor
 
 CASE = Case.__table__  # type: ignore[attr-defined]
 DEADLINE = Deadline.__table__  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.people import auth
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor
+from workflows.context import Actor
 
 PASSWORD = "pw"
 

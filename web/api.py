@@ -23,7 +23,7 @@ from web.idempotency import Idempotency, IdempotentRoute
 from web.params import MAX_ROW_ID, CaseId
 from workflows import registry
 from workflows.calendar import bhutan_today
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 from workflows.record import LEVELS
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=IdempotentRoute)

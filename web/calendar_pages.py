@@ -17,7 +17,7 @@ from web.pages import raise_refusal, render
 from web.params import Year
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import parse_values
+from workflows.fields import parse_values
 
 router = APIRouter(include_in_schema=False)
 

@@ -20,7 +20,7 @@ from web.params import CaseId, EventSeq, SearchText
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Refusal
+from workflows.context import Refusal
 
 router = APIRouter(include_in_schema=False)
 

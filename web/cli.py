@@ -23,7 +23,7 @@ from cases.people import security_log
 from web import cli_agencies, cli_calendar, cli_database, cli_people
 from web.cli_helpers import CliError
 from workflows import roles as R
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def build_parser() -> argparse.ArgumentParser:

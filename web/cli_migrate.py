@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cases.core import migration
 from cases.people.csv_cells import write_csv
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:

@@ -17,7 +17,7 @@ from cases.core.models import User
 from cases.inbox import notifications
 from cases.people import auth
 from cases.people import security_log as SL
-from workflows.engine import Actor
+from workflows.context import Actor
 
 SESSION_COOKIE = "drukflow_session"
 LOGIN_CSRF_COOKIE = "drukflow_login_csrf"

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from workflows.engine import Refusal
+from workflows.context import Refusal
 
 
 def api_error(

@@ -23,7 +23,7 @@ from web import api, case_pages, pages, request_checks
 from web.deps import CsrfRefused, LoginRequired, mark_refusal
 from web.error_body import api_error
 from web.request_checks import InputRefused
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 
 security_log = logging.getLogger("drukflow.security")
 log = logging.getLogger("drukflow.web")

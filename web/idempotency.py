@@ -38,7 +38,7 @@ from sqlmodel import Session, select
 from cases.core.models import IdempotencyRecord
 from web.deps import CurrentViewer, now, tx
 from web.error_body import api_error
-from workflows.engine import Refusal
+from workflows.context import Refusal
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"

@@ -27,7 +27,7 @@ from web.deps import CurrentViewer, now, tx
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 
 router = APIRouter(include_in_schema=False)
 

@@ -21,7 +21,8 @@ from web import cli_migrate, views
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.pages import render
 from workflows import registry, revision
-from workflows.engine import Process, Refusal, Refused
+from workflows.context import Refusal, Refused
+from workflows.engine import Process
 
 router = APIRouter(include_in_schema=False)
 

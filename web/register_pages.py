@@ -21,7 +21,7 @@ from web.forms import form_to_fields
 from web.pages import render
 from workflows import registry
 from workflows.calendar import bhutan_today
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 from workflows.offences import PENALTY_BY_CODE
 from workflows.record import KINDS
 

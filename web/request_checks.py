@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from workflows.engine import Refusal
+from workflows.context import Refusal
 
 MB = 1024 * 1024
 # JSON and form bodies: a case's fields with every text at its limit (workflows.bounds) fit

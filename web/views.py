@@ -16,7 +16,10 @@ from cases.review import documents, due_process
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
-from workflows.engine import Actor, Context, Process, Step, field_decl, redact
+from workflows.context import Actor, Context
+from workflows.declarations import Step
+from workflows.engine import Process, redact
+from workflows.fields import field_decl
 
 
 def public_fields(

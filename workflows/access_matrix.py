@@ -17,7 +17,9 @@ from datetime import date
 
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import Authority, Context, Process, Step, Subject
+from workflows.context import Context, Subject
+from workflows.declarations import Authority, Step
+from workflows.engine import Process
 
 # Columns of the matrix, in the order a case meets them.
 ROLE_COLUMNS: tuple[tuple[str, str], ...] = (

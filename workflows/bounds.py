@@ -1,6 +1,6 @@
 """What a value the rules read may plausibly be: dates, whole numbers, amounts, text.
 
-Every field a person or a program fills in (workflows.engine.Field: a step's fields, the
+Every field a person or a program fills in (workflows.declarations.Field: a step's fields, the
 register's columns, an application's proposal) and every date in a URL (oversight months,
 the calendar's year) is checked against these bounds, so a typing slip or a hostile value
 is refused with the field's name instead of being stored, or of overflowing date

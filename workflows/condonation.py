@@ -5,7 +5,8 @@ neither offered nor taken; under "condonable" (8.15.2) the authority may condone
 
 from __future__ import annotations
 
-from workflows.engine import Context, Guard
+from workflows.context import Context
+from workflows.declarations import Guard
 from workflows.readings import Reading
 
 

@@ -13,7 +13,9 @@ from datetime import date
 
 from workflows import readings
 from workflows import roles as R
-from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
+from workflows.context import Context
+from workflows.declarations import Arm, Authority, Field, Guard, State, Step
+from workflows.engine import Process
 from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
 from workflows.revision import revise
 from workflows.values import checked

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from workflows.engine import Context, Guard, Process
+from workflows.context import Context
+from workflows.declarations import Guard
+from workflows.engine import Process
 from workflows.profile import Profile
 
 Check = Callable[[Profile, Mapping[str, Any], date], bool]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows.engine import Field
+from workflows.declarations import Field
 
 # The employee ID: one format wherever an ID enters (the CSV import, the API, the CLI, a
 # case's subject). Letters, digits and hyphens only, so an ID is safe in a URL path, a LIKE

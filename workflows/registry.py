@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from workflows import disciplinary, eol, ltt, secondment, transfer
-from workflows.engine import Process, Refusal, Refused
+from workflows.context import Refusal, Refused
+from workflows.engine import Process
 
 # Every version of every process, oldest first (workflows.revision): a case runs on the
 # version it was opened under (Case.process_version) until an audited migration moves it.

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from workflows.engine import Arm, Field, Guard, Process, State, Step
+from workflows.declarations import Arm, Field, Guard, State, Step
+from workflows.engine import Process
 from workflows.readings import InForce
 
 

@@ -25,8 +25,10 @@ from typing import Any
 from workflows import readings
 from workflows import roles as R
 from workflows.condonation import no_condonation
+from workflows.context import Context
+from workflows.declarations import Arm, Authority, Field, Guard, State, Step
 from workflows.eligibility import Rule, as_guards, proposed_date
-from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
+from workflows.engine import Process
 from workflows.obligations import add_months
 from workflows.profile import Profile
 from workflows.values import as_date, checked

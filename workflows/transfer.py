@@ -25,8 +25,10 @@ from typing import Any
 
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar
+from workflows.context import Context
+from workflows.declarations import Arm, Authority, Field, Guard, State, Step
 from workflows.eligibility import Rule, as_guards, proposed_date
-from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
+from workflows.engine import Process
 from workflows.obligations import add_months
 from workflows.profile import Entry, Profile
 from workflows.record import TRANSFER_KINDS

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from workflows.engine import Context
+from workflows.context import Context
 
 
 def as_date(value: Any) -> date | None:

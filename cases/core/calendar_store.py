@@ -16,7 +16,8 @@ from cases.core.deadlines import count
 from cases.core.models import AuditEvent, CalendarOverride, Case, Deadline
 from cases.core.queries import visibility
 from workflows.calendar import WorkingCalendar, bhutan_today, calendar_from
-from workflows.engine import Actor, Field
+from workflows.context import Actor
+from workflows.declarations import Field
 
 _cache: dict[tuple, WorkingCalendar] = {}
 

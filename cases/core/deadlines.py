@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from cases.core.models import Deadline
 from workflows.calendar import Count, SkippedDay, WorkingCalendar
-from workflows.engine import Arm
+from workflows.declarations import Arm
 
 ARMED, MET, MISSED, CANCELLED = "armed", "met", "missed", "cancelled"
 

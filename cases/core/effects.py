@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from cases.core import profiles
 from cases.core.models import Case, ServiceEntry
-from workflows.engine import Actor
+from workflows.context import Actor
 
 
 @dataclass

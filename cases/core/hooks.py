@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cases.core.models import Case, Deadline
-from workflows.engine import Actor, Context
+from workflows.context import Actor, Context
 
 # (session, case, from_state, actor, now, context after the step), inside fire's transaction.
 AfterStep = Callable[[Session, Case, str, Actor, datetime, Context], Any]

@@ -27,7 +27,8 @@ from cases.core.models import AuditEvent, Case, Deadline
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.engine import Actor, Process, Refusal, Refused
+from workflows.context import Actor, Refusal, Refused
+from workflows.engine import Process
 
 MIGRATE_VERSION = "migrate_version"
 CITE = "1.7"  # "The authority for amendment and interpretation ... shall vest with the RCSC"

@@ -19,7 +19,8 @@ from cases.core.deadlines import Term, term
 from cases.core.models import Agency, AuditEvent, Case, CaseAgency, CivilServant, Deadline
 from workflows import disciplinary, registry
 from workflows import roles as R
-from workflows.engine import Actor, Process
+from workflows.context import Actor
+from workflows.engine import Process
 
 
 def visibility(actor: Actor) -> sa.ColumnElement[bool]:

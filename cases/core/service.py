@@ -25,7 +25,9 @@ from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, 
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Context, Field, Refusal, Refused, Step, Subject, parse_values
+from workflows.context import Actor, Context, Refusal, Refused, Subject
+from workflows.declarations import Field, Step
+from workflows.fields import parse_values
 from workflows.record import EID_CITE, eid_problem
 
 SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)

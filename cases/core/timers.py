@@ -27,7 +27,7 @@ from cases.core.db import transaction
 from cases.core.models import Case, Deadline
 from cases.core.service import SYSTEM_ACTOR, fire
 from workflows.calendar import bhutan_today
-from workflows.engine import Refused
+from workflows.context import Refused
 
 log = logging.getLogger("drukflow.timers")
 

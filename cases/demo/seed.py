@@ -32,7 +32,7 @@ from cases.people import auth
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, WorkingCalendar, bhutan_today
-from workflows.engine import Actor
+from workflows.context import Actor
 
 PASSWORD = "drukflow-demo"
 

@@ -22,7 +22,8 @@ from cases.core.models import Case, User
 from cases.people import auth
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import Context, Step
+from workflows.context import Context
+from workflows.declarations import Step
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ from cases.inbox import mailer, next_actors
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
-from workflows.engine import Actor, Context, Step
+from workflows.context import Actor, Context
+from workflows.declarations import Step
 
 log = logging.getLogger("drukflow.notifications")
 

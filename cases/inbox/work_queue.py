@@ -38,7 +38,8 @@ from cases.inbox.next_actors import NextAction, expected, next_actions, waiting_
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.engine import Actor, Context, Step
+from workflows.context import Actor, Context
+from workflows.declarations import Step
 
 LIMIT = 200  # rows per tab; the counts say how many there are in all
 

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, delete, select
 from cases.core.models import ApiToken, User, WebSession
 from cases.people import security_log as SL
 from workflows import roles as R
-from workflows.engine import Actor
+from workflows.context import Actor
 
 _hasher = PasswordHash.recommended()
 IDLE_TIMEOUT = timedelta(hours=8)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from cases.core import queries
 from cases.core.models import Case, CivilServant
 from cases.people.register_reads import LIKE_ESCAPE, like_literal, search_words
-from workflows.engine import Actor
+from workflows.context import Actor
 
 LIMIT = 50
 MAX_CASE_NUMBER = 2**31 - 1  # an SQL INTEGER on both databases

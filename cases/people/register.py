@@ -24,7 +24,9 @@ from cases.core.models import Agency, CivilServant, ServiceEntry
 from cases.people.separation import separate
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Field, Refusal, Refused, parse_values
+from workflows.context import Actor, Refusal, Refused
+from workflows.declarations import Field
+from workflows.fields import parse_values
 from workflows.record import (
     CATEGORIES,
     DRUG_TESTS,

@@ -51,7 +51,7 @@ from cases.people.register import (
     may_change,
 )
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Refusal
+from workflows.context import Actor, Refusal
 from workflows.record import EID_CITE, category_of, eid_problem
 
 CITE = "16.3.7"

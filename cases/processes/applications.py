@@ -16,8 +16,9 @@ from sqlmodel import Session
 from cases.core import profiles
 from cases.core.service import NotFound
 from workflows import registry
+from workflows.context import Refused
 from workflows.eligibility import Unmet, evaluate
-from workflows.engine import Refused, parse_values
+from workflows.fields import parse_values
 from workflows.profile import Profile
 
 

@@ -15,7 +15,7 @@ from cases.core.effects import EffectContext, effect
 from cases.core.models import CaseAgency, Penalty
 from cases.people.separation import separate
 from workflows import disciplinary, registry
-from workflows.engine import Context
+from workflows.context import Context
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from cases.core import calendar_store, deadlines, profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import ServiceEntry
-from workflows.engine import Context
+from workflows.context import Context
 from workflows.eol import BREACHES, PURPOSES, approving_authority, protected_until
 from workflows.values import as_date
 

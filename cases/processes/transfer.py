@@ -16,7 +16,7 @@ from cases.core import calendar_store, profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import Agency, CaseAgency, CivilServant, ServiceEntry
 from workflows import roles as R
-from workflows.engine import Refusal, Refused
+from workflows.context import Refusal, Refused
 from workflows.obligations import add_months
 from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS, competent_authority
 from workflows.transfer import joining_time as compute_joining_time

@@ -32,7 +32,8 @@ from cases.review.letters.kit import Declaration, Sources, day
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, bt_time
-from workflows.engine import Actor, Context, Refusal, Refused, check_authority
+from workflows.context import Actor, Context, Refusal, Refused
+from workflows.engine import check_authority
 
 # ------------------------------------------------------------------ the declarations
 

@@ -42,7 +42,7 @@ from cases.review.due_process_trail import Trail
 from workflows import disciplinary, registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor, Context, Refusal, Refused
+from workflows.context import Actor, Context, Refusal, Refused
 
 # ------------------------------------------------------------------ who may read it
 

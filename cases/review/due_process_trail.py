@@ -22,7 +22,9 @@ from cases.review.due_process_lines import (
     Line,
 )
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.engine import Actor, Process, Step, hidden_fields, redact
+from workflows.context import Actor
+from workflows.declarations import Step
+from workflows.engine import Process, hidden_fields, redact
 
 
 @dataclass

@@ -37,7 +37,7 @@ from cases.review.oversight_filters import Filters, case_filters, check_access
 from cases.review.oversight_pending import LIST_LIMIT, PendingList, due_soon, overdue, soon_until
 from cases.review.oversight_stats import Outcome, Tally, days_taken, tally
 from workflows.calendar import bhutan_today
-from workflows.engine import Actor
+from workflows.context import Actor
 
 STEP = ("process", "kind", "label", "cite", "unit")
 CSV_HEADER = (

@@ -20,7 +20,7 @@ from cases.core import queries
 from cases.core.models import Agency, Case
 from workflows import bounds, registry
 from workflows import roles as R
-from workflows.engine import Actor, Refusal, Refused
+from workflows.context import Actor, Refusal, Refused
 
 # Who oversees turnaround times: the HRC and its HR officer (2.10.1), the RCSC (2.9.1).
 HRC_ROLES = frozenset({R.HRC_CHAIR, R.DC_MEMBER, R.MEMBER_SECRETARY, R.HR_OFFICER})

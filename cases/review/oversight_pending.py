@@ -17,7 +17,7 @@ from cases.inbox.next_actors import NextAction, next_actions
 from cases.review.oversight_filters import Filters, case_filters
 from workflows import registry
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.engine import Actor
+from workflows.context import Actor
 
 # The overdue and due-soon lists ask who must act case by case (cases.inbox.next_actors, about
 # 15-25 ms a case on a 2-core machine), so each stops at this many rows and says how many more.

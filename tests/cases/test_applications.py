@@ -15,8 +15,10 @@ from cases.core.models import Case
 from cases.processes import applications
 from workflows import registry
 from workflows import roles as R
+from workflows.context import Refused
+from workflows.declarations import Field, State, Step
 from workflows.eligibility import Rule, as_guards, proposed_date
-from workflows.engine import Field, Process, Refused, State, Step
+from workflows.engine import Process
 
 RULES = (
     Rule("8.12.4.1", "not on probation", lambda p, _q, today: not p.on_probation(today)),

@@ -8,7 +8,8 @@ from cases.core import deadlines, service
 from cases.core.db import transaction
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import Arm, Process, State, Step
+from workflows.declarations import Arm, State, Step
+from workflows.engine import Process
 
 HR = frozenset({R.HR_OFFICER})
 PROBE = Process(

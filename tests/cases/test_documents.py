@@ -22,7 +22,7 @@ from cases.review import documents, printing
 from cases.review.letters.kit import day
 from tests.applications import eol_application, ltt_application
 from workflows import roles as R
-from workflows.engine import Refused
+from workflows.context import Refused
 from workflows.offences import BY_NUMBER
 
 # ------------------------------------------------------------------ helpers

@@ -14,7 +14,7 @@ from cases.review import due_process
 from cases.review.due_process_lines import Check, Report
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def bt(day: str, hour: int = 10) -> datetime:

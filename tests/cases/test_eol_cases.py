@@ -20,7 +20,7 @@ from cases.processes import applications
 from tests.applications import eol_application
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 START = date(2027, 1, 4)  # the clock starts on Monday 2026-12-14
 END = date(2027, 8, 31)  # about eight months: longer than the six protected

@@ -22,7 +22,7 @@ from cases.people.separation import separate
 from tests.applications import ltt_application
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 ELIGIBLE = {
     "date_of_birth": date(1990, 1, 1),

@@ -17,7 +17,7 @@ from cases.core.models import AuditEvent, Case
 from cases.review import replay
 from workflows import registry, revision
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def bt(day: str) -> datetime:

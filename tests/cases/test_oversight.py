@@ -21,7 +21,7 @@ from cases.review.oversight_filters import FilterError, Filters
 from cases.review.oversight_stats import Outcome
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 EXPLANATION = ("disciplinary", "explanation_due", "Respondent's explanation", "19.8.2.1(i)")
 RESPONDENT_OR_DC = "the respondent, or DC/HRC member or HRC chairperson or member secretary of MOH"

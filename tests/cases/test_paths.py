@@ -16,7 +16,7 @@ from cases.core import audit, timers
 from cases.core.models import Penalty
 from cases.people import record
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def bt(day: str, hour: int = 10) -> datetime:

@@ -11,7 +11,7 @@ from cases.core import audit
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, CivilServant, ServiceEntry
 from cases.people import register, register_import, register_reads
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def edit(world, username: str, **fields):

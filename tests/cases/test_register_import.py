@@ -214,7 +214,7 @@ def test_the_demo_ids_fit_the_format() -> None:
 
 @pytest.mark.parametrize("eid", BAD_IDS)
 def test_a_case_about_an_id_outside_the_format_is_refused(world, eid: str) -> None:
-    from workflows.engine import Refused
+    from workflows.context import Refused
 
     with pytest.raises(Refused) as exc:
         world.open(eid)

@@ -17,7 +17,7 @@ from cases.core.db import engine_for, transaction
 from cases.core.models import Case, CivilServant, ServiceEntry
 from cases.demo import seed
 from workflows import roles as R
-from workflows.engine import Refused
+from workflows.context import Refused
 from workflows.obligations import add_months
 
 TODAY = date(2026, 12, 14)  # the world's clock: Monday, 10:00 in Thimphu

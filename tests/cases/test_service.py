@@ -14,7 +14,7 @@ from cases.core import audit, queries, service, timers
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, Case, Deadline, Recusal
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 NOTICE = {
     "charges": ["11"],

@@ -20,7 +20,7 @@ from cases.demo import seed
 from cases.processes import applications
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ
-from workflows.engine import Refused
+from workflows.context import Refused
 
 
 def bt(day: str, hour: int = 10) -> datetime:

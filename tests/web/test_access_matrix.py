@@ -42,7 +42,7 @@ from cases.people import auth
 from web.app import create_app
 from workflows import access_matrix, registry
 from workflows import roles as R
-from workflows.engine import Actor, Context, Refused
+from workflows.context import Actor, Context, Refused
 
 NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
 DOC = Path(__file__).resolve().parents[2] / "docs" / "access-matrix.md"

@@ -174,7 +174,8 @@ def test_whole_number_fields_are_bounded(client, world, token, number: str) -> N
     """A whole-number field (here an extension's days, 19.8.2.2) is at most MAX_WHOLE_NUMBER
     either way (a sign is the rules' to refuse, e.g. 13.11.2); a larger one would overflow
     the deadline's date arithmetic."""
-    from workflows.engine import Field, parse_values
+    from workflows.declarations import Field
+    from workflows.fields import parse_values
 
     days = Field("total_days", "int", "Total days")
     _, errors = parse_values((days,), {"total_days": number if number != "true" else True}, {}, "")

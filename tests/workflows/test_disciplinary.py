@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from workflows import roles as R
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.disciplinary import PROCESS
-from workflows.engine import Actor, Context, Refused, Subject
 
 TODAY = date(2026, 12, 15)  # a Tuesday, two days before National Day
 

@@ -12,18 +12,10 @@ import pytest
 
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import (
-    Actor,
-    Context,
-    Field,
-    Process,
-    Refused,
-    Step,
-    Subject,
-    check_authority,
-    parse_fields,
-    registry_check,
-)
+from workflows.context import Actor, Context, Refused, Subject
+from workflows.declarations import Field, Step
+from workflows.engine import Process, check_authority, registry_check
+from workflows.fields import parse_fields
 
 # Every version of every process: the generic checks hold for each (a case may run on any).
 PROCESSES = sorted(registry.every_version(), key=lambda p: (p.key, p.version))

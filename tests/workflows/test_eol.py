@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from workflows import roles as R
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.eligibility import evaluate
-from workflows.engine import Actor, Context, Refused, Subject
 from workflows.eol import PROCESS, RULES, approving_authority, cap_days, protected_until
 from workflows.profile import Entry, Profile
 

@@ -16,8 +16,8 @@ import pytest
 from tests.applications import ltt_application
 from workflows import ltt
 from workflows import roles as R
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.eligibility import evaluate
-from workflows.engine import Actor, Context, Refused, Subject
 from workflows.obligations import (
     FinancialObligation,
     add_months,

@@ -34,7 +34,9 @@ from cases.demo import seed as demo
 from cases.people import auth
 from workflows import registry
 from workflows import roles as R
-from workflows.engine import Field, Process, Refused
+from workflows.context import Refused
+from workflows.declarations import Field
+from workflows.engine import Process
 
 START = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
 
@@ -195,7 +197,7 @@ def test_a_refusal_names_every_stray_field() -> None:
     """Sanity of the generator's premise: the engine refuses an undeclared field by name."""
     process = registry.latest("disciplinary")
     step = process.steps_from("received", "direct_enquiry")[0]
-    from workflows.engine import parse_fields
+    from workflows.fields import parse_fields
 
     _, errors = parse_fields(step, {"reasons": "r", "not_a_field": "x"}, {})
     assert [(e.field, e.reason) for e in errors] == [

@@ -13,8 +13,8 @@ import pytest
 
 from workflows import roles as R
 from workflows import secondment as S
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.eligibility import evaluate
-from workflows.engine import Actor, Context, Refused, Subject
 from workflows.profile import Entry, Profile
 from workflows.secondment import PROCESS
 

@@ -12,8 +12,8 @@ import pytest
 
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.eligibility import evaluate
-from workflows.engine import Actor, Context, Refused, Subject
 from workflows.profile import Entry, Profile
 from workflows.transfer import PROCESS, RULES, competent_authority, joining_time
 

@@ -12,8 +12,9 @@ import pytest
 
 from workflows import disciplinary, eol, ltt, readings, registry, revision, secondment
 from workflows import roles as R
+from workflows.context import Actor, Context, Refused, Subject
 from workflows.eligibility import evaluate
-from workflows.engine import Actor, Context, Process, Refused, Subject
+from workflows.engine import Process
 from workflows.obligations import INSIDE, INSIDE_OTHER, OUTSIDE, owes_return_service
 from workflows.profile import Profile
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from cases.core import deadlines
 from cases.core.models import Agency, Case, Deadline
-from workflows.engine import Authority, Context, Step
+from workflows.context import Context
+from workflows.declarations import Authority, Step
 from workflows.values import as_date
 
 Facts = Callable[["Sources"], dict[str, Any]]

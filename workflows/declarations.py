@@ -1,0 +1,114 @@
+"""What a process declares, line by line against the BCSR: its states (``State``), its
+steps (``Step``) with their form fields (``Field``), the rules they must satisfy
+(``Guard``), the deadlines they arm (``Arm``) and the competent body (``Authority``).
+Plain frozen data: ``workflows.engine`` runs it, ``workflows.fields`` parses what a step
+is given. It imports only the runtime context (what a guard reads) and ``bounds``/``roles``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workflows import bounds
+from workflows import roles as R
+from workflows.context import Context
+
+
+@dataclass(frozen=True)
+class Field:
+    """A form field a step takes; the web form and the API validation both come from it."""
+
+    name: str
+    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings
+    label: str
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    future_ok: bool = False  # a date of something that happened cannot lie in the future
+    # Confidential: only these roles read the value (case page, timeline, API case and events);
+    # ``confidential`` is the section that makes it so. Empty: whoever sees the case reads it.
+    visible_to: frozenset[str] = frozenset()
+    confidential: str = ""
+    # The most characters a text field holds (0: its type's limit in workflows.bounds), shown
+    # on the form (maxlength and a hint) and checked on every submission.
+    max_length: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.max_length and self.type in bounds.TEXT_LIMITS:
+            object.__setattr__(self, "max_length", bounds.TEXT_LIMITS[self.type])
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A deadline a step arms: counted from a date field (or the day of the step)."""
+
+    kind: str
+    label: str
+    cite: str
+    working_days: int | None = None
+    days: int | None = None
+    days_field: str | None = None  # the number of days comes from a field (an extension)
+    from_field: str | None = None  # a date in the fields or the case data; else the step's day
+    on_timeout: str | None = None  # trigger the sweep fires when the deadline is missed
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule a step must satisfy; ``check`` returns True when the rule is met."""
+
+    cite: str
+    reason: str
+    check: Callable[[Context], bool]
+    precheck: bool = False  # depends only on the case, so an action failing it is not offered
+    # (reading id, option): the rule binds only where the case's version reads the provision
+    # that way (workflows.readings); its refusal names the reading.
+    under: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Which agency's officers may act, and the section that says so."""
+
+    agencies: tuple[str, ...]
+    cite: str
+    # Why no body can be named (e.g. an agency's record lacks what the rule reads): the
+    # step is refused with this, instead of falling back to some other body.
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    trigger: str
+    source: str | tuple[str, ...]
+    dest: str
+    label: str
+    cite: str
+    by: frozenset[str]
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    when: Callable[[Context], bool] | None = None  # branch selector for one trigger
+    authority: Callable[[Context], Authority] | None = None  # the competent body, by case
+    arms: tuple[Arm, ...] = ()
+    settles: tuple[str, ...] = ()
+    cancels: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    @property
+    def timer_only(self) -> bool:
+        return self.by == frozenset({R.SYSTEM})
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    final: bool = False
+    # A shared work queue a case in this state waits in, across processes; e.g.
+    # "compulsory_retirement" gathers the proposals of 7.7.8.1(v), 8.12.15, 13.10.6.4.
+    queue: str | None = None
