@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,6 +28,7 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
 from workflows.context import Actor, Refusal, Refused
+from workflows.declarations import Arm
 from workflows.engine import Process
 
 MIGRATE_VERSION = "migrate_version"
@@ -169,7 +170,10 @@ def dry_run(session: Session, plan: Plan, actor: Actor, now: datetime) -> list[O
     """What applying ``plan`` now would do to each case it touches; nothing is written."""
     target = check_plan(plan, actor)
     cal = calendar_store.load(session)
-    return [_outcome(session, case, target, plan, cal) for case in candidates(session, plan)]
+    return [
+        _outcome(case, target, plan, cal, _armed(session, case))
+        for case in candidates(session, plan)
+    ]
 
 
 def migrate_case(
@@ -184,17 +188,18 @@ def migrate_case(
     if case is None or case.id not in {c.id for c in candidates(session, plan)}:
         raise Refused([Refusal("state", CITE, f"case {case_id} is not one this plan moves")])
     cal = calendar_store.load(session)
-    out = _outcome(session, case, target, plan, cal)
+    armed = _armed(session, case)
+    out = _outcome(case, target, plan, cal, armed)
     if out.refused:
         return out
-    rows = {r.kind: r for r in deadlines.armed(session, case.id or 0)}
+    rows = {r.kind: (r, ev) for r, ev in armed}
     for moved in out.deadlines:
-        row = rows[moved.kind]
+        row, ev = rows[moved.kind]
         if moved.new_due is None:
             row.status, row.settled_at = deadlines.CANCELLED, now
             row.note = f"not set by version {target.version} (migrated)"
         else:
-            basis, amount, unit = _new_term(session, case, target, row) or (
+            basis, amount, unit = _new_term(case, target, row, ev) or (
                 row.basis_on,
                 row.amount,
                 row.unit,
@@ -286,9 +291,45 @@ def csv_rows(outcomes: Iterable[Outcome]) -> list[list[object]]:
 
 # ------------------------------------------------------------------ the reckoning
 
+# An armed deadline with the audit event of the step that armed it (None: an effect armed it).
+Armed = tuple[Deadline, AuditEvent | None]
+
+
+def _armed(session: Session, case: Case) -> list[Armed]:
+    """The case's armed deadlines, each with the step that armed it: that step wrote its
+    event in the same moment, and one of the process's versions arms that kind at that step
+    (several steps may share the moment). The events of those moments are read in one
+    query for the case, however many deadlines and questions the reckoning asks of them."""
+    rows = deadlines.armed(session, case.id or 0)
+    stamps = sorted({audit.rfc3339(row.armed_at) for row in rows})
+    events = (
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.case_id == case.id, AuditEvent.at.in_(stamps))  # type: ignore[attr-defined]
+            .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
+        ).all()
+        if stamps
+        else []
+    )
+    return [(row, _arming_event(case, row, events)) for row in rows]
+
+
+def _arming_event(case: Case, row: Deadline, events: Sequence[AuditEvent]) -> AuditEvent | None:
+    """Of ``events`` (newest first), the step that armed ``row`` (see ``_armed``)."""
+    at = audit.rfc3339(row.armed_at)
+    for ev in events:
+        if ev.at == at and any(
+            a.kind == row.kind
+            for p in registry.versions(case.process)
+            for s in p.steps_from(ev.from_state, ev.trigger)
+            for a in s.arms
+        ):
+            return ev
+    return None
+
 
 def _outcome(
-    session: Session, case: Case, target: Process, plan: Plan, cal: WorkingCalendar
+    case: Case, target: Process, plan: Plan, cal: WorkingCalendar, armed: list[Armed]
 ) -> Outcome:
     base = dict(
         case_id=case.id or 0,
@@ -308,7 +349,7 @@ def _outcome(
             f"explicitly (--map {case.state}=STATE)",
         )
     moved: list[Moved] = []
-    for row in deadlines.armed(session, case.id or 0):
+    for row, ev in armed:
         if row.on_timeout and not target.steps_from(after, row.on_timeout):
             return Outcome(
                 **base,  # type: ignore[arg-type]
@@ -316,14 +357,14 @@ def _outcome(
                 refused=f"'{row.label}' fires '{row.on_timeout}' when missed, which "
                 f"{target.version} does not offer from '{after}'",
             )
-        term = _new_term(session, case, target, row)
+        term = _new_term(case, target, row, ev)
         if term is None:
             why = f"version {target.version} sets no '{row.label}' at the step that armed it"
             moved.append(Moved(row.kind, row.label, row.cite, row.due_on, None, why))
             continue
         basis, amount, unit = term
         counted = deadlines.count(cal, basis, amount, unit)
-        arm = _arm_of(target, case, row, session)
+        arm = _arm_of(target, row, ev)
         moved.append(
             Moved(
                 row.kind,
@@ -331,33 +372,14 @@ def _outcome(
                 arm.cite if arm else row.cite,
                 row.due_on,
                 counted.due,
-                counted.explain() + _unrecorded(session, case, target, row),
+                counted.explain() + _unrecorded(case, target, row, ev),
             )
         )
     return Outcome(**base, state_after=after, deadlines=tuple(moved))  # type: ignore[arg-type]
 
 
-def _arming_event(session: Session, case: Case, row: Deadline) -> AuditEvent | None:
-    """The step that armed ``row``: it wrote its event in the same moment, and one of the
-    process's versions arms that kind at that step (several steps may share the moment)."""
-    events = session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.case_id == case.id, AuditEvent.at == audit.rfc3339(row.armed_at))
-        .order_by(AuditEvent.seq.desc())  # type: ignore[attr-defined]
-    ).all()
-    for ev in events:
-        if any(
-            a.kind == row.kind
-            for p in registry.versions(case.process)
-            for s in p.steps_from(ev.from_state, ev.trigger)
-            for a in s.arms
-        ):
-            return ev
-    return None
-
-
-def _arm_of(target: Process, case: Case, row: Deadline, session: Session):  # type: ignore[no-untyped-def]
-    ev = _arming_event(session, case, row)
+def _arm_of(target: Process, row: Deadline, ev: AuditEvent | None) -> Arm | None:
+    """The deadline ``target`` arms of ``row``'s kind at the step ``ev`` recorded."""
     if ev is None:
         return None
     for step in target.steps_from(ev.from_state, ev.trigger):
@@ -370,26 +392,24 @@ def _arm_of(target: Process, case: Case, row: Deadline, session: Session):  # ty
 
 
 def _new_term(
-    session: Session, case: Case, target: Process, row: Deadline
+    case: Case, target: Process, row: Deadline, ev: AuditEvent | None
 ) -> tuple[date, int, str] | None:
     """``row``'s start, length and unit as ``target`` sets them at the step that armed it
-    (None: it sets none). A deadline an effect armed (no step's rule) keeps its term."""
-    if _arming_event(session, case, row) is None:
+    (``ev``; None: it sets none). A deadline an effect armed (no step's rule) keeps its term."""
+    if ev is None:
         return row.basis_on, row.amount, row.unit
-    arm = _arm_of(target, case, row, session)
-    ev = _arming_event(session, case, row)
-    if arm is None or ev is None:
+    arm = _arm_of(target, row, ev)
+    if arm is None:
         return None
     fields = json.loads(ev.fields)
     data = json.loads(case.data)
     return deadlines.basis_and_amount(arm, fields, data, bhutan_today(row.armed_at))
 
 
-def _unrecorded(session: Session, case: Case, target: Process, row: Deadline) -> str:
+def _unrecorded(case: Case, target: Process, row: Deadline, ev: AuditEvent | None) -> str:
     """The date field the new rule counts from, when the case never recorded it (the
     count then starts on the day of the step that armed it, and the dry run says so)."""
-    arm = _arm_of(target, case, row, session)
-    ev = _arming_event(session, case, row)
+    arm = _arm_of(target, row, ev)
     if arm is None or ev is None or not arm.from_field:
         return ""
     if json.loads(ev.fields).get(arm.from_field) or json.loads(case.data).get(arm.from_field):

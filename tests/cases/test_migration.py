@@ -9,6 +9,7 @@ import json
 from datetime import date, datetime, time
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from cases.core import audit, migration
@@ -129,3 +130,25 @@ def test_only_the_rcsc_or_an_administrator_migrates(world, flight):
     assert refused.value.refusals[0].cite == "1.7"
     with transaction(world.engine) as s:
         assert s.exec(select(Case).where(Case.process_version == "2023.2")).all()
+
+
+def test_the_dry_run_reads_the_steps_that_armed_deadlines_once_per_case(world, flight):
+    """Each armed deadline is reckoned from the audit event of the step that armed it; a
+    plan over many cases reads those events once per case, not again for every question
+    asked of each deadline."""
+    met, waiting, _new = flight
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "FROM audit_event" in statement:
+            reads.append(statement)
+
+    sa.event.listen(world.engine, "before_cursor_execute", count)
+    try:
+        with reading(world.engine) as s:
+            outcomes = migration.dry_run(s, PLAN, world.actors["rcsc"], world.clock.now)
+    finally:
+        sa.event.remove(world.engine, "before_cursor_execute", count)
+    assert {o.case_id for o in outcomes} == {met, waiting}
+    assert all(o.deadlines for o in outcomes)
+    assert len(reads) == len(outcomes)
