@@ -34,7 +34,14 @@ from cases.core import calendar_store, queries
 from cases.core.models import Case, Deadline
 from cases.inbox.next_actors import NextAction
 from cases.review.oversight_filters import Filters, case_filters, check_access
-from cases.review.oversight_pending import LIST_LIMIT, PendingList, due_soon, overdue, soon_until
+from cases.review.oversight_pending import (
+    DUE_SOON,
+    LIST_LIMIT,
+    OVERDUE,
+    PendingList,
+    pending_list,
+    soon_until,
+)
 from cases.review.oversight_stats import Outcome, Tally, days_taken, tally
 from workflows.calendar import bhutan_today
 from workflows.context import Actor
@@ -209,8 +216,8 @@ def oversight(
     waiting: dict[int, list[NextAction]] = {}
     return Oversight(
         report(session, actor, filters),
-        overdue(session, actor, filters, now, limit, waiting),
-        due_soon(session, actor, filters, now, limit, waiting),
+        pending_list(session, OVERDUE, actor, filters, now, limit, waiting),
+        pending_list(session, DUE_SOON, actor, filters, now, limit, waiting),
         today,
         soon_until(calendar_store.load(session), today),
     )

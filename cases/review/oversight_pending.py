@@ -3,10 +3,10 @@ the next five working days, each with who must act on its case now (BCSR 2.10.1,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -23,6 +23,10 @@ from workflows.context import Actor
 # 15-25 ms a case on a 2-core machine), so each stops at this many rows and says how many more.
 LIST_LIMIT = 100
 SOON_WORKING_DAYS = 5
+
+# The two lists (``pending_list``).
+OVERDUE, DUE_SOON = "overdue", "due_soon"
+Which = Literal["overdue", "due_soon"]
 
 # ------------------------------------------------------------------ overdue and due soon
 
@@ -81,33 +85,6 @@ def _pending_query(actor: Actor, filters: Filters, where: Sequence[Any]) -> Any:
     )
 
 
-def _pending(
-    session: Session,
-    actor: Actor,
-    filters: Filters,
-    where: Sequence[Any],
-    now: datetime,
-    limit: int,
-    distance: Callable[[Deadline], tuple[int, int]],
-    waiting: dict[int, list[NextAction]] | None = None,
-) -> PendingList:
-    base = _pending_query(actor, filters, where)
-    total = session.exec(select(sa.func.count()).select_from(base.subquery())).one()
-    rows = session.exec(
-        base.order_by(Deadline.due_on, Case.id, Deadline.id).limit(limit)  # type: ignore[arg-type]
-    ).all()
-    waiting = {} if waiting is None else waiting  # case id → next actions, shared by lists
-    out = []
-    for deadline, case, name in rows:
-        if case.id not in waiting:
-            waiting[case.id] = next_actions(session, case, now)
-        wd, cd = distance(deadline)
-        out.append(
-            Pending(deadline, case, name, wd, cd, _settling(case, deadline, waiting[case.id]))
-        )
-    return PendingList(out, int(total), limit)
-
-
 def _settling(case: Case, deadline: Deadline, actions: list[NextAction]) -> tuple[NextAction, ...]:
     """The waiting steps that settle this deadline, if any is among them; else all of them
     (the deadline's own step may not be open yet, and the case still waits for someone)."""
@@ -117,58 +94,64 @@ def _settling(case: Case, deadline: Deadline, actions: list[NextAction]) -> tupl
     return own or tuple(actions)
 
 
-def overdue(
-    session: Session,
-    actor: Actor,
-    filters: Filters,
-    now: datetime,
-    limit: int = LIST_LIMIT,
-    waiting: dict[int, list[NextAction]] | None = None,
-) -> PendingList:
-    """Deadlines still owed (armed, or marked missed by the sweep and the step not yet taken)
-    whose due date has passed, on open cases, longest overdue first."""
-    today = bhutan_today(now)
-    cal = calendar_store.load(session)
-    return _pending(
-        session,
-        actor,
-        filters,
-        [queries.outstanding(), Deadline.due_on < today],
-        now,
-        limit,
-        lambda d: (cal.working_days_between(d.due_on, today), (today - d.due_on).days),
-        waiting,
-    )
-
-
 def soon_until(cal: WorkingCalendar, today: date) -> date:
     """The last day of the due-soon window: five working days counting today if it is one
     (a Saturday's window runs to the fifth working day after it)."""
     return cal.add_working_days(today - timedelta(days=1), SOON_WORKING_DAYS)
 
 
-def due_soon(
+def pending_list(
     session: Session,
+    which: Which,
     actor: Actor,
     filters: Filters,
     now: datetime,
     limit: int = LIST_LIMIT,
     waiting: dict[int, list[NextAction]] | None = None,
 ) -> PendingList:
-    """Armed deadlines falling due from today to the end of the next five working days."""
+    """One of the oversight page's lists of open cases' deadlines, earliest due first:
+
+    - ``OVERDUE``: still owed (armed, or marked missed by the sweep and the step not yet
+      taken) and past their due date, longest overdue first; each row's days are how long
+      overdue;
+    - ``DUE_SOON``: armed and falling due from today to the end of the next five working
+      days (``soon_until``); each row's days are how long is left.
+
+    ``waiting`` (case id -> next actions) is shared by the lists so that who must act on a
+    case is asked once."""
     today = bhutan_today(now)
     cal = calendar_store.load(session)
-    return _pending(
-        session,
-        actor,
-        filters,
-        [
+    where: list[Any]
+    if which == OVERDUE:
+        where = [queries.outstanding(), Deadline.due_on < today]
+
+        def distance(due: date) -> tuple[int, int]:
+            return cal.working_days_between(due, today), (today - due).days
+
+    elif which == DUE_SOON:
+        where = [
             Deadline.status == "armed",
             Deadline.due_on >= today,
             Deadline.due_on <= soon_until(cal, today),
-        ],
-        now,
-        limit,
-        lambda d: (cal.working_days_between(today, d.due_on), (d.due_on - today).days),
-        waiting,
-    )
+        ]
+
+        def distance(due: date) -> tuple[int, int]:
+            return cal.working_days_between(today, due), (due - today).days
+
+    else:
+        raise ValueError(f"no list '{which}' (one of {OVERDUE}, {DUE_SOON})")
+    base = _pending_query(actor, filters, where)
+    total = session.exec(select(sa.func.count()).select_from(base.subquery())).one()
+    rows = session.exec(
+        base.order_by(Deadline.due_on, Case.id, Deadline.id).limit(limit)  # type: ignore[arg-type]
+    ).all()
+    waiting = {} if waiting is None else waiting
+    out = []
+    for deadline, case, name in rows:
+        if case.id not in waiting:
+            waiting[case.id] = next_actions(session, case, now)
+        wd, cd = distance(deadline.due_on)
+        out.append(
+            Pending(deadline, case, name, wd, cd, _settling(case, deadline, waiting[case.id]))
+        )
+    return PendingList(out, int(total), limit)

@@ -267,7 +267,9 @@ def test_overdue_list_names_who_must_act_and_keeps_what_the_sweep_marked_missed(
     investigating = world.walk_to("investigation_ordered")  # to commence by 22 December
     clock.now = bt("2026-12-24")  # Thursday: two working days after the due date
     with world.session() as s:
-        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now)
+        listed = oversight_pending.pending_list(
+            s, oversight_pending.OVERDUE, world.actors["chair"], Filters(), clock.now
+        )
     assert listed.total == 2
     assert [(p.case.id, p.deadline.kind, p.working_days, p.calendar_days) for p in listed.rows] == [
         (explaining, "explanation_due", 2, 2),
@@ -285,7 +287,9 @@ def test_overdue_list_names_who_must_act_and_keeps_what_the_sweep_marked_missed(
     # commencement missed (19.8.2.2(v) sets no consequence): that one is still owed.
     timers.sweep(world.engine, clock.now)
     with world.session() as s:
-        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now)
+        listed = oversight_pending.pending_list(
+            s, oversight_pending.OVERDUE, world.actors["chair"], Filters(), clock.now
+        )
     assert [(p.case.id, p.deadline.status) for p in listed.rows] == [(investigating, "missed")]
 
 
@@ -294,7 +298,9 @@ def test_the_list_stops_at_its_limit_and_says_how_many_there_are(world, clock):
         notice_on(world, clock, "2026-12-14")
     clock.now = bt("2026-12-23")
     with world.session() as s:
-        listed = oversight_pending.overdue(s, world.actors["chair"], Filters(), clock.now, limit=2)
+        listed = oversight_pending.pending_list(
+            s, oversight_pending.OVERDUE, world.actors["chair"], Filters(), clock.now, limit=2
+        )
     assert (len(listed.rows), listed.total, listed.limit) == (2, 3, 2)
 
 
@@ -304,7 +310,9 @@ def test_due_soon_counts_working_days_across_a_holiday_and_a_weekend(world, cloc
 
     def soon(day: str) -> list[tuple[int, int]]:
         with world.session() as s:
-            rows = oversight_pending.due_soon(s, world.actors["chair"], Filters(), bt(day)).rows
+            rows = oversight_pending.pending_list(
+                s, oversight_pending.DUE_SOON, world.actors["chair"], Filters(), bt(day)
+            ).rows
         return [(p.case.id, p.working_days) for p in rows]
 
     # Tuesday 15th: 15, 16, 18, 21, 22 are the five working days; the 23rd is beyond.
@@ -316,10 +324,14 @@ def test_due_soon_counts_working_days_across_a_holiday_and_a_weekend(world, cloc
     assert soon("2026-12-22") == [(monday, 0), (tuesday, 1)]
     with world.session() as s:
         assert (
-            oversight_pending.overdue(s, world.actors["chair"], Filters(), bt("2026-12-22")).rows
+            oversight_pending.pending_list(
+                s, oversight_pending.OVERDUE, world.actors["chair"], Filters(), bt("2026-12-22")
+            ).rows
             == []
         )
-        late = oversight_pending.overdue(s, world.actors["chair"], Filters(), bt("2026-12-23")).rows
+        late = oversight_pending.pending_list(
+            s, oversight_pending.OVERDUE, world.actors["chair"], Filters(), bt("2026-12-23")
+        ).rows
     assert [(p.case.id, p.working_days) for p in late] == [(monday, 1)]
     assert soon("2026-12-23") == [(tuesday, 0)]
 

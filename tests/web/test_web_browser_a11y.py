@@ -5,12 +5,13 @@ aria-current and the favicon are there (issue 17)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from a11y import assert_accessible, sideways_overflow
 from playwright.sync_api import expect
 from sqlmodel import select
+from web_helpers import sign_in
 
 from cases.core import timers
 from cases.core.db import transaction
@@ -36,14 +37,6 @@ def demo(db_url, engine, clock, serve_app) -> tuple[str, Callable[[str], int]]: 
     return serve_app(create_app(db_url, clock=clock, run_sweeper=False)), case_in
 
 
-def sign_in(page, base: str, username: str, password: str = seed.PASSWORD) -> None:  # noqa: ANN001
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-
-
 def daily_pages(case_in: Callable[[str], int]) -> list[tuple[str, str]]:
     """(user, path): the dashboard, a case page, the apply form, the register, oversight
     and the inbox, each as the user who works there."""
@@ -62,17 +55,24 @@ def visit(page, base: str, path: str) -> None:  # noqa: ANN001
     page.wait_for_load_state("networkidle")  # htmx panels (due process, eligibility) loaded
 
 
-def test_no_page_scrolls_sideways_at_phone_width_and_axe_finds_nothing(demo, browser_page) -> None:
-    base, case_in = demo
-    page = browser_page
-    page.set_viewport_size(PHONE)
+def each_daily_page(page, base: str, case_in: Callable[[str], int]) -> Iterator[tuple[str, str]]:  # noqa: ANN001
+    """Each of the daily pages loaded as the user who works there (signed in again only when
+    the user changes); yields (user, path) while the page is shown."""
     signed_in = None
     for username, path in daily_pages(case_in):
         if username != signed_in:
             page.context.clear_cookies()
-            sign_in(page, base, username)
+            sign_in(page, base, username, seed.PASSWORD)
             signed_in = username
         visit(page, base, path)
+        yield username, path
+
+
+def test_no_page_scrolls_sideways_at_phone_width_and_axe_finds_nothing(demo, browser_page) -> None:
+    base, case_in = demo
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    for username, path in each_daily_page(page, base, case_in):
         assert sideways_overflow(page) == 0, f"{path} as {username} scrolls sideways"
         nav = page.locator("header.site nav").bounding_box()
         assert nav is not None and nav["height"] < 48, f"{path}: the navigation is one row"
@@ -83,13 +83,7 @@ def test_axe_finds_nothing_on_the_daily_pages_at_desktop_width(demo, browser_pag
     base, case_in = demo
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
-    signed_in = None
-    for username, path in daily_pages(case_in):
-        if username != signed_in:
-            page.context.clear_cookies()
-            sign_in(page, base, username)
-            signed_in = username
-        visit(page, base, path)
+    for username, path in each_daily_page(page, base, case_in):
         assert_accessible(page, f"{path} as {username}")
 
 
@@ -104,7 +98,7 @@ def test_a_refused_step_takes_the_focus_to_its_refusal_and_ties_the_error_to_the
     case_id = world.walk_to("enquiry_directed")
     base = serve_app(app)
     page = browser_page
-    sign_in(page, base, "dc", "pw")
+    sign_in(page, base, "dc")
     visit(page, base, f"/cases/{case_id}")
     assert_accessible(page, "the case page before the step")
     page.click("#action-serve_notice summary")
@@ -137,7 +131,7 @@ def test_skip_link_navigation_and_favicon(demo, browser_page) -> None:
     page = browser_page
     favicon = page.request.get(base + "/favicon.ico")
     assert favicon.status == 200 and "svg" in favicon.headers["content-type"]
-    sign_in(page, base, "chair")
+    sign_in(page, base, "chair", seed.PASSWORD)
     visit(page, base, "/inbox")
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(icon if icon.startswith("http") else base + icon).status == 200
@@ -158,7 +152,7 @@ def test_oversight_shows_one_part_at_a_time_and_a_summary_link_opens_its_tab(
     base, _ = demo
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, base, "rcsc")
+    sign_in(page, base, "rcsc", seed.PASSWORD)
     visit(page, base, "/oversight")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 4000, f"the oversight page is {height} px tall"

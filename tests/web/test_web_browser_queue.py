@@ -5,16 +5,9 @@ diagram's new stage appear without a reload; the submit button says "Saving..." 
 from __future__ import annotations
 
 import pytest
+from web_helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_the_chair_endorses_from_the_queue_and_the_letter_button_appears(

@@ -38,10 +38,11 @@ def notice(received_on: str, particulars: str = "p") -> dict[str, Any]:
     }
 
 
-def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
-    """Sign in through the login form in a real browser (the browser tests' ``page``)."""
+def sign_in(page, base: str, username: str, password: str = "pw") -> None:  # noqa: ANN001
+    """Sign in through the login form in a real browser (the browser tests' ``page``); the
+    test world's users have the password "pw", the demo's ``cases.demo.seed.PASSWORD``."""
     page.goto(base + "/login")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
