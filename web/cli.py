@@ -22,11 +22,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from cases.core import audit, calendar_store, db, migration, timers
+from cases.core.backup import BackupError
 from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.demo import seed
 from cases.people import auth, register_import, security_log
 from cases.review import replay
-from web import cli_migrate
+from web import cli_backup, cli_migrate
 from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
@@ -521,6 +522,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("migrate", cmd_migrate, "bring the database up to the newest schema")
 
+    cli_backup.arguments(
+        command("backup", cli_backup.cmd_backup, "copy the live database, with its chain head"),
+        command("restore", cli_backup.cmd_restore, "restore a backup and verify its chain"),
+    )
+
     c = command("demo", cmd_demo, "create demo agencies, users and cases (once)")
     c.add_argument("--now", help="the demo's 'today' (ISO; no timezone = Bhutan time)")
 
@@ -623,7 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return int(args.func(args))
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"drukflow: {exc}", file=sys.stderr)
     except Refused as exc:
         print(f"drukflow: refused: {exc}", file=sys.stderr)
