@@ -27,7 +27,7 @@ from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.demo import seed
 from cases.people import auth, register_import, security_log
 from cases.review import replay
-from web import cli_backup, cli_migrate
+from web import cli_backup, cli_migrate, observability
 from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
@@ -92,7 +92,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     database()
-    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=observability.log_config(),  # JSON lines, one per request
+    )
     return 0
 
 
