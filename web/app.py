@@ -13,13 +13,15 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from cases.core import db, metrics, timers
+from cases.core import db, file_store, metrics, timers
 from cases.inbox import mailer
 from cases.people import auth
+from cases.review import case_file
 from web import (
     api,
     api_docs,
     api_processes,
+    case_file_pages,
     document_pages,
     errors,
     health,
@@ -75,6 +77,8 @@ def create_app(
     # /healthz expects a sweep every minute from a worker that runs the sweeper.
     app.state.sweeper_since = app.state.clock() if run_sweeper else None
     app.state.swept_at = None
+    app.state.file_store = file_store.store_for(url)  # the case file's papers
+    app.state.file_limits = case_file.Limits.from_env()
     app.state.session_policy = auth.SessionPolicy.from_env()
     app.state.templates = templating.make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -91,11 +95,13 @@ def create_app(
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
     app.include_router(document_pages.router)
+    app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
     security_pages.install(app)
     errors.install(app)
+    case_file_pages.install(app)
     api_docs.install(app)
     security_headers.install(app)
     observability.install(app)  # outermost: the request id exists before all else

@@ -22,6 +22,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     copy, m = backup.backup(url, Path(args.dest), now)
     print(f"backup: {copy} ({m.kind}, schema {m.schema})")
     print(f"audit chain: {m.events} events, head {m.head}")
+    print(f"case file: {m.papers} papers in {backup.papers_dir(copy)}")
+    if m.papers_missing:
+        print(
+            f"WARNING: {len(m.papers_missing)} papers the database names were missing or "
+            "altered in the store and are not in this backup: run drukflow audit verify --files"
+        )
     print(f"manifest: {backup.manifest_path(copy)}")
     if args.keep is not None:
         if not Path(args.dest).is_dir():
@@ -38,6 +44,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"restore: NOT VERIFIED: {result.problem}")
         return 1
     print(f"restored {args.src}: the audit chain verifies, {result.events} events")
+    print(f"case file: {result.papers} papers in the store, each matching its hash")
     print(f"head {result.head} (as the backup's manifest recorded)")
     return 0
 

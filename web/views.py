@@ -12,7 +12,8 @@ from cases.core import calendar_store, deadlines, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
-from cases.review import documents, due_process
+from cases.review import case_file, documents, due_process
+from workflows import case_file as file_rules
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
@@ -287,6 +288,19 @@ def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> di
     return {
         "due_process_panel": due_process.may_view(session, case, actor, now),
         "documents": documents.for_viewer(session, case, actor, now),
+        "case_file": case_file_panel(session, case, actor),
+    }
+
+
+def case_file_panel(session: Session, case: Case, actor: Actor) -> dict[str, Any]:
+    """The papers this viewer may read, and the form to add one if they act on the case:
+    the kinds its process holds, and only the confidentiality marks they could read."""
+    process = registry.for_case(case)
+    return {
+        "papers": case_file.papers(session, case, actor),
+        "can_add": file_rules.acts_on(process, actor, case.subject_eid),
+        "kinds": file_rules.kinds_for(case.process),
+        "marks": [c for c in file_rules.CONFIDENTIALITY if file_rules.may_read(actor, c.cite)],
     }
 
 

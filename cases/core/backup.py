@@ -31,14 +31,14 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from cases.core import audit, db
+from cases.core import audit, db, file_store
 
 MANIFEST_SUFFIX = ".manifest.json"
 PARTIAL_SUFFIX = ".partial"
@@ -63,6 +63,8 @@ class Manifest:
     schema: str  # the Alembic revision of the copy
     sha256: str  # of the copy's bytes
     file: str  # the copy's file name, beside the manifest
+    papers: int = 0  # case-file papers copied into NAME.files/ (cases.core.file_store)
+    papers_missing: tuple[str, ...] = ()  # hashes the store lacked (or held altered)
 
     def write(self, path: Path) -> None:
         partial = path.with_name(path.name + PARTIAL_SUFFIX)
@@ -74,7 +76,11 @@ class Manifest:
     def read(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text())
-            return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+            required = [k for k, f in cls.__dataclass_fields__.items() if f.default is MISSING]
+            values = {k: data[k] for k in required}
+            values["papers"] = int(data.get("papers", 0))
+            values["papers_missing"] = tuple(data.get("papers_missing", ()))
+            return cls(**values)
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise BackupError(f"{path}: not a drukflow backup manifest ({e})") from e
 
@@ -85,6 +91,7 @@ class Restored:
     head: str
     ok: bool
     problem: str = ""
+    papers: int = 0
 
 
 def manifest_path(copy: Path) -> Path:
@@ -120,30 +127,43 @@ def destination(dest: Path, kind: str, now: datetime) -> Path:
     return dest
 
 
+def papers_dir(copy: Path) -> Path:
+    """Where a backup keeps the case file's papers: ``NAME.files/``, laid out as the store."""
+    return copy.with_name(copy.name + ".files")
+
+
 def backup(
     url: str,
     dest: Path,
     now: datetime,
     *,
+    store: file_store.LocalStore | None = None,
     progress: Progress | None = None,
 ) -> tuple[Path, Manifest]:
     """Copy the database at ``url`` to ``dest`` (a file, or a directory to name one in) while
-    the app runs. ``progress`` hears each stage ("copying", "copied"): the crash tests stop
-    the process there."""
+    the app runs, and the case file's papers it names from ``store`` (the configured one by
+    default). ``progress`` hears each stage ("copying", "copied"): the crash tests stop the
+    process there."""
     kind = _kind(url)
+    store = store or file_store.store_for(url)
     copy = destination(dest, kind, now)
-    if copy.exists() or manifest_path(copy).exists():
+    if copy.exists() or manifest_path(copy).exists() or papers_dir(copy).exists():
         raise BackupError(f"{copy} exists: choose a new name (a backup is never overwritten)")
     copy.parent.mkdir(parents=True, exist_ok=True)
     partial = copy.with_name(copy.name + PARTIAL_SUFFIX)
+    partial_papers = papers_dir(copy).with_name(papers_dir(copy).name + PARTIAL_SUFFIX)
     partial.unlink(missing_ok=True)
+    shutil.rmtree(partial_papers, ignore_errors=True)
     say = progress or (lambda _stage: None)
     try:
         if kind == "sqlite":
-            events, head, schema = _sqlite_copy(url, partial, say)
+            events, head, schema, shas = _sqlite_copy(url, partial, say)
         else:
-            events, head, schema = _pg_dump(url, partial, say)
+            events, head, schema, shas = _pg_dump(url, partial, say)
         _flush(partial)
+        # Papers are written once and never change, so copying them after the snapshot
+        # copies exactly the bytes the copied rows name.
+        missing = _copy_papers(shas, store, partial_papers)
         say("copied")
         manifest = Manifest(
             kind=kind,
@@ -153,13 +173,36 @@ def backup(
             schema=schema,
             sha256=_sha256(partial),
             file=copy.name,
+            papers=len(shas) - len(missing),
+            papers_missing=tuple(missing),
         )
         partial.replace(copy)
+        partial_papers.mkdir(exist_ok=True)
+        partial_papers.replace(papers_dir(copy))
         manifest.write(manifest_path(copy))
     except BaseException:
         partial.unlink(missing_ok=True)
+        shutil.rmtree(partial_papers, ignore_errors=True)
         raise
     return copy, manifest
+
+
+def _copy_papers(shas: list[str], store: file_store.LocalStore, into: Path) -> list[str]:
+    """Copy each paper, checking its bytes against its name; returns the hashes the store
+    lacked or held altered (listed in the manifest, never copied wrong)."""
+    out = file_store.LocalStore(into)
+    missing = []
+    for sha in shas:
+        try:
+            data = store.read(sha)
+        except FileNotFoundError:
+            missing.append(sha)
+            continue
+        if file_store.sha256_of(data) != sha:
+            missing.append(sha)
+            continue
+        out.put(data)
+    return missing
 
 
 def _sqlite_file(url: str) -> str:
@@ -169,16 +212,25 @@ def _sqlite_file(url: str) -> str:
     return name
 
 
-def _chain_facts(conn: sqlite3.Connection) -> tuple[int, str, str]:
-    """Event count, head and schema revision of a SQLite database, read in one snapshot."""
+Facts = tuple[int, str, str, list[str]]  # events, head, schema, the papers' hashes
+
+_PAPERS = "SELECT DISTINCT sha256 FROM case_file ORDER BY sha256"
+
+
+def _chain_facts(conn: sqlite3.Connection) -> Facts:
+    """Event count, head, schema revision and papers of a SQLite database, in one snapshot."""
     seq, head = conn.execute(
         "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
     ).fetchone() or (0, audit.GENESIS)
     (schema,) = conn.execute("SELECT version_num FROM alembic_version").fetchone() or ("",)
-    return int(seq), str(head), str(schema)
+    has_papers = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'case_file'"
+    ).fetchone()
+    shas = [r[0] for r in conn.execute(_PAPERS)] if has_papers else []
+    return int(seq), str(head), str(schema), shas
 
 
-def _sqlite_copy(url: str, partial: Path, say: Progress) -> tuple[int, str, str]:
+def _sqlite_copy(url: str, partial: Path, say: Progress) -> Facts:
     source = sqlite3.connect(_sqlite_file(url), timeout=30)
     target = sqlite3.connect(partial)
     try:
@@ -215,7 +267,7 @@ def _tool(name: str) -> str:
     return found
 
 
-def _pg_dump(url: str, partial: Path, say: Progress) -> tuple[int, str, str]:
+def _pg_dump(url: str, partial: Path, say: Progress) -> Facts:
     dump = _tool("pg_dump")
     conn_url, env = _libpq(url)
     engine = db.engine_for(url)
@@ -226,6 +278,8 @@ def _pg_dump(url: str, partial: Path, say: Progress) -> tuple[int, str, str]:
             "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
         ).first()
         schema = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
+        has_papers = conn.exec_driver_sql("SELECT to_regclass('case_file')").scalar()
+        shas = list(conn.exec_driver_sql(_PAPERS).scalars()) if has_papers else []
         say("copying")
         # The exported snapshot lives while this transaction does: pg_dump sees exactly
         # what the head above was read from.
@@ -239,7 +293,7 @@ def _pg_dump(url: str, partial: Path, say: Progress) -> tuple[int, str, str]:
     if done.returncode != 0:
         raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
     events, head = (int(row[0]), str(row[1])) if row else (0, audit.GENESIS)
-    return events, head, str(schema)
+    return events, head, str(schema), shas
 
 
 def check(copy: Path) -> Manifest:
@@ -270,10 +324,15 @@ def in_use(url: str) -> list[str]:
     return used
 
 
-def restore(copy: Path, url: str, *, force: bool = False) -> Restored:
-    """Load the backup ``copy`` into the database at ``url``, then verify the whole chain
-    and compare its head with the manifest's. Refuses a database that holds data unless
-    ``force``; a failed load leaves the target as it was."""
+def restore(
+    copy: Path, url: str, *, force: bool = False, store: file_store.LocalStore | None = None
+) -> Restored:
+    """Load the backup ``copy`` into the database at ``url`` and its papers into ``store``
+    (the configured one by default), then verify the whole chain, compare its head with the
+    manifest's, and check that every paper the database names is in the store, unaltered.
+    Refuses a database that holds data unless ``force``; a failed load leaves the target
+    database as it was."""
+    store = store or file_store.store_for(url)
     manifest = check(copy)
     kind = _kind(url)
     if kind != manifest.kind:
@@ -305,8 +364,35 @@ def restore(copy: Path, url: str, *, force: bool = False) -> Restored:
             f"the restored chain ends at event {result.events} ({result.head[:12]}…), the "
             f"backup's manifest at event {manifest.events} ({manifest.head[:12]}…)",
         )
+    wrong = _restore_papers(papers_dir(copy), store)
+    shas: list[str] = []
+    if "case_file" in sa.inspect(engine).get_table_names():
+        with db.reading(engine) as s:
+            shas = list(s.connection().exec_driver_sql(_PAPERS).scalars())
+    absent = [sha for sha in shas if store.check(sha) != "ok"]
+    if wrong or absent:
+        listed = ", ".join(x[:12] + "…" for x in [*wrong, *absent][:5])
+        return Restored(
+            result.events,
+            result.head,
+            False,
+            f"{len(absent)} of the {len(shas)} papers the database names are not in the store "
+            f"unaltered, and {len(wrong)} backed-up papers do not match their names: {listed}",
+        )
     db.upgrade(url)  # an older backup is brought to this version's schema
-    return Restored(result.events, result.head, True)
+    return Restored(result.events, result.head, True, papers=len(shas))
+
+
+def _restore_papers(source: Path, store: file_store.LocalStore) -> list[str]:
+    """Put each backed-up paper in the store; returns the names whose bytes differ."""
+    wrong = []
+    for path in sorted(source.glob("*/*")) if source.is_dir() else []:
+        data = path.read_bytes()
+        if file_store.sha256_of(data) != path.name:
+            wrong.append(path.name)
+            continue
+        store.put(data)
+    return wrong
 
 
 def _sqlite_load(copy: Path, url: str) -> None:
@@ -351,7 +437,10 @@ def prune(directory: Path, keep: int) -> list[Path]:
         raise BackupError("--keep must be at least 1")
     removed: list[Path] = []
     for leftover in directory.glob(f"drukflow-*{PARTIAL_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
         removed.append(leftover)
     complete = sorted(
         p
@@ -359,7 +448,8 @@ def prune(directory: Path, keep: int) -> list[Path]:
         if p.suffix in (".db", ".dump") and manifest_path(p).is_file()
     )
     for old in complete[:-keep]:
+        manifest_path(old).unlink(missing_ok=True)  # first: the rest no longer passes as one
         old.unlink(missing_ok=True)
-        manifest_path(old).unlink(missing_ok=True)
+        shutil.rmtree(papers_dir(old), ignore_errors=True)
         removed.append(old)
     return removed

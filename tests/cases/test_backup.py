@@ -188,7 +188,8 @@ def test_cli_backup_into_a_directory_names_each_copy_and_keeps_the_newest(
     out = capsys.readouterr().out
     heads = _chain(db_url)
     assert f"head {heads[max(heads)]}" in out
-    kept = sorted(p.name for p in shelf.iterdir() if not p.name.endswith(".json"))
+    kept = sorted(p.name for p in shelf.iterdir() if p.suffix in (".db", ".dump"))
+    assert len([p for p in shelf.iterdir() if p.name.endswith(".files")]) == 2  # pruned too
     assert [k.split(".")[0] for k in kept] == [
         "drukflow-20261202T010000Z",
         "drukflow-20261203T010000Z",
@@ -198,4 +199,55 @@ def test_cli_backup_into_a_directory_names_each_copy_and_keeps_the_newest(
     assert cli.main(["restore", str(shelf / kept[-1])]) == 0
     assert "the audit chain verifies" in capsys.readouterr().out
     assert len(_opened_cases(empty_db_url)) == 4
+    engine_for(empty_db_url).dispose()
+
+
+def test_the_case_files_papers_travel_with_the_backup_and_are_checked_on_restore(
+    world: Any, db_url: str, empty_db_url: str, tmp_path: Path, files_dir: Path
+) -> None:
+    """A paper on a case's file is in the backup beside the database (issue: "the copy
+    includes ... its files"); restored into another store it matches its hash. A paper the
+    store had lost is named in the manifest, and the restore says NOT VERIFIED."""
+    from cases.core import file_store
+    from cases.core.db import transaction
+    from cases.review import case_file
+
+    live = file_store.LocalStore(files_dir)
+    case_id = world.open()
+    with transaction(world.engine) as s:
+        kept = case_file.add(
+            s,
+            live,
+            case_id,
+            world.actors["dc"],
+            name="a.txt",
+            data=b"kept\n",
+            kind="other",
+            now=world.clock.now,
+        )
+        lost = case_file.add(
+            s,
+            live,
+            case_id,
+            world.actors["dc"],
+            name="b.txt",
+            data=b"lost\n",
+            kind="other",
+            now=world.clock.now,
+        )
+    copy, manifest = backup.backup(db_url, tmp_path / "whole", world.clock(), store=live)
+    assert manifest.papers == 2 and not manifest.papers_missing
+    elsewhere = file_store.LocalStore(tmp_path / "restored-files")
+    result = backup.restore(copy, empty_db_url, store=elsewhere)
+    assert result.ok and result.papers == 2, result.problem
+    assert elsewhere.read(kept.paper.sha256) == b"kept\n"
+    engine_for(empty_db_url).dispose()
+
+    live.path(lost.paper.sha256).unlink()
+    copy2, manifest2 = backup.backup(db_url, tmp_path / "partial", world.clock(), store=live)
+    assert manifest2.papers == 1 and manifest2.papers_missing == (lost.paper.sha256,)
+    again = backup.restore(
+        copy2, empty_db_url, force=True, store=file_store.LocalStore(tmp_path / "third")
+    )
+    assert not again.ok and "1 of the 2 papers" in again.problem
     engine_for(empty_db_url).dispose()
