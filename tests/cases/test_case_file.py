@@ -174,3 +174,37 @@ def test_audit_verify_files_names_an_altered_and_a_missing_paper(
     assert f"file altered: paper {altered.paper.id} of case {case_id} (altered.pdf)" in out
     assert f"file missing: paper {missing.paper.id} of case {case_id} (missing.txt)" in out
     assert "files: 0 of 2 match" in out
+
+
+def test_the_due_process_report_lists_the_papers_each_reader_may_read_with_their_hashes(
+    world, store
+):
+    """19.12.2.2 "not supported by the evidence on record": the appellate body reads which
+    papers were on the file, when, and the hash that proves each; a withheld paper is
+    listed only for its readers (not an administrator), in the page, the PDF's HTML and the JSON alike."""
+    from cases.review import due_process
+
+    case_id = world.open()
+    open_paper = add(world, store, case_id, name="evidence.pdf")
+    add(
+        world,
+        store,
+        case_id,
+        name="withheld.pdf",
+        data=PDF + b"%w\n",
+        kind="investigation_report",
+        confidential="19.8.2.2(xi)",
+    )
+    with reading(world.engine) as s:
+        for_rcsc = due_process.report_for(s, world.actors["rcsc"], case_id, world.clock.now)
+        # An administrator reads the report (19.12.3 keeps it for the system's keepers) but
+        # not what is withheld, as the confidential fields.
+        for_admin = due_process.report_for(s, world.actors["admin"], case_id, world.clock.now)
+    papers = due_process.as_json(for_rcsc)["papers"]
+    assert [p["name"] for p in papers] == ["evidence.pdf", "withheld.pdf"]
+    first = papers[0]
+    assert first["sha256"] == open_paper.paper.sha256 and first["cite"] == "19.5.1.2"
+    assert first["audit_seq"] == open_paper.event.seq
+    assert open_paper.paper.sha256 in due_process.html(for_rcsc)
+    assert [p["name"] for p in due_process.as_json(for_admin)["papers"]] == ["evidence.pdf"]
+    assert "withheld.pdf" not in due_process.html(for_admin)
