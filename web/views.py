@@ -33,6 +33,19 @@ def public_fields(
     return redact(known, fields, actor)
 
 
+def event_fields(
+    trigger: str, fields: dict[str, Any], actor: Actor, process: str, version: str
+) -> dict[str, Any]:
+    """An event's fields as ``actor`` may read them: ``public_fields``, and a case-file paper
+    the reader may not read shows only that one of that kind and mark was added (its name
+    and hash are the readers')."""
+    if trigger == case_file.ADD_FILE and not file_rules.may_read(
+        actor, str(fields.get("confidential", ""))
+    ):
+        return {"kind": fields.get("kind"), "confidential": fields.get("confidential")}
+    return public_fields(fields, actor, process, version)
+
+
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
     """A deadline row as shown, with the count behind its date ("why is this due on X?",
     ``deadlines.reckon``: the page and the API say the same)."""
@@ -208,7 +221,9 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
             "cite": e.cite,
             "hash": e.hash,
             "process_version": e.process_version,
-            "fields": public_fields(json.loads(e.fields), actor, process, e.process_version),
+            "fields": event_fields(
+                e.trigger, json.loads(e.fields), actor, process, e.process_version
+            ),
         }
         for e in trail
     ]
@@ -217,6 +232,7 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
 # Audit events that are not steps of a process, as the timeline names them.
 OTHER_EVENTS = {
     "declare_recusal": "Recusal declared",
+    "add_file": "Paper added to the case file",
     "issue_document": "Letter or order issued",
     "deadline_recomputed": "Deadline moved by a calendar change",
     "deadline_missed": "Deadline missed",

@@ -181,7 +181,8 @@ def test_the_due_process_report_lists_the_papers_each_reader_may_read_with_their
 ):
     """19.12.2.2 "not supported by the evidence on record": the appellate body reads which
     papers were on the file, when, and the hash that proves each; a withheld paper is
-    listed only for its readers (not an administrator), in the page, the PDF's HTML and the JSON alike."""
+    listed only for its readers (not an administrator), in the page, the PDF's HTML and
+    the JSON alike."""
     from cases.review import due_process
 
     case_id = world.open()
