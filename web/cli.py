@@ -6,9 +6,10 @@ chosen by DRUKFLOW_DATABASE_URL (default: sqlite:///drukflow.db). Case state cha
 only through ``cases.core.service.fire`` (the timer sweep included); nothing here writes it.
 
 The commands are in the modules named for what they act on: web.cli_database (serve,
-migrate, demo, tick, audit, cases migrate), web.cli_people (tokens, users, the security
-log, the register import), web.cli_agencies, web.cli_calendar; what they share is
-web.cli_helpers. This module builds the parser and runs one command.
+migrate, demo, tick, audit, cases migrate), web.cli_backup (backup, restore),
+web.cli_people (tokens, users, the security log, the register import), web.cli_agencies,
+web.cli_calendar; what they share is web.cli_helpers. This module builds the parser and
+runs one command.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
+from cases.core.backup import BackupError
 from cases.people import security_log
-from web import cli_agencies, cli_calendar, cli_database, cli_people
+from web import cli_agencies, cli_backup, cli_calendar, cli_database, cli_people
 from web.cli_helpers import CliError
 from workflows import roles as R
 from workflows.context import Refused
@@ -53,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("migrate", cli_database.cmd_migrate, "bring the database up to the newest schema")
 
+    cli_backup.arguments(
+        command("backup", cli_backup.cmd_backup, "copy the live database, with its chain head"),
+        command("restore", cli_backup.cmd_restore, "restore a backup and verify its chain"),
+    )
+
     c = command("demo", cli_database.cmd_demo, "create demo agencies, users and cases (once)")
     c.add_argument("--now", help="the demo's 'today' (ISO; no timezone = Bhutan time)")
 
@@ -63,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     asub = a.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
     c = command("verify", cli_database.cmd_audit_verify, "verify the audit hash chain", asub)
     c.add_argument("--head", help="a head hash exported earlier; it must still be in the chain")
+    c.add_argument(
+        "--files",
+        action="store_true",
+        help="also check every case-file paper's stored bytes against its hash",
+    )
     command(
         "replay", cli_database.cmd_audit_replay, "rebuild every case from its audit events", asub
     )
@@ -165,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return int(args.func(args))
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"drukflow: {exc}", file=sys.stderr)
     except Refused as exc:
         print(f"drukflow: refused: {exc}", file=sys.stderr)

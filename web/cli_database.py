@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cases.core import audit, db, migration, timers
+from cases.core import audit, db, file_store, migration, timers
 from cases.core.models import Case, Deadline
 from cases.demo import seed
 from cases.people import auth
-from cases.review import replay
-from web import cli_migrate
+from cases.review import case_file, replay
+from web import cli_migrate, observability
 from web.cli_helpers import CliError, database, parse_now, say, shown_url, user_named
 from workflows.calendar import bhutan_today
 
@@ -24,7 +24,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     database()
-    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=observability.log_config(),  # JSON lines, one per request
+    )
     return 0
 
 
@@ -105,17 +111,26 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _url, engine = database()
+    url, engine = database()
     with db.transaction(engine) as s:
         result = audit.verify(s, args.head)
+        checks = case_file.verify_files(s, file_store.store_for(url)) if args.files else []
+    code = 0
     if result.ok:
         say(f"ok: {result.events} events, head {result.head}")
-        return 0
-    if result.broken_seq is not None:
+    elif result.broken_seq is not None:
         say(f"broken at event {result.broken_seq}: {result.problem}")
+        code = 1
     else:
         say(f"broken after event {result.events}: {result.problem}")
-    return 1
+        code = 1
+    if args.files:
+        bad = [c for c in checks if c.status != "ok"]
+        for c in bad:
+            say(f"file {c.status}: paper {c.paper_id} of case {c.case_id} ({c.name}), {c.sha256}")
+        say(f"files: {len(checks) - len(bad)} of {len(checks)} match their audit events")
+        code = code or (1 if bad else 0)
+    return code
 
 
 def cmd_audit_replay(args: argparse.Namespace) -> int:

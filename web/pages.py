@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from sqlmodel import select
 
 from cases.core import calendar_store, queries, service
@@ -195,8 +195,3 @@ def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
                 }
             )
     return render(request, "pages/queue.html", {"rows": rows})
-
-
-@router.get("/healthz", include_in_schema=False)
-def healthz() -> HTMLResponse:
-    return HTMLResponse("ok")
