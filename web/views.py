@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
-from cases.core import calendar_store, deadlines, service
+from cases.core import calendar_store, deadlines, search_index, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
@@ -18,6 +19,12 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
 from workflows.engine import Actor, Context, Process, Step, field_decl, redact
+
+
+def marked(snippet: str) -> Markup:
+    """A search snippet as HTML: its text escaped, its matched words in <mark>."""
+    text = str(escape(snippet))
+    return Markup(text.replace(search_index.OPEN, "<mark>").replace(search_index.CLOSE, "</mark>"))
 
 
 def public_fields(
