@@ -276,7 +276,7 @@ KINDS: dict[str, EntryKind] = {
             "due",
             "Outstanding dues",
             "13.10.3.1",
-            (("outstanding", "Outstanding"), ("cleared", "Cleared")),
+            (("outstanding", "Outstanding"), ("cleared", "Cleared"), ("revoked", "Revoked")),
             (_f("amount", "decimal", "Amount (Nu)"), _f("note", "text", "Particulars")),
         ),
         EntryKind(

@@ -5,14 +5,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import select
 
-from cases.core import service
+from cases.core import profiles, service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, Penalty
+from cases.core.models import CaseAgency, Penalty, ServiceEntry
 from cases.people.separation import separate
 from workflows import disciplinary, registry
 from workflows.engine import Context
@@ -87,6 +88,7 @@ def apply_appeal_outcome(ec: EffectContext) -> None:
         for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
             p.status = "revoked"
             ec.session.add(p)
+        revoke_fines(ec)
     if ec.fields.get("appeal_outcome") == "quashed":
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
@@ -192,8 +194,86 @@ def death_decision(ec: EffectContext) -> None:
         if p.status == "in_force":
             p.status = "revoked"
             ec.session.add(p)
+    revoke_fines(ec)
     ec.data["decided_on_death"] = {
         "died_on": ec.fields.get("died_on"),
         "outcome": "charges established" if guilty else "charges not established",
         "cite": "19.9.14",
     }
+
+
+@effect("record_other_offence")
+def record_other_offence(ec: EffectContext) -> None:
+    """19.11.11: "A civil servant can be charged with any other offences which are not
+    covered in the Rule": a charge of its own after the schedule's, with the classification
+    the committee gave it, the rule it breaches and the schedule's row it compares with."""
+    if not ec.fields.get("other_offence"):
+        return
+    charges = ec.data.setdefault("charges", [])
+    charges.append(
+        {
+            "no": len(charges) + 1,
+            "offence": disciplinary.OTHER_OFFENCE,
+            "classification": ec.fields["other_classification"],
+            "nature": ec.fields["other_offence"],
+            "breaches": ec.fields["other_rule_breached"],
+            "compared_with": int(ec.fields["other_compared_with"]),
+            "cite": "19.11.11",
+        }
+    )
+
+
+@effect("note_repeated_minor")
+def note_repeated_minor(ec: EffectContext) -> None:
+    """19.11.13.4: "Three or more reprimands or minor penalties would lead to a major
+    penalty": the decision records that the rule applied, and on how many."""
+    ec.data.pop("repeated_minor", None)  # a decision taken again (remand) says it afresh
+    if not any(r.get("penalty") for r in ec.data.get("findings") or []):
+        return
+    record = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
+    count = record.minor_penalties_on_record if record else 0
+    if count >= disciplinary.REPEATED_MINOR:
+        ec.data["repeated_minor"] = {
+            "minor_on_record": count,
+            "cite": "19.11.13.4",
+            "applied": "three or more reprimands or minor penalties on record led to a major "
+            "penalty",
+        }
+
+
+@effect("record_fines")
+def record_fines(ec: EffectContext) -> None:
+    """19.11.13.2, 19.11.1: a fine, once the decision is executed, is an amount the civil
+    servant owes on the record, payable by the day the decision names; after it "24
+    percent penalty per annum on the initial amount" (workflows.obligations)."""
+    payable_by = ec.data.get("fine_payable_by")
+    for row in ec.data.get("findings") or []:
+        if row.get("penalty") != "fine" or row.get("amount") is None:
+            continue
+        ec.add_entry(
+            "due",
+            start_on=ec.today,
+            end_on=payable_by,
+            status="outstanding",
+            amount=str(row["amount"]),
+            penalty="fine",
+            charge=row["charge"],
+            note=f"Fine on charge {row['charge']} (BCSR 19.11.13.2); payable by {payable_by}, "
+            "then 24% a year on the initial amount (BCSR 19.11.1)",
+        )
+
+
+def revoke_fines(ec: EffectContext) -> None:
+    """A fine revoked with its penalty (on appeal, 19.12.4; on death, 19.9.14) is no longer
+    owed."""
+    rows = ec.session.exec(
+        select(ServiceEntry).where(
+            ServiceEntry.case_id == ec.case.id,
+            ServiceEntry.kind == "due",
+            ServiceEntry.status == "outstanding",
+        )
+    ).all()
+    for row in rows:
+        if json.loads(row.details or "{}").get("penalty") == "fine":
+            row.status = "revoked"
+            ec.session.add(row)
