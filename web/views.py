@@ -17,6 +17,7 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
 from workflows.engine import Actor, Context, Process, Step, field_decl, redact
+from workflows.readings import REPEATED_MINOR
 
 
 def public_fields(
@@ -300,10 +301,23 @@ def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
         out.append(
             f"The respondent has {standing.minor_total} minor penalties on record: three or "
             "more reprimands or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
+            + (
+                " The decision must impose a major penalty, whatever the offence's "
+                "classification (reading R-19.11.13.4)."
+                if standing.minor_total >= 3 and _repeated_minor_leads(case)
+                else ""
+            )
         )
     if standing.on_negative_list:
         out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")
     return out
+
+
+def _repeated_minor_leads(case: Case) -> bool:
+    """Whether the case's version reads 19.11.13.4 as leading to a major penalty."""
+    process = registry.for_case(case)
+    ids = {r.reading.id for r in process.readings}
+    return REPEATED_MINOR.id in ids and process.reading(REPEATED_MINOR.id) == "leads"
 
 
 def api_case(

@@ -759,6 +759,7 @@ def field_decl(f: Field) -> dict[str, Any]:
         "help": f.help,
         "confidential": f.confidential,
         "max_length": f.max_length or None,
+        **({"amounts": True} if f.amounts else {}),
     }
 
 

@@ -556,3 +556,15 @@ def test_19_11_11_an_offence_outside_the_schedule_is_charged_with_its_own_classi
         "19.11.3, 19.11.13.4"
     }
     assert [o.number for o in disciplinary.OFFENCES] == list(range(1, 34))  # rows unchanged
+
+
+def test_19_11_13_4_under_each_reading():
+    """R-19.11.13.4: "would lead to a major penalty": "leads" refuses a minor penalty once
+    three are on record; "permits" lets the committee choose either weight."""
+    leads = registry.versions("disciplinary")[1]
+    permits = reading_as(leads, readings.REPEATED_MINOR, "permits")
+    three = ctx(MINOR_CHARGE, record=record_with(3))
+    minor, major = decided("reprimand"), decided("demotion")
+    assert refusal_cites(leads, "dc_meeting", "record_decision", three, minor) == {"19.11.13.4"}
+    assert refusal_cites(permits, "dc_meeting", "record_decision", three, minor) == set()
+    assert refusal_cites(permits, "dc_meeting", "record_decision", three, major) == set()
