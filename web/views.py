@@ -294,7 +294,12 @@ def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> di
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     """What the service record tells the committee before it decides (shown, not enforced)."""
     if case.process != "disciplinary":
-        return []
+        scrutiny = (
+            record.special_scrutiny(record.standing(session, case.subject_eid, today), case.process)
+            if case.process in record.SPECIAL_SCRUTINY
+            else ""
+        )
+        return [f"{scrutiny} (BCSR 19.14.5.1)."] if scrutiny else []
     standing = record.standing(session, case.subject_eid, today)
     out = []
     if standing.minor_total >= 2:

@@ -1448,6 +1448,72 @@ def _with_amounts(step: Step) -> Step:
     return replace(step, fields=(*fields, *AMOUNT_FIELDS))
 
 
+# -- 19.3.5: the respondent objects to a member; the chair decides
+
+
+def objection_pending(ctx: Context) -> bool:
+    return any(o.get("status") == "pending" for o in ctx.data.get("objections") or [])
+
+
+# While the committee (or its investigators) hears the case: an objection to an appellate
+# member is not decided by the HRC chair.
+OBJECTION_STATES = tuple(
+    s for s in OPEN_STATES if s not in ("decided", "appeal", "summary_recommended")
+)
+OBJECTION_STEPS = (
+    Step(
+        "object_to_member",
+        OBJECTION_STATES,
+        "=",
+        "Object to a member (relation or prejudice)",
+        "19.3.5",
+        by=frozenset({R.RESPONDENT, R.HR_OFFICER}),
+        authority=intake_body,
+        fields=(
+            Field("objected_member", "text", "The member objected to (user name)", max_length=64),
+            Field(
+                "objection_grounds",
+                "textarea",
+                "How the member is related to or prejudiced against the respondent",
+            ),
+            Field("objection_raised_on", "date", "Objection raised on"),
+        ),
+        effects=("record_objection",),
+        help='19.3.5: "A person related to or prejudicial against a respondent civil servant '
+        "shall not be a member of Disciplinary Committee, the Investigating Committee or as an "
+        'Appellate Authority." The HRC chair decides the objection.',
+    ),
+    Step(
+        "decide_objection",
+        OBJECTION_STATES,
+        "=",
+        "Decide an objection to a member",
+        "19.3.5",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.3.5", "no objection to a member is pending", objection_pending, precheck=True
+            ),
+        ),
+        fields=(
+            Field("objected_member", "text", "The member objected to (user name)", max_length=64),
+            Field(
+                "objection_decision",
+                "choice",
+                "Decision",
+                choices=(
+                    ("upheld", "Upheld: the member steps aside from this case (19.3.5)"),
+                    ("dismissed", "Dismissed: the member stays"),
+                ),
+            ),
+            Field("objection_reasons", "textarea", "Reasons (19.2.1)"),
+        ),
+        effects=("decide_objection",),
+    ),
+)
+
+
 def _decision_v2(step: Step, **changes: Any) -> Step:
     """record_decision from 2023.2: 19.11.13.4 over 19.11.3, and the penalties' amounts."""
     step = _swap_guard(
@@ -1496,7 +1562,7 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=(*step.effects, "note_repeated_minor"),
+        effects=("present_not_recused", *step.effects, "note_repeated_minor"),
     )
 
 
@@ -1610,7 +1676,9 @@ V2 = revise(
     "payable by, becoming an owed amount on the record (24% a year on the initial amount "
     "after that day), and a deduction states its increments (1-2 minor, 3-5 major); "
     "19.11.11: a charge may be another offence, not in the schedule, with its own "
-    "classification, the rule it breaches and the row it compares with",
+    "classification, the rule it breaches and the row it compares with; 19.3.5: the "
+    "respondent may object to a member, the HRC chair decides, and an upheld objection "
+    "recuses the member, who cannot then be listed as present",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -1709,6 +1777,7 @@ V2 = revise(
         *map(_suspend_v2, PROCESS.branches("suspend")),
         _notice_v2(PROCESS.branches("serve_notice")[0]),
     ),
+    add=OBJECTION_STEPS,
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

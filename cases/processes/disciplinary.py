@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,10 +14,10 @@ from sqlmodel import select
 
 from cases.core import profiles, service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, Penalty, ServiceEntry
+from cases.core.models import CaseAgency, Penalty, Recusal, ServiceEntry, User
 from cases.people.separation import separate
 from workflows import disciplinary, registry
-from workflows.engine import Context
+from workflows.engine import Context, Refusal, Refused
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -277,3 +278,127 @@ def revoke_fines(ec: EffectContext) -> None:
         if json.loads(row.details or "{}").get("penalty") == "fine":
             row.status = "revoked"
             ec.session.add(row)
+
+
+def _member(ec: EffectContext) -> User:
+    """The member named in ``objected_member``: an active user of drukflow (19.3.5)."""
+    name = str(ec.fields.get("objected_member") or "").strip()
+    user = ec.session.exec(select(User).where(User.username == name, User.active)).first()
+    if user is None:
+        raise Refused(
+            [Refusal("field", "19.3.5", f"no active user named '{name}'", "objected_member")]
+        )
+    return user
+
+
+@effect("record_objection")
+def record_objection(ec: EffectContext) -> None:
+    """19.3.5: the respondent objects that a member is related to or prejudiced against
+    them; the objection waits for the HRC chair's decision."""
+    user = _member(ec)
+    objections = ec.data.setdefault("objections", [])
+    if any(o["member"] == user.username and o["status"] == "pending" for o in objections):
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"an objection to {user.username} is already waiting for the chair",
+                    "objected_member",
+                )
+            ]
+        )
+    objections.append(
+        {
+            "no": len(objections) + 1,
+            "member": user.username,
+            "grounds": ec.fields["objection_grounds"],
+            "raised_on": ec.fields["objection_raised_on"],
+            "status": "pending",
+        }
+    )
+
+
+def objection_recusal_reason(reasons: str) -> str:
+    """What the recusal of an upheld objection states (the due-process report reads it back
+    from the decision's event)."""
+    return f"objection upheld by the HRC chair (19.3.5): {reasons}"
+
+
+@effect("decide_objection")
+def decide_objection(ec: EffectContext) -> None:
+    """19.3.5: the HRC chair decides an objection; upheld, the member steps aside from the
+    case (a recusal, so the member can no longer act or be listed as present). A member does
+    not decide an objection to himself."""
+    user = _member(ec)
+    if user.id == ec.actor.user_id:
+        raise Refused(
+            [Refusal("recusal", "19.3.5", "an objection to you is decided by another member")]
+        )
+    pending = [
+        o
+        for o in ec.data.get("objections") or []
+        if o["member"] == user.username and o["status"] == "pending"
+    ]
+    if not pending:
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"no objection to {user.username} is waiting for a decision",
+                    "objected_member",
+                )
+            ]
+        )
+    decision = ec.fields["objection_decision"]
+    ec.data["objections"] = [
+        {
+            **o,
+            "status": decision,
+            "decided_by": ec.actor.username,
+            "reasons": ec.fields["objection_reasons"],
+        }
+        if o is pending[0]
+        else o
+        for o in ec.data["objections"]
+    ]
+    if decision == "upheld":
+        ec.session.add(
+            Recusal(
+                case_id=ec.case.id,  # type: ignore[arg-type]
+                user_id=user.id,  # type: ignore[arg-type]
+                reason=objection_recusal_reason(ec.fields["objection_reasons"]),
+                declared_at=ec.now,
+            )
+        )
+
+
+def member_names(text: str) -> set[str]:
+    """The names a "members present" line lists (commas, semicolons, "and")."""
+    return {w.strip().lower() for w in re.split(r"[,;/\n]|\band\b", text) if w.strip()}
+
+
+@effect("present_not_recused")
+def present_not_recused(ec: EffectContext) -> None:
+    """19.3.5: a member who stepped aside (declared, or on an objection upheld) "shall not be
+    a member of Disciplinary Committee" for the case: the decision cannot list them present."""
+    rows = ec.session.exec(
+        select(User).join(Recusal, Recusal.user_id == User.id).where(Recusal.case_id == ec.case.id)
+    ).all()
+    present = member_names(str(ec.fields.get("members_present") or ""))
+    listed = sorted(
+        u.username for u in rows if {u.username.lower(), u.display_name.lower()} & present
+    )
+    if listed:
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"{', '.join(listed)} stepped aside from this case and cannot be listed "
+                    "as present",
+                    "members_present",
+                )
+            ]
+        )

@@ -215,3 +215,82 @@ def test_19_9_7_the_rcsc_s_suspension_order_goes_to_the_agency_concerned(world):
     text = html_of(world, case_id, "suspension_order", "rcsc")
     assert "This order of the RCSC is notified to you and to Agency MOH (BCSR 19.9.7)" in text
     assert "<li>Agency MOH (BCSR 19.9.7)</li>" in text
+
+
+def test_19_3_5_an_objection_upheld_by_the_chair_takes_the_member_off_the_case(world):
+    """19.3.5: "A person related to or prejudicial against a respondent civil servant shall
+    not be a member of Disciplinary Committee, the Investigating Committee or as an
+    Appellate Authority." The respondent objects, the HRC chair decides, the audit chain
+    and the due-process report show it, and the member can neither act nor be listed as
+    present at the meeting."""
+    from sqlmodel import select
+
+    from cases.core.models import AuditEvent
+    from cases.review import due_process
+
+    case_id = world.walk_to("dc_meeting", charges=["11"])
+    world.fire(
+        case_id,
+        "object_to_member",
+        "respondent",
+        objected_member="dc2",
+        objection_grounds="He is married to my sister.",
+        objection_raised_on=world.today(),
+    )
+    assert world.data(case_id)["objections"][0]["status"] == "pending"
+    with pytest.raises(Refused) as refused:  # only the HRC chair decides it
+        world.fire(
+            case_id,
+            "decide_objection",
+            "dc2",
+            objected_member="dc2",
+            objection_decision="dismissed",
+            objection_reasons="No.",
+        )
+    assert refused.value.kind == "authority"
+    world.fire(
+        case_id,
+        "decide_objection",
+        "chair",
+        objected_member="dc2",
+        objection_decision="upheld",
+        objection_reasons="Related by marriage.",
+    )
+    assert world.data(case_id)["objections"][0]["status"] == "upheld"
+    with pytest.raises(Refused) as refused:
+        _decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}])
+    assert refused.value.refusals[0].cite == "19.3.5"
+    assert "dc2 stepped aside from this case" in refused.value.refusals[0].reason
+    with pytest.raises(Refused) as refused:
+        world.fire(
+            case_id,
+            "record_decision",
+            "dc2",
+            meeting_on=world.today(),
+            hearing="heard",
+            members_present="dc, chair",
+            findings=[{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
+            decision_reasons="Proven.",
+        )
+    assert refused.value.kind == "recusal"
+    world.fire(
+        case_id,
+        "record_decision",
+        "dc",
+        meeting_on=world.today(),
+        hearing="heard",
+        members_present="dc, chair, secretary",
+        findings=[{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
+        decision_reasons="Proven.",
+    )
+    with reading(world.engine) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.case_id == case_id)).all()
+        report = due_process.build(s, world.case(case_id), world.clock.now, world.actors["rcsc"])
+    assert {(e.trigger, e.cite) for e in events} >= {
+        ("object_to_member", "19.3.5"),
+        ("decide_objection", "19.3.5"),
+    }
+    [recusal] = report.recusals
+    assert recusal.username == "dc2" and "objection upheld by the HRC chair" in recusal.reason
+    meeting = next(d for d in report.decisions if d.trigger == "record_decision")
+    assert meeting.recused_before == ("dc2",) and meeting.flags == ()

@@ -223,6 +223,11 @@ def test_one_step_is_one_audit_event_naming_from_to_section_and_fields(world):
         "particulars": "Absent without leave",
         "prima_facie": True,
         "notice_received_on": "2026-12-14",
+        # 2023.2: another offence, outside the schedule, not charged here (19.11.11)
+        "other_offence": None,
+        "other_classification": None,
+        "other_rule_breached": None,
+        "other_compared_with": None,
     }
     assert event.at == "2026-12-14T04:00:00.000000Z"
 
