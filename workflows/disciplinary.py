@@ -1678,7 +1678,9 @@ V2 = revise(
     "19.11.11: a charge may be another offence, not in the schedule, with its own "
     "classification, the rule it breaches and the row it compares with; 19.3.5: the "
     "respondent may object to a member, the HRC chair decides, and an upheld objection "
-    "recuses the member, who cannot then be listed as present",
+    "recuses the member, who cannot then be listed as present; 19.14.3.1: a case opened on "
+    "a judgement of a Court of Law records the conviction on the register (the Negative "
+    "List follows by itself)",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -1721,14 +1723,17 @@ V2 = revise(
             ),
             CONVICTION_PRESCRIBES,
         ),
-        _guarded(
-            PROCESS.branches("open")[0],
-            Guard(
-                "19.5.1.2",
-                "a written complaint is to be supported with documentary evidence: describe "
-                "the evidence supplied",
-                evidence_with_a_written_complaint,
+        _also(
+            _guarded(
+                PROCESS.branches("open")[0],
+                Guard(
+                    "19.5.1.2",
+                    "a written complaint is to be supported with documentary evidence: "
+                    "describe the evidence supplied",
+                    evidence_with_a_written_complaint,
+                ),
             ),
+            "record_conviction",
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),

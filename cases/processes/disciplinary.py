@@ -402,3 +402,19 @@ def present_not_recused(ec: EffectContext) -> None:
                 )
             ]
         )
+
+
+@effect("record_conviction")
+def record_conviction(ec: EffectContext) -> None:
+    """19.5.1.3, 19.14.3.1: a charge initiated "as per the judgement issued by the Court of
+    Law" records the conviction in the service history; "Been convicted by the Court of
+    Law, he shall automatically be included in the Negative List" (cases.people.record)."""
+    if ec.data.get("opened_by") != "court_judgement":
+        return
+    ec.add_entry(
+        "court_case",
+        start_on=ec.data.get("received_on"),
+        status="convicted",
+        note=f"Judgement of a Court of Law opening disciplinary case {ec.case.id} "
+        "(BCSR 19.5.1.3); on the Negative List (BCSR 19.14.3.1)",
+    )

@@ -294,3 +294,21 @@ def test_19_3_5_an_objection_upheld_by_the_chair_takes_the_member_off_the_case(w
     assert recusal.username == "dc2" and "objection upheld by the HRC chair" in recusal.reason
     meeting = next(d for d in report.decisions if d.trigger == "record_decision")
     assert meeting.recused_before == ("dc2",) and meeting.flags == ()
+
+
+def test_19_14_3_1_a_case_opened_on_a_conviction_puts_the_civil_servant_on_the_negative_list(
+    world,
+):
+    """19.14.3.1: "Been convicted by the Court of Law, he shall automatically be included in
+    the Negative List": the judgement that opens the case (19.5.1.3) is recorded as a
+    conviction on the register, before any penalty."""
+    from datetime import date
+
+    from cases.people import record
+
+    case_id = world.open(opened_by="court_judgement", narration="Convicted of forgery.")
+    with reading(world.engine) as s:
+        standing = record.standing(s, "E100", date(2027, 1, 1))
+    assert standing.on_negative_list and not standing.penalties
+    assert standing.negative_list_reason == "convicted by a Court of Law (BCSR 19.14.3.1)"
+    assert world.case(case_id).state == "received"
