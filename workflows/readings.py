@@ -81,6 +81,27 @@ INVESTIGATION_EXTENSION = Reading(
     ),
 )
 
+REPEATED_MINOR = Reading(
+    "R-19.11.13.4",
+    "19.11.13.4",
+    "Three or more reprimands or minor penalties would lead to a major penalty.",
+    "Once the record holds three or more reprimands or minor penalties, must the committee "
+    "impose a major penalty on a further charge it finds proven, or may it still choose a "
+    "minor one?",
+    (
+        Option(
+            "leads",
+            "a decision finding a charge proven imposes a major penalty, whatever the "
+            "offence's classification",
+        ),
+        Option(
+            "permits",
+            "the committee may impose a major penalty, whatever the offence's "
+            "classification, or still a minor one",
+        ),
+    ),
+)
+
 # ---------------------------------------------------- compulsory retirement
 
 _RETIRE_QUESTION = (
@@ -178,6 +199,7 @@ CONDONE_WHY = (
 
 ALL: tuple[Reading, ...] = (
     INVESTIGATION_EXTENSION,
+    REPEATED_MINOR,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,
     LTT_LATE_REPORTING,
