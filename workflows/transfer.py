@@ -27,9 +27,10 @@ from workflows import roles as R
 from workflows.calendar import WorkingCalendar
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
-from workflows.obligations import add_months
+from workflows.obligations import add_months, calendar_span, ltt_transfer_bar_last_day
 from workflows.profile import Entry, Profile
 from workflows.record import TRANSFER_KINDS
+from workflows.revision import revise
 from workflows.values import as_date, checked
 
 VERSION = "2023.1"
@@ -323,14 +324,25 @@ def _receiving(ctx: Context) -> str:
 
 
 def competent_authority(
-    level: str, agency: str, data: Mapping[str, Any], subject_parent: str | None = None
+    level: str,
+    agency: str,
+    data: Mapping[str, Any],
+    subject_parent: str | None = None,
+    *,
+    specialists_by_rcsc: bool = False,
 ) -> Authority:
     """13.3.1: RCSC for executives (1) and any change of Super Structure (2, and an OSA,
     13.7.11); the parent agency inter-agency for parented positions up to P1 (3); the agency
     within the Super Structure up to P1 (4). An inter-agency transfer of a position with no
-    parent agency is effected by the RCSC (13.4.7)."""
+    parent agency is effected by the RCSC (13.4.7).
+
+    ``specialists_by_rcsc`` (2023.2): rows 3 and 4 delegate only "up to P1", so neither the
+    parent agency nor the agency transfers a specialist (ES1-ES3); the RCSC does, as for
+    executives (2023.1 let the agency or parent agency do it)."""
     if level.upper().startswith("EX"):
         return Authority((R.RCSC_AGENCY,), "13.3.1")
+    if specialists_by_rcsc and level.upper().startswith("ES"):
+        return Authority((R.RCSC_AGENCY,), "13.3.1 (rows 3-4: agencies only up to P1)")
     if data.get("super_structure_change") or data.get("transfer_kind") == "osa":
         return Authority((R.RCSC_AGENCY,), "13.3.1, 13.7.11")
     from_agency = data.get("from_agency") or agency
@@ -1220,6 +1232,9 @@ class JoiningTime:
     preparatory_to: date | None
     travel_days: int
     due: date  # report at the new place of posting by this day
+    # 2023.2 (13.9.3 "immediately on expiry of the admissible joining time"): the last day
+    # of the joining time itself, the civil servant reporting on the next working day.
+    ends: date | None = None
 
     @property
     def explain(self) -> str:
@@ -1233,6 +1248,14 @@ class JoiningTime:
             parts.append(f"{self.travel_days} days of travel (13.11.2)")
         if not parts:
             parts.append("no preparatory leave or travel: report the next working day")
+        if self.ends is not None:
+            return (
+                f"relieved {self.relieved_on}; " + " + ".join(parts) + f"; the joining time "
+                f"ends {self.ends:%a %d %b %Y}; report by {self.due:%a %d %b %Y}, the first "
+                "working day after it, the last day to report (13.9.3: assume duty "
+                '"immediately on expiry of the admissible joining time"); salary withheld '
+                "from the day after (13.9.4)"
+            )
         return f"relieved {self.relieved_on}; " + " + ".join(parts) + f"; report by {self.due}"
 
 
@@ -1242,10 +1265,17 @@ def joining_time(
     distance_km: int,
     change_of_residence: bool,
     travel_days: int,
+    *,
+    report_after_expiry: bool = False,
 ) -> JoiningTime:
     """Five working days of preparatory leave when the new station is at least 10 km away and
     the move changes residence (13.11.1, 8.13.2.1), plus the actual days of travel (13.11.2,
-    13.9.7). With neither, the civil servant reports on the next working day."""
+    13.9.7). With neither, the civil servant reports on the next working day.
+
+    ``report_after_expiry`` (2023.2): 13.9.3 has the civil servant "assume the new
+    responsibilities immediately on expiry of the admissible joining time", so the last day
+    to report is the first working day after the joining time ends (2023.1 made it the
+    joining time's own last day, a Sunday after two days of travel)."""
     prep = (
         PREPARATORY_WORKING_DAYS if distance_km >= PREPARATORY_MIN_KM and change_of_residence else 0
     )
@@ -1259,8 +1289,120 @@ def joining_time(
         due = (
             relieved_on + timedelta(days=travel) if travel else cal.add_working_days(relieved_on, 1)
         )
+    if report_after_expiry:
+        ends = (
+            end + timedelta(days=travel)
+            if end is not None
+            else relieved_on + timedelta(days=travel)
+        )
+        return JoiningTime(
+            relieved_on, prep, start, end, travel, cal.add_working_days(ends, 1), ends
+        )
     return JoiningTime(relieved_on, prep, start, end, travel, due)
 
 
+# ------------------------------------------------------------------ 2023.2
+
+
+def _ltt_bars(profile: Profile) -> list[tuple[Entry, date]]:
+    """7.7.7.7 by 13.4.5.2: each LTT returned from, with the last day of the period equal to
+    it counted in calendar months and days from the day of reporting back."""
+    out = []
+    for e in profile.of("ltt", "completed", "failed", "pending_completion"):
+        if e.start is None or e.end is None:
+            continue
+        back = as_date(e.details.get("reported_on")) or e.end
+        out.append((e, ltt_transfer_bar_last_day(e.start, e.end, back)))
+    return out
+
+
+def ltt_equal_period_served(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    effective = _effective(proposal, today)
+    return all(last < effective for _e, last in _ltt_bars(p))
+
+
+def _explain_ltt_equal_period(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
+    effective = _effective(proposal, today)
+    parts = []
+    for e, last in _ltt_bars(p):
+        if last < effective:
+            continue
+        assert e.start is not None and e.end is not None
+        months, days = calendar_span(e.start, e.end)
+        length = f"{months} months" + (f" {days} days" if days else "")
+        parts.append(
+            f"{e.details.get('course') or e.details.get('level') or 'LTT'} "
+            f"({e.start.isoformat()} to {e.end.isoformat()}, {length}): the equal period in "
+            f"the position runs to {last:%a %d %b %Y}, the last day owed; a transfer may take "
+            f"effect from {last + timedelta(days=1):%a %d %b %Y}"
+        )
+    return "; ".join(parts)
+
+
+LTT_EQUAL_PERIOD = Rule(
+    "13.4.5.2, 7.7.7.7",
+    "after long-term training, a period equal to the LTT (calendar months and days) served "
+    "in the same position by the effective date; this, not the whole 2/3/4 times "
+    'obligation, is the obligation that bars a transfer (7.7.7.7: "as per Section 13.4.5.2")',
+    ltt_equal_period_served,
+    explain=_explain_ltt_equal_period,
+)
+RULES_2023_2 = tuple(
+    LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"
+)
+
+
+def transfer_authority_2023_2(ctx: Context) -> Authority:
+    """13.3.1: the RCSC for executives, specialists (the agencies' delegation stops at P1),
+    a change of Super Structure and an OSA; the parent agency inter-agency for parented
+    positions up to P1; the agency within the Super Structure up to P1."""
+    return competent_authority(
+        ctx.subject.level, ctx.subject.agency, ctx.data, _parent(ctx), specialists_by_rcsc=True
+    )
+
+
+def declining_body_2023_2(ctx: Context) -> Authority:
+    """The working agency or parent agency not recommending, or the competent authority
+    (13.3.1, the RCSC for specialists)."""
+    found = [_relieving(ctx), _parent(ctx), *transfer_authority_2023_2(ctx).agencies]
+    return Authority(tuple(dict.fromkeys(a for a in found if a)), "13.3.1")
+
+
+def _revised(trigger: str, **changes: Any) -> list[Step]:
+    return [replace(s, **changes) for s in STEPS if s.trigger == trigger]
+
+
+OPEN_GUARDS_2023_2 = (*as_guards(RULES_2023_2), *OPEN_GUARDS[len(as_guards(RULES)) :])
+REPORT_BY_ARM = Arm(
+    "joining_due",
+    "Report at the new place of posting (first working day after the joining time)",
+    "13.9.3, 13.9.4",
+    days=0,
+    from_field="joining_due_on",
+    on_timeout="joining_lapsed",
+)
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="Issue 16: 7.7.7.7 bars a transfer only for the period of 13.4.5.2 (equal to the "
+    "LTT, in calendar months), not the whole obligation; 13.9.3: report by the first working "
+    "day after the joining time, salary withheld and referral only after it; 13.3.1: a "
+    "specialist's transfer is the RCSC's (agencies only up to P1).",
+    replace=(
+        *_revised("open", guards=OPEN_GUARDS_2023_2),
+        *_revised("decline", authority=declining_body_2023_2),
+        *_revised("issue_order", authority=transfer_authority_2023_2),
+        *_revised(
+            "relieve",
+            arms=(REPORT_BY_ARM, *STEPS[[s.trigger for s in STEPS].index("relieve")].arms[1:]),
+            effects=("relieve_transfer_2023_2",),
+        ),
+        *_revised("cancel_order", authority=transfer_authority_2023_2),
+    ),
+    eligibility=RULES_2023_2,
+)
+
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

@@ -15,10 +15,11 @@ from datetime import date
 from cases.core import calendar_store, profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import Agency, CaseAgency, CivilServant, ServiceEntry
+from workflows import registry
 from workflows import roles as R
-from workflows.engine import Refusal, Refused
+from workflows.engine import Authority, Context, Refusal, Refused
 from workflows.obligations import add_months
-from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS, competent_authority
+from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS
 from workflows.transfer import joining_time as compute_joining_time
 from workflows.values import as_date
 
@@ -38,6 +39,17 @@ def _agency(ec: EffectContext, code: str, field: str) -> Agency:
 
 def _entry(ec: EffectContext) -> ServiceEntry | None:
     return profiles.case_entry(ec.session, ec.case.id, "transfer")  # type: ignore[arg-type]
+
+
+def _competent(ec: EffectContext) -> Authority:
+    """The competent authority of 13.3.1 as the case's version reads it: the same function
+    its transfer order step asks (2023.2 gives a specialist's transfer to the RCSC)."""
+    from cases.core import service
+
+    order = registry.for_case(ec.case).branches("issue_order")[0]
+    assert order.authority is not None
+    subject = service.subject_of(ec.session, ec.case.subject_eid)
+    return order.authority(Context(subject=subject, data=ec.data, fields={}, today=ec.today))
 
 
 @effect("open_transfer")
@@ -77,7 +89,7 @@ def open_transfer(ec: EffectContext) -> None:
         previous_position_since=cs.position_since.isoformat() if cs.position_since else None,
         kind_label=KIND_LABEL.get(kind, kind),
     )
-    auth = competent_authority(cs.position_level, cs.agency_code, ec.data, parent_code)
+    auth = _competent(ec)
     ec.data["competent_authority"] = f"{' or '.join(auth.agencies)} (BCSR {auth.cite})"
     if kind == "planned":
         effective = as_date(ec.data["effective_on"])
@@ -118,6 +130,18 @@ def relieve_transfer(ec: EffectContext) -> None:
     """13.11, 8.13.2.1, 13.9.7: the joining time is five working days of preparatory leave
     (new station at least 10 km away with a change of residence) plus the days of travel;
     the due date is kept in the case so the joining deadline counts from it."""
+    _relieve(ec, report_after_expiry=False)
+
+
+@effect("relieve_transfer_2023_2")
+def relieve_transfer_2023_2(ec: EffectContext) -> None:
+    """As ``relieve_transfer``, but the civil servant reports by the first working day after
+    the joining time ends (13.9.3: "immediately on expiry of the admissible joining time"),
+    so the salary is withheld (13.9.4) only from the day after that one."""
+    _relieve(ec, report_after_expiry=True)
+
+
+def _relieve(ec: EffectContext, *, report_after_expiry: bool) -> None:
     d = ec.data
     relieved = as_date(d["relieved_on"])
     assert relieved is not None
@@ -128,8 +152,11 @@ def relieve_transfer(ec: EffectContext) -> None:
         int(d.get("distance_km") or 0),
         bool(d.get("change_of_residence")),
         int(d.get("travel_days") or 0),
+        report_after_expiry=report_after_expiry,
     )
     d["joining_due_on"] = jt.due.isoformat()
+    if jt.ends is not None:
+        d["joining_time_ends_on"] = jt.ends.isoformat()
     d["joining_time"] = jt.explain
     if jt.preparatory_days:
         assert jt.preparatory_from is not None and jt.preparatory_to is not None
