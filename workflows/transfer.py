@@ -29,7 +29,7 @@ from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months, calendar_span, ltt_transfer_bar_last_day
 from workflows.profile import Entry, Profile
-from workflows.record import TRANSFER_KINDS
+from workflows.record import LEVELS, TRANSFER_KINDS
 from workflows.revision import revise
 from workflows.values import as_date, checked
 
@@ -330,6 +330,7 @@ def competent_authority(
     subject_parent: str | None = None,
     *,
     specialists_by_rcsc: bool = False,
+    constitutional_by_parent: bool = False,
 ) -> Authority:
     """13.3.1: RCSC for executives (1) and any change of Super Structure (2, and an OSA,
     13.7.11); the parent agency inter-agency for parented positions up to P1 (3); the agency
@@ -338,9 +339,23 @@ def competent_authority(
 
     ``specialists_by_rcsc`` (2023.2): rows 3 and 4 delegate only "up to P1", so neither the
     parent agency nor the agency transfers a specialist (ES1-ES3); the RCSC does, as for
-    executives (2023.1 let the agency or parent agency do it)."""
+    executives (2023.1 let the agency or parent agency do it).
+
+    ``constitutional_by_parent`` (2023.2): 13.3.2 "Any transfer into and out of
+    Constitutional Offices shall be executed by the Parent Agency in consultation with such
+    offices" (executives stay with the RCSC, row 1 and CSAB 2010 section 52)."""
     if level.upper().startswith("EX"):
         return Authority((R.RCSC_AGENCY,), "13.3.1")
+    if constitutional_by_parent and data.get("constitutional_office"):
+        parent = data.get("parent_agency") or subject_parent
+        if parent:
+            return Authority((str(parent),), "13.3.2")
+        return Authority(
+            (),
+            "13.3.2",
+            problem="a transfer into or out of a constitutional office is executed by the "
+            "parent agency: record the position's parent agency (13.3.2)",
+        )
     if specialists_by_rcsc and level.upper().startswith("ES"):
         return Authority((R.RCSC_AGENCY,), "13.3.1 (rows 3-4: agencies only up to P1)")
     if data.get("super_structure_change") or data.get("transfer_kind") == "osa":
@@ -1339,6 +1354,77 @@ def _explain_ltt_equal_period(p: Profile, proposal: Mapping[str, Any], today: da
     return "; ".join(parts)
 
 
+BENEFITS_YEARS = 5  # 13.6.6
+
+
+def _benefits_from(p: Profile) -> tuple[Entry, date] | None:
+    """13.6.6: after a lateral transfer, the day five years at that place of posting are
+    served (transfer benefits only from then)."""
+    last = _last_joined(p)
+    if last is None or last.details.get("transfer_kind") != "lateral" or last.start is None:
+        return None
+    return last, add_months(last.start, 12 * BENEFITS_YEARS)
+
+
+def transfer_benefits_due(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    found = _benefits_from(p)
+    return found is None or found[1] <= _effective(proposal, today)
+
+
+def _explain_benefits(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
+    found = _benefits_from(p)
+    assert found is not None and found[0].start is not None
+    last, served = found
+    return (
+        f"joined by lateral transfer on {last.start.isoformat()}; five years at that place of "
+        f"posting are served on {served.isoformat()}: no transfer benefits for a transfer "
+        "effective before then"
+    )
+
+
+TRANSFER_BENEFITS = Rule(
+    "13.6.6",
+    "transfer benefits only after five years at the place of posting reached by lateral transfer",
+    transfer_benefits_due,
+    advisory=True,
+    explain=_explain_benefits,
+)
+
+
+def lower_level_pay(kind: str | None, from_level: str, to_level: str) -> str | None:
+    """13.4.16: pay on a transfer to a lower position level. A transfer the agencies make
+    (planned, OSA, foreign posting) is in the public interest: the existing salary is kept
+    (13.4.16.1); one the civil servant applied for (on request, lateral) is of personal
+    choice: pay by the new position title and level (13.4.16.2). None when not lower."""
+    order = {level: i for i, level in enumerate(LEVELS)}
+    if from_level not in order or to_level not in order or order[to_level] <= order[from_level]:
+        return None
+    if kind in APPLIED_KINDS:
+        return (
+            f"transfer of personal choice to a lower position level ({from_level} to "
+            f"{to_level}): remuneration based on the new position title and level (13.4.16.2)"
+        )
+    return (
+        f"transfer in the public interest to a lower position level ({from_level} to "
+        f"{to_level}): the existing salary is maintained (13.4.16.1)"
+    )
+
+
+def consulted_if_constitutional(ctx: Context) -> bool:
+    return not ctx.data.get("constitutional_office") or bool(
+        ctx.value("constitutional_office_consulted")
+    )
+
+
+NEW_LEVEL = Field(
+    "new_level",
+    "choice",
+    "New position level, if it changes (13.4.16)",
+    required=False,
+    choices=tuple((x, x) for x in LEVELS),
+)
+
+
 LTT_EQUAL_PERIOD = Rule(
     "13.4.5.2, 7.7.7.7",
     "after long-term training, a period equal to the LTT (calendar months and days) served "
@@ -1347,17 +1433,24 @@ LTT_EQUAL_PERIOD = Rule(
     ltt_equal_period_served,
     explain=_explain_ltt_equal_period,
 )
-RULES_2023_2 = tuple(
-    LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"
+RULES_2023_2 = (
+    *(LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"),
+    TRANSFER_BENEFITS,
 )
 
 
 def transfer_authority_2023_2(ctx: Context) -> Authority:
     """13.3.1: the RCSC for executives, specialists (the agencies' delegation stops at P1),
     a change of Super Structure and an OSA; the parent agency inter-agency for parented
-    positions up to P1; the agency within the Super Structure up to P1."""
+    positions up to P1; the agency within the Super Structure up to P1. 13.3.2: the parent
+    agency for a transfer into or out of a constitutional office."""
     return competent_authority(
-        ctx.subject.level, ctx.subject.agency, ctx.data, _parent(ctx), specialists_by_rcsc=True
+        ctx.subject.level,
+        ctx.subject.agency,
+        ctx.data,
+        _parent(ctx),
+        specialists_by_rcsc=True,
+        constitutional_by_parent=True,
     )
 
 
@@ -1389,17 +1482,47 @@ V2 = revise(
     changes="Issue 16: 7.7.7.7 bars a transfer only for the period of 13.4.5.2 (equal to the "
     "LTT, in calendar months), not the whole obligation; 13.9.3: report by the first working "
     "day after the joining time, salary withheld and referral only after it; 13.3.1: a "
-    "specialist's transfer is the RCSC's (agencies only up to P1).",
+    "specialist's transfer is the RCSC's (agencies only up to P1); 13.3.2: into or out of a "
+    "constitutional office by the parent agency, in consultation with the office; 13.4.16: pay "
+    "on a transfer to a lower level; 13.6.6: transfer benefits only after five years at a "
+    "place of posting reached by lateral transfer.",
     replace=(
-        *_revised("open", guards=OPEN_GUARDS_2023_2),
+        *[
+            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL))
+            for s in _revised("open", effects=("open_transfer_2023_2",))
+        ],
         *_revised("decline", authority=declining_body_2023_2),
-        *_revised("issue_order", authority=transfer_authority_2023_2),
+        *[
+            replace(
+                s,
+                fields=(
+                    *s.fields,
+                    Field(
+                        "constitutional_office_consulted",
+                        "bool",
+                        "The constitutional office was consulted (13.3.2, into or out of one)",
+                        required=False,
+                    ),
+                ),
+                guards=(
+                    *s.guards,
+                    Guard(
+                        "13.3.2",
+                        "a transfer into or out of a constitutional office is executed in "
+                        "consultation with the office: confirm it was consulted",
+                        consulted_if_constitutional,
+                    ),
+                ),
+            )
+            for s in _revised("issue_order", authority=transfer_authority_2023_2)
+        ],
         *_revised(
             "relieve",
             arms=(REPORT_BY_ARM, *STEPS[[s.trigger for s in STEPS].index("relieve")].arms[1:]),
             effects=("relieve_transfer_2023_2",),
         ),
         *_revised("cancel_order", authority=transfer_authority_2023_2),
+        *_revised("report_joining", effects=("join_transfer_2023_2",)),
     ),
     eligibility=RULES_2023_2,
 )

@@ -19,7 +19,14 @@ from workflows import registry
 from workflows import roles as R
 from workflows.engine import Authority, Context, Refusal, Refused
 from workflows.obligations import add_months
-from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS
+from workflows.transfer import (
+    APPLIED_KINDS,
+    KIND_LABEL,
+    PLANNING_MONTHS,
+    TRANSFER_BENEFITS,
+    lower_level_pay,
+    transfer_benefits_due,
+)
 from workflows.transfer import joining_time as compute_joining_time
 from workflows.values import as_date
 
@@ -286,4 +293,55 @@ def return_from_assignment(ec: EffectContext) -> None:
     entry = _entry(ec)
     if entry is not None:
         profiles.update_entry(ec.session, entry, end_on=d["returned_on"])
+    ec.session.flush()
+
+
+# ------------------------------------------------------------------ 2023.2
+
+
+@effect("open_transfer_2023_2")
+def open_transfer_2023_2(ec: EffectContext) -> None:
+    """As ``open_transfer``, and: whether the transfer is into or out of a constitutional
+    office (13.3.2: the parent agency executes it, in consultation with the office); the
+    pay on a transfer to a lower position level (13.4.16); no transfer benefits before five
+    years at a place of posting reached by lateral transfer (13.6.6)."""
+    cs = _servant(ec)
+    working = _agency(ec, cs.agency_code, "receiving_agency")
+    receiving = _agency(ec, str(ec.data["receiving_agency"]).strip().upper(), "receiving_agency")
+    if "constitutional" in (working.kind, receiving.kind):
+        ec.data["constitutional_office"] = True
+    open_transfer(ec)
+    new_level = ec.data.get("new_level")
+    if new_level:
+        note = lower_level_pay(ec.data["transfer_kind"], cs.position_level, new_level)
+        if note:
+            ec.data["pay_on_lower_level"] = f"{note[:1].upper()}{note[1:]}"
+    record = profiles.profile_of(ec.session, cs.eid, ec.today)
+    assert record is not None
+    if not transfer_benefits_due(record, ec.data, ec.today):
+        ec.data["transfer_benefits"] = (
+            "Not eligible for transfer benefits: "
+            f"{TRANSFER_BENEFITS.explain(record, ec.data, ec.today)} (BCSR 13.6.6)"  # type: ignore[misc]
+        )
+
+
+@effect("join_transfer_2023_2")
+def join_transfer_2023_2(ec: EffectContext) -> None:
+    """As ``join_transfer``, and the new position level enters the register, with the pay
+    13.4.16 fixes for a lower one on the history line."""
+    join_transfer(ec)
+    new_level = ec.data.get("new_level")
+    if not new_level:
+        return
+    cs = _servant(ec)
+    cs.position_level = new_level
+    ec.session.add(cs)
+    entry = _entry(ec)
+    if entry is not None:
+        profiles.update_entry(
+            ec.session,
+            entry,
+            new_level=new_level,
+            pay=ec.data.get("pay_on_lower_level") or "",
+        )
     ec.session.flush()
