@@ -1465,7 +1465,22 @@ def _revised(trigger: str, **changes: Any) -> list[Step]:
     return [replace(s, **changes) for s in STEPS if s.trigger == trigger]
 
 
-OPEN_GUARDS_2023_2 = (*as_guards(RULES_2023_2), *OPEN_GUARDS[len(as_guards(RULES)) :])
+def term_within_three_years(ctx: Context) -> bool:
+    """13.7.2 "each for a maximum term of three years", 13.8.2.2 "for a maximum of three
+    years": the term's last day is at most the day before the same date three years on
+    (2023.1 allowed that date itself, a day over)."""
+    if ctx.value("transfer_kind") not in TERM_KINDS:
+        return True
+    effective, end = _value_date(ctx, "effective_on"), _value_date(ctx, "term_end_on")
+    if effective is None or end is None:
+        return False
+    return effective < end < add_months(effective, TERM_MONTHS)
+
+
+OPEN_GUARDS_2023_2 = tuple(
+    replace(g, check=term_within_three_years) if g.check is term_within_limit else g
+    for g in (*as_guards(RULES_2023_2), *OPEN_GUARDS[len(as_guards(RULES)) :])
+)
 REPORT_BY_ARM = Arm(
     "joining_due",
     "Report at the new place of posting (first working day after the joining time)",
@@ -1482,7 +1497,8 @@ V2 = revise(
     changes="Issue 16: 7.7.7.7 bars a transfer only for the period of 13.4.5.2 (equal to the "
     "LTT, in calendar months), not the whole obligation; 13.9.3: report by the first working "
     "day after the joining time, salary withheld and referral only after it; 13.3.1: a "
-    "specialist's transfer is the RCSC's (agencies only up to P1); 13.3.2: into or out of a "
+    "specialist's transfer is the RCSC's (agencies only up to P1); 13.7.2, 13.8.2.2: a term "
+    "of three years ends the day before the same date three years on; 13.3.2: into or out of a "
     "constitutional office by the parent agency, in consultation with the office; 13.4.16: pay "
     "on a transfer to a lower level; 13.6.6: transfer benefits only after five years at a "
     "place of posting reached by lateral transfer.",

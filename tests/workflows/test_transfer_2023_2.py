@@ -126,3 +126,32 @@ def test_13_3_1_a_specialist_s_transfer_is_the_rcsc_s_not_the_agency_s():
     # 2023.1: the agency ordered it.
     step, _ = PROCESS.check("awaiting_order", "issue_order", HR, ctx(intra, subj=es), order)
     assert step.dest == "ordered"
+
+
+@pytest.mark.parametrize(("term_end", "v2_ok", "v1_ok"), [
+    ("2030-06-29", True, True),  # three years to the day before
+    ("2030-06-30", False, True),  # the same date three years on: a day over
+])  # fmt: skip
+def test_13_7_2_a_term_of_three_years_ends_the_day_before_the_same_date(term_end, v2_ok, v1_ok):
+    """13.7.2 "each for a maximum term of three years"; 13.8.2.2 "for a maximum of three
+    years": an OSA effective 30 June 2027 ends at the latest on 29 June 2030."""
+    raw = {
+        "transfer_kind": "osa",
+        "receiving_agency": "MOE",
+        "new_position": "Planning Officer",
+        "new_station": "Thimphu",
+        "effective_on": "2027-06-30",
+        "term_end_on": term_end,
+        "distance_km": "0",
+        "reasons": "Special assignment",
+    }
+
+    def ok(process) -> bool:
+        try:
+            process.check("new", "open", RCSC, ctx(), raw)
+        except Refused as exc:
+            assert [r.cite for r in exc.refusals] == ["13.7.2"]
+            return False
+        return True
+
+    assert (ok(V2), ok(PROCESS)) == (v2_ok, v1_ok)
