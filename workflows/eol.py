@@ -951,23 +951,29 @@ def adjoining_study_leave(
     return out
 
 
-def _no_adjoining_any_leave(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+def _adjoining_any(
+    p: Profile, proposal: Mapping[str, Any], today: date
+) -> tuple[list[Entry], list[tuple[Entry, date, date | None]]]:
+    """The leave and the study leave that bar the proposed EOL; with no dates yet, only
+    study leave not yet reported back from is known to bar it (7.7.6.2)."""
+    if not proposal.get("start_on"):
+        return [], [x for x in study_leave(p) if x[2] is None]
     start, end = period(proposal, today)
-    if not proposal.get("start_on"):  # no dates yet: only an unfinished LTT is known to bar
-        return not any(last is None for _e, _f, last in study_leave(p))
-    return not adjoining_leave(p, start, end) and not adjoining_study_leave(p, start, end)
+    return adjoining_leave(p, start, end), adjoining_study_leave(p, start, end)
+
+
+def _no_adjoining_any_leave(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    leave, study = _adjoining_any(p, proposal, today)
+    return not leave and not study
 
 
 def _explain_adjoining_any(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
-    start, end = period(proposal, today)
+    leave, study = _adjoining_any(p, proposal, today)
     parts = [
         f"{e.details.get('leave_type', 'leave')} leave {e.start} to {e.end or e.start}"
-        for e in (adjoining_leave(p, start, end) if proposal.get("start_on") else [])
+        for e in leave
     ]
-    found = adjoining_study_leave(p, start, end) if proposal.get("start_on") else []
-    if not proposal.get("start_on"):
-        found = [x for x in study_leave(p) if x[2] is None]
-    for e, first, last in found:
+    for e, first, last in study:
         what = e.details.get("course") or e.details.get("level") or "LTT"
         parts.append(
             f"study leave ({what}) from {first}, not yet reported back (7.7.6.2)"
