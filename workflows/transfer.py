@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar
 from workflows.eligibility import Rule, as_guards, proposed_date
@@ -1231,6 +1232,13 @@ PROCESS = Process(
     "for not reporting, personal file within 15 days.",
     eligibility=RULES,
     proposal_fields=(KIND, EFFECTIVE_ON, SUPER_STRUCTURE),
+    readings=(
+        readings.InForce(
+            readings.JOINING_DEADLINE,
+            "within",
+            "13.9.4 has the civil servant report within the admissible joining time",
+        ),
+    ),
 )
 
 
@@ -1535,12 +1543,20 @@ V2 = revise(
         *_revised(
             "relieve",
             arms=(REPORT_BY_ARM, *STEPS[[s.trigger for s in STEPS].index("relieve")].arms[1:]),
-            effects=("relieve_transfer_2023_2",),
         ),
         *_revised("cancel_order", authority=transfer_authority_2023_2),
         *_revised("report_joining", effects=("join_transfer_2023_2",)),
     ),
     eligibility=RULES_2023_2,
+    readings=(
+        readings.InForce(
+            readings.JOINING_DEADLINE,
+            "on_expiry",
+            '13.9.3 has the new responsibilities assumed "immediately on expiry" of the '
+            "joining time, so reporting falls due on the first working day after it; the "
+            "first version withheld the salary on that very day (issue 16)",
+        ),
+    ),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

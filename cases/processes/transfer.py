@@ -15,7 +15,7 @@ from datetime import date
 from cases.core import calendar_store, profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import Agency, CaseAgency, CivilServant, ServiceEntry
-from workflows import registry
+from workflows import readings, registry
 from workflows import roles as R
 from workflows.engine import Authority, Context, Refusal, Refused
 from workflows.obligations import add_months
@@ -136,19 +136,10 @@ def record_transfer_order(ec: EffectContext) -> None:
 def relieve_transfer(ec: EffectContext) -> None:
     """13.11, 8.13.2.1, 13.9.7: the joining time is five working days of preparatory leave
     (new station at least 10 km away with a change of residence) plus the days of travel;
-    the due date is kept in the case so the joining deadline counts from it."""
-    _relieve(ec, report_after_expiry=False)
-
-
-@effect("relieve_transfer_2023_2")
-def relieve_transfer_2023_2(ec: EffectContext) -> None:
-    """As ``relieve_transfer``, but the civil servant reports by the first working day after
-    the joining time ends (13.9.3: "immediately on expiry of the admissible joining time"),
-    so the salary is withheld (13.9.4) only from the day after that one."""
-    _relieve(ec, report_after_expiry=True)
-
-
-def _relieve(ec: EffectContext, *, report_after_expiry: bool) -> None:
+    the due date is kept in the case so the joining deadline counts from it: the last day
+    of the joining time, or the first working day after it, as the case's reading of
+    13.9.3/13.9.4 (R-13.9.3) says."""
+    reading = registry.for_case(ec.case).in_force(readings.JOINING_DEADLINE.id)
     d = ec.data
     relieved = as_date(d["relieved_on"])
     assert relieved is not None
@@ -159,12 +150,12 @@ def _relieve(ec: EffectContext, *, report_after_expiry: bool) -> None:
         int(d.get("distance_km") or 0),
         bool(d.get("change_of_residence")),
         int(d.get("travel_days") or 0),
-        report_after_expiry=report_after_expiry,
+        report_after_expiry=reading.option == "on_expiry",
     )
     d["joining_due_on"] = jt.due.isoformat()
     if jt.ends is not None:
         d["joining_time_ends_on"] = jt.ends.isoformat()
-    d["joining_time"] = jt.explain
+    d["joining_time"] = f"{jt.explain} ({reading.note()})"
     if jt.preparatory_days:
         assert jt.preparatory_from is not None and jt.preparatory_to is not None
         d["preparatory_leave"] = {

@@ -205,6 +205,10 @@ def test_path_13_6_lateral_transfer_from_application_to_joining(tw, clock):
     }
     assert data["joining_time_ends_on"] == "2026-12-27"
     assert data["joining_due_on"] == "2026-12-28"
+    assert data["joining_time"].endswith(
+        "(reading R-13.9.3: report by the first working day after the joining time ends; the "
+        "salary is withheld from the day after that, in force since Mon 07 Dec 2026)"
+    )
     due = dl(tw, case_id)
     assert due["relief_due"] == (date(2027, 1, 13), "met")
     assert due["joining_due"] == (date(2026, 12, 28), "armed")
