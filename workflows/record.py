@@ -222,6 +222,7 @@ KINDS: dict[str, EntryKind] = {
                 ("on_secondment", "On secondment"),
                 ("returned", "Returned"),
                 ("not_rejoined", "Not rejoined"),
+                ("resigned", "Resigned while on secondment (13.10.8.2)"),
             ),
             (
                 _f("organisation", "text", "Organisation"),

@@ -45,7 +45,7 @@ def test_a_case_opens_on_the_version_in_force_on_its_opening_day():
     """1.2.2 "The Rule shall come into effect on 17 December 2023"; 2023.2 from 7 Dec 2026."""
     assert registry.in_force("disciplinary", date(2026, 12, 6)).version == "2023.1"
     assert registry.in_force("disciplinary", date(2026, 12, 7)).version == "2023.2"
-    assert registry.in_force("eol", date(2026, 12, 7)).version == "2023.1"
+    assert registry.in_force("eol", date(2026, 12, 6)).version == "2023.1"
     first = registry.versions("disciplinary")[0]
     assert first.effective_from == date(2023, 12, 17)
 
