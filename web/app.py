@@ -21,6 +21,7 @@ from web import (
     api,
     api_docs,
     api_processes,
+    api_search,
     calendar_pages,
     case_file_pages,
     case_pages,
@@ -33,6 +34,7 @@ from web import (
     observability,
     oversight_pages,
     pages,
+    penalty_pages,
     process_pages,
     register_list_pages,
     register_pages,
@@ -102,11 +104,13 @@ def create_app(
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
+    app.include_router(penalty_pages.router)
     app.include_router(document_pages.router)
     app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
+    app.include_router(api_search.router)
     security_pages.install(app)
     errors.install(app)
     case_file_pages.install(app)

@@ -118,15 +118,18 @@ class DatabaseFigures:
 def metrics(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Response:
     if R.ADMIN not in viewer.actor.roles:
         return api_error(403, "metrics are for administrators")
+    today = bhutan_today(request.app.state.clock())
+    return Response(exposition(request.app.state.engine, today), media_type=CONTENT_TYPE_LATEST)
+
+
+def exposition(engine: Engine, today: Any) -> bytes:
+    """The counters (every worker's, added up, under PROMETHEUS_MULTIPROC_DIR) and the
+    figures read from the database now, in Prometheus' text format."""
     scrape = CollectorRegistry(auto_describe=False)
-    scrape.register(
-        DatabaseFigures(request.app.state.engine, bhutan_today(request.app.state.clock()))
-    )
+    scrape.register(DatabaseFigures(engine, today))
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         counters = CollectorRegistry()
         multiprocess.MultiProcessCollector(counters)  # every worker's files, added up
     else:
         counters = REGISTRY
-    return Response(
-        generate_latest(counters) + generate_latest(scrape), media_type=CONTENT_TYPE_LATEST
-    )
+    return generate_latest(counters) + generate_latest(scrape)

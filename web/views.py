@@ -6,13 +6,14 @@ import json
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
-from cases.core import calendar_store, deadlines, service
+from cases.core import calendar_store, deadlines, search_index, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
-from cases.review import case_file, documents, due_process
+from cases.review import case_file, documents, due_process, penalty_consistency
 from workflows import case_file as file_rules
 from workflows import registry
 from workflows import roles as R
@@ -21,6 +22,13 @@ from workflows.context import Actor, Context
 from workflows.declarations import Step
 from workflows.engine import Process, redact
 from workflows.fields import field_decl
+from workflows.readings import REPEATED_MINOR
+
+
+def marked(snippet: str) -> Markup:
+    """A search snippet as HTML: its text escaped, its matched words in <mark>."""
+    text = str(escape(snippet))
+    return Markup(text.replace(search_index.OPEN, "<mark>").replace(search_index.CLOSE, "</mark>"))
 
 
 def public_fields(
@@ -190,8 +198,10 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         .join(User, User.id == Recusal.user_id)
         .where(Recusal.case_id == case.id)
     ).all()
+    deciding = any(a["trigger"] == "record_decision" for a in view["actions"])
     view.update(
-        warnings=record_warnings(session, case, view["today"]),
+        warnings=record_warnings(session, case, view["today"])
+        + (penalty_guidance(session, case, actor) if deciding else []),
         servant=session.get(CivilServant, case.subject_eid),
         agency=session.get(Agency, case.agency_code),
         recusals=[{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
@@ -323,20 +333,46 @@ def case_file_panel(session: Session, case: Case, actor: Actor) -> dict[str, Any
     }
 
 
+def penalty_guidance(session: Session, case: Case, actor: Actor) -> list[str]:
+    """For a committee about to decide: what was decided before for the offences charged
+    (19.12.1 inconsistencies; counts only, guidance, never a rule)."""
+    charges = json.loads(case.data).get("charges") or []
+    charged = [int(c["offence"]) for c in charges if isinstance(c, dict) and c.get("offence")]
+    return penalty_consistency.guidance(session, actor, charged) if charged else []
+
+
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     """What the service record tells the committee before it decides (shown, not enforced)."""
     if case.process != "disciplinary":
-        return []
+        scrutiny = (
+            record.special_scrutiny(record.standing(session, case.subject_eid, today), case.process)
+            if case.process in record.SPECIAL_SCRUTINY
+            else ""
+        )
+        return [f"{scrutiny} (BCSR 19.14.5.1)."] if scrutiny else []
     standing = record.standing(session, case.subject_eid, today)
     out = []
     if standing.minor_total >= 2:
         out.append(
             f"The respondent has {standing.minor_total} minor penalties on record: three or "
             "more reprimands or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
+            + (
+                " The decision must impose a major penalty, whatever the offence's "
+                "classification (reading R-19.11.13.4)."
+                if standing.minor_total >= 3 and _repeated_minor_leads(case)
+                else ""
+            )
         )
     if standing.on_negative_list:
         out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")
     return out
+
+
+def _repeated_minor_leads(case: Case) -> bool:
+    """Whether the case's version reads 19.11.13.4 as leading to a major penalty."""
+    process = registry.for_case(case)
+    ids = {r.reading.id for r in process.readings}
+    return REPEATED_MINOR.id in ids and process.reading(REPEATED_MINOR.id) == "leads"
 
 
 def api_case(

@@ -33,6 +33,9 @@ class Field:
     # The most characters a text field holds (0: its type's limit in workflows.bounds), shown
     # on the form (maxlength and a hint) and checked on every submission.
     max_length: int = 0
+    # A findings field whose rows also take a fine's amount and a number of increments
+    # (19.11.13.2-3, 19.11.14.2); a row keeps them only where given.
+    amounts: bool = False
 
     def __post_init__(self) -> None:
         if not self.max_length and self.type in bounds.TEXT_LIMITS:

@@ -149,3 +149,39 @@ def test_an_unexpected_fault_answers_500_with_the_reference_to_quote(
     assert answer.status_code == 500
     rid = answer.headers["X-Request-ID"]
     assert rid and rid in answer.json()["detail"]
+
+
+def test_with_several_workers_metrics_add_up_every_workers_counts(
+    db_url: str, tmp_path: Any
+) -> None:
+    """PROMETHEUS_MULTIPROC_DIR set before the workers start: two worker processes count
+    their steps in files there, and one scrape adds them up."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    shared = tmp_path / "metrics"
+    shared.mkdir()
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    root = Path(__file__).resolve().parents[2]
+    worker = "from cases.core import metrics; metrics.step('eol', 200, 0.01)"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", worker], env=env, cwd=root, check=True)
+    scrape = (
+        "import sys, datetime\n"
+        "from cases.core.db import engine_for\n"
+        "from web.health import exposition\n"
+        "sys.stdout.write(exposition(engine_for(sys.argv[1]), datetime.date(2026, 12, 14))"
+        ".decode())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", scrape, db_url],
+        env=env,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert _sample(out, "drukflow_steps_total", process="eol", outcome="200") == 2
+    assert _sample(out, "drukflow_step_seconds_count", process="eol") == 2
