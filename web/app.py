@@ -19,6 +19,7 @@ from cases.people import auth
 from web import (
     api,
     api_docs,
+    api_dues,
     api_processes,
     document_pages,
     errors,
@@ -88,6 +89,7 @@ def create_app(
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
+    app.include_router(api_dues.router)
     security_pages.install(app)
     errors.install(app)
     api_docs.install(app)

@@ -15,6 +15,7 @@ separation is computed by workflows.obligations and cases.people.separation.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from workflows import roles as R
 from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
-from workflows.obligations import add_months
+from workflows.obligations import add_months, duration
 from workflows.profile import Entry, Profile
 from workflows.record import (
     LTT_FUNDING,
@@ -34,6 +35,7 @@ from workflows.record import (
     QUALIFICATION_RANK,
     RATINGS_AT_LEAST_GOOD,
 )
+from workflows.revision import revise
 from workflows.values import as_date
 
 VERSION = "2023.1"
@@ -243,9 +245,22 @@ def study_leave_pay(
     return out
 
 
-def promotion_delay(start: date, end: date, times: int, cite: str) -> dict[str, Any]:
+def promotion_delay(
+    start: date, end: date, times: int, cite: str, *, calendar: bool = False
+) -> dict[str, Any]:
     """7.7.8.1 i, iv: promotion delayed by ``times`` the approved duration of the course,
-    counted from the due date of the promotion."""
+    counted from the due date of the promotion: the course's days multiplied, or
+    (``calendar``, R-7.7.7.6-duration) its calendar months and days left over multiplied."""
+    if calendar:
+        span = duration(start, end).times(times)
+        return {
+            "months": span.months,
+            "days_over": span.days,
+            "duration": span.text(),
+            "times_course_duration": times,
+            "from": "the due date of the promotion",
+            "cite": cite,
+        }
     days = course_days(start, end) * times
     return {
         "days": days,
@@ -1334,8 +1349,104 @@ PROCESS = Process(
             "a withdrawal ends the course early; the first version counted the obligation on "
             "the period the candidate studied",
         ),
+        readings.InForce(
+            readings.LTT_OBLIGATION_DURATION,
+            "days",
+            "the first version multiplied the course's days",
+        ),
+    ),
+)
+
+# ------------------------------------------------------------------ 2023.2
+
+
+def expenses_on_every_mixed_mode_return(ctx: Context) -> bool:
+    """7.7.8.1 ix: the refund of the expenses is owed on failing, on a withdrawal within
+    control "and separation during and after completing LTT with study obligation", so a
+    mixed-mode course's expenses are recorded on every return (separation reads them)."""
+    if ctx.data.get("mode") != "mixed_mode" or ctx.data.get("level") == "bachelors":
+        return True
+    return ctx.value("expenses_incurred") not in (None, "")
+
+
+UNDERTAKING_TERMS = (
+    Field(
+        "undertaking_obligation_months",
+        "int",
+        "Service obligation stated in the Undertaking, months (if it states one; the higher "
+        "of it and 2/3/4 times the course applies, 7.7.7.1)",
+        required=False,
+    ),
+    Field(
+        "undertaking_amount",
+        "decimal",
+        "Financial obligation stated in the Undertaking, Nu (if it states one; the higher "
+        "applies, 7.7.7.2)",
+        required=False,
+    ),
+)
+ACTUAL_SCHOLARSHIP_COST = Field(
+    "actual_scholarship_cost",
+    "decimal",
+    "Actual scholarship-related cost, Nu (RGoB funding; the higher of the estimated and the "
+    "actual cost applies, 7.7.7.6 i)",
+    required=False,
+)
+MIXED_MODE_EXPENSES_ON_RETURN = Guard(
+    "7.7.8.1 ix",
+    "for a mixed-mode course give the tuition fee, stipend/DSA, TA/DA, mileage and other "
+    "expenses incurred: 2/3/4 times them are refunded on failing, withdrawing within control "
+    "or separating with the obligation unserved",
+    expenses_on_every_mixed_mode_return,
+)
+
+# Effects whose 2023.2 form differs (cases.processes.ltt registers both names).
+EFFECTS_2023_2 = frozenset({"ltt_return", "ltt_withdraw", "ltt_completion_evidence"})
+
+
+def _v2(step: Step, *, fields: tuple[Field, ...] = (), guards: tuple[Guard, ...] = ()) -> Step:
+    """A 2023.2 branch of ``step``: its effects under their 2023.2 names (a mixed-mode
+    refund awaits the office order for repayment, 7.7.7.5), more fields and guards."""
+    return replace(
+        step,
+        fields=(*step.fields, *fields),
+        guards=(*step.guards, *guards),
+        effects=tuple(f"{e}_2023_2" if e in EFFECTS_2023_2 else e for e in step.effects),
+    )
+
+
+def _branches(trigger: str) -> list[Step]:
+    return [s for s in STEPS if s.trigger == trigger]
+
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes='7.7.7.3, 7.7.7.6, 7.7.8.1 i, iv: "2/3/4 times the approved duration of course" '
+    "and the promotion delays in calendar months (and days left over) added on the calendar, "
+    "the last day owed stated; 7.7.7.5: a mixed-mode refund is payable within 90 days of the "
+    "office order for repayment, not of the return; 7.7.7.6 ii b, 7.7.8.1 ix: a mixed-mode "
+    "course's expenses are recorded on every return (the refund on separation is of them); "
+    "7.7.7.1-2: the obligation and the amount stated in the Undertaking apply where higher; "
+    "7.7.7.6 i: the actual scholarship-related cost where higher than the estimate",
+    replace=(
+        replace(
+            _branches("brief")[0],
+            fields=(*_branches("brief")[0].fields, *UNDERTAKING_TERMS),
+            effects=("ltt_undertaking",),
+        ),
+        *(
+            _v2(s, fields=(ACTUAL_SCHOLARSHIP_COST,), guards=(MIXED_MODE_EXPENSES_ON_RETURN,))
+            for s in _branches("report_back")
+        ),
+        *(_v2(s) for s in _branches("withdraw")),
+        *(_v2(s) for s in _branches("submit_completion_evidence")),
+    ),
+    readings=(
+        readings.InForce(readings.LTT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY),
     ),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

@@ -169,6 +169,41 @@ WITHDRAWAL_OBLIGATION = Reading(
     ),
 )
 
+_DURATION_QUESTION = (
+    "Is the multiple of a duration counted in days (the period's days multiplied), or in "
+    "calendar months and years (the period in months, and days left over, each multiplied "
+    "and added on the calendar, so a leap day never moves the end)?"
+)
+_DURATION_OPTIONS = (
+    Option("days", "the period's calendar days multiplied, added as days"),
+    Option(
+        "calendar",
+        "the period in calendar months (and days left over) multiplied, added as months on "
+        "the calendar; the last day owed is the day before the end",
+    ),
+)
+LTT_OBLIGATION_DURATION = Reading(
+    "R-7.7.7.6-duration",
+    "7.7.7.6",
+    "Service Obligation: 2/3/4 times the approved duration of course",
+    _DURATION_QUESTION,
+    _DURATION_OPTIONS,
+)
+SECONDMENT_OBLIGATION_DURATION = Reading(
+    "R-13.10.6.1-duration",
+    "13.10.6.1",
+    "A civil servant, upon return from secondment from the International Organisation "
+    "outside Bhutan shall serve in the Civil Service double the duration of the secondment "
+    "period or until superannuation, whichever is earlier",
+    _DURATION_QUESTION,
+    _DURATION_OPTIONS,
+)
+DURATION_WHY = (
+    'the rules state durations in months and years ("2/3/4 times the approved duration", '
+    '"double the duration"): an 18-month course at 2x is 36 months from the return, '
+    "whatever leap days fall in it; the first version multiplied days"
+)
+
 
 CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
@@ -184,4 +219,6 @@ ALL: tuple[Reading, ...] = (
     CLEAN_RECORD,
     RETURN_OBLIGATION_IN_BHUTAN,
     WITHDRAWAL_OBLIGATION,
+    LTT_OBLIGATION_DURATION,
+    SECONDMENT_OBLIGATION_DURATION,
 )

@@ -1009,6 +1009,11 @@ PROCESS = Process(
             "the first version asked only whether the organisation is outside or within "
             "Bhutan, and bound every secondment within Bhutan",
         ),
+        readings.InForce(
+            readings.SECONDMENT_OBLIGATION_DURATION,
+            "days",
+            "the first version doubled the secondment's days",
+        ),
     ),
 )
 
