@@ -15,16 +15,11 @@ from sqlmodel import select
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, ServiceEntry
 from cases.people import register, repayment
-from tests.cases.test_ltt_cases import (  # noqa: F401 (ltt_world is a fixture)
-    apply,
-    at,
-    details,
-    entries,
-    ltt_world,
-    on_study_leave,
-    report_back,
-)
+from tests.cases import test_ltt_cases as base
+from tests.cases.test_ltt_cases import apply, at, details, entries, on_study_leave, report_back
 from workflows.engine import Refused
+
+ltt_world = base.ltt_world  # the fixture: the LTT tests' world
 
 
 def separate(w, eid: str = "E200", username: str = "hr", **fields):

@@ -94,8 +94,9 @@ def test_7_7_7_3_the_obligation_is_a_multiple_of_the_course_in_calendar_months_a
 def test_7_7_7_3_an_18_month_course_at_2x_is_36_months_not_2_x_548_days():
     """The issue's example: the first version ends the obligation on a different day."""
     start, end, back = date(2026, 9, 1), date(2028, 2, 29), date(2028, 3, 10)
-    calendar = ltt_service_obligation_end(start, end, back, 1, "masters", "full_time", calendar=True)
-    days = ltt_service_obligation_end(start, end, back, 1, "masters", "full_time")
+    args = (start, end, back, 1, "masters", "full_time")
+    calendar = ltt_service_obligation_end(*args, calendar=True)
+    days = ltt_service_obligation_end(*args)
     assert (calendar, days) == (date(2031, 3, 10), back + timedelta(days=2 * 547))
     assert calendar != days
 
