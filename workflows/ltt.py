@@ -1419,6 +1419,99 @@ def _branches(trigger: str) -> list[Step]:
     return [s for s in STEPS if s.trigger == trigger]
 
 
+# -- 7.7.8.1 ix: a mixed-mode refund, its office order, and the year's delay when late
+
+
+def mixed_mode_refund_owed(ctx: Context) -> bool:
+    """7.7.8.1 ix: a mixed-mode course (not a bachelor's, 7.7.8.1 x) failed or left within
+    the candidate's control is refunded: the case waits for the refund."""
+    if ctx.data.get("mode") != "mixed_mode" or ctx.data.get("level") == "bachelors":
+        return False
+    return ctx.value("outcome") == "failed" or ctx.value("withdrawal_ground") == "within_control"
+
+
+def _and(*checks):
+    return lambda ctx: all(c(ctx) for c in checks)
+
+
+def _into_refund(step: Step) -> Step:
+    """A 2023.2 branch of ``step`` for a mixed-mode refund: the case waits in refund_due."""
+    return replace(
+        _v2(step),
+        dest="refund_due",
+        cite=f"{step.cite}, 7.7.8.1 ix",
+        when=_and(step.when or (lambda ctx: True), mixed_mode_refund_owed),
+    )
+
+
+REFUND_ARM = Arm(
+    "refund_due",
+    "Refund the mixed-mode expenses (90 days from the office order for repayment)",
+    "7.7.7.5, 7.7.8.1 ix",
+    days=90,
+    from_field="refund_order_on",
+    on_timeout="refund_not_made",
+)
+REFUND_STATES = (
+    State("refund_due", "refund of the mixed-mode expenses due (7.7.8.1 ix)"),
+    State("refunded", "mixed-mode expenses refunded", final=True),
+    State(
+        "refund_late",
+        "not refunded within the stipulated period: promotion delayed by one year",
+        final=True,
+    ),
+)
+REFUND_STEPS = (
+    Step(
+        "issue_refund_order",
+        "refund_due",
+        "refund_due",
+        "Record the office order for repayment of the expenses",
+        "7.7.7.5",
+        by=RECORDERS,
+        authority=agency_or_approving,
+        guards=(
+            Guard(
+                "7.7.7.5",
+                "the office order for repayment is already recorded",
+                lambda ctx: not ctx.data.get("refund_order_no"),
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field("refund_order_no", "text", "Office order for repayment, number"),
+            Field("refund_order_on", "date", "Office order for repayment issued on"),
+        ),
+        arms=(REFUND_ARM,),
+        effects=("ltt_refund_order",),
+    ),
+    Step(
+        "record_refund",
+        "refund_due",
+        "refunded",
+        "Record the refund of the expenses",
+        "7.7.8.1 ix",
+        by=RECORDERS,
+        authority=agency_or_approving,
+        fields=(
+            Field("refunded_on", "date", "Refunded on"),
+            Field("receipt_no", "text", "Receipt number"),
+        ),
+        settles=("refund_due",),
+        effects=("ltt_refunded",),
+    ),
+    Step(
+        "refund_not_made",
+        "refund_due",
+        "refund_late",
+        "Not refunded within the stipulated period: promotion delayed by one year",
+        "7.7.8.1 ix",
+        by=frozenset({R.SYSTEM}),
+        effects=("ltt_refund_late",),
+    ),
+)
+
+
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1429,7 +1522,9 @@ V2 = revise(
     "office order for repayment, not of the return; 7.7.7.6 ii b, 7.7.8.1 ix: a mixed-mode "
     "course's expenses are recorded on every return (the refund on separation is of them); "
     "7.7.7.1-2: the obligation and the amount stated in the Undertaking apply where higher; "
-    "7.7.7.6 i: the actual scholarship-related cost where higher than the estimate",
+    "7.7.7.6 i: the actual scholarship-related cost where higher than the estimate; "
+    "7.7.8.1 ix: a mixed-mode refund waits in the case for its office order and the refund, "
+    "and not refunding within 90 days of the order delays promotion by one year (a timer)",
     replace=(
         replace(
             _branches("brief")[0],
@@ -1437,12 +1532,24 @@ V2 = revise(
             effects=("ltt_undertaking",),
         ),
         *(
-            _v2(s, fields=(ACTUAL_SCHOLARSHIP_COST,), guards=(MIXED_MODE_EXPENSES_ON_RETURN,))
+            b
             for s in _branches("report_back")
+            for b in ((_into_refund(s),) if s.dest == "failed" else ())
+            + (_v2(s, fields=(ACTUAL_SCHOLARSHIP_COST,), guards=(MIXED_MODE_EXPENSES_ON_RETURN,)),)
         ),
-        *(_v2(s) for s in _branches("withdraw")),
-        *(_v2(s) for s in _branches("submit_completion_evidence")),
+        *(
+            b
+            for s in _branches("withdraw")
+            for b in ((_into_refund(s),) if s.cite == "7.7.8.1 i" else ()) + (_v2(s),)
+        ),
+        *(
+            b
+            for s in _branches("submit_completion_evidence")
+            for b in ((_into_refund(s),) if s.dest == "failed" else ()) + (_v2(s),)
+        ),
     ),
+    add=REFUND_STEPS,
+    states=REFUND_STATES,
     readings=(
         readings.InForce(readings.LTT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY),
     ),

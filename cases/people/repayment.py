@@ -46,6 +46,13 @@ def record_repayment_order(
     if refusals:
         raise Refused(refusals)
     details = json.loads(row.details or "{}")
+    if row.kind == "due" and details.get("refund_case"):
+        raise _refused(
+            "state",
+            f"record the office order for repayment on LTT case {details['refund_case']}, "
+            "whose refund it is (7.7.8.1 ix)",
+            "entry_id",
+        )
     if row.kind != "due" or not details.get("obligation"):
         raise _refused("field", "not a financial obligation left by a separation", "entry_id")
     if details.get("repayment_order_no"):
@@ -66,15 +73,7 @@ def record_repayment_order(
             f"{row.start_on.isoformat()}",
             "issued_on",
         )
-    due = payable_by(issued_on) if details["obligation"] == "ltt" else None
-    profiles.update_entry(
-        session,
-        row,
-        end_on=due,
-        repayment_order_no=values["order_no"],
-        repayment_order_on=issued_on.isoformat(),
-        payable_by=due.isoformat() if due else None,
-    )
+    due = set_order(session, row, values["order_no"], issued_on, ltt=details["obligation"] == "ltt")
     register._audit(
         session,
         actor,
@@ -88,5 +87,22 @@ def record_repayment_order(
             "issued_on": issued_on.isoformat(),
             "payable_by": due.isoformat() if due else None,
         },
+    )
+    return due
+
+
+def set_order(
+    session: Session, row: ServiceEntry, order_no: str, issued_on: date, *, ltt: bool = True
+) -> date | None:
+    """Write the office order on the due ``row``; an LTT due (``ltt``) is then payable by
+    the 90th day after it (7.7.7.5). The one writer for this API and the LTT case's step."""
+    due = payable_by(issued_on) if ltt else None
+    profiles.update_entry(
+        session,
+        row,
+        end_on=due,
+        repayment_order_no=order_no,
+        repayment_order_on=issued_on.isoformat(),
+        payable_by=due.isoformat() if due else None,
     )
     return due

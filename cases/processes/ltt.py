@@ -17,6 +17,7 @@ from typing import Any
 from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import ServiceEntry
+from cases.people import repayment
 from workflows import ltt, readings, registry
 from workflows.obligations import (
     EXPENSES,
@@ -269,7 +270,7 @@ def _mixed_mode_refund(ec: EffectContext, row: ServiceEntry, cite: str, on_order
         + (f"{payable}; " if on_order else "")
         + "promotion delayed one year if not refunded in time",
         **(
-            {"obligation": "ltt", "cite": f"{cite}, 7.7.7.5", "ltt_entry": row.id}
+            {"refund_case": ec.case.id, "cite": f"{cite}, 7.7.7.5", "ltt_entry": row.id}
             if on_order
             else {}
         ),
@@ -496,3 +497,58 @@ def ltt_not_availed(ec: EffectContext) -> None:
     row = profiles.case_entry(ec.session, ec.case.id, "ltt")  # type: ignore[arg-type]
     if row is not None:
         profiles.update_entry(ec.session, row, status="cancelled")
+
+
+# ------------------------------------------------------------ 7.7.8.1 ix (2023.2)
+
+
+def _refund_row(ec: EffectContext) -> ServiceEntry:
+    row = profiles.case_entry(ec.session, ec.case.id, "due")  # type: ignore[arg-type]
+    if row is None:
+        raise LookupError(f"case {ec.case.id} has no refund due")
+    return row
+
+
+@effect("ltt_refund_order")
+def ltt_refund_order(ec: EffectContext) -> None:
+    """7.7.7.5: the refund is payable within 90 days of the office order for repayment: the
+    due's last day (the case's refund_due deadline counts the same 90 days)."""
+    issued = _d(ec.fields["refund_order_on"])
+    due = repayment.set_order(ec.session, _refund_row(ec), ec.fields["refund_order_no"], issued)
+    assert due is not None
+    ec.data["refund_due"] = {
+        **(ec.data.get("refund_due") or {}),
+        "due_on": due.isoformat(),
+        "order_no": ec.fields["refund_order_no"],
+        "order_on": issued.isoformat(),
+    }
+
+
+@effect("ltt_refunded")
+def ltt_refunded(ec: EffectContext) -> None:
+    """7.7.8.1 ix: refunded; the due is cleared."""
+    profiles.update_entry(
+        ec.session,
+        _refund_row(ec),
+        status="cleared",
+        refunded_on=ec.fields["refunded_on"],
+        receipt_no=ec.fields["receipt_no"],
+    )
+
+
+@effect("ltt_refund_late")
+def ltt_refund_late(ec: EffectContext) -> None:
+    """7.7.8.1 ix: "In the event the candidate fails to refund the financial obligations
+    within the stipulated period, his promotion shall be delayed by one year from the due
+    date of his promotion." The refund stays owed (19.11.1)."""
+    delay = {
+        "months": 12,
+        "days_over": 0,
+        "duration": "1 year",
+        "from": "the due date of the promotion",
+        "cite": "7.7.8.1 ix",
+    }
+    ec.data["promotion_delay"] = delay
+    profiles.update_entry(
+        ec.session, _entry(ec), promotion_delay="1 year", penalty_cite="7.7.8.1 ix"
+    )

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from cases.core import timers
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, ServiceEntry
 from cases.people import register, repayment
@@ -133,25 +134,77 @@ MIXED = {"mode": "mixed_mode", "country": "bhutan", "rcsc_strategic_programme": 
 def test_7_7_8_1_ix_a_mixed_mode_refund_awaits_the_office_order(ltt_world):
     """7.7.8.1 ix: failing a mixed-mode course, "refund the tuition fee, stipend/DSA, TA/DA,
     mileage and any other expenses incurred (2/3/4 times ...)"; 7.7.7.5: within 90 days of
-    the office order for repayment, not of the return."""
+    the office order for repayment, not of the return. The case waits for the refund."""
     w = ltt_world
     case_id = on_study_leave(w, **MIXED)
     at(w, "2029-02-10")
-    report_back(
-        w,
-        case_id,
-        outcome="failed",
-        days_on_campus=200,
-        expenses_incurred="150000",
-        documents=["training_report", "certificate"],
+    assert (
+        report_back(
+            w,
+            case_id,
+            outcome="failed",
+            days_on_campus=200,
+            expenses_incurred="150000",
+            documents=["training_report", "certificate"],
+        )
+        == "refund_due"
     )
     (due,) = entries(w, kind="due")
     assert details(due)["amount"] == "300000.00" and due.end_on is None
     assert "tuition fee, stipend/DSA, TA/DA, mileage" in details(due)["note"]
-    assert order(w, due.id, issued_on="2029-03-01", order_no="RCSC/F/1") == date(2029, 5, 30)
+    assert entries(w, kind="ltt")[0].status == "failed"
+    # The order is recorded on the case, not as a separation's due.
+    with pytest.raises(Refused) as exc:
+        order(w, due.id, issued_on="2029-03-01", order_no="RCSC/F/1")
+    assert f"LTT case {case_id}" in exc.value.refusals[0].reason
+    at(w, "2029-03-01")
+    w.fire(
+        case_id, "issue_refund_order", "rcsc", refund_order_no="RCSC/F/1", refund_order_on=w.today()
+    )
+    assert entries(w, kind="due")[0].end_on == date(2029, 5, 30)
+    assert w.deadline(case_id, "refund_due", "armed").due_on == date(2029, 5, 30)
+    at(w, "2029-05-20")
+    assert (
+        w.fire(case_id, "record_refund", "hr", refunded_on=w.today(), receipt_no="RV/12")
+        == "refunded"
+    )
+    assert entries(w, kind="due")[0].status == "cleared"
     # Separating later owes no second refund for the same course.
     at(w, "2029-06-01")
     assert separate(w) == []
+
+
+def test_7_7_8_1_ix_a_refund_not_made_in_time_delays_promotion_by_one_year(ltt_world):
+    """7.7.8.1 ix: "In the event the candidate fails to refund the financial obligations
+    within the stipulated period, his promotion shall be delayed by one year from the due
+    date of his promotion": a timer on the 90 days from the office order (7.7.7.5)."""
+    w = ltt_world
+    case_id = on_study_leave(w, **MIXED)
+    at(w, "2027-09-01")
+    w.fire(
+        case_id,
+        "withdraw",
+        "rcsc",
+        withdrawn_on="2027-08-20",
+        withdrawal_ground="within_control",
+        reported_on="2027-08-30",
+        expenses_incurred="80000",
+        reasons="Personal choice",
+    )
+    assert w.case(case_id).state == "refund_due"
+    w.fire(
+        case_id, "issue_refund_order", "rcsc", refund_order_no="RCSC/F/2", refund_order_on=w.today()
+    )
+    at(w, "2027-11-30")  # the 90th day: still in time
+    timers.sweep(w.engine, w.clock.now)
+    assert w.case(case_id).state == "refund_due"
+    at(w, "2027-12-01")
+    timers.sweep(w.engine, w.clock.now)
+    assert w.case(case_id).state == "refund_late"
+    delay = w.data(case_id)["promotion_delay"]
+    assert (delay["duration"], delay["cite"]) == ("1 year", "7.7.8.1 ix")
+    assert details(entries(w, kind="ltt")[0])["promotion_delay"] == "1 year"
+    assert entries(w, kind="due")[0].status == "outstanding"  # still owed
 
 
 def test_7_7_8_1_ix_a_mixed_mode_return_records_the_expenses_for_separation(ltt_world):
