@@ -1512,6 +1512,76 @@ REFUND_STEPS = (
 )
 
 
+# -- 7.7.5.3: left for the LTT without the pre-departure requirements
+
+
+def not_condoned_for_a_missing_undertaking(ctx: Context) -> bool:
+    return not ctx.data.get("undertaking_missing")
+
+
+UNDERTAKING_ARM = Arm(
+    "undertaking_due",
+    "The guarantor submits the Undertaking signed by the candidate (within a month of leaving)",
+    "7.7.5.3",
+    days=0,
+    from_field="undertaking_due_on",
+    on_timeout="undertaking_not_submitted",
+)
+PDB_STATES = (
+    State(
+        "undertaking_awaited",
+        "left for the LTT without the pre-departure requirements; the signed Undertaking is "
+        "awaited from the guarantor",
+    ),
+)
+PDB_STEPS = (
+    Step(
+        "left_without_briefing",
+        ("approved", "briefed", "preparatory_leave"),
+        "undertaking_awaited",
+        "Record that the candidate left without completing the pre-departure requirements",
+        "7.7.5.3",
+        by=RECORDERS,
+        authority=approving_authority,
+        fields=(
+            Field("left_on", "date", "Left for the LTT on"),
+            Field("commenced_on", "date", "Course commenced on"),
+            Field("guarantor_name", "text", "Guarantor's name", required=False),
+            Field("remarks", "textarea", "What was not completed (PDB, Undertaking)"),
+        ),
+        arms=(UNDERTAKING_ARM,),
+        effects=("ltt_left_without_briefing",),
+    ),
+    Step(
+        "submit_undertaking",
+        "undertaking_awaited",
+        "on_study_leave",
+        "Record the Undertaking signed by the candidate, submitted by the guarantor",
+        "7.7.5.3",
+        by=RECORDERS,
+        authority=approving_authority,
+        fields=(
+            Field("undertaking_signed_on", "date", "Undertaking signed on"),
+            Field("guarantor_name", "text", "Guarantor's name"),
+            Field("guarantor_cid", "text", "Guarantor's CID number", required=False),
+            *UNDERTAKING_TERMS,
+        ),
+        settles=("undertaking_due",),
+        arms=(REPORTING_ARM,),
+        effects=("ltt_undertaking",),
+    ),
+    Step(
+        "undertaking_not_submitted",
+        "undertaking_awaited",
+        "retirement_proposed",
+        "Undertaking not submitted within a month: compulsory retirement proposed",
+        "7.7.5.3",
+        by=frozenset({R.SYSTEM}),
+        effects=("ltt_undertaking_missing",),
+    ),
+)
+
+
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1524,8 +1594,24 @@ V2 = revise(
     "7.7.7.1-2: the obligation and the amount stated in the Undertaking apply where higher; "
     "7.7.7.6 i: the actual scholarship-related cost where higher than the estimate; "
     "7.7.8.1 ix: a mixed-mode refund waits in the case for its office order and the refund, "
-    "and not refunding within 90 days of the order delays promotion by one year (a timer)",
+    "and not refunding within 90 days of the order delays promotion by one year (a timer); "
+    "7.7.5.3: leaving without the pre-departure requirements is recorded: promotion delayed "
+    "by double the course, the signed Undertaking due within a month of leaving, else "
+    "compulsory retirement proposed (not condoned)",
     replace=(
+        replace(
+            _branches("condone")[0],
+            guards=(
+                *_branches("condone")[0].guards,
+                Guard(
+                    "7.7.5.3",
+                    'the Undertaking was not submitted within a month: the candidate "shall be '
+                    'compulsorily retired" (condoning is for late reporting, 7.7.8.1 v)',
+                    not_condoned_for_a_missing_undertaking,
+                    precheck=True,
+                ),
+            ),
+        ),
         replace(
             _branches("brief")[0],
             fields=(*_branches("brief")[0].fields, *UNDERTAKING_TERMS),
@@ -1548,8 +1634,8 @@ V2 = revise(
             for b in ((_into_refund(s),) if s.dest == "failed" else ()) + (_v2(s),)
         ),
     ),
-    add=REFUND_STEPS,
-    states=REFUND_STATES,
+    add=(*REFUND_STEPS, *PDB_STEPS),
+    states=(*REFUND_STATES, *PDB_STATES),
     readings=(
         readings.InForce(readings.LTT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY),
     ),

@@ -552,3 +552,29 @@ def ltt_refund_late(ec: EffectContext) -> None:
     profiles.update_entry(
         ec.session, _entry(ec), promotion_delay="1 year", penalty_cite="7.7.8.1 ix"
     )
+
+
+# ------------------------------------------------------------ 7.7.5.3 (2023.2)
+
+
+@effect("ltt_left_without_briefing")
+def ltt_left_without_briefing(ec: EffectContext) -> None:
+    """7.7.5.3: "In the event a candidate has left for LTT without completing the
+    pre-departure requirements, his promotion shall be delayed by double the approved
+    duration of the course from the due date of his promotion and his guarantor shall
+    ensure that a signed Undertaking by the candidate is submitted within a month". The
+    course has commenced: the LTT counts (7.7.8.1 xi)."""
+    ltt_commence(ec)
+    left = _d(ec.fields["left_on"])
+    ec.data["undertaking_due_on"] = add_months(left, 1).isoformat()
+    _delay(ec, _entry(ec), 2, "7.7.5.3")
+
+
+@effect("ltt_undertaking_missing")
+def ltt_undertaking_missing(ec: EffectContext) -> None:
+    """7.7.5.3: "failing which the candidate shall be compulsorily retired"."""
+    ec.data["undertaking_missing"] = True
+    ec.data["retirement_ground"] = (
+        "the Undertaking signed by the candidate was not submitted within a month of leaving "
+        f"on {ec.data.get('left_on')} without the pre-departure requirements (BCSR 7.7.5.3)"
+    )

@@ -275,3 +275,65 @@ def test_7_6_3_3_resigning_within_six_months_of_an_stt_leaves_a_due(ltt_world):
     with w.session() as s:
         due = s.exec(select(ServiceEntry).where(ServiceEntry.kind == "due")).one()
     assert json.loads(due.details)["cite"] == "7.6.3.3" and due.end_on is None
+
+
+# ------------------------------------------------------------------ 7.7.5.3 (item 12)
+
+
+def _left_without_briefing(w) -> int:
+    case_id = apply(w)
+    w.fire(case_id, "recommend", "chair", hrc_meeting_no="H/1", recommended_on=w.today())
+    w.fire(case_id, "approve", "rcsc", approval_order_no="R/1", approved_on=w.today())
+    at(w, "2027-02-03")
+    w.fire(
+        case_id,
+        "left_without_briefing",
+        "rcsc",
+        left_on="2027-01-30",
+        commenced_on="2027-02-01",
+        remarks="Left without attending the PDB or signing the Undertaking",
+    )
+    return case_id
+
+
+def test_7_7_5_3_leaving_without_the_pre_departure_requirements_is_recorded(ltt_world):
+    """7.7.5.3: "In the event a candidate has left for LTT without completing the
+    pre-departure requirements, his promotion shall be delayed by double the approved
+    duration of the course from the due date of his promotion and his guarantor shall ensure
+    that a signed Undertaking by the candidate is submitted within a month"."""
+    w = ltt_world
+    case_id = _left_without_briefing(w)
+    assert w.case(case_id).state == "undertaking_awaited"
+    delay = w.data(case_id)["promotion_delay"]
+    assert (delay["duration"], delay["cite"]) == ("4 years", "7.7.5.3")
+    line = entries(w, kind="ltt")[0]
+    assert line.status == "ongoing" and details(line)["ordinal"] == 1  # 7.7.8.1 xi
+    assert w.deadline(case_id, "undertaking_due", "armed").due_on == date(2027, 2, 28)
+    at(w, "2027-02-21")
+    w.fire(
+        case_id,
+        "submit_undertaking",
+        "rcsc",
+        undertaking_signed_on="2027-02-20",
+        guarantor_name="Dorji Penjor",
+    )
+    assert w.case(case_id).state == "on_study_leave"
+    assert w.deadline(case_id, "undertaking_due").status == "met"
+    assert w.deadline(case_id, "reporting_due", "armed").due_on == date(2029, 2, 21)
+
+
+def test_7_7_5_3_no_undertaking_within_a_month_proposes_compulsory_retirement(ltt_world):
+    """7.7.5.3: "... within a month failing which the candidate shall be compulsorily
+    retired": the timer proposes it, and it is not condoned as late reporting is."""
+    w = ltt_world
+    case_id = _left_without_briefing(w)
+    at(w, "2027-02-28")
+    timers.sweep(w.engine, w.clock.now)
+    assert w.case(case_id).state == "undertaking_awaited"
+    at(w, "2027-03-01")
+    timers.sweep(w.engine, w.clock.now)
+    assert w.case(case_id).state == "retirement_proposed"
+    assert "7.7.5.3" in w.data(case_id)["retirement_ground"]
+    with pytest.raises(Refused) as exc:
+        w.fire(case_id, "condone", "chair", reasons="Family reasons")
+    assert "7.7.5.3" in [r.cite for r in exc.value.refusals]
