@@ -362,7 +362,8 @@ def explain_ltt_obligation(p: Profile, proposal: Mapping[str, Any], today: date)
         str(p.obligation_end(e))
         for e in p.unserved_obligations(_start(proposal, today), "ltt", "service_obligation")
     )
-    return f"service obligation runs until {ends[-1]}"
+    last = date.fromisoformat(ends[-1]) - timedelta(days=1)
+    return f"service obligation runs until {ends[-1]} (the last day owed {last.isoformat()})"
 
 
 def _away_on(p: Profile, day: date) -> list[str]:
