@@ -1538,7 +1538,7 @@ PDB_STATES = (
 PDB_STEPS = (
     Step(
         "left_without_briefing",
-        ("approved", "briefed", "preparatory_leave"),
+        "approved",  # briefed: the PDB and the Undertaking are done (7.7.5.1)
         "undertaking_awaited",
         "Record that the candidate left without completing the pre-departure requirements",
         "7.7.5.3",
