@@ -337,3 +337,32 @@ def test_7_7_5_3_no_undertaking_within_a_month_proposes_compulsory_retirement(lt
     with pytest.raises(Refused) as exc:
         w.fire(case_id, "condone", "chair", reasons="Family reasons")
     assert "7.7.5.3" in [r.cite for r in exc.value.refusals]
+
+
+def test_7_7_8_1_ix_a_case_opened_under_2023_1_keeps_its_refund_due_from_the_return(ltt_world):
+    """The first version, as it was: a failed mixed-mode course closes the case as failed,
+    the refund due 90 days after the return, no timer and no office order; 7.7.5.3 could
+    not be recorded."""
+    w = ltt_world
+    at(w, "2026-12-01")
+    case_id = on_study_leave(w, **MIXED)
+    assert w.case(case_id).process_version == "2023.1"
+    at(w, "2029-02-10")
+    state = report_back(
+        w,
+        case_id,
+        outcome="failed",
+        days_on_campus=200,
+        expenses_incurred="150000",
+        documents=["training_report", "certificate"],
+    )
+    assert state == "failed"
+    (due,) = entries(w, kind="due")
+    assert due.end_on == date(2029, 2, 10) + timedelta(days=90)
+    assert "left_without_briefing" not in base_version_triggers()
+
+
+def base_version_triggers() -> list[str]:
+    from workflows import ltt
+
+    return ltt.PROCESS.triggers()
