@@ -16,11 +16,7 @@ from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CivilServant, ServiceEntry
 from workflows import readings, registry
-from workflows.obligations import (
-    calendar_durations,
-    owes_return_service,
-    secondment_obligation_end,
-)
+from workflows.obligations import owes_return_service, secondment_obligation_end
 from workflows.secondment import appraisal_due, end_notice_due
 from workflows.values import as_date
 
@@ -124,7 +120,7 @@ def secondment_returned(ec: EffectContext) -> None:
     reading = version.in_force(readings.RETURN_OBLIGATION_IN_BHUTAN.id)
     owes = owes_return_service(location, reading.option)
     # R-13.10.6.1-duration: "double the duration" in calendar months, or in days (2023.1).
-    calendar = calendar_durations(version, readings.SECONDMENT_OBLIGATION_DURATION.id)
+    calendar = version.reading(readings.SECONDMENT_OBLIGATION_DURATION.id) == "calendar"
     obligation_end = (
         secondment_obligation_end(
             start, end, rejoined, location, profile.superannuation_date, calendar=calendar
