@@ -31,6 +31,7 @@ from web import (
     observability,
     oversight_pages,
     pages,
+    penalty_pages,
     process_pages,
     register_pages,
     review_pages,
@@ -95,6 +96,7 @@ def create_app(
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
+    app.include_router(penalty_pages.router)
     app.include_router(document_pages.router)
     app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)

@@ -12,7 +12,7 @@ from cases.core import calendar_store, deadlines, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
-from cases.review import case_file, documents, due_process
+from cases.review import case_file, documents, due_process, penalty_consistency
 from workflows import case_file as file_rules
 from workflows import registry
 from workflows import roles as R
@@ -187,8 +187,10 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         .join(User, User.id == Recusal.user_id)
         .where(Recusal.case_id == case.id)
     ).all()
+    deciding = any(a["trigger"] == "record_decision" for a in view["actions"])
     view.update(
-        warnings=record_warnings(session, case, view["today"]),
+        warnings=record_warnings(session, case, view["today"])
+        + (penalty_guidance(session, case, actor) if deciding else []),
         servant=session.get(CivilServant, case.subject_eid),
         agency=session.get(Agency, case.agency_code),
         recusals=[{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
@@ -318,6 +320,14 @@ def case_file_panel(session: Session, case: Case, actor: Actor) -> dict[str, Any
         "kinds": file_rules.kinds_for(case.process),
         "marks": [c for c in file_rules.CONFIDENTIALITY if file_rules.may_read(actor, c.cite)],
     }
+
+
+def penalty_guidance(session: Session, case: Case, actor: Actor) -> list[str]:
+    """For a committee about to decide: what was decided before for the offences charged
+    (19.12.1 inconsistencies; counts only, guidance, never a rule)."""
+    charges = json.loads(case.data).get("charges") or []
+    charged = [int(c["offence"]) for c in charges if isinstance(c, dict) and c.get("offence")]
+    return penalty_consistency.guidance(session, actor, charged) if charged else []
 
 
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
