@@ -22,6 +22,7 @@ from web import (
     api_docs,
     api_dues,
     api_processes,
+    api_search,
     case_file_pages,
     document_pages,
     errors,
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_processes.router)
     app.include_router(api_dues.router)
+    app.include_router(api_search.router)
     security_pages.install(app)
     errors.install(app)
     case_file_pages.install(app)

@@ -323,3 +323,24 @@ def stt_financial_obligation(
         cite="7.6.3.3",
         kind="stt",
     )
+
+
+# ------------------------------------------------ 7.7.7.7 by 13.4.5.2: the transfer bar
+
+
+def calendar_span(start: date, last: date) -> tuple[int, int]:
+    """The period from ``start`` to ``last`` (both included) as whole calendar months and
+    the days left over: 1 Aug 2024 to 31 Jan 2026 is (18, 0), not 549 days (``duration``,
+    the one reckoning, as a pair)."""
+    span = duration(start, last)
+    return span.months, span.days
+
+
+def ltt_transfer_bar_last_day(start: date, end: date, reported_on: date) -> date:
+    """7.7.7.7: the service obligation that bars a transfer is "as per Section 13.4.5.2",
+    "a minimum duration equal to the LTT period in the same position", not the whole
+    2/3/4 times obligation of 7.7.7.6. The LTT period (course start to end, extensions
+    included) is counted again in calendar months and days from the day of reporting back;
+    this is the last day of it, so a transfer effective the day after is not barred."""
+    months, days = calendar_span(start, end)
+    return add_months(reported_on, months) + timedelta(days=days - 1)
