@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from workflows import ltt, readings, registry
+from workflows import ltt, readings, registry, secondment
 from workflows.obligations import (
     Duration,
     calendar_durations,
@@ -133,12 +133,15 @@ def test_13_10_6_1_double_the_secondment_period_in_calendar_months(location, ser
 
 
 def test_r_7_7_7_6_duration_each_version_declares_how_it_counts():
-    """2023.1 multiplied days (as it did); 2023.2 reads calendar months."""
+    """2023.1 multiplied days (as it did); 2023.2 reads calendar months (LTT and, for
+    13.10.6.1-2, secondment)."""
     first, second = ltt.VERSIONS
     rid = readings.LTT_OBLIGATION_DURATION.id
     assert (calendar_durations(first, rid), calendar_durations(second, rid)) == (False, True)
     assert registry.in_force("ltt", date(2026, 12, 7)).version == "2023.2"
     assert second.in_force(rid).note().startswith("reading R-7.7.7.6-duration: the period in")
+    sid = readings.SECONDMENT_OBLIGATION_DURATION.id
+    assert [calendar_durations(v, sid) for v in secondment.VERSIONS] == [False, True]
 
 
 # ------------------------------------------------------------ 8.12.6, 13.10.5.8 (item 3)
