@@ -21,7 +21,7 @@ from workflows.values import checked
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
 # authority sees the case (cases.core.queries.visibility).
-APPEAL_TRIGGERS = ("lodge_appeal",)
+APPEAL_TRIGGERS = ("lodge_appeal", "lodge_oversight_appeal")
 
 # ------------------------------------------------------------------ authorities
 
@@ -75,7 +75,7 @@ def appellate_body_by_decider(ctx: Context) -> Authority:
     For appeal cases against the decision of Departments and Dzongkhags"; else the RCSC. A
     department or dzongkhag whose record names no ministry has no appellate body until the
     agency is corrected (never silently the RCSC)."""
-    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,):
+    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,) or decided_by_rcsc(ctx):
         return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
     subject = ctx.subject
     if subject.agency_kind in ("department", "dzongkhag"):
@@ -89,6 +89,23 @@ def appellate_body_by_decider(ctx: Context) -> Authority:
             )
         return Authority((subject.parent_agency,), "19.3.7")
     return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def decided_by_rcsc(ctx: Context) -> bool:
+    """The decision under appeal is the RCSC's own: a summary compulsory retirement (19.10.1,
+    recorded by the 2023.2 step as ``decided_by``)."""
+    return (ctx.data.get("decided_by") or {}).get("agencies") == [R.RCSC_AGENCY]
+
+
+def appellate_executor(ctx: Context) -> Authority:
+    """19.8.3: "In appeal cases, the Disciplinary Committee of the Appellate Authority shall
+    execute the decision rendered by the Appellate Authority": the committee of the body named
+    when the appeal was lodged (``appellate_body``), not the committee that first decided."""
+    named = ctx.data.get("appellate_body") or {}
+    if named.get("agencies"):
+        return Authority(tuple(named["agencies"]), "19.8.3")
+    body = appellate_body_by_decider(ctx)
+    return Authority(body.agencies, "19.8.3", problem=body.problem)
 
 
 def appellate_authority(process: Process, ctx: Context) -> Authority:
@@ -1254,9 +1271,266 @@ def _guarded(step: Step, *guards: Guard) -> Step:
     return replace(step, guards=(*guards, *step.guards))
 
 
-def _by_decider(step: Step) -> Step:
-    return replace(step, authority=appellate_body_by_decider)
+# -- 2023.2: the appeal as the appellate body decides and executes it (19.8.3, 19.12)
 
+APPEAL_OUTCOMES_V2 = (
+    ("upheld", "Decision upheld on every charge (19.12.4)"),
+    (
+        "varied",
+        "Decision varied: acquitted on some charges and/or a penalty varied, charge by charge",
+    ),
+    ("quashed", "Decision set aside: acquitted on every charge, penalties revoked"),
+    ("remanded", "Remanded to the deciding body to decide again"),
+)
+
+
+def appellate_findings_given_when_varied(ctx: Context) -> bool:
+    """A varied decision states the finding (and penalty) on every charge; any other outcome
+    states none (upheld keeps the committee's, quashed acquits on all)."""
+    rows = ctx.value("appellate_findings") or []
+    if ctx.value("appeal_outcome") != "varied":
+        return not rows
+    charged = {c["no"] for c in ctx.data.get("charges") or []}
+    return bool(charged) and {r["charge"] for r in rows} == charged
+
+
+def _on_appellate_findings(check: Callable[[Context], bool]) -> Callable[[Context], bool]:
+    """``check`` (a rule of the committee's findings) read on the appellate body's findings
+    of a varied decision: the appellate body imposes penalties by the same rules."""
+
+    def on_appeal(ctx: Context) -> bool:
+        rows = ctx.value("appellate_findings") or []
+        if ctx.value("appeal_outcome") != "varied" or not rows:
+            return True
+        return check(replace(ctx, fields={**ctx.fields, "findings": rows}))
+
+    on_appeal.__qualname__ = f"on_appeal({getattr(check, '__qualname__', 'check')})"
+    return on_appeal
+
+
+APPEAL_DECISION_V2 = (
+    replace(APPEAL_DECISION[0], choices=APPEAL_OUTCOMES_V2),
+    Field(
+        "appellate_findings",
+        "findings",
+        "Varied decision: finding and penalty on each charge (19.11.2)",
+        required=False,
+        choices=PENALTY_CHOICES,
+        help="Only for a varied decision: every charge, acquitted or with its penalty.",
+    ),
+    *APPEAL_DECISION[1:],
+)
+
+APPELLATE_FINDINGS_RULES = (
+    Guard(
+        "19.12.4",
+        "a varied decision states a finding on every charge (and only a varied decision "
+        "states findings)",
+        appellate_findings_given_when_varied,
+    ),
+    Guard(
+        "19.11.2",
+        "on appeal too, one penalty per charge found proven, none for a charge not proven",
+        _on_appellate_findings(each_guilty_charge_has_one_penalty),
+    ),
+    Guard(
+        "19.11.3",
+        "on appeal too, a Major offence needs a major penalty (19.11.14) and a Minor offence "
+        "a minor one (19.11.13)",
+        _on_appellate_findings(penalties_match_classification),
+    ),
+    Guard(
+        "19.11.7, 19.11.8",
+        "on appeal too, a conviction by a Court of Law carries the prescribed penalty",
+        _on_appellate_findings(
+            lambda c: all(conviction_penalty_as_prescribed(i)(c) for i in CONVICTION_PENALTY)
+        ),
+    ),
+)
+
+APPEAL_EXECUTION = (
+    Field("executed_on", "date", "Executed by the appellate authority's DC on"),
+    Field("execution_letter_no", "text", "Letter executing the appellate decision"),
+    Field(
+        "appeal_decision_received_on",
+        "date",
+        "Respondent received the appellate decision on",
+    ),
+)
+
+
+def remanded_to(summary: bool) -> Callable[[Context], bool]:
+    def check(ctx: Context) -> bool:
+        return ctx.value("appeal_outcome") == "remanded" and decided_by_rcsc(ctx) is summary
+
+    return check
+
+
+def closed_by_lapse(ctx: Context) -> bool:
+    """A closed case the oversight appeal may reopen: a committee's decision that became
+    final because the respondent's window lapsed (not an appeal decided, a death, ...)."""
+    return ctx.data.get("last_step") == "decision_becomes_final"
+
+
+_decide_appeal_v2 = Step(
+    "decide_appeal",
+    "appeal",
+    "appeal_decided",
+    "Decide the appeal",
+    "19.12.4",
+    by=frozenset({R.APPELLATE}),
+    authority=appellate_body_by_decider,
+    fields=APPEAL_DECISION_V2,
+    guards=(*DUE_PROCESS, *APPELLATE_FINDINGS_RULES),
+    settles=("appellate_decision_due",),
+)
+_execute = Step(
+    "execute_appeal_decision",
+    "appeal_decided",
+    "closed",
+    "Execute the appellate decision (the appellate authority's DC)",
+    "19.8.3",
+    by=COMMITTEE,
+    authority=appellate_executor,
+    when=outcome_is("upheld", "varied", "quashed"),
+    fields=APPEAL_EXECUTION,
+    effects=("execute_appeal_decision",),
+)
+APPEAL_STEPS_V2 = (
+    _execute,
+    # A remand sends the case back to the body that decided: the committee's meeting, with
+    # no clock (19.8.2.3(vi) counts from an investigation report), or the RCSC's summary
+    # decision (19.10.1).
+    replace(_execute, dest="dc_meeting", when=remanded_to(summary=False)),
+    replace(_execute, dest="summary_recommended", when=remanded_to(summary=True)),
+    Step(
+        "lodge_oversight_appeal",
+        ("decided", "closed"),
+        "appeal",
+        "Appeal as an oversight agency (inconsistencies observed)",
+        "19.12.1",
+        by=frozenset({R.RCSC}),
+        authority=lambda ctx: Authority((R.RCSC_AGENCY,), "19.12.1"),
+        guards=(
+            Guard(
+                "19.12.1",
+                "an oversight agency appeals a Disciplinary Committee's decision; this case "
+                "was closed otherwise (an appeal decided, a death, a summary retirement)",
+                closed_by_lapse,
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field(
+                "inconsistencies",
+                "textarea",
+                "Inconsistencies observed in the disciplinary action (19.12.1)",
+            ),
+            Field(
+                "grounds",
+                "multichoice",
+                "Grounds (19.12.2.1-5), where they apply",
+                choices=APPEAL_GROUNDS,
+                required=False,
+            ),
+            Field("appeal_lodged_on", "date", "Appeal lodged on"),
+            Field("appeal_received_on", "date", "Appellate authority received it on"),
+        ),
+        # The respondent's window is theirs (19.12.2): the oversight appeal makes it moot
+        # rather than meeting it, and a case in its window does not wait for the agency.
+        cancels=("appeal_window",),
+        arms=(
+            Arm(
+                "appellate_decision_due",
+                "Appellate decision",
+                "19.12.4",
+                days=30,
+                from_field="appeal_received_on",
+            ),
+        ),
+        effects=("record_appellate_body",),
+    ),
+)
+# The oversight appeal from a decided case is possible whatever the day: no window binds it.
+_oversight = APPEAL_STEPS_V2[-1]
+APPEAL_STEPS_V2 = (
+    *APPEAL_STEPS_V2[:-1],
+    replace(_oversight, source="decided", guards=()),
+    replace(_oversight, source="closed", reopens=True),
+)
+
+
+def _appealable(step: Step) -> Step:
+    """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
+    window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
+    return replace(
+        step,
+        fields=(
+            *step.fields,
+            Field("order_received_on", "date", "Civil servant received the RCSC's order on"),
+        ),
+        arms=(
+            Arm(
+                "appeal_window",
+                "Appeal window closes",
+                "19.12.2",
+                working_days=10,
+                from_field="order_received_on",
+                on_timeout="decision_becomes_final",
+            ),
+        ),
+        effects=(*step.effects, "summary_decided_by_rcsc"),
+    )
+
+
+_final = PROCESS.branches("decision_becomes_final")[0]
+_lodge = PROCESS.branches("lodge_appeal")[0]
+SUMMARY_APPEAL_V2 = (
+    _final,
+    replace(
+        _final,
+        source="retired_summarily",
+        dest="retirement_final",
+        label="Appeal window closed; summary retirement final",
+        cite="19.2.4, 19.12.2",
+        effects=(),
+    ),
+    replace(
+        _lodge,
+        source="retired_summarily",
+        label="Appeal the summary retirement to the Administrative Tribunal",
+        cite="19.2.4, 19.3.7",
+        effects=(*_lodge.effects, "record_appellate_body"),
+    ),
+)
+STATES_V2 = (
+    State(
+        "retired_summarily",
+        "compulsorily retired by summary proceedings; appeal window open (19.2.4, 19.3.7)",
+    ),
+    State("retirement_final", "compulsorily retired by summary proceedings; final", final=True),
+    State(
+        "appeal_decided",
+        "appeal decided; to be executed by the appellate authority's DC (19.8.3)",
+    ),
+)
+READINGS_V2 = (
+    readings.InForce(
+        readings.SUMMARY_APPEAL_WINDOW,
+        "ten_working_days",
+        "19.2.4 gives every civil servant an appeal of a disciplinary decision and 19.3.7 "
+        "sends the RCSC's to the Tribunal; the only period the chapter sets for an appeal is "
+        "19.12.2's, so the summary retirement is held to it, from receipt of the order. The "
+        "first version allowed no appeal: the retirement was final at once",
+    ),
+    readings.InForce(
+        readings.OVERSIGHT_APPEAL,
+        "no_limit",
+        "19.12.2's window is the respondent's (\"A respondent civil servant may appeal ... "
+        'within 10 working days"); 19.12.1 gives an oversight agency the appeal without a '
+        "time. The first version held every appeal to the respondent's window",
+    ),
+)
 
 _order = PROCESS.branches("order_investigation")[0]
 _dismiss = PROCESS.branches("dismiss_case")[0]
@@ -1275,7 +1549,12 @@ V2 = revise(
     "for every civil servant; 19.5.1.2: a written complaint comes with its documentary "
     "evidence; 19.11.14: dismissal or compulsory retirement, once executed, separates the "
     "civil servant on the register; 19.9.14: a decision on death replaces earlier findings "
-    "and penalties",
+    "and penalties; 19.2.4, 19.3.7: a summary compulsory retirement may be appealed to the "
+    "Tribunal within 10 working days of receiving the order (reading R-19.12.2-summary), and "
+    "is final when they lapse; 19.12.1: an oversight agency's appeal is not held to the "
+    "respondent's window (reading R-19.12.1-oversight); 19.8.3, 19.12.4: the appellate body "
+    "upholds, varies charge by charge (acquittal, another penalty), quashes or remands, with "
+    "reasons, and its own Disciplinary Committee executes the decision",
     replace=(
         replace(
             _order,
@@ -1350,19 +1629,23 @@ V2 = revise(
         ),
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
         _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty"),
-        _also(PROCESS.branches("summary_retire")[0], "separate_on_penalty"),
+        _appealable(_also(PROCESS.branches("summary_retire")[0], "separate_on_penalty")),
         *(
             replace(s, effects=("death_decision", *s.effects))
             for s in PROCESS.branches("decide_on_death")
         ),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
-        *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),
+        _decide_appeal_v2,
         replace(
             PROCESS.branches("lodge_appeal")[0],
             effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
         ),
+        *SUMMARY_APPEAL_V2,
     ),
+    add=APPEAL_STEPS_V2,
+    states=STATES_V2,
+    readings=READINGS_V2,
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

@@ -12,9 +12,10 @@ from sqlmodel import select
 
 from cases.core import service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, Penalty
+from cases.core.models import CaseAgency, CivilServant, Penalty
 from cases.people.separation import separate
 from workflows import disciplinary, registry
+from workflows import roles as R
 from workflows.engine import Context
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
@@ -197,3 +198,103 @@ def death_decision(ec: EffectContext) -> None:
         "outcome": "charges established" if guilty else "charges not established",
         "cite": "19.9.14",
     }
+
+
+@effect("summary_decided_by_rcsc")
+def summary_decided_by_rcsc(ec: EffectContext) -> None:
+    """19.10.1: the RCSC itself decided the summary retirement, so its appeal goes to the
+    Administrative Tribunal ("For appeal cases against the decision of the RCSC", 19.3.7)."""
+    ec.data["decided_by"] = {"agencies": [R.RCSC_AGENCY], "cite": "19.10.1"}
+
+
+def _in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
+    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
+    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
+
+
+def _revoke(ec: EffectContext, rows: list[Penalty]) -> None:
+    for p in rows:
+        p.status = "revoked"
+        ec.session.add(p)
+
+
+@effect("execute_appeal_decision")
+def execute_appeal_decision(ec: EffectContext) -> None:
+    """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
+    decision rendered by the Appellate Authority". Upheld: the penalties stand. Varied: on
+    each charge whose finding or penalty changed, the committee's penalty is revoked and the
+    appellate body's entered in the service record (19.11.9). Quashed: every charge acquitted,
+    every penalty revoked. Remanded: the penalties are revoked until the deciding body decides
+    again. A civil servant this case separated is reinstated on the register when no
+    penalty that ends service stands; one the appellate body dismisses or retires is
+    separated (19.11.14)."""
+    outcome = ec.data.get("appeal_outcome")
+    before = {r["charge"]: r for r in ec.data.get("findings") or []}
+    changes: list[str] = []
+    if outcome in ("quashed", "remanded"):
+        _revoke(ec, _in_force(ec))
+    if outcome == "quashed":
+        ec.data["findings"] = [
+            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
+        ]
+        changes.append("acquitted on every charge; every penalty revoked")
+    if outcome == "varied":
+        charges = {c["no"]: c for c in ec.data.get("charges") or []}
+        term = ec.data.get("penalty_term_ends_on")
+        rows = ec.data.get("appellate_findings") or []
+        for row in rows:
+            was = before.get(row["charge"], {})
+            if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
+                continue
+            _revoke(ec, _in_force(ec, row["charge"]))
+            if row["finding"] == "not_guilty":
+                changes.append(f"charge {row['charge']}: acquitted on appeal")
+            else:
+                pen = PENALTY_BY_CODE[row["penalty"]]
+                ec.session.add(
+                    Penalty(
+                        case_id=ec.case.id,
+                        eid=ec.case.subject_eid,
+                        charge_no=row["charge"],
+                        offence_no=charges[row["charge"]]["offence"],
+                        code=pen.code,
+                        severity=pen.severity,
+                        imposed_on=ec.today,
+                        term_ends_on=date.fromisoformat(term) if term else None,
+                    )
+                )
+                old = (was.get("penalty") or "none").replace("_", " ")
+                changes.append(
+                    f"charge {row['charge']}: penalty varied from {old} to "
+                    f"{pen.code.replace('_', ' ')}"
+                )
+        ec.data["findings"] = rows
+    ec.data["appeal_executed"] = {
+        "outcome": outcome,
+        "on": ec.fields.get("executed_on"),
+        "changes": changes,
+        "cite": "19.8.3",
+    }
+    _reinstate_unless_separating(ec)
+    if outcome == "remanded":
+        return
+    if not ec.data.get("separation"):
+        separate_on_penalty(ec)
+    close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
+
+
+def _reinstate_unless_separating(ec: EffectContext) -> None:
+    """A separation this case recorded stands only while a penalty that ends service does."""
+    if not ec.data.get("separation"):
+        return
+    if {p.code for p in _in_force(ec)} & set(SEPARATING):
+        return
+    cs = ec.session.get(CivilServant, ec.case.subject_eid)
+    if cs is not None and cs.status == "separated":
+        cs.status = "in_service"
+        cs.separated_on = None
+        cs.separation_reason = ""
+        ec.session.add(cs)
+    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": "19.8.3"}
+    ec.data["separation"] = None
+    ec.data["separated_on"] = None

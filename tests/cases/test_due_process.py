@@ -64,6 +64,7 @@ def test_a_full_enquiry_and_appeal_shows_every_required_step_met_with_its_sectio
         "rcsc_copy": ["met"],
         "appeal_window": ["met"],
         "appellate_decision": ["met"],
+        "appeal_executed": ["met"],  # 19.8.3, from 2023.2
         "suspension": ["not_applicable"],
     }
     cites = {c.key: c.cite for c in rep.checks}
@@ -270,6 +271,7 @@ def test_an_hrc_return_and_an_appellate_remand_show_each_occurrence(world, clock
         due_process_examined=True,
         appeal_reasons="Reconsider the penalty",
     )
+    world.execute_appeal(case_id)
     world.drive(case_id, "decided")
     rep = report(world, case_id)
 
