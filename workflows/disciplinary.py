@@ -1284,28 +1284,71 @@ APPEAL_OUTCOMES_V2 = (
 )
 
 
-def appellate_findings_given_when_varied(ctx: Context) -> bool:
-    """A varied decision states the finding (and penalty) on every charge; any other outcome
-    states none (upheld keeps the committee's, quashed acquits on all)."""
-    rows = ctx.value("appellate_findings") or []
-    if ctx.value("appeal_outcome") != "varied":
-        return not rows
-    charged = {c["no"] for c in ctx.data.get("charges") or []}
-    return bool(charged) and {r["charge"] for r in rows} == charged
+def _findings_given(rows_field: str, outcome_field: str, outcome: str) -> Callable[[Context], bool]:
+    """The outcome ``outcome`` states the finding (and penalty) on every charge in
+    ``rows_field``; any other outcome states none."""
+
+    def check(ctx: Context) -> bool:
+        rows = ctx.value(rows_field) or []
+        if ctx.value(outcome_field) != outcome:
+            return not rows
+        charged = {c["no"] for c in ctx.data.get("charges") or []}
+        return bool(charged) and {r["charge"] for r in rows} == charged
+
+    check.__qualname__ = f"findings_given({rows_field}, {outcome})"
+    return check
 
 
-def _on_appellate_findings(check: Callable[[Context], bool]) -> Callable[[Context], bool]:
-    """``check`` (a rule of the committee's findings) read on the appellate body's findings
-    of a varied decision: the appellate body imposes penalties by the same rules."""
+def _on_findings(
+    rows_field: str, outcome_field: str, outcome: str, check: Callable[[Context], bool]
+) -> Callable[[Context], bool]:
+    """``check`` (a rule of the committee's findings) read on the findings in ``rows_field``
+    when the outcome is ``outcome``: a later body imposes penalties by the same rules."""
 
-    def on_appeal(ctx: Context) -> bool:
-        rows = ctx.value("appellate_findings") or []
-        if ctx.value("appeal_outcome") != "varied" or not rows:
+    def on_findings(ctx: Context) -> bool:
+        rows = ctx.value(rows_field) or []
+        if ctx.value(outcome_field) != outcome or not rows:
             return True
         return check(replace(ctx, fields={**ctx.fields, "findings": rows}))
 
-    on_appeal.__qualname__ = f"on_appeal({getattr(check, '__qualname__', 'check')})"
-    return on_appeal
+    on_findings.__qualname__ = f"on_{rows_field}({getattr(check, '__qualname__', 'check')})"
+    return on_findings
+
+
+def findings_rules(
+    rows_field: str, outcome_field: str, outcome: str, cite: str, who: str
+) -> tuple[Guard, ...]:
+    """The penalty rules of 19.11 (one per proven charge, of the offence's class, a
+    conviction's prescribed penalty) on the findings a later body (``who``) states."""
+    return (
+        Guard(
+            cite,
+            f"{who} states a finding on every charge when the outcome is '{outcome}' (and "
+            "states findings only then)",
+            _findings_given(rows_field, outcome_field, outcome),
+        ),
+        Guard(
+            "19.11.2",
+            f"{who} too: one penalty per charge found proven, none for a charge not proven",
+            _on_findings(rows_field, outcome_field, outcome, each_guilty_charge_has_one_penalty),
+        ),
+        Guard(
+            "19.11.3",
+            f"{who} too: a Major offence needs a major penalty (19.11.14) and a Minor offence "
+            "a minor one (19.11.13)",
+            _on_findings(rows_field, outcome_field, outcome, penalties_match_classification),
+        ),
+        Guard(
+            "19.11.7, 19.11.8",
+            f"{who} too: a conviction by a Court of Law carries the prescribed penalty",
+            _on_findings(
+                rows_field,
+                outcome_field,
+                outcome,
+                lambda c: all(conviction_penalty_as_prescribed(i)(c) for i in CONVICTION_PENALTY),
+            ),
+        ),
+    )
 
 
 APPEAL_DECISION_V2 = (
@@ -1321,31 +1364,8 @@ APPEAL_DECISION_V2 = (
     *APPEAL_DECISION[1:],
 )
 
-APPELLATE_FINDINGS_RULES = (
-    Guard(
-        "19.12.4",
-        "a varied decision states a finding on every charge (and only a varied decision "
-        "states findings)",
-        appellate_findings_given_when_varied,
-    ),
-    Guard(
-        "19.11.2",
-        "on appeal too, one penalty per charge found proven, none for a charge not proven",
-        _on_appellate_findings(each_guilty_charge_has_one_penalty),
-    ),
-    Guard(
-        "19.11.3",
-        "on appeal too, a Major offence needs a major penalty (19.11.14) and a Minor offence "
-        "a minor one (19.11.13)",
-        _on_appellate_findings(penalties_match_classification),
-    ),
-    Guard(
-        "19.11.7, 19.11.8",
-        "on appeal too, a conviction by a Court of Law carries the prescribed penalty",
-        _on_appellate_findings(
-            lambda c: all(conviction_penalty_as_prescribed(i)(c) for i in CONVICTION_PENALTY)
-        ),
-    ),
+APPELLATE_FINDINGS_RULES = findings_rules(
+    "appellate_findings", "appeal_outcome", "varied", "19.12.4", "the appellate body"
 )
 
 APPEAL_EXECUTION = (
