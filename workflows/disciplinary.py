@@ -1480,6 +1480,195 @@ APPEAL_STEPS_V2 = (
 )
 
 
+# -- 2023.2: courts (19.11.5, 19.11.6, 19.13) and the appeal beyond the Tribunal (19.12.5-6)
+
+COURT_STATES = (*OPEN_STATES, "appeal_decided", "retired_summarily", "closed")
+
+
+def prosecution_forwarded(ctx: Context) -> bool:
+    return bool(ctx.data.get("prosecution"))
+
+
+def tribunal_decided(ctx: Context) -> bool:
+    """19.12.5: "if not satisfied with the decision of the ultimate Appellate Authority,
+    namely, Administrative Tribunal": the Tribunal heard the appeal and its decision was
+    executed."""
+    named = (ctx.data.get("appellate_body") or {}).get("agencies")
+    return named == [R.TRIBUNAL_AGENCY] and bool(ctx.data.get("appeal_executed"))
+
+
+def court_appeal_pending(ctx: Context) -> bool:
+    return bool(ctx.data.get("court_appeal")) and not ctx.data.get("court_judgement")
+
+
+def court_appeal_filing_body(ctx: Context) -> Authority:
+    """19.12.5: the aggrieved civil servant appeals (recorded by the respondent or their
+    agency's HR officer); the Tribunal, whose decision is appealed, records it too."""
+    return Authority((ctx.subject.agency, R.TRIBUNAL_AGENCY), "19.12.5")
+
+
+def court_judgement_recorder(ctx: Context) -> Authority:
+    """19.12.6: the Tribunal, whose decision the court reviewed, or the RCSC records the
+    judgement and its effect on the penalty."""
+    return Authority((R.TRIBUNAL_AGENCY, R.RCSC_AGENCY), "19.12.6")
+
+
+RCSC_NOTIFIED = Guard(
+    "19.13",
+    "No party shall prosecute or suspend a civil servant without notifying the RCSC: record "
+    "that the RCSC was notified",
+    checked("rcsc_notified_of_prosecution"),
+)
+COURT_STEPS_V2 = (
+    Step(
+        "forward_for_prosecution",
+        COURT_STATES,
+        "=",
+        "Forward to the Court of Law through the Office of the Attorney General",
+        "19.11.6",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.11.6",
+                "a case is forwarded for prosecution only after the need for it is "
+                "established beyond a reasonable doubt",
+                checked("prosecution_need_established"),
+            ),
+            Guard(
+                "19.11.6",
+                "the case is already forwarded to the Office of the Attorney General",
+                lambda ctx: not prosecution_forwarded(ctx),
+                precheck=True,
+            ),
+            RCSC_NOTIFIED,
+        ),
+        fields=(
+            Field(
+                "prosecution_need_established",
+                "bool",
+                "The need for criminal prosecution is established beyond a reasonable doubt",
+            ),
+            Field("prosecution_grounds", "textarea", "Why prosecution is needed"),
+            Field(
+                "forwarded_to_oag_on", "date", "Forwarded to the Office of the Attorney General on"
+            ),
+            Field("oag_reference", "text", "Forwarding letter number"),
+            Field(
+                "rcsc_notified_of_prosecution",
+                "bool",
+                "The RCSC was notified of the prosecution (19.13)",
+            ),
+        ),
+        effects=("record_prosecution",),
+    ),
+    Step(
+        "record_criminal_charges",
+        COURT_STATES,
+        "=",
+        "Record the criminal charges filed in the Court of Law",
+        "19.11.5",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.11.6",
+                "criminal charges follow the case's forwarding through the Office of the "
+                "Attorney General",
+                prosecution_forwarded,
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field("prosecution_court", "text", "Court of Law"),
+            Field("charges_filed_on", "date", "Criminal charges filed on"),
+            Field("court_case_no", "text", "Court case number"),
+        ),
+        effects=("record_prosecution",),
+    ),
+    Step(
+        "lodge_court_appeal",
+        "closed",
+        "=",
+        "Appeal the Tribunal's decision to the High Court or Supreme Court",
+        "19.12.5",
+        by=frozenset({R.RESPONDENT, R.HR_OFFICER, R.APPELLATE}),
+        authority=court_appeal_filing_body,
+        guards=(
+            Guard(
+                "19.12.5",
+                "only a decision of the Administrative Tribunal, the ultimate Appellate "
+                "Authority, is appealed to the High Court or Supreme Court",
+                tribunal_decided,
+                precheck=True,
+            ),
+            Guard(
+                "19.12.5",
+                "a court appeal is already recorded on this case",
+                lambda ctx: not ctx.data.get("court_appeal"),
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field(
+                "appeal_court",
+                "choice",
+                "Court",
+                choices=(("high_court", "High Court"), ("supreme_court", "Supreme Court")),
+            ),
+            Field("court_appeal_filed_on", "date", "Appeal filed on"),
+            Field("court_appeal_no", "text", "Court case number"),
+        ),
+        effects=("record_court_appeal",),
+    ),
+    Step(
+        "record_court_judgement",
+        "closed",
+        "=",
+        "Record the court's judgement on the appeal",
+        "19.12.6",
+        by=frozenset({R.APPELLATE, R.RCSC}),
+        authority=court_judgement_recorder,
+        guards=(
+            Guard(
+                "19.12.6",
+                "no appeal to the High Court or Supreme Court awaits a judgement on this case",
+                court_appeal_pending,
+                precheck=True,
+            ),
+            *findings_rules(
+                "court_findings", "court_outcome", "guilty_on_some", "19.12.6", "the court"
+            ),
+        ),
+        fields=(
+            Field("judgement_on", "date", "Judgement delivered on"),
+            Field(
+                "court_outcome",
+                "choice",
+                "Judgement",
+                choices=(
+                    ("acquitted", "Acquitted of all charges: the penalty stands revoked (19.12.6)"),
+                    (
+                        "guilty_on_some",
+                        "Guilty on some charges: the administrative penalty deemed appropriate",
+                    ),
+                    ("upheld", "The Tribunal's decision upheld"),
+                ),
+            ),
+            Field(
+                "court_findings",
+                "findings",
+                "Guilty on some charges: finding and penalty on each charge (19.11.2)",
+                required=False,
+                choices=PENALTY_CHOICES,
+            ),
+            Field("judgement_summary", "textarea", "What the court held"),
+        ),
+        effects=("apply_court_judgement",),
+    ),
+)
+
+
 def _appealable(step: Step) -> Step:
     """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
     window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
@@ -1574,7 +1763,11 @@ V2 = revise(
     "is final when they lapse; 19.12.1: an oversight agency's appeal is not held to the "
     "respondent's window (reading R-19.12.1-oversight); 19.8.3, 19.12.4: the appellate body "
     "upholds, varies charge by charge (acquittal, another penalty), quashes or remands, with "
-    "reasons, and its own Disciplinary Committee executes the decision",
+    "reasons, and its own Disciplinary Committee executes the decision; 19.11.5, 19.11.6, "
+    "19.13: a case forwarded for prosecution through the Office of the Attorney General, the "
+    "RCSC notified, the criminal charges filed; 19.12.5, 19.12.6: the Tribunal's decision "
+    "appealed to the High Court or Supreme Court, and an acquittal of all charges revokes the "
+    "penalty on the closed case",
     replace=(
         replace(
             _order,
@@ -1663,7 +1856,7 @@ V2 = revise(
         ),
         *SUMMARY_APPEAL_V2,
     ),
-    add=APPEAL_STEPS_V2,
+    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2),
     states=STATES_V2,
     readings=READINGS_V2,
 )

@@ -218,6 +218,44 @@ def _revoke(ec: EffectContext, rows: list[Penalty]) -> None:
         ec.session.add(p)
 
 
+def _apply_findings(
+    ec: EffectContext, before: dict[int, dict], rows: list[dict], how: str
+) -> list[str]:
+    """A later body's findings over the committee's: on each charge whose finding or penalty
+    changed, the penalty in force is revoked and the new one entered in the service record
+    (19.11.9). Returns what changed, charge by charge."""
+    charges = {c["no"]: c for c in ec.data.get("charges") or []}
+    term = ec.data.get("penalty_term_ends_on")
+    changes: list[str] = []
+    for row in rows:
+        was = before.get(row["charge"], {})
+        if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
+            continue
+        _revoke(ec, _in_force(ec, row["charge"]))
+        if row["finding"] == "not_guilty":
+            changes.append(f"charge {row['charge']}: acquitted {how}")
+            continue
+        pen = PENALTY_BY_CODE[row["penalty"]]
+        ec.session.add(
+            Penalty(
+                case_id=ec.case.id,
+                eid=ec.case.subject_eid,
+                charge_no=row["charge"],
+                offence_no=charges[row["charge"]]["offence"],
+                code=pen.code,
+                severity=pen.severity,
+                imposed_on=ec.today,
+                term_ends_on=date.fromisoformat(term) if term else None,
+            )
+        )
+        old = (was.get("penalty") or "none").replace("_", " ")
+        changes.append(
+            f"charge {row['charge']}: penalty varied {how} from {old} to "
+            f"{pen.code.replace('_', ' ')}"
+        )
+    return changes
+
+
 @effect("execute_appeal_decision")
 def execute_appeal_decision(ec: EffectContext) -> None:
     """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
@@ -239,35 +277,8 @@ def execute_appeal_decision(ec: EffectContext) -> None:
         ]
         changes.append("acquitted on every charge; every penalty revoked")
     if outcome == "varied":
-        charges = {c["no"]: c for c in ec.data.get("charges") or []}
-        term = ec.data.get("penalty_term_ends_on")
         rows = ec.data.get("appellate_findings") or []
-        for row in rows:
-            was = before.get(row["charge"], {})
-            if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
-                continue
-            _revoke(ec, _in_force(ec, row["charge"]))
-            if row["finding"] == "not_guilty":
-                changes.append(f"charge {row['charge']}: acquitted on appeal")
-            else:
-                pen = PENALTY_BY_CODE[row["penalty"]]
-                ec.session.add(
-                    Penalty(
-                        case_id=ec.case.id,
-                        eid=ec.case.subject_eid,
-                        charge_no=row["charge"],
-                        offence_no=charges[row["charge"]]["offence"],
-                        code=pen.code,
-                        severity=pen.severity,
-                        imposed_on=ec.today,
-                        term_ends_on=date.fromisoformat(term) if term else None,
-                    )
-                )
-                old = (was.get("penalty") or "none").replace("_", " ")
-                changes.append(
-                    f"charge {row['charge']}: penalty varied from {old} to "
-                    f"{pen.code.replace('_', ' ')}"
-                )
+        changes = _apply_findings(ec, before, rows, "on appeal")
         ec.data["findings"] = rows
     ec.data["appeal_executed"] = {
         "outcome": outcome,
@@ -283,7 +294,7 @@ def execute_appeal_decision(ec: EffectContext) -> None:
     close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
 
 
-def _reinstate_unless_separating(ec: EffectContext) -> None:
+def _reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None:
     """A separation this case recorded stands only while a penalty that ends service does."""
     if not ec.data.get("separation"):
         return
@@ -295,6 +306,66 @@ def _reinstate_unless_separating(ec: EffectContext) -> None:
         cs.separated_on = None
         cs.separation_reason = ""
         ec.session.add(cs)
-    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": "19.8.3"}
+    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": cite}
     ec.data["separation"] = None
     ec.data["separated_on"] = None
+
+
+@effect("record_prosecution")
+def record_prosecution(ec: EffectContext) -> None:
+    """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
+    RCSC notified), then the criminal charges filed, kept together on the case."""
+    keys = (
+        "forwarded_to_oag_on",
+        "oag_reference",
+        "prosecution_court",
+        "charges_filed_on",
+        "court_case_no",
+    )
+    found = dict(ec.data.get("prosecution") or {})
+    found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})
+    found["cite"] = "19.11.5, 19.11.6, 19.13"
+    ec.data["prosecution"] = found
+
+
+@effect("record_court_appeal")
+def record_court_appeal(ec: EffectContext) -> None:
+    """19.12.5: the Tribunal's decision appealed to the High Court or Supreme Court."""
+    ec.data["court_appeal"] = {
+        "court": ec.fields.get("appeal_court"),
+        "filed_on": ec.fields.get("court_appeal_filed_on"),
+        "no": ec.fields.get("court_appeal_no"),
+        "cite": "19.12.5",
+    }
+
+
+@effect("apply_court_judgement")
+def apply_court_judgement(ec: EffectContext) -> None:
+    """19.12.6: "In the event the High Court or Supreme Court acquits the concerned civil
+    servant of all charges ... the penalty shall stand revoked. However, if the Court finds
+    him guilty on some charges he shall be imposed such administrative penalty as deemed
+    appropriate." On the closed case: acquitted, every penalty revoked (and a separation
+    it caused undone, the suspension settled as acquitted); guilty on some, each charge's
+    penalty as the court's findings give it; upheld, nothing changes."""
+    outcome = ec.fields.get("court_outcome")
+    before = {r["charge"]: r for r in ec.data.get("findings") or []}
+    changes: list[str] = []
+    if outcome == "acquitted":
+        _revoke(ec, _in_force(ec))
+        ec.data["findings"] = [
+            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
+        ]
+        changes.append("acquitted of all charges; the penalty stands revoked")
+    if outcome == "guilty_on_some":
+        rows = ec.fields.get("court_findings") or []
+        changes = _apply_findings(ec, before, rows, "by the court")
+        ec.data["findings"] = rows
+    ec.data["court_judgement"] = {
+        "outcome": outcome,
+        "on": ec.fields.get("judgement_on"),
+        "changes": changes,
+        "cite": "19.12.6",
+    }
+    if outcome != "upheld":
+        _reinstate_unless_separating(ec, cite="19.12.6")
+        close_suspension(ec)

@@ -308,7 +308,7 @@ def test_19_8_3_the_appellate_authority_s_own_committee_executes_a_varied_decisi
     assert [f["finding"] for f in data["findings"]] == ["not_guilty", "guilty"]
     assert data["appeal_executed"]["changes"] == [
         "charge 1: acquitted on appeal",
-        "charge 2: penalty varied from demotion to reassignment",
+        "charge 2: penalty varied on appeal from demotion to reassignment",
     ]
 
 
@@ -385,3 +385,105 @@ def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_ser
         cs = s.get(CivilServant, "E100")
         assert (cs.status, cs.separated_on, cs.separation_reason) == ("in_service", None, "")
     assert world.data(case_id)["reinstated"]["cite"] == "19.8.3"
+
+
+# ------------------------------------------------- 19.11.5, 19.11.6, 19.13: prosecution
+
+
+PROSECUTION = {
+    "prosecution_need_established": True,
+    "prosecution_grounds": "Forged stock entries worth Nu 2.4 million.",
+    "oag_reference": "MOH/DC/OAG/3",
+    "rcsc_notified_of_prosecution": True,
+}
+
+
+def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_general(world):
+    """19.11.6: "All disciplinary cases involving civil servants after establishing, beyond a
+    reasonable doubt by the Commission/Agencies, the need for criminal prosecution in the
+    Court of Law shall be forwarded to the Court of Law through the Office of the Attorney
+    General." 19.13: "No party shall prosecute or suspend a civil servant without notifying
+    the RCSC." 19.11.5: the committee "shall file appropriate criminal charges"."""
+    case_id = world.walk_to("decided")
+    charges = {
+        "prosecution_court": "Thimphu District Court",
+        "charges_filed_on": world.today(),
+        "court_case_no": "TDC/CR/118",
+    }
+    assert _refused(
+        functools.partial(world.fire, case_id, "record_criminal_charges", "dc", **charges)
+    ) == ("guard", "19.11.6")
+    for missing, cite in (
+        ("rcsc_notified_of_prosecution", "19.13"),
+        ("prosecution_need_established", "19.11.6"),
+    ):
+        raw = {**PROSECUTION, missing: False, "forwarded_to_oag_on": world.today()}
+        fire = functools.partial(world.fire, case_id, "forward_for_prosecution", "dc", **raw)
+        assert _refused(fire) == ("guard", cite)
+    world.fire(
+        case_id, "forward_for_prosecution", "dc", **PROSECUTION, forwarded_to_oag_on=world.today()
+    )
+    assert world.fire(case_id, "record_criminal_charges", "dc", **charges) == "decided"
+    prosecution = world.data(case_id)["prosecution"]
+    assert (prosecution["oag_reference"], prosecution["court_case_no"]) == (
+        "MOH/DC/OAG/3",
+        "TDC/CR/118",
+    )
+
+
+# ----------------------------------- 19.12.5, 19.12.6: beyond the Tribunal, to the courts
+
+
+def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world):
+    """19.12.5: "An aggrieved civil servant, if not satisfied with the decision of the
+    ultimate Appellate Authority, namely, Administrative Tribunal, may appeal against such
+    decision to the High Court or Supreme Court"; 19.12.6: "In the event the High Court or
+    Supreme Court acquits the concerned civil servant of all charges ... the penalty shall
+    stand revoked." The case stays closed, on the day it closed."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    case_id = _retired_summarily(world)
+    world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=["19.12.2.2"],
+        appeal_statement="The appraisals were not mine.",
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    world.fire(
+        case_id,
+        "decide_appeal",
+        "tribunal",
+        appeal_outcome="upheld",
+        due_process_examined=True,
+        appeal_reasons="The record supports the retirement.",
+    )
+    world.execute_appeal(case_id, "at_dc")
+    closed_at = world.case(case_id).closed_at
+    world.clock.advance(days=40)
+    world.fire(
+        case_id,
+        "lodge_court_appeal",
+        "respondent",
+        appeal_court="high_court",
+        court_appeal_filed_on=world.today(),
+        court_appeal_no="HC/ADM/7",
+    )
+    world.clock.advance(days=60)
+    state = world.fire(
+        case_id,
+        "record_court_judgement",
+        "tribunal",
+        judgement_on=world.today(),
+        court_outcome="acquitted",
+        judgement_summary="Acquitted: the appraisals were of another officer.",
+    )
+    case = world.case(case_id)
+    assert (state, case.closed_at) == ("closed", closed_at)
+    assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "in_service"
+    assert world.data(case_id)["court_judgement"]["cite"] == "19.12.6"

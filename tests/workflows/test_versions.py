@@ -449,3 +449,16 @@ def test_19_8_3_a_varied_appellate_decision_exists_only_from_2023_2():
     assert (refused.value.kind, refused.value.refusals[0].cite) == ("authority", "19.8.3")
     [first_remand] = [s for s in first.branches("decide_appeal") if s.dest == "dc_meeting"]
     assert first_remand.by == frozenset({R.APPELLATE})  # 2023.1: no execution step
+
+
+def test_19_12_5_only_the_tribunal_s_decision_goes_on_to_the_courts_from_2023_2():
+    """19.12.5: "if not satisfied with the decision of the ultimate Appellate Authority,
+    namely, Administrative Tribunal, may appeal against such decision to the High Court or
+    Supreme Court"."""
+    first, second = registry.versions("disciplinary")[:2]
+    executed = {"outcome": "upheld", "cite": "19.8.3"}
+    by_tribunal = ctx({"appellate_body": {"agencies": ["AT"]}, "appeal_executed": executed})
+    by_rcsc = ctx({"appellate_body": {"agencies": ["RCSC"]}, "appeal_executed": executed})
+    assert "lodge_court_appeal" not in first.triggers()
+    assert "lodge_court_appeal" in offered(second, "closed", RESPONDENT, by_tribunal)
+    assert "lodge_court_appeal" not in offered(second, "closed", RESPONDENT, by_rcsc)
