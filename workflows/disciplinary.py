@@ -1669,6 +1669,77 @@ COURT_STEPS_V2 = (
 )
 
 
+# -- 2023.2: summons and non-compliance (19.3.3.3, 19.3.3.4)
+
+
+def summons_known(ctx: Context) -> bool:
+    """The non-compliance names a summons issued on this case."""
+    issued = {s["no"] for s in ctx.data.get("summonses") or []}
+    return ctx.value("summons_no") in issued
+
+
+SUMMONS_STEPS_V2 = (
+    Step(
+        "issue_summons",
+        ENQUIRY_STATES,
+        "=",
+        "Issue a summons or subpoena",
+        "19.3.3.3",
+        by=COMMITTEE | INVESTIGATORS,
+        authority=disciplinary_body,
+        fields=(
+            Field("summoned", "text", "Person summoned (name, and position if a civil servant)"),
+            Field(
+                "summons_kind",
+                "choice",
+                "Kind",
+                choices=(
+                    ("summons", "Summons to appear and testify"),
+                    ("subpoena", "Subpoena"),
+                    ("subpoena_duces_tecum", "Subpoena duces tecum (to produce documents)"),
+                ),
+            ),
+            Field("summoned_for", "date", "To appear or produce on", future_ok=True),
+            Field("summons_purpose", "textarea", "Purpose"),
+        ),
+        effects=("record_summons",),
+    ),
+    Step(
+        "record_non_compliance",
+        ENQUIRY_STATES,
+        "=",
+        "Record failure to comply with a summons",
+        "19.3.3.4",
+        by=COMMITTEE | INVESTIGATORS,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.3.3.4",
+                "no summons has been issued on this case",
+                lambda ctx: bool(ctx.data.get("summonses")),
+                precheck=True,
+            ),
+            Guard("19.3.3.4", "name a summons issued on this case (its number)", summons_known),
+        ),
+        fields=(
+            Field("summons_no", "int", "Summons number"),
+            Field("non_compliance", "textarea", "How the summons was not complied with"),
+            Field(
+                "non_compliance_action",
+                "choice",
+                "Action (19.3.3.4)",
+                choices=(
+                    ("punished", "Punished, with the penalty the law provides"),
+                    ("recommended", "Punishment recommended to the competent authority"),
+                ),
+            ),
+            Field("non_compliance_details", "textarea", "The penalty or the recommendation"),
+        ),
+        effects=("record_non_compliance",),
+    ),
+)
+
+
 def _appealable(step: Step) -> Step:
     """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
     window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
@@ -1767,7 +1838,8 @@ V2 = revise(
     "19.13: a case forwarded for prosecution through the Office of the Attorney General, the "
     "RCSC notified, the criminal charges filed; 19.12.5, 19.12.6: the Tribunal's decision "
     "appealed to the High Court or Supreme Court, and an acquittal of all charges revokes the "
-    "penalty on the closed case",
+    "penalty on the closed case; 19.3.3.3, 19.3.3.4: summonses and subpoenas issued, and "
+    "failure to comply recorded with the punishment imposed or recommended",
     replace=(
         replace(
             _order,
@@ -1856,7 +1928,7 @@ V2 = revise(
         ),
         *SUMMARY_APPEAL_V2,
     ),
-    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2),
+    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2, *SUMMONS_STEPS_V2),
     states=STATES_V2,
     readings=READINGS_V2,
 )

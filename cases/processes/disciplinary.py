@@ -369,3 +369,35 @@ def apply_court_judgement(ec: EffectContext) -> None:
     if outcome != "upheld":
         _reinstate_unless_separating(ec, cite="19.12.6")
         close_suspension(ec)
+
+
+@effect("record_summons")
+def record_summons(ec: EffectContext) -> None:
+    """19.3.3.3: each summons or subpoena issued on the case, numbered for 19.3.3.4."""
+    issued = list(ec.data.get("summonses") or [])
+    issued.append(
+        {
+            "no": len(issued) + 1,
+            "summoned": ec.fields.get("summoned"),
+            "kind": ec.fields.get("summons_kind"),
+            "for": ec.fields.get("summoned_for"),
+            "issued_on": ec.today.isoformat(),
+            "cite": "19.3.3.3",
+        }
+    )
+    ec.data["summonses"] = issued
+
+
+@effect("record_non_compliance")
+def record_non_compliance(ec: EffectContext) -> None:
+    """19.3.3.4: the failure to comply, on the summons it concerns, with the punishment
+    imposed or recommended."""
+    issued = [dict(s) for s in ec.data.get("summonses") or []]
+    for s in issued:
+        if s["no"] == ec.fields.get("summons_no"):
+            s["not_complied"] = {
+                "action": ec.fields.get("non_compliance_action"),
+                "recorded_on": ec.today.isoformat(),
+                "cite": "19.3.3.4",
+            }
+    ec.data["summonses"] = issued

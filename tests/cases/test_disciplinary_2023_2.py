@@ -487,3 +487,38 @@ def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world)
     with reading(world.engine) as s:
         assert s.get(CivilServant, "E100").status == "in_service"
     assert world.data(case_id)["court_judgement"]["cite"] == "19.12.6"
+
+
+# ----------------------------------------------------- 19.3.3.3, 19.3.3.4: summons
+
+
+def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(world):
+    """19.3.3.3: "Summon witnesses and/or the parties concerned with administrative
+    complaints, issue subpoena, and subpoena ducestecum, and take testimony in an
+    investigation"; 19.3.3.4: "Punish or recommend punishment of the witness in case of a
+    civil servant or the civil servant concerned who fails to comply with a summons"."""
+    case_id = world.walk_to("investigating")
+    failure = {
+        "summons_no": 1,
+        "non_compliance": "Did not appear on the day.",
+        "non_compliance_action": "recommended",
+        "non_compliance_details": "Reprimand recommended to the witness's agency.",
+    }
+    fire = functools.partial(world.fire, case_id, "record_non_compliance", "secretary", **failure)
+    assert _refused(fire) == ("guard", "19.3.3.4")  # no summons issued yet
+    world.fire(
+        case_id,
+        "issue_summons",
+        "secretary",
+        summoned="Pema Lhamo, Store Assistant",
+        summons_kind="subpoena_duces_tecum",
+        summoned_for=world.today(3),
+        summons_purpose="Produce the stock ledger for November.",
+    )
+    assert _refused(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
+    assert fire() == "investigating"
+    [summons] = world.data(case_id)["summonses"]
+    assert (summons["kind"], summons["not_complied"]["action"]) == (
+        "subpoena_duces_tecum",
+        "recommended",
+    )
