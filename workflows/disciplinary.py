@@ -1740,6 +1740,33 @@ SUMMONS_STEPS_V2 = (
 )
 
 
+# -- 2023.2: suspension continued from another proceeding (19.9.13)
+
+CONTINUE_SUSPENSION_V2 = Step(
+    "continue_suspension",
+    ENQUIRY_STATES,
+    "=",
+    "Continue a suspension ordered in another proceeding",
+    "19.9.13",
+    by=COMMITTEE | frozenset({R.RCSC}),
+    authority=suspension_body,
+    guards=(
+        Guard("19.9.12", "the civil servant is already suspended", not_suspended, precheck=True),
+    ),
+    fields=(
+        Field(
+            "suspension_case",
+            "int",
+            "Disciplinary case in which the civil servant is suspended",
+            help="The case number of the suspension in force (19.9.13).",
+        ),
+        Field("continued_from", "date", "Continued from", future_ok=True),
+        Field("reasons", "textarea", "Justifiable reasons for continuing the suspension"),
+    ),
+    effects=("continue_suspension",),
+)
+
+
 def _appealable(step: Step) -> Step:
     """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
     window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
@@ -1839,7 +1866,8 @@ V2 = revise(
     "RCSC notified, the criminal charges filed; 19.12.5, 19.12.6: the Tribunal's decision "
     "appealed to the High Court or Supreme Court, and an acquittal of all charges revokes the "
     "penalty on the closed case; 19.3.3.3, 19.3.3.4: summonses and subpoenas issued, and "
-    "failure to comply recorded with the punishment imposed or recommended",
+    "failure to comply recorded with the punishment imposed or recommended; 19.9.13: a "
+    "suspension in force in another proceeding continued on this one, with its reasons",
     replace=(
         replace(
             _order,
@@ -1928,7 +1956,7 @@ V2 = revise(
         ),
         *SUMMARY_APPEAL_V2,
     ),
-    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2, *SUMMONS_STEPS_V2),
+    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2, *SUMMONS_STEPS_V2, CONTINUE_SUSPENSION_V2),
     states=STATES_V2,
     readings=READINGS_V2,
 )

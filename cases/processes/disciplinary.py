@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -12,11 +13,11 @@ from sqlmodel import select
 
 from cases.core import service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, CivilServant, Penalty
+from cases.core.models import Case, CaseAgency, CivilServant, Penalty
 from cases.people.separation import separate
 from workflows import disciplinary, registry
 from workflows import roles as R
-from workflows.engine import Context
+from workflows.engine import Context, Refusal, Refused
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -401,3 +402,41 @@ def record_non_compliance(ec: EffectContext) -> None:
                 "cite": "19.3.3.4",
             }
     ec.data["summonses"] = issued
+
+
+@effect("continue_suspension")
+def continue_suspension(ec: EffectContext) -> None:
+    """19.9.13: "Where a civil servant is suspended ... and another disciplinary proceeding
+    has commenced against him during the suspension, the competent authority ... may, for
+    justifiable reasons, order the continued suspension of the civil servant until the
+    completion of all the proceedings against him." The suspension named must be in force on
+    a disciplinary case of the same civil servant; this case then carries it, with the same
+    subsistence allowance (19.9.8), and settles it by its own outcome (19.9.9, 19.9.10)."""
+    no = ec.fields.get("suspension_case")
+    other = ec.session.get(Case, no) if no else None
+    data = json.loads(other.data) if other is not None else {}
+    if (
+        other is None
+        or other.id == ec.case.id
+        or other.process != "disciplinary"
+        or other.subject_eid != ec.case.subject_eid
+        or not data.get("suspended")
+    ):
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.9.13",
+                    f"case {no} holds no suspension in force of this civil servant",
+                    "suspension_case",
+                )
+            ]
+        )
+    ec.data["suspended"] = True
+    ec.data["suspended_from"] = data.get("suspended_from")
+    ec.data["subsistence_allowance"] = data.get("subsistence_allowance")
+    ec.data["suspension_continued"] = {
+        "from_case": other.id,
+        "on": ec.fields.get("continued_from"),
+        "cite": "19.9.13",
+    }

@@ -522,3 +522,27 @@ def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(worl
         "subpoena_duces_tecum",
         "recommended",
     )
+
+
+# ------------------------------------------------- 19.9.13: a suspension continued
+
+
+def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world):
+    """19.9.13: "Where a civil servant is suspended ... and another disciplinary proceeding
+    has commenced against him during the suspension, the competent authority to place him
+    under suspension may, for justifiable reasons, order the continued suspension of the
+    civil servant until the completion of all the proceedings against him." Only a
+    suspension in force of the same civil servant can be continued."""
+    from test_paths import suspend
+
+    first = world.walk_to("investigating")
+    later = world.walk_to("investigating")
+    raw = {"continued_from": world.today(), "reasons": "Both cases concern the same store."}
+    fire = functools.partial(world.fire, later, "continue_suspension", "dc", **raw)
+    assert _refused(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
+    suspend(world, first)
+    assert fire(suspension_case=first) == "investigating"
+    data = world.data(later)
+    assert (data["suspended"], data["subsistence_allowance"]) == (True, "20000.00")
+    assert data["suspension_continued"]["from_case"] == first
+    assert _refused(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
