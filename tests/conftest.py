@@ -50,6 +50,15 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def files_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's case-file store (cases.core.file_store) in its own directory, never
+    beside the code (a PostgreSQL run has no SQLite file to put it next to)."""
+    where = tmp_path / "case-files"
+    monkeypatch.setenv("DRUKFLOW_FILES_DIR", str(where))
+    return where
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

@@ -289,8 +289,8 @@ def events(request: Request, case_id: CaseId, viewer: CurrentViewer) -> list[dic
                 "from_state": e.from_state,
                 "to_state": e.to_state,
                 "cite": e.cite,
-                "fields": views.public_fields(
-                    json.loads(e.fields), viewer.actor, e.process, e.process_version
+                "fields": views.event_fields(
+                    e.trigger, json.loads(e.fields), viewer.actor, e.process, e.process_version
                 ),
                 "process_version": e.process_version,
                 "prev_hash": e.prev_hash,

@@ -13,19 +13,24 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from cases.core import db, timers
+from cases.core import db, file_store, metrics, timers
 from cases.inbox import mailer
 from cases.people import auth
+from cases.review import case_file
 from web import (
     api,
     api_docs,
     api_processes,
+    case_file_pages,
     document_pages,
     errors,
+    health,
     idempotency,
     inbox_pages,
+    observability,
     oversight_pages,
     pages,
+    penalty_pages,
     process_pages,
     register_pages,
     review_pages,
@@ -70,6 +75,11 @@ def create_app(
     )
     app.state.engine = db.engine_for(url)
     app.state.clock = clock or system_clock
+    # /healthz expects a sweep every minute from a worker that runs the sweeper.
+    app.state.sweeper_since = app.state.clock() if run_sweeper else None
+    app.state.swept_at = None
+    app.state.file_store = file_store.store_for(url)  # the case file's papers
+    app.state.file_limits = case_file.Limits.from_env()
     app.state.session_policy = auth.SessionPolicy.from_env()
     app.state.templates = templating.make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -80,18 +90,23 @@ def create_app(
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     app.include_router(pages.router)
+    app.include_router(health.router)
     app.include_router(process_pages.router)
     app.include_router(register_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
+    app.include_router(penalty_pages.router)
     app.include_router(document_pages.router)
+    app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
     security_pages.install(app)
     errors.install(app)
+    case_file_pages.install(app)
     api_docs.install(app)
     security_headers.install(app)
+    observability.install(app)  # outermost: the request id exists before all else
     return app
 
 
@@ -103,29 +118,41 @@ def _forget_old_answers(app: FastAPI) -> None:
 
 
 async def _sweeper(app: FastAPI) -> None:
-    """Every minute, mark missed deadlines and fire their timeouts (cases.core.timers), then send
-    the inbox's queued e-mails when SMTP is configured (cases.inbox.mailer), outside any
-    transaction."""
+    """Every minute, ``sweep_once``."""
     while True:
-        try:
-            report = await asyncio.to_thread(timers.sweep, app.state.engine, app.state.clock())
-            if report.missed:
-                log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
-            await asyncio.to_thread(_forget_old_answers, app)
-            # The minute's counts of refused API tokens (cases.people.security_log.TokenRefusals).
-            await asyncio.to_thread(
-                app.state.token_refusals.flush, app.state.engine, app.state.clock()
-            )
-        except Exception:  # the sweeper must outlive one bad run; the next minute retries
-            log.exception("deadline sweep failed")
-        smtp = mailer.settings_from_env()
-        if smtp is not None:
-            try:
-                sent = await asyncio.to_thread(
-                    mailer.deliver_pending, app.state.engine, smtp, app.state.clock()
-                )
-                if sent.sent or sent.failed:
-                    log.info("e-mail: %d sent, %d failed", len(sent.sent), len(sent.failed))
-            except Exception:  # e.g. the database is busy; the e-mails stay pending
-                log.exception("e-mail delivery failed")
+        await sweep_once(app)
         await asyncio.sleep(SWEEP_EVERY_SECONDS)
+
+
+async def sweep_once(app: FastAPI) -> None:
+    """Mark missed deadlines and fire their timeouts (cases.core.timers), then send the
+    inbox's queued e-mails when SMTP is configured (cases.inbox.mailer), outside any
+    transaction. Counted for /metrics; /healthz reads when it last completed."""
+    try:
+        report = await asyncio.to_thread(timers.sweep, app.state.engine, app.state.clock())
+        metrics.DEADLINES_MISSED.inc(len(report.missed))
+        metrics.DEADLINES_FIRED.inc(len(report.fired))
+        if report.missed:
+            log.info("sweep: %d missed, %d fired", len(report.missed), len(report.fired))
+        await asyncio.to_thread(_forget_old_answers, app)
+        # The minute's counts of refused API tokens (cases.people.security_log.TokenRefusals).
+        await asyncio.to_thread(app.state.token_refusals.flush, app.state.engine, app.state.clock())
+        done = app.state.clock()
+        app.state.swept_at = done
+        metrics.SWEEPS.labels(result="ok").inc()
+        metrics.SWEEP_LAST_RUN.set(done.timestamp())
+    except Exception:  # the sweeper must outlive one bad run; the next minute retries
+        metrics.SWEEPS.labels(result="failed").inc()
+        log.exception("deadline sweep failed")
+    smtp = mailer.settings_from_env()
+    if smtp is not None:
+        try:
+            sent = await asyncio.to_thread(
+                mailer.deliver_pending, app.state.engine, smtp, app.state.clock()
+            )
+            metrics.EMAILS.labels(result="sent").inc(len(sent.sent))
+            metrics.EMAILS.labels(result="failed").inc(len(sent.failed))
+            if sent.sent or sent.failed:
+                log.info("e-mail: %d sent, %d failed", len(sent.sent), len(sent.failed))
+        except Exception:  # e.g. the database is busy; the e-mails stay pending
+            log.exception("e-mail delivery failed")

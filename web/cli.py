@@ -21,12 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, db, migration, timers
+from cases.core import audit, calendar_store, db, file_store, migration, timers
+from cases.core.backup import BackupError
 from cases.core.models import Agency, Case, CivilServant, Deadline, User
 from cases.demo import seed
 from cases.people import auth, register_import, security_log
-from cases.review import replay
-from web import cli_migrate
+from cases.review import case_file, replay
+from web import cli_backup, cli_migrate, observability
 from workflows import bounds
 from workflows import roles as R
 from workflows.calendar import BHUTAN_TZ, bhutan_today
@@ -91,7 +92,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     database()
-    uvicorn.run("web.app:create_app", factory=True, host=args.host, port=args.port)
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=observability.log_config(),  # JSON lines, one per request
+    )
     return 0
 
 
@@ -172,17 +179,26 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _url, engine = database()
+    url, engine = database()
     with db.transaction(engine) as s:
         result = audit.verify(s, args.head)
+        checks = case_file.verify_files(s, file_store.store_for(url)) if args.files else []
+    code = 0
     if result.ok:
         say(f"ok: {result.events} events, head {result.head}")
-        return 0
-    if result.broken_seq is not None:
+    elif result.broken_seq is not None:
         say(f"broken at event {result.broken_seq}: {result.problem}")
+        code = 1
     else:
         say(f"broken after event {result.events}: {result.problem}")
-    return 1
+        code = 1
+    if args.files:
+        bad = [c for c in checks if c.status != "ok"]
+        for c in bad:
+            say(f"file {c.status}: paper {c.paper_id} of case {c.case_id} ({c.name}), {c.sha256}")
+        say(f"files: {len(checks) - len(bad)} of {len(checks)} match their audit events")
+        code = code or (1 if bad else 0)
+    return code
 
 
 def cmd_audit_replay(args: argparse.Namespace) -> int:
@@ -521,6 +537,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("migrate", cmd_migrate, "bring the database up to the newest schema")
 
+    cli_backup.arguments(
+        command("backup", cli_backup.cmd_backup, "copy the live database, with its chain head"),
+        command("restore", cli_backup.cmd_restore, "restore a backup and verify its chain"),
+    )
+
     c = command("demo", cmd_demo, "create demo agencies, users and cases (once)")
     c.add_argument("--now", help="the demo's 'today' (ISO; no timezone = Bhutan time)")
 
@@ -531,6 +552,11 @@ def build_parser() -> argparse.ArgumentParser:
     asub = a.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
     c = command("verify", cmd_audit_verify, "verify the audit hash chain", asub)
     c.add_argument("--head", help="a head hash exported earlier; it must still be in the chain")
+    c.add_argument(
+        "--files",
+        action="store_true",
+        help="also check every case-file paper's stored bytes against its hash",
+    )
     command("replay", cmd_audit_replay, "rebuild every case from its audit events", asub)
 
     c = command("token", cmd_token, "issue an API bearer token for a user")
@@ -623,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return int(args.func(args))
-    except CliError as exc:
+    except (CliError, BackupError) as exc:
         print(f"drukflow: {exc}", file=sys.stderr)
     except Refused as exc:
         print(f"drukflow: refused: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ message page (a bad value in a page's path is 404: there is no such page)."""
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
@@ -36,8 +37,13 @@ UNAVAILABLE_PAGE = (
     "<p>The database could not be reached. Nothing was changed. "
     f"Please try again in {RETRY_AFTER_S} seconds.</p></body></html>"
 )
-
-STATUS = {"authority": 403, "recusal": 403, "state": 409, "field": 422, "guard": 422}
+SERVER_ERROR_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Error - drukflow</title></head><body><h1>Something went wrong</h1>"
+    "<p>An error on drukflow's side stopped this request. Nothing was changed.</p>"
+    "<p>If it happens again, tell your administrator this reference: "
+    "<strong>{rid}</strong></p></body></html>"
+)
 
 
 def is_api(request: Request) -> bool:
@@ -49,7 +55,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> Response:
-        status = STATUS[exc.kind]
+        status = exc.status
         if status == 403:
             security_log.warning("refused %s %s: %s", request.method, request.url.path, exc)
             mark_refusal(request, SL.FORBIDDEN, str(exc))
@@ -125,6 +131,16 @@ def install(app: FastAPI) -> None:
         return pages.message_page(
             request, exc.status_code, _TITLES.get(exc.status_code, "Refused"), str(exc.detail)
         )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """A fault of drukflow's, not of the request: the user gets the request id to quote
+        (web.observability logs the traceback under it); the transaction was rolled back."""
+        rid = getattr(request.state, "request_id", "")
+        detail = f"an error on drukflow's side; nothing was changed. Quote reference {rid}"
+        if is_api(request):
+            return api_error(500, detail, request_id=rid)
+        return HTMLResponse(SERVER_ERROR_PAGE.format(rid=html.escape(rid)), status_code=500)
 
     # Innermost of the app's middleware: the headers and the security log wrap its answers.
     app.user_middleware.append(Middleware(request_checks.RequestChecks, answer=input_refused))

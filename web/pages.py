@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from cases.core import audit, calendar_store, queries, service
@@ -662,8 +662,3 @@ def retirement_queue(request: Request, viewer: CurrentViewer) -> Response:
                 }
             )
     return render(request, "pages/queue.html", {"rows": rows})
-
-
-@router.get("/healthz", include_in_schema=False)
-def healthz() -> HTMLResponse:
-    return HTMLResponse("ok")

@@ -26,6 +26,7 @@ MIN_YEAR, MAX_YEAR = bounds.EARLIEST_DATE.year, bounds.HORIZON_DATE.year
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the case's number")]
 DocId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the document's number")]
+PaperId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the paper's number")]
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="the notice's number")]
 SearchText = Annotated[
     str, Query(max_length=200, description="case number, name, employee ID or title words")

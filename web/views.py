@@ -12,7 +12,8 @@ from cases.core import calendar_store, deadlines, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
-from cases.review import documents, due_process
+from cases.review import case_file, documents, due_process, penalty_consistency
+from workflows import case_file as file_rules
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
@@ -30,6 +31,19 @@ def public_fields(
     except KeyError:
         return fields
     return redact(known, fields, actor)
+
+
+def event_fields(
+    trigger: str, fields: dict[str, Any], actor: Actor, process: str, version: str
+) -> dict[str, Any]:
+    """An event's fields as ``actor`` may read them: ``public_fields``, and a case-file paper
+    the reader may not read shows only that one of that kind and mark was added (its name
+    and hash are the readers')."""
+    if trigger == case_file.ADD_FILE and not file_rules.may_read(
+        actor, str(fields.get("confidential", ""))
+    ):
+        return {"kind": fields.get("kind"), "confidential": fields.get("confidential")}
+    return public_fields(fields, actor, process, version)
 
 
 def deadline_view(row: Deadline, cal: Any, today: Any) -> dict[str, Any]:
@@ -173,8 +187,10 @@ def case_view(session: Session, case: Case, actor: Actor, now: datetime) -> dict
         .join(User, User.id == Recusal.user_id)
         .where(Recusal.case_id == case.id)
     ).all()
+    deciding = any(a["trigger"] == "record_decision" for a in view["actions"])
     view.update(
-        warnings=record_warnings(session, case, view["today"]),
+        warnings=record_warnings(session, case, view["today"])
+        + (penalty_guidance(session, case, actor) if deciding else []),
         servant=session.get(CivilServant, case.subject_eid),
         agency=session.get(Agency, case.agency_code),
         recusals=[{"username": u, "reason": r.reason, "at": r.declared_at} for r, u in recusals],
@@ -207,7 +223,9 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
             "cite": e.cite,
             "hash": e.hash,
             "process_version": e.process_version,
-            "fields": public_fields(json.loads(e.fields), actor, process, e.process_version),
+            "fields": event_fields(
+                e.trigger, json.loads(e.fields), actor, process, e.process_version
+            ),
         }
         for e in trail
     ]
@@ -216,6 +234,7 @@ def timeline(trail: list[AuditEvent], actor: Actor, process: str) -> list[dict[s
 # Audit events that are not steps of a process, as the timeline names them.
 OTHER_EVENTS = {
     "declare_recusal": "Recusal declared",
+    "add_file": "Paper added to the case file",
     "issue_document": "Letter or order issued",
     "deadline_recomputed": "Deadline moved by a calendar change",
     "deadline_missed": "Deadline missed",
@@ -287,7 +306,28 @@ def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> di
     return {
         "due_process_panel": due_process.may_view(session, case, actor, now),
         "documents": documents.for_viewer(session, case, actor, now),
+        "case_file": case_file_panel(session, case, actor),
     }
+
+
+def case_file_panel(session: Session, case: Case, actor: Actor) -> dict[str, Any]:
+    """The papers this viewer may read, and the form to add one if they act on the case:
+    the kinds its process holds, and only the confidentiality marks they could read."""
+    process = registry.for_case(case)
+    return {
+        "papers": case_file.papers(session, case, actor),
+        "can_add": file_rules.acts_on(process, actor, case.subject_eid),
+        "kinds": file_rules.kinds_for(case.process),
+        "marks": [c for c in file_rules.CONFIDENTIALITY if file_rules.may_read(actor, c.cite)],
+    }
+
+
+def penalty_guidance(session: Session, case: Case, actor: Actor) -> list[str]:
+    """For a committee about to decide: what was decided before for the offences charged
+    (19.12.1 inconsistencies; counts only, guidance, never a rule)."""
+    charges = json.loads(case.data).get("charges") or []
+    charged = [int(c["offence"]) for c in charges if isinstance(c, dict) and c.get("offence")]
+    return penalty_consistency.guidance(session, actor, charged) if charged else []
 
 
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from workflows import registry
+from workflows import case_file, registry
 from workflows import roles as R
 from workflows.engine import Authority, Context, Process, Step, Subject
 
@@ -194,6 +194,32 @@ def confidential_section() -> list[str]:
     return [*out, ""]
 
 
+def case_file_section() -> list[str]:
+    """Who adds papers to a case's file and who reads them (workflows.case_file)."""
+    out = [
+        "## Case file",
+        "",
+        "Papers are added by the roles that take a step of the case's process (the RCSC where "
+        "it acts as the competent body) and by the civil servant on their own case; never by "
+        "an administrator. Each is read by whoever sees the case unless marked:",
+        "",
+        "| Mark | Read by |",
+        "|---|---|",
+    ]
+    for c in case_file.CONFIDENTIALITY:
+        readers = (
+            ", ".join(R.LABELS.get(r, r) for r in sorted(c.readers)) or "whoever sees the case"
+        )
+        out.append(f"| {c.cite or 'open'} | {readers} |")
+    out += [
+        "",
+        "A paper one may not read answers 404, as an unseen case does; nobody marks a paper "
+        "with a confidentiality they could not read themselves.",
+        "",
+    ]
+    return out
+
+
 def render() -> str:
     """The whole of docs/access-matrix.md."""
     out = [
@@ -224,6 +250,7 @@ def render() -> str:
         *[f"| {code} | {when} |" for code, when in STATUS_RULES],
         "",
         *confidential_section(),
+        *case_file_section(),
     ]
     for process in registry.newest().values():
         out += process_section(process)

@@ -210,6 +210,11 @@ class Refusal:
         return {"kind": self.kind, "cite": self.cite, "reason": self.reason, "field": self.field}
 
 
+# The answer each kind of refusal gets over HTTP (web.errors), and the outcome it is
+# counted under (/metrics): not allowed to act, not in this state, bad or unmet input.
+STATUS = {"authority": 403, "recusal": 403, "state": 409, "field": 422, "guard": 422}
+
+
 class Refused(Exception):
     """A transition the rules do not allow; carries every reason, each with its section."""
 
@@ -224,6 +229,10 @@ class Refused(Exception):
             if k in kinds:
                 return k
         return "guard"
+
+    @property
+    def status(self) -> int:
+        return STATUS[self.kind]
 
 
 # ------------------------------------------------------------------ field parsing

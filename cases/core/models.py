@@ -276,6 +276,28 @@ class Document(SQLModel, table=True):
     issued_at: datetime = Field(sa_type=_utc())
 
 
+class CaseFile(SQLModel, table=True):
+    """A paper on a case's file: the stored bytes are named by ``sha256``
+    (cases.core.file_store), which the audit event of its addition (``audit_seq``) also
+    carries. Never deleted or replaced: a correction is a new paper that ``supersedes`` it.
+    ``confidential`` is the section that restricts who reads it ("" for whoever sees the
+    case; 19.8.2.2(xi) withheld from the respondent; 3.2.16 committee deliberation)."""
+
+    __tablename__ = "case_file"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    sha256: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    size: int
+    media_type: str = Field(max_length=100)
+    kind: str = Field(max_length=64)
+    confidential: str = Field(default="", max_length=32)
+    supersedes_id: int | None = Field(default=None, foreign_key="case_file.id")
+    audit_seq: int = Field(foreign_key="audit_event.seq")
+    added_by: str = Field(max_length=64)
+    added_at: datetime = Field(sa_type=_utc())
+
+
 class Notification(SQLModel, table=True):
     """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
     or by two workers, adds nothing). ``email_status``: "" (no e-mail), "pending", "sending"

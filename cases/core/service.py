@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
+from time import perf_counter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, deadlines, hooks, profiles
+from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles
 from cases.core.effects import EFFECTS, EffectContext
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
 from workflows import registry
@@ -142,7 +143,29 @@ def fire(
     now: datetime,
     expected_version: int | None,
 ) -> Fired:
-    """Apply one step to one case, inside the caller's transaction."""
+    """Apply one step to one case, inside the caller's transaction (counted and timed for
+    /metrics by its outcome: 200, the refusal's status, 409 stale, 404 unknown)."""
+    started = perf_counter()
+    try:
+        fired = _fire(session, case_id, trigger, actor, raw, now, expected_version)
+    except (Refused, Stale, NotFound) as e:
+        case = session.get(Case, case_id)  # already loaded, unless the case is unknown
+        outcome = e.status if isinstance(e, Refused) else 409 if isinstance(e, Stale) else 404
+        metrics.step(case.process if case else "", outcome, perf_counter() - started)
+        raise
+    metrics.step(fired.case.process, 200, perf_counter() - started)
+    return fired
+
+
+def _fire(
+    session: Session,
+    case_id: int,
+    trigger: str,
+    actor: Actor,
+    raw: dict[str, Any],
+    now: datetime,
+    expected_version: int | None,
+) -> Fired:
     case = load(session, case_id, for_update=True)
     if expected_version is not None and expected_version != case.version:
         raise Stale(case.version)

@@ -28,17 +28,19 @@ from sqlmodel import Session, select
 from cases.core import audit, calendar_store, deadlines, queries, service
 from cases.core.migration import MIGRATE_VERSION
 from cases.core.models import AuditEvent, Case, CaseAgency, CivilServant
-from cases.review import printing
+from cases.review import case_file, printing
 from cases.review.due_process_checks import CHAPTER_19, generic_checks
 from cases.review.due_process_decisions import decisions_and_recusals
 from cases.review.due_process_lines import (
     CITE,
     TEMPLATE,
     Chain,
+    PaperLine,
     Report,
     RulesPeriod,
 )
 from cases.review.due_process_trail import Trail
+from workflows import case_file as file_rules
 from workflows import disciplinary, registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
@@ -155,6 +157,7 @@ def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
         decisions=decisions,
         recusals=recusals,
         rules=rules_applied(case.process, events),
+        papers=papers_on_file(session, case, actor, process, events),
         chain=Chain(
             head_seq,
             head_hash,
@@ -162,6 +165,42 @@ def build(session: Session, case: Case, now: datetime, actor: Actor) -> Report:
             events[-1].hash if events else None,
         ),
     )
+
+
+def papers_on_file(
+    session: Session, case: Case, actor: Actor, process: Any, events: list[AuditEvent]
+) -> tuple[PaperLine, ...]:
+    """The case file's papers ``actor`` may read, each with the stage it was added at."""
+    stage = {e.seq: e.from_state for e in events}
+    out = []
+    for shown in case_file.papers(session, case, actor):
+        p = shown.paper
+        kind = file_rules.BY_KEY.get(p.kind)
+        state = stage.get(p.audit_seq, "")
+        out.append(
+            PaperLine(
+                seq=p.audit_seq,
+                added_at=p.added_at,
+                added_by=p.added_by,
+                state_label=_stage(process, state),
+                kind=shown.kind_label,
+                cite=file_rules.cite_of(kind, process) if kind else process.cite,
+                name=p.name,
+                media_type=p.media_type,
+                size=p.size,
+                sha256=p.sha256,
+                confidential=p.confidential,
+                supersedes=p.supersedes_id,
+                superseded_by=shown.superseded_by,
+                paper_id=p.id or 0,
+            )
+        )
+    return tuple(out)
+
+
+def _stage(process: Any, state: str) -> str:
+    found = process.state_by_name.get(state)
+    return found.label if found is not None else state
 
 
 def rules_applied(process: str, events: list[AuditEvent]) -> tuple[RulesPeriod, ...]:
@@ -268,6 +307,25 @@ def as_json(report: Report) -> dict[str, Any]:
                 "flags": list(d.flags),
             }
             for d in report.decisions
+        ],
+        "papers": [
+            {
+                "id": p.paper_id,
+                "name": p.name,
+                "kind": p.kind,
+                "cite": p.cite,
+                "media_type": p.media_type,
+                "size": p.size,
+                "sha256": p.sha256,
+                "confidential": p.confidential,
+                "supersedes": p.supersedes,
+                "superseded_by": p.superseded_by,
+                "added_by": p.added_by,
+                "added_at": audit.rfc3339(p.added_at),
+                "stage": p.state_label,
+                "audit_seq": p.seq,
+            }
+            for p in report.papers
         ],
         "recusals": [
             {

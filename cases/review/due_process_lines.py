@@ -109,6 +109,28 @@ class RulesPeriod:
 
 
 @dataclass(frozen=True)
+class PaperLine:
+    """A paper on the case file as the report lists it: what the committee or the
+    appellate body had before it, and the hash that proves the bytes (19.12.2.2 "the
+    evidence on record")."""
+
+    seq: int
+    added_at: datetime
+    added_by: str
+    state_label: str  # the stage of the case when it was added
+    kind: str
+    cite: str
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    confidential: str
+    supersedes: int | None
+    superseded_by: int | None
+    paper_id: int
+
+
+@dataclass(frozen=True)
 class Report:
     case_id: int
     title: str
@@ -129,6 +151,7 @@ class Report:
     recusals: tuple[RecusalLine, ...]
     chain: Chain
     rules: tuple[RulesPeriod, ...] = ()
+    papers: tuple[PaperLine, ...] = ()
     cite: str = CITE
 
     @property

@@ -63,9 +63,11 @@ def test_serve_migrates_then_runs_the_app_factory(empty_db: str, capsys, monkeyp
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append((a, kw)))
     assert run(capsys, "serve", "--port", "8123")[0] == 0
-    assert calls == [
-        (("web.app:create_app",), {"factory": True, "host": "127.0.0.1", "port": 8123})
-    ]
+    ((target,), options) = calls[0]
+    assert target == "web.app:create_app" and len(calls) == 1
+    assert options["factory"] and (options["host"], options["port"]) == ("127.0.0.1", 8123)
+    # Logs are JSON lines, with drukflow's own line per request instead of uvicorn's.
+    assert options["log_config"]["formatters"]["json"]["()"].__name__ == "JsonFormatter"
     assert "case" in tables(empty_db)
 
 

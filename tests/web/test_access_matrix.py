@@ -326,7 +326,7 @@ def test_no_action_opens_outside_its_declared_states() -> None:
     assert opened == sum(len(list(access_matrix.rows(p))) for p in registry.newest().values())
 
 
-CASE_READS = ("", "/events", "/due-process", "/documents")
+CASE_READS = ("", "/events", "/due-process", "/documents", "/files", "/files/1")
 
 
 def test_a_case_out_of_reach_is_404_on_every_route(demo_world: World, tmp_path: Path) -> None:

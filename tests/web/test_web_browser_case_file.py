@@ -1,0 +1,64 @@
+"""In a real browser: a committee member puts the complaint's evidence on the case file
+(19.5.1.2), the respondent downloads it from their case page, and the RCSC finds it, with
+its hash, in the due-process report (19.12.3)."""
+
+from __future__ import annotations
+
+import pytest
+from web_helpers import sign_in
+
+from cases.core import file_store
+
+pytestmark = pytest.mark.browser
+
+EVIDENCE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_evidence_added_by_the_committee_is_downloaded_and_listed_in_the_report(
+    app, world, serve_app, browser_page, tmp_path
+) -> None:
+    case_id = world.walk_to("notice_served")
+    base = serve_app(app)
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    sign_in(page, base, "dc")
+    page.goto(f"{base}/cases/{case_id}")
+    page.click("#case-file summary")
+    page.set_input_files(
+        "#paper-file",
+        files=[
+            {"name": "attendance register.pdf", "mimeType": "application/pdf", "buffer": EVIDENCE}
+        ],
+    )
+    page.select_option("#paper-kind", "complaint_evidence")
+    page.click("form[name=add-paper] button[type=submit]")
+    page.wait_for_url(f"{base}/cases/{case_id}?added=1#case-file")
+    row = page.locator("#paper-1")
+    assert "attendance register.pdf" in row.inner_text()
+    assert "Documentary evidence of the complaint" in row.inner_text()
+    digest = file_store.sha256_of(EVIDENCE)
+    assert row.locator("code").get_attribute("title") == digest
+
+    def another_user() -> object:
+        """A second browser session, as another person at another desk."""
+        return page.context.browser.new_context().new_page()
+
+    respondent = another_user()
+    sign_in(respondent, base, "respondent")
+    respondent.goto(f"{base}/cases/{case_id}")
+    with respondent.expect_download() as info:
+        respondent.click("#paper-1 a")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert info.value.suggested_filename == "attendance register.pdf"
+    assert saved.read_bytes() == EVIDENCE
+
+    rcsc = another_user()
+    sign_in(rcsc, base, "rcsc")
+    rcsc.goto(f"{base}/cases/{case_id}/due-process")
+    listed = rcsc.locator("#due-process-papers")
+    assert "attendance register.pdf" in listed.inner_text()
+    assert digest in listed.inner_text() and "BCSR 19.5.1.2" in listed.inner_text()
+    assert errors == []
