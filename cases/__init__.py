@@ -7,3 +7,4 @@ the web, the API, the CLI, the sweep or a test has the same effects and the same
 """
 
 from cases import inbox, processes  # noqa: F401  (registration on import)
+from cases.core import search_index  # noqa: F401  (the search index follows each step)

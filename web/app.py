@@ -21,6 +21,7 @@ from web import (
     api,
     api_docs,
     api_processes,
+    api_search,
     case_file_pages,
     document_pages,
     errors,
@@ -101,6 +102,7 @@ def create_app(
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
+    app.include_router(api_search.router)
     security_pages.install(app)
     errors.install(app)
     case_file_pages.install(app)

@@ -501,17 +501,18 @@ async def render_refusal(
 @router.get("/search", name="search")
 def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> Response:
     """The search box of every page: the cases this user may see, by case number, name,
-    employee ID or title (cases.people.case_search)."""
+    employee ID or title, and by the words of their facts and papers (case_search.find)."""
     with tx(request) as s:
-        found = case_search.find_cases(s, viewer.actor, q)
+        found = case_search.find(s, viewer.actor, q)
     rows = [
         {
             "case": case,
             "name": name,
             "process": registry.for_case(case),
             "state": registry.for_case(case).state(case.state),
+            "snippet": views.marked(snippet),
         }
-        for case, name in found
+        for case, name, snippet in found
     ]
     return render(request, "pages/search.html", {"q": q.strip(), "rows": rows})
 

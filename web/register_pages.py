@@ -69,7 +69,7 @@ def _servant_ctx(
             for key in registry.keys()
             if registry.in_force(key, today).rules
         ]
-        history = register_reads.history_rows(s, eid)
+        history = register_reads.history_rows(s, eid, today)
         edits = register_reads.record_events(s, eid)
     may_edit = not register.may_change(viewer.actor, cs.agency_code, set())
     return {

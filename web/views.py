@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
-from cases.core import calendar_store, deadlines, service
+from cases.core import calendar_store, deadlines, search_index, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
@@ -18,6 +19,13 @@ from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today, long_date
 from workflows.engine import Actor, Context, Process, Step, field_decl, redact
+from workflows.readings import REPEATED_MINOR
+
+
+def marked(snippet: str) -> Markup:
+    """A search snippet as HTML: its text escaped, its matched words in <mark>."""
+    text = str(escape(snippet))
+    return Markup(text.replace(search_index.OPEN, "<mark>").replace(search_index.CLOSE, "</mark>"))
 
 
 def public_fields(
@@ -333,17 +341,35 @@ def penalty_guidance(session: Session, case: Case, actor: Actor) -> list[str]:
 def record_warnings(session: Session, case: Case, today: Any) -> list[str]:
     """What the service record tells the committee before it decides (shown, not enforced)."""
     if case.process != "disciplinary":
-        return []
+        scrutiny = (
+            record.special_scrutiny(record.standing(session, case.subject_eid, today), case.process)
+            if case.process in record.SPECIAL_SCRUTINY
+            else ""
+        )
+        return [f"{scrutiny} (BCSR 19.14.5.1)."] if scrutiny else []
     standing = record.standing(session, case.subject_eid, today)
     out = []
     if standing.minor_total >= 2:
         out.append(
             f"The respondent has {standing.minor_total} minor penalties on record: three or "
             "more reprimands or minor penalties lead to a major penalty (BCSR 19.11.13.4)."
+            + (
+                " The decision must impose a major penalty, whatever the offence's "
+                "classification (reading R-19.11.13.4)."
+                if standing.minor_total >= 3 and _repeated_minor_leads(case)
+                else ""
+            )
         )
     if standing.on_negative_list:
         out.append(f"The respondent is on the Negative List: {standing.negative_list_reason}.")
     return out
+
+
+def _repeated_minor_leads(case: Case) -> bool:
+    """Whether the case's version reads 19.11.13.4 as leading to a major penalty."""
+    process = registry.for_case(case)
+    ids = {r.reading.id for r in process.readings}
+    return REPEATED_MINOR.id in ids and process.reading(REPEATED_MINOR.id) == "leads"
 
 
 def api_case(

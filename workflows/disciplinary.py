@@ -7,14 +7,25 @@ Read beside the rule: opening (19.5), ADR (19.7), the four steps of the enquiry
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from workflows import readings
 from workflows import roles as R
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
-from workflows.offences import BY_NUMBER, OFFENCES, PENALTIES, PENALTY_BY_CODE, penalty_allowed
+from workflows.offences import (
+    BY_NUMBER,
+    MAJOR,
+    MINOR,
+    OFFENCES,
+    PENALTIES,
+    PENALTY_BY_CODE,
+    Offence,
+    penalty_allowed,
+)
 from workflows.revision import revise
 from workflows.values import checked
 
@@ -1271,6 +1282,392 @@ def _guarded(step: Step, *guards: Guard) -> Step:
     return replace(step, guards=(*guards, *step.guards))
 
 
+# -- 19.11.11: an offence the schedule does not cover
+
+OTHER_OFFENCE = 0  # a charge's "offence" for an offence outside Schedule 19/A (19.11.11)
+
+
+def offence_of(charge: Mapping[str, Any]) -> Offence | None:
+    """The charge's offence: its schedule row, or for another offence (19.11.11) the
+    classification the committee gave it (the schedule's rows stay as printed)."""
+    if charge.get("offence") == OTHER_OFFENCE and charge.get("classification") in (MINOR, MAJOR):
+        return Offence(
+            OTHER_OFFENCE, "", str(charge.get("nature", "")), charge["classification"], False
+        )
+    return BY_NUMBER.get(int(charge.get("offence") or -1))
+
+
+def other_offence_complete(ctx: Context) -> bool:
+    """19.11.11: another offence is "liable for the administrative penalties as may be
+    determined ... with a comparison to those offences/penalties covered in the Rule": it
+    comes with its classification, the rule it breaches and the row it compares with."""
+    if not ctx.value("other_offence"):
+        return True
+    return all(
+        ctx.value(name)
+        for name in ("other_classification", "other_rule_breached", "other_compared_with")
+    )
+
+
+def some_charge(ctx: Context) -> bool:
+    return bool(ctx.value("charges")) or bool(ctx.value("other_offence"))
+
+
+# -- 19.11.13.4: three or more reprimands or minor penalties
+
+REPEATED_MINOR = 3  # "Three or more reprimands or minor penalties"
+
+
+def minor_penalties_on_record(ctx: Context) -> int:
+    """The reprimands and other minor penalties entered in the respondent's service record
+    (19.11.9) and not revoked, whatever their term: what 19.11.13.4 counts."""
+    record = ctx.profile()
+    return int(record.minor_penalties_on_record) if record is not None else 0
+
+
+def _penalised(ctx: Context) -> list[tuple[Offence | None, Any]]:
+    charges = {c["no"]: c for c in ctx.data.get("charges") or []}
+    return [
+        (offence_of(charges.get(row["charge"], {})), PENALTY_BY_CODE.get(row["penalty"]))
+        for row in ctx.value("findings") or []
+        if row.get("penalty")
+    ]
+
+
+def penalties_match_classification_or_repeated(ctx: Context) -> bool:
+    """19.11.3 as 19.11.13.4 qualifies it: a penalty matches its offence's classification,
+    except that a major penalty for a Minor offence is the one 19.11.13.4 leads to where the
+    record holds three or more reprimands or minor penalties (the record is read only then)."""
+    heavier = False
+    for offence, penalty in _penalised(ctx):
+        if penalty is None or offence is None:
+            return False
+        if penalty_allowed(offence, penalty):
+            continue
+        if penalty.severity != "major":
+            return False
+        heavier = True
+    return not heavier or minor_penalties_on_record(ctx) >= REPEATED_MINOR
+
+
+def major_after_repeated_minor(ctx: Context) -> bool:
+    """19.11.13.4 read as "leads": with three or more minor penalties on record, a decision
+    finding a charge proven imposes a major penalty on at least one charge."""
+    penalised = _penalised(ctx)
+    if not penalised or any(p is not None and p.severity == "major" for _, p in penalised):
+        return True
+    return minor_penalties_on_record(ctx) < REPEATED_MINOR
+
+
+def _swap_guard(step: Step, old: Callable[[Context], bool], new: Guard) -> Step:
+    return replace(step, guards=tuple(new if g.check is old else g for g in step.guards))
+
+
+# -- 19.9.7: the RCSC's suspension order is notified to the agency
+
+
+def suspended_by_rcsc(ctx: Context) -> bool:
+    return suspension_body(ctx).agencies == (R.RCSC_AGENCY,)
+
+
+def agency_order_notified(ctx: Context) -> bool:
+    """19.9.6: "The Agency shall issue a formal Office Order ... notified to the RCSC and
+    the civil servant concerned" (the agency's own order)."""
+    return suspended_by_rcsc(ctx) or bool(ctx.value("rcsc_notified"))
+
+
+def rcsc_order_notified(ctx: Context) -> bool:
+    """19.9.7: "The civil servant and the Agency concerned shall be notified if the
+    Suspension Order is issued by the RCSC"."""
+    return not suspended_by_rcsc(ctx) or bool(ctx.value("agency_notified"))
+
+
+# -- 19.11.13.2-3, 19.11.14.2, 19.11.1: the amounts of a penalty
+
+INCREMENTS = {"increment_deduction_minor": (1, 2), "increment_deduction_major": (3, 5)}
+
+
+def _guilty_rows(ctx: Context) -> list[Mapping[str, Any]]:
+    return [r for r in ctx.value("findings") or [] if r.get("penalty")]
+
+
+def fines_within_a_month_s_salary(ctx: Context) -> bool:
+    """19.11.13.2: "Fine of an amount not exceeding one month's salary": each fine states its
+    amount, and the month's salary it is measured against is given."""
+    fines = [r for r in _guilty_rows(ctx) if r["penalty"] == "fine"]
+    if not fines:
+        return True
+    salary = ctx.value("monthly_salary")
+    if salary is None:
+        return False
+    cap = Decimal(str(salary))
+    return all(r.get("amount") is not None and 0 < Decimal(r["amount"]) <= cap for r in fines)
+
+
+def increments_in_range(ctx: Context) -> bool:
+    """19.11.13.3 "Deduction of one/two increments", 19.11.14.2 "Deduction of three to five
+    increments": each deduction states how many, within its range."""
+    for r in _guilty_rows(ctx):
+        low_high = INCREMENTS.get(r["penalty"])
+        if low_high and not (r.get("increments") and low_high[0] <= r["increments"] <= low_high[1]):
+            return False
+    return True
+
+
+def amounts_belong_to_their_penalty(ctx: Context) -> bool:
+    """An amount goes with a fine, a number of increments with a deduction of increments."""
+    for r in ctx.value("findings") or []:
+        if r.get("amount") is not None and r.get("penalty") != "fine":
+            return False
+        if r.get("increments") is not None and r.get("penalty") not in INCREMENTS:
+            return False
+    return True
+
+
+def fine_payable_by_given(ctx: Context) -> bool:
+    """19.11.1: failure to pay "within the specified time frame" levies 24 percent a year on
+    the initial amount: a fine names the day it is payable by."""
+    fined = any(r["penalty"] == "fine" for r in _guilty_rows(ctx))
+    return not fined or bool(ctx.value("fine_payable_by"))
+
+
+FINDINGS_WITH_AMOUNTS = Field(
+    "findings",
+    "findings",
+    "Finding and penalty for each charge (19.11.2); a fine's amount, the increments deducted",
+    choices=PENALTY_CHOICES,
+    amounts=True,
+)
+AMOUNT_FIELDS = (
+    Field(
+        "monthly_salary",
+        "decimal",
+        "Respondent's salary for one month, Nu (the cap of a fine, 19.11.13.2)",
+        required=False,
+        help="The register keeps no pay: give the month's salary the respondent draws.",
+    ),
+    Field(
+        "fine_payable_by",
+        "date",
+        "Fine payable by (after this day 24% a year on the amount, 19.11.1)",
+        required=False,
+        future_ok=True,
+    ),
+)
+
+
+def _with_amounts(step: Step) -> Step:
+    fields = tuple(FINDINGS_WITH_AMOUNTS if f.name == "findings" else f for f in step.fields)
+    return replace(step, fields=(*fields, *AMOUNT_FIELDS))
+
+
+# -- 19.3.5: the respondent objects to a member; the chair decides
+
+
+def objection_pending(ctx: Context) -> bool:
+    return any(o.get("status") == "pending" for o in ctx.data.get("objections") or [])
+
+
+# While the committee (or its investigators) hears the case: an objection to an appellate
+# member is not decided by the HRC chair.
+OBJECTION_STATES = tuple(
+    s for s in OPEN_STATES if s not in ("decided", "appeal", "summary_recommended")
+)
+OBJECTION_STEPS = (
+    Step(
+        "object_to_member",
+        OBJECTION_STATES,
+        "=",
+        "Object to a member (relation or prejudice)",
+        "19.3.5",
+        by=frozenset({R.RESPONDENT, R.HR_OFFICER}),
+        authority=intake_body,
+        fields=(
+            Field("objected_member", "text", "The member objected to (user name)", max_length=64),
+            Field(
+                "objection_grounds",
+                "textarea",
+                "How the member is related to or prejudiced against the respondent",
+            ),
+            Field("objection_raised_on", "date", "Objection raised on"),
+        ),
+        effects=("record_objection",),
+        help='19.3.5: "A person related to or prejudicial against a respondent civil servant '
+        "shall not be a member of Disciplinary Committee, the Investigating Committee or as an "
+        'Appellate Authority." The HRC chair decides the objection.',
+    ),
+    Step(
+        "decide_objection",
+        OBJECTION_STATES,
+        "=",
+        "Decide an objection to a member",
+        "19.3.5",
+        by=frozenset({R.HRC_CHAIR}),
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.3.5", "no objection to a member is pending", objection_pending, precheck=True
+            ),
+        ),
+        fields=(
+            Field("objected_member", "text", "The member objected to (user name)", max_length=64),
+            Field(
+                "objection_decision",
+                "choice",
+                "Decision",
+                choices=(
+                    ("upheld", "Upheld: the member steps aside from this case (19.3.5)"),
+                    ("dismissed", "Dismissed: the member stays"),
+                ),
+            ),
+            Field("objection_reasons", "textarea", "Reasons (19.2.1)"),
+        ),
+        effects=("decide_objection",),
+    ),
+)
+
+
+def _decision_v2(step: Step, **changes: Any) -> Step:
+    """record_decision from 2023.2: 19.11.13.4 over 19.11.3, and the penalties' amounts."""
+    step = _swap_guard(
+        replace(step, **changes),
+        penalties_match_classification,
+        Guard(
+            "19.11.3, 19.11.13.4",
+            "a Major offence needs a major penalty (19.11.14) and a Minor offence a minor one "
+            "(19.11.13), unless three or more reprimands or minor penalties on record lead to "
+            "a major one (19.11.13.4); the HRC chooses for Minor/Major",
+            penalties_match_classification_or_repeated,
+        ),
+    )
+    return replace(
+        _with_amounts(step),
+        guards=(
+            *step.guards,
+            Guard(
+                "19.11.13.4",
+                "the respondent's record holds three or more reprimands or minor penalties, "
+                "which lead to a major penalty: impose a major penalty (19.11.14)",
+                major_after_repeated_minor,
+                under=(readings.REPEATED_MINOR.id, "leads"),
+            ),
+            Guard(
+                "19.11.13.2",
+                "a fine is of an amount not exceeding one month's salary: give each fine's "
+                "amount and the respondent's salary for one month",
+                fines_within_a_month_s_salary,
+            ),
+            Guard(
+                "19.11.1",
+                "a fine names the day it is payable by (24% a year on the initial amount after it)",
+                fine_payable_by_given,
+            ),
+            Guard(
+                "19.11.13.3, 19.11.14.2",
+                "a deduction of increments states how many: one or two (minor, 19.11.13.3), "
+                "three to five (major, 19.11.14.2)",
+                increments_in_range,
+            ),
+            Guard(
+                "19.11.13.2, 19.11.13.3",
+                "an amount goes only with a fine, a number of increments only with a deduction "
+                "of increments",
+                amounts_belong_to_their_penalty,
+            ),
+        ),
+        effects=("present_not_recused", *step.effects, "note_repeated_minor"),
+    )
+
+
+def _suspend_v2(step: Step) -> Step:
+    """suspend from 2023.2: the RCSC's order is notified to the agency (19.9.7); the agency's
+    to the RCSC (19.9.6)."""
+    fields = tuple(
+        replace(f, label="Agency's order notified to the RCSC and the civil servant (19.9.6)")
+        if f.name == "rcsc_notified"
+        else f
+        for f in step.fields
+    )
+    guards = tuple(
+        replace(g, check=agency_order_notified) if g.cite == "19.9.6" else g for g in step.guards
+    )
+    return replace(
+        step,
+        fields=(
+            *fields,
+            Field(
+                "agency_notified",
+                "bool",
+                "RCSC's order notified to the civil servant and the agency (19.9.7)",
+            ),
+        ),
+        guards=(
+            *guards,
+            Guard(
+                "19.9.7",
+                "the RCSC's suspension order must be notified to the civil servant and the "
+                "agency concerned",
+                rcsc_order_notified,
+            ),
+        ),
+    )
+
+
+def _notice_v2(step: Step) -> Step:
+    """serve_notice from 2023.2: a charge may be an offence outside the schedule (19.11.11)."""
+    fields = tuple(replace(f, required=False) if f.name == "charges" else f for f in step.fields)
+    return replace(
+        step,
+        fields=(
+            *fields,
+            Field(
+                "other_offence",
+                "textarea",
+                "Another offence, not covered in Schedule 19/A (19.11.11)",
+                required=False,
+            ),
+            Field(
+                "other_classification",
+                "choice",
+                "Its classification (19.11.11)",
+                required=False,
+                choices=((MINOR, "Minor (minor penalties)"), (MAJOR, "Major (major penalties)")),
+            ),
+            Field(
+                "other_rule_breached",
+                "text",
+                "The rule or provision it breaches",
+                required=False,
+            ),
+            Field(
+                "other_compared_with",
+                "choice",
+                "The schedule's offence it compares with (19.11.11)",
+                required=False,
+                choices=OFFENCE_CHOICES,
+            ),
+        ),
+        guards=(
+            Guard(
+                "19.8.2.1(i), 19.11.11",
+                "charge at least one offence: of the schedule (19.11.3) or another (19.11.11)",
+                some_charge,
+            ),
+            Guard(
+                "19.11.11",
+                "another offence is charged with its classification, the rule it breaches and "
+                "the schedule's offence it compares with",
+                other_offence_complete,
+            ),
+            *step.guards,
+        ),
+        effects=(*step.effects, "record_other_offence"),
+    )
+
+
+_order = PROCESS.branches("order_investigation")[0]
+_dismiss = PROCESS.branches("dismiss_case")[0]
+
 # -- 2023.2: the appeal as the appellate body decides and executes it (19.8.3, 19.12)
 
 APPEAL_OUTCOMES_V2 = (
@@ -1839,9 +2236,6 @@ READINGS_V2 = (
     ),
 )
 
-_order = PROCESS.branches("order_investigation")[0]
-_dismiss = PROCESS.branches("dismiss_case")[0]
-
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1856,18 +2250,40 @@ V2 = revise(
     "for every civil servant; 19.5.1.2: a written complaint comes with its documentary "
     "evidence; 19.11.14: dismissal or compulsory retirement, once executed, separates the "
     "civil servant on the register; 19.9.14: a decision on death replaces earlier findings "
-    "and penalties; 19.2.4, 19.3.7: a summary compulsory retirement may be appealed to the "
-    "Tribunal within 10 working days of receiving the order (reading R-19.12.2-summary), and "
-    "is final when they lapse; 19.12.1: an oversight agency's appeal is not held to the "
-    "respondent's window (reading R-19.12.1-oversight); 19.8.3, 19.12.4: the appellate body "
-    "upholds, varies charge by charge (acquittal, another penalty), quashes or remands, with "
-    "reasons, and its own Disciplinary Committee executes the decision; 19.11.5, 19.11.6, "
-    "19.13: a case forwarded for prosecution through the Office of the Attorney General, the "
-    "RCSC notified, the criminal charges filed; 19.12.5, 19.12.6: the Tribunal's decision "
-    "appealed to the High Court or Supreme Court, and an acquittal of all charges revokes the "
-    "penalty on the closed case; 19.3.3.3, 19.3.3.4: summonses and subpoenas issued, and "
-    "failure to comply recorded with the punishment imposed or recommended; 19.9.13: a "
-    "suspension in force in another proceeding continued on this one, with its reasons",
+    "and penalties; 19.11.13.4: three or more reprimands or minor penalties on record lead "
+    "to a major penalty (the 19.11.3 match gives way), recorded on the decision; 19.9.7: the "
+    "RCSC's suspension order is notified to the agency; 19.11.13.2, 19.11.13.3, 19.11.14.2, "
+    "19.11.1: a fine states its amount (at most one month's salary) and the day it is "
+    "payable by, becoming an owed amount on the record (24% a year on the initial amount "
+    "after that day), and a deduction states its increments (1-2 minor, 3-5 major); "
+    "19.11.11: a charge may be another offence, not in the schedule, with its own "
+    "classification, the rule it breaches and the row it compares with; 19.3.5: the "
+    "respondent may object to a member, the HRC chair decides, and an upheld objection "
+    "recuses the member, who cannot then be listed as present; 19.14.3.1: a case opened on "
+    "a judgement of a Court of Law records the conviction on the register (the Negative "
+    "List follows by itself); 19.2.4, 19.3.7: a summary compulsory retirement may be appealed "
+    "to the Tribunal within 10 working days of receiving the order (reading "
+    "R-19.12.2-summary), and is final when they lapse; 19.12.1: an oversight agency's appeal "
+    "is not held to the respondent's window (reading R-19.12.1-oversight); 19.8.3, 19.12.4: "
+    "the appellate body upholds, varies charge by charge (acquittal, another penalty), "
+    "quashes or remands, with reasons, and its own Disciplinary Committee executes the "
+    "decision; 19.11.5, 19.11.6, 19.13: a case forwarded for prosecution through the Office "
+    "of the Attorney General, the RCSC notified, the criminal charges filed; 19.12.5, "
+    "19.12.6: the Tribunal's decision appealed to the High Court or Supreme Court, and an "
+    "acquittal of all charges revokes the penalty on the closed case; 19.3.3.3, 19.3.3.4: "
+    "summonses and subpoenas issued, and failure to comply recorded with the punishment "
+    "imposed or recommended; 19.9.13: a suspension in force in another proceeding continued "
+    "on this one, with its reasons",
+    readings=(
+        readings.InForce(
+            readings.REPEATED_MINOR,
+            "leads",
+            '"would lead to a major penalty": the record\'s three or more minor penalties '
+            "make the next penalty a major one; the first version only warned, and refused a "
+            "major penalty for a Minor offence",
+        ),
+        *READINGS_V2,
+    ),
     replace=(
         replace(
             _order,
@@ -1901,18 +2317,21 @@ V2 = revise(
             ),
             CONVICTION_PRESCRIBES,
         ),
-        _guarded(
-            PROCESS.branches("open")[0],
-            Guard(
-                "19.5.1.2",
-                "a written complaint is to be supported with documentary evidence: describe "
-                "the evidence supplied",
-                evidence_with_a_written_complaint,
+        _also(
+            _guarded(
+                PROCESS.branches("open")[0],
+                Guard(
+                    "19.5.1.2",
+                    "a written complaint is to be supported with documentary evidence: "
+                    "describe the evidence supplied",
+                    evidence_with_a_written_complaint,
+                ),
             ),
+            "record_conviction",
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
-        replace(
+        _decision_v2(
             _guarded(
                 PROCESS.branches("record_decision")[0],
                 Guard(
@@ -1941,7 +2360,7 @@ V2 = revise(
             ),
         ),
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
-        _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty"),
+        _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty", "record_fines"),
         _appealable(_also(PROCESS.branches("summary_retire")[0], "separate_on_penalty")),
         *(
             replace(s, effects=("death_decision", *s.effects))
@@ -1955,10 +2374,17 @@ V2 = revise(
             effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
         ),
         *SUMMARY_APPEAL_V2,
+        *map(_suspend_v2, PROCESS.branches("suspend")),
+        _notice_v2(PROCESS.branches("serve_notice")[0]),
     ),
-    add=(*APPEAL_STEPS_V2, *COURT_STEPS_V2, *SUMMONS_STEPS_V2, CONTINUE_SUSPENSION_V2),
+    add=(
+        *OBJECTION_STEPS,
+        *APPEAL_STEPS_V2,
+        *COURT_STEPS_V2,
+        *SUMMONS_STEPS_V2,
+        CONTINUE_SUSPENSION_V2,
+    ),
     states=STATES_V2,
-    readings=READINGS_V2,
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

@@ -47,6 +47,9 @@ class Field:
     # The most characters a text field holds (0: its type's limit in workflows.bounds), shown
     # on the form (maxlength and a hint) and checked on every submission.
     max_length: int = 0
+    # A findings field whose rows also take a fine's amount and a number of increments
+    # (19.11.13.2-3, 19.11.14.2); a row keeps them only where given.
+    amounts: bool = False
 
     def __post_init__(self) -> None:
         if not self.max_length and self.type in bounds.TEXT_LIMITS:
@@ -377,8 +380,35 @@ def _parse_findings(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -
         penalty = r.get("penalty") or None
         if isinstance(penalty, list):
             raise ValueError(f"charge {c['no']}: one penalty per charge (19.11.2)")
-        rows.append({"charge": c["no"], "finding": r["finding"], "penalty": penalty})
+        row = {"charge": c["no"], "finding": r["finding"], "penalty": penalty}
+        if f.amounts:
+            flat = {a.name: raw.get(f"{f.name}__{c['no']}__{a.name}") for a in ROW_AMOUNTS}
+            row.update(_row_amounts(c["no"], r if isinstance(given, list) else flat))
+        rows.append(row)
     return rows
+
+
+# What a findings row with ``amounts`` also takes, each parsed as its own field would be.
+ROW_AMOUNTS = (
+    Field("amount", "decimal", "fine, Nu"),
+    Field("increments", "int", "increments deducted"),
+)
+
+
+def _row_amounts(no: int, source: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's amount and increments (from a list row, or the flat form keys such as
+    findings__2__amount); absent ones are left out of the row."""
+    out: dict[str, Any] = {}
+    for spec in ROW_AMOUNTS:
+        try:
+            value = _parse_one(spec, source, {})
+        except ValueError as exc:
+            raise ValueError(f"charge {no}: {spec.label}: {exc}") from None
+        if spec.type == "int" and value is not None and value < 0:
+            raise ValueError(f"charge {no}: {spec.label}: must not be negative")
+        if value is not None:
+            out[spec.name] = value
+    return out
 
 
 def _charge_no(value: Any) -> int:
@@ -741,6 +771,7 @@ def field_decl(f: Field) -> dict[str, Any]:
         "help": f.help,
         "confidential": f.confidential,
         "max_length": f.max_length or None,
+        **({"amounts": True} if f.amounts else {}),
     }
 
 

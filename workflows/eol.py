@@ -14,16 +14,19 @@ Every EOL period is written to the service record (kind "eol"), so the 24-month 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from workflows import readings
+from workflows import readings, waiting_list
 from workflows import roles as R
 from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months, ltt_has_obligation
 from workflows.profile import Entry, Profile
+from workflows.record import LEVELS
+from workflows.revision import revise
 from workflows.values import as_date, checked
 
 VERSION = "2023.1"
@@ -907,5 +910,172 @@ PROCESS = Process(
     readings=(readings.InForce(readings.EOL_NOT_REJOINED, "condonable", readings.CONDONE_WHY),),
 )
 
+# ------------------------------------------------------------------ 2023.2
+
+REPORTED_BACK = ("completed", "failed", "pending_completion", "withdrawn")
+
+
+def study_leave(p: Profile) -> list[tuple[Entry, date, date | None]]:
+    """Study leave (8.11) as the LTT lines of the record give it: an approved LTT over its
+    course; one in progress until the civil servant reports back, with no end known yet
+    (7.7.6.2: no other leave "before completing the reporting requirements"); one reported
+    back from, to the day before reporting."""
+    out: list[tuple[Entry, date, date | None]] = []
+    for e in p.of("ltt", "approved", "ongoing", *REPORTED_BACK):
+        if e.start is None:
+            continue
+        if e.status == "ongoing":
+            out.append((e, e.start, None))
+            continue
+        back = as_date(e.details.get("reported_on"))
+        last = back - timedelta(days=1) if back else e.end
+        out.append((e, e.start, last))
+    return out
+
+
+def adjoining_study_leave(
+    p: Profile, start: date, end: date | None
+) -> list[tuple[Entry, date, date | None]]:
+    """8.12.3 with 7.7.6.2: study leave ending the day before the EOL, starting the day after
+    it, or running during it (one not yet reported back from runs on)."""
+    out = []
+    upto = end or start
+    for e, first, last in study_leave(p):
+        touching = last is not None and (
+            last == start - timedelta(days=1)
+            or (end is not None and first == end + timedelta(days=1))
+        )
+        overlapping = first <= upto and (last is None or last >= start)
+        if touching or overlapping:
+            out.append((e, first, last))
+    return out
+
+
+def _adjoining_any(
+    p: Profile, proposal: Mapping[str, Any], today: date
+) -> tuple[list[Entry], list[tuple[Entry, date, date | None]]]:
+    """The leave and the study leave that bar the proposed EOL; with no dates yet, only
+    study leave not yet reported back from is known to bar it (7.7.6.2)."""
+    if not proposal.get("start_on"):
+        return [], [x for x in study_leave(p) if x[2] is None]
+    start, end = period(proposal, today)
+    return adjoining_leave(p, start, end), adjoining_study_leave(p, start, end)
+
+
+def _no_adjoining_any_leave(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    leave, study = _adjoining_any(p, proposal, today)
+    return not leave and not study
+
+
+def _explain_adjoining_any(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
+    leave, study = _adjoining_any(p, proposal, today)
+    parts = [
+        f"{e.details.get('leave_type', 'leave')} leave {e.start} to {e.end or e.start}"
+        for e in leave
+    ]
+    for e, first, last in study:
+        what = e.details.get("course") or e.details.get("level") or "LTT"
+        parts.append(
+            f"study leave ({what}) from {first}, not yet reported back (7.7.6.2)"
+            if last is None
+            else f"study leave ({what}) {first} to {last}"
+        )
+    return "; ".join(parts)
+
+
+NO_ADJOINING_LEAVE = Rule(
+    "8.12.3, 7.7.6.2",
+    "no other form of leave, study leave (LTT) included, may be prefixed or suffixed to EOL "
+    "or fall within it; after an LTT no leave before reporting back",
+    _no_adjoining_any_leave,
+    explain=_explain_adjoining_any,
+)
+RULES_2023_2 = tuple(NO_ADJOINING_LEAVE if r.cite == "8.12.3" else r for r in RULES)
+_OLD_GUARD = next(g for g in as_guards(RULES) if g.cite == "8.12.3")
+_NEW_GUARD = as_guards((NO_ADJOINING_LEAVE,))[0]
+
+
+def _swap_leave_guard(step: Step) -> Step:
+    return replace(
+        step,
+        guards=tuple(
+            _NEW_GUARD if (g.cite, g.reason) == (_OLD_GUARD.cite, _OLD_GUARD.reason) else g
+            for g in step.guards
+        ),
+    )
+
+
+def processed_before_leave(ctx: Context) -> bool:
+    processed = as_date(ctx.value("promotion_processed_on"))
+    began = as_date(ctx.data.get("commenced_on") or ctx.data.get("start_on"))
+    return processed is None or began is None or processed < began
+
+
+def approved_during_leave(ctx: Context) -> bool:
+    approved = as_date(ctx.value("promotion_approved_on"))
+    began = as_date(ctx.data.get("commenced_on") or ctx.data.get("start_on"))
+    return approved is None or began is None or approved >= began
+
+
+def no_promotion_yet(ctx: Context) -> bool:
+    return not ctx.data.get("promotion")
+
+
+RECORD_PROMOTION = Step(
+    "record_promotion",
+    ("on_leave", "to_rejoin"),
+    "=",
+    "Record a promotion approved during the leave (effective only on rejoining)",
+    "8.12.8",
+    by=HR,
+    authority=agency_office,
+    fields=(
+        Field("promotion_processed_on", "date", "Promotion processed on (before the EOL)"),
+        Field("promotion_approved_on", "date", "Approval received on (during the EOL)"),
+        Field("promotion_order_no", "text", "Promotion order number"),
+        Field("new_level", "choice", "New position level", choices=tuple((x, x) for x in LEVELS)),
+        Field("new_position_title", "text", "New position title", required=False),
+    ),
+    guards=(
+        Guard("8.12.8", "a promotion is already recorded for this leave", no_promotion_yet, True),
+        Guard(
+            "8.12.8",
+            "only a promotion processed before the EOL began is held to the rejoining",
+            processed_before_leave,
+        ),
+        Guard(
+            "8.12.8",
+            "the approval must have been received during the EOL",
+            approved_during_leave,
+        ),
+    ),
+    effects=("eol_promotion_recorded",),
+)
+
+
+def _v1(trigger: str) -> list[Step]:
+    return [s for s in STEPS if s.trigger == trigger]
+
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="Issue 16: 8.12.3 with 7.7.6.2: no leave of any kind, study leave (LTT) included, "
+    "adjoins EOL; 8.12.7: the pay stopped for the days of EOL is recorded; 8.12.8: a promotion "
+    "approved during the leave takes effect only on rejoining; 13.5.1.5: a return on the "
+    "Waiting List runs its six months (calendar months, the last day stated).",
+    replace=(
+        *[_swap_leave_guard(s) for s in _v1("open")],
+        *[_swap_leave_guard(s) for s in _v1("approve")],
+        *[replace(s, effects=("eol_commence_2023_2",)) for s in _v1("commence")],
+        *[replace(s, effects=("eol_commence_2023_2",)) for s in _v1("leave_begins")],
+        *[b for s in _v1("rejoin") for b in waiting_list.branch(s, effects=("eol_rejoin_2023_2",))],
+    ),
+    add=(RECORD_PROMOTION, *waiting_list.steps("rejoined", HR, "8.12.14, 13.5.1.2 ii")),
+    states=waiting_list.STATES,
+    eligibility=RULES_2023_2,
+)
+
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

@@ -140,3 +140,26 @@ def ltt_financial_obligation(ltt: Entry, separated_on: date) -> FinancialObligat
         basis=basis,
         due_on=separated_on + timedelta(days=REPAY_WITHIN_DAYS),
     )
+
+
+# ------------------------------------------------ 7.7.7.7 by 13.4.5.2: the transfer bar
+
+
+def calendar_span(start: date, last: date) -> tuple[int, int]:
+    """The period from ``start`` to ``last`` (both included) as whole calendar months and
+    the days left over: 1 Aug 2024 to 31 Jan 2026 is (18, 0), not 549 days."""
+    after = last + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    while months > 0 and add_months(start, months) > after:
+        months -= 1
+    return months, (after - add_months(start, months)).days
+
+
+def ltt_transfer_bar_last_day(start: date, end: date, reported_on: date) -> date:
+    """7.7.7.7: the service obligation that bars a transfer is "as per Section 13.4.5.2",
+    "a minimum duration equal to the LTT period in the same position", not the whole
+    2/3/4 times obligation of 7.7.7.6. The LTT period (course start to end, extensions
+    included) is counted again in calendar months and days from the day of reporting back;
+    this is the last day of it, so a transfer effective the day after is not barred."""
+    months, days = calendar_span(start, end)
+    return add_months(reported_on, months) + timedelta(days=days - 1)

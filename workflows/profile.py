@@ -67,6 +67,8 @@ class Profile:
     entries: tuple[Entry, ...] = ()
     penalties_in_force: int = 0
     penalties_on_record: int = 0  # imposed and not revoked, whether or not the term is over
+    # Of those, the reprimands and other minor penalties (19.11.13.4 counts these).
+    minor_penalties_on_record: int = 0
     pending_disciplinary: int = 0
     open_cases: Mapping[str, int] = field(default_factory=dict)  # process -> open cases
 

@@ -123,6 +123,27 @@ OVERSIGHT_APPEAL = Reading(
     ),
 )
 
+REPEATED_MINOR = Reading(
+    "R-19.11.13.4",
+    "19.11.13.4",
+    "Three or more reprimands or minor penalties would lead to a major penalty.",
+    "Once the record holds three or more reprimands or minor penalties, must the committee "
+    "impose a major penalty on a further charge it finds proven, or may it still choose a "
+    "minor one?",
+    (
+        Option(
+            "leads",
+            "a decision finding a charge proven imposes a major penalty, whatever the "
+            "offence's classification",
+        ),
+        Option(
+            "permits",
+            "the committee may impose a major penalty, whatever the offence's "
+            "classification, or still a minor one",
+        ),
+    ),
+)
+
 # ---------------------------------------------------- compulsory retirement
 
 _RETIRE_QUESTION = (
@@ -211,6 +232,27 @@ WITHDRAWAL_OBLIGATION = Reading(
     ),
 )
 
+# ------------------------------------------------------------------- transfer
+
+JOINING_DEADLINE = Reading(
+    "R-13.9.3",
+    "13.9.3, 13.9.4",
+    "13.9.3: shall assume the new responsibilities immediately on expiry of the admissible "
+    "joining time unless otherwise approved by the receiving Agency; 13.9.4: A civil servant "
+    "shall report to the new place of posting within the admissible joining time as per "
+    "Section 13.11 failing which the relieving Agency shall withhold his salary",
+    'Is the last day to report the last day of the joining time (13.9.4 "within"), or the '
+    'first working day after it, when duty is assumed (13.9.3 "immediately on expiry")?',
+    (
+        Option("within", "report by the last day of the joining time itself"),
+        Option(
+            "on_expiry",
+            "report by the first working day after the joining time ends; the salary is "
+            "withheld from the day after that",
+        ),
+    ),
+)
+
 
 CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
@@ -222,10 +264,12 @@ ALL: tuple[Reading, ...] = (
     INVESTIGATION_EXTENSION,
     SUMMARY_APPEAL_WINDOW,
     OVERSIGHT_APPEAL,
+    REPEATED_MINOR,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,
     LTT_LATE_REPORTING,
     CLEAN_RECORD,
     RETURN_OBLIGATION_IN_BHUTAN,
     WITHDRAWAL_OBLIGATION,
+    JOINING_DEADLINE,
 )

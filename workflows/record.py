@@ -222,6 +222,7 @@ KINDS: dict[str, EntryKind] = {
                 ("on_secondment", "On secondment"),
                 ("returned", "Returned"),
                 ("not_rejoined", "Not rejoined"),
+                ("resigned", "Resigned while on secondment (13.10.8.2)"),
             ),
             (
                 _f("organisation", "text", "Organisation"),
@@ -258,7 +259,11 @@ KINDS: dict[str, EntryKind] = {
             "court_case",
             "Court case",
             "8.12.4.4",
-            (("pending", "Pending"), ("closed", "Closed")),
+            (
+                ("pending", "Pending"),
+                ("closed", "Closed"),
+                ("convicted", "Convicted (on the Negative List, 19.14.3.1)"),
+            ),
             (
                 _f("official_functions", "bool", "Related to official functions"),
                 _f("note", "text", "Particulars"),
@@ -276,7 +281,7 @@ KINDS: dict[str, EntryKind] = {
             "due",
             "Outstanding dues",
             "13.10.3.1",
-            (("outstanding", "Outstanding"), ("cleared", "Cleared")),
+            (("outstanding", "Outstanding"), ("cleared", "Cleared"), ("revoked", "Revoked")),
             (_f("amount", "decimal", "Amount (Nu)"), _f("note", "text", "Particulars")),
         ),
         EntryKind(

@@ -22,13 +22,14 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from workflows import readings
+from workflows import readings, waiting_list
 from workflows import roles as R
 from workflows.condonation import no_condonation
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
 from workflows.obligations import add_months
 from workflows.profile import Profile
+from workflows.revision import revise
 from workflows.values import as_date, checked
 
 VERSION = "2023.1"
@@ -1012,5 +1013,104 @@ PROCESS = Process(
     ),
 )
 
+# ------------------------------------------------------------------------ 2023.2
+
+PROMOTION_DAYS = ((1, 1), (7, 1))  # 10.6.1: "with effect from 1st January or 1st July"
+
+
+def earliest_promotion_period(rejoined: date) -> date:
+    """13.10.5.4: a promotion "processed and effected only after he re-joins his Agency on
+    reversion from secondment coinciding with the earliest promotion period": the first
+    1 January or 1 July (10.6.1) on or after the day of rejoining."""
+    for year in (rejoined.year, rejoined.year + 1):
+        for month, day in PROMOTION_DAYS:
+            if date(year, month, day) >= rejoined:
+                return date(year, month, day)
+    raise AssertionError("unreachable")
+
+
+def revised_pay_given(ctx: Context) -> bool:
+    return not ctx.value("pay_revised") or bool(ctx.value("revised_start_pay"))
+
+
+def resigned_during_term(ctx: Context) -> bool:
+    on = as_date(ctx.value("resigned_on"))
+    start = as_date(ctx.data.get("secondment_start_on"))
+    return on is None or start is None or on >= start
+
+
+RESIGN = Step(
+    "resign",
+    "on_secondment",
+    "resigned",
+    "Record the resignation while on secondment and fix the pay for retirement benefits",
+    "13.10.8.2",
+    by=HR,
+    authority=relieving_agency,
+    fields=(
+        Field("resigned_on", "date", "Resigned from the civil service on"),
+        Field("resignation_order_no", "text", "Office order number"),
+        Field(
+            "lpc_pay",
+            "decimal",
+            "Pay as per the Last Pay Certificate received in the civil service (Nu)",
+        ),
+        Field(
+            "pay_revised",
+            "bool",
+            "The pay scales were revised since the secondment began",
+            required=False,
+        ),
+        Field(
+            "revised_start_pay",
+            "decimal",
+            "Starting pay of the revised pay scale at the position level held before the "
+            "secondment (Nu)",
+            required=False,
+        ),
+    ),
+    guards=(
+        Guard(
+            "13.10.8.2",
+            "after a pay revision, give the starting pay of the revised scale at the position "
+            "level held before the secondment",
+            revised_pay_given,
+        ),
+        Guard(
+            "13.10.8.2",
+            "the resignation cannot be dated before the secondment began",
+            resigned_during_term,
+        ),
+    ),
+    settles=("rejoining_due", "end_of_term_notice_due", "appraisal_due"),
+    effects=("secondment_resigned",),
+)
+
+
+def _v1(trigger: str) -> list[Step]:
+    return [s for s in STEPS if s.trigger == trigger]
+
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="Issue 16: 13.10.5.4: a promotion is effected only after rejoining, from the "
+    "earliest promotion period (10.6.1); 13.5.1.5: a return on the Waiting List runs its six "
+    "months (calendar months, the last day stated); 13.10.6.5: separating with the return "
+    "obligation unserved records the pro-rata gratuity deduction; 13.10.8.2: resigning while "
+    "seconded fixes the pay for retirement benefits.",
+    replace=tuple(
+        b
+        for s in _v1("rejoin")
+        for b in waiting_list.branch(s, effects=("secondment_returned_2023_2",))
+    ),
+    add=(RESIGN, *waiting_list.steps("returned", HR, "13.10.7.3, 13.5.1.2 i")),
+    states=(
+        *waiting_list.STATES,
+        State("resigned", "resigned while on secondment (13.10.8.2)", final=True),
+    ),
+)
+
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

@@ -23,13 +23,15 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from workflows import readings
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Arm, Authority, Context, Field, Guard, Process, State, Step
-from workflows.obligations import add_months
+from workflows.obligations import add_months, calendar_span, ltt_transfer_bar_last_day
 from workflows.profile import Entry, Profile
-from workflows.record import TRANSFER_KINDS
+from workflows.record import LEVELS, TRANSFER_KINDS
+from workflows.revision import revise
 from workflows.values import as_date, checked
 
 VERSION = "2023.1"
@@ -323,14 +325,40 @@ def _receiving(ctx: Context) -> str:
 
 
 def competent_authority(
-    level: str, agency: str, data: Mapping[str, Any], subject_parent: str | None = None
+    level: str,
+    agency: str,
+    data: Mapping[str, Any],
+    subject_parent: str | None = None,
+    *,
+    specialists_by_rcsc: bool = False,
+    constitutional_by_parent: bool = False,
 ) -> Authority:
     """13.3.1: RCSC for executives (1) and any change of Super Structure (2, and an OSA,
     13.7.11); the parent agency inter-agency for parented positions up to P1 (3); the agency
     within the Super Structure up to P1 (4). An inter-agency transfer of a position with no
-    parent agency is effected by the RCSC (13.4.7)."""
+    parent agency is effected by the RCSC (13.4.7).
+
+    ``specialists_by_rcsc`` (2023.2): rows 3 and 4 delegate only "up to P1", so neither the
+    parent agency nor the agency transfers a specialist (ES1-ES3); the RCSC does, as for
+    executives (2023.1 let the agency or parent agency do it).
+
+    ``constitutional_by_parent`` (2023.2): 13.3.2 "Any transfer into and out of
+    Constitutional Offices shall be executed by the Parent Agency in consultation with such
+    offices" (executives stay with the RCSC, row 1 and CSAB 2010 section 52)."""
     if level.upper().startswith("EX"):
         return Authority((R.RCSC_AGENCY,), "13.3.1")
+    if constitutional_by_parent and data.get("constitutional_office"):
+        parent = data.get("parent_agency") or subject_parent
+        if parent:
+            return Authority((str(parent),), "13.3.2")
+        return Authority(
+            (),
+            "13.3.2",
+            problem="a transfer into or out of a constitutional office is executed by the "
+            "parent agency: record the position's parent agency (13.3.2)",
+        )
+    if specialists_by_rcsc and level.upper().startswith("ES"):
+        return Authority((R.RCSC_AGENCY,), "13.3.1 (rows 3-4: agencies only up to P1)")
     if data.get("super_structure_change") or data.get("transfer_kind") == "osa":
         return Authority((R.RCSC_AGENCY,), "13.3.1, 13.7.11")
     from_agency = data.get("from_agency") or agency
@@ -1204,6 +1232,13 @@ PROCESS = Process(
     "for not reporting, personal file within 15 days.",
     eligibility=RULES,
     proposal_fields=(KIND, EFFECTIVE_ON, SUPER_STRUCTURE),
+    readings=(
+        readings.InForce(
+            readings.JOINING_DEADLINE,
+            "within",
+            "13.9.4 has the civil servant report within the admissible joining time",
+        ),
+    ),
 )
 
 
@@ -1220,6 +1255,9 @@ class JoiningTime:
     preparatory_to: date | None
     travel_days: int
     due: date  # report at the new place of posting by this day
+    # 2023.2 (13.9.3 "immediately on expiry of the admissible joining time"): the last day
+    # of the joining time itself, the civil servant reporting on the next working day.
+    ends: date | None = None
 
     @property
     def explain(self) -> str:
@@ -1233,6 +1271,14 @@ class JoiningTime:
             parts.append(f"{self.travel_days} days of travel (13.11.2)")
         if not parts:
             parts.append("no preparatory leave or travel: report the next working day")
+        if self.ends is not None:
+            return (
+                f"relieved {self.relieved_on}; " + " + ".join(parts) + f"; the joining time "
+                f"ends {self.ends:%a %d %b %Y}; report by {self.due:%a %d %b %Y}, the first "
+                "working day after it, the last day to report (13.9.3: assume duty "
+                '"immediately on expiry of the admissible joining time"); salary withheld '
+                "from the day after (13.9.4)"
+            )
         return f"relieved {self.relieved_on}; " + " + ".join(parts) + f"; report by {self.due}"
 
 
@@ -1242,10 +1288,17 @@ def joining_time(
     distance_km: int,
     change_of_residence: bool,
     travel_days: int,
+    *,
+    report_after_expiry: bool = False,
 ) -> JoiningTime:
     """Five working days of preparatory leave when the new station is at least 10 km away and
     the move changes residence (13.11.1, 8.13.2.1), plus the actual days of travel (13.11.2,
-    13.9.7). With neither, the civil servant reports on the next working day."""
+    13.9.7). With neither, the civil servant reports on the next working day.
+
+    ``report_after_expiry`` (2023.2): 13.9.3 has the civil servant "assume the new
+    responsibilities immediately on expiry of the admissible joining time", so the last day
+    to report is the first working day after the joining time ends (2023.1 made it the
+    joining time's own last day, a Sunday after two days of travel)."""
     prep = (
         PREPARATORY_WORKING_DAYS if distance_km >= PREPARATORY_MIN_KM and change_of_residence else 0
     )
@@ -1259,8 +1312,252 @@ def joining_time(
         due = (
             relieved_on + timedelta(days=travel) if travel else cal.add_working_days(relieved_on, 1)
         )
+    if report_after_expiry:
+        ends = (
+            end + timedelta(days=travel)
+            if end is not None
+            else relieved_on + timedelta(days=travel)
+        )
+        return JoiningTime(
+            relieved_on, prep, start, end, travel, cal.add_working_days(ends, 1), ends
+        )
     return JoiningTime(relieved_on, prep, start, end, travel, due)
 
 
+# ------------------------------------------------------------------ 2023.2
+
+
+def _ltt_bars(profile: Profile) -> list[tuple[Entry, date]]:
+    """7.7.7.7 by 13.4.5.2: each LTT returned from, with the last day of the period equal to
+    it counted in calendar months and days from the day of reporting back."""
+    out = []
+    for e in profile.of("ltt", "completed", "failed", "pending_completion"):
+        if e.start is None or e.end is None:
+            continue
+        back = as_date(e.details.get("reported_on")) or e.end
+        out.append((e, ltt_transfer_bar_last_day(e.start, e.end, back)))
+    return out
+
+
+def ltt_equal_period_served(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    effective = _effective(proposal, today)
+    return all(last < effective for _e, last in _ltt_bars(p))
+
+
+def _explain_ltt_equal_period(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
+    effective = _effective(proposal, today)
+    parts = []
+    for e, last in _ltt_bars(p):
+        if last < effective:
+            continue
+        assert e.start is not None and e.end is not None
+        months, days = calendar_span(e.start, e.end)
+        length = f"{months} months" + (f" {days} days" if days else "")
+        parts.append(
+            f"{e.details.get('course') or e.details.get('level') or 'LTT'} "
+            f"({e.start.isoformat()} to {e.end.isoformat()}, {length}): the equal period in "
+            f"the position runs to {last:%a %d %b %Y}, the last day owed; a transfer may take "
+            f"effect from {last + timedelta(days=1):%a %d %b %Y}"
+        )
+    return "; ".join(parts)
+
+
+BENEFITS_YEARS = 5  # 13.6.6
+
+
+def _benefits_from(p: Profile) -> tuple[Entry, date] | None:
+    """13.6.6: after a lateral transfer, the day five years at that place of posting are
+    served (transfer benefits only from then)."""
+    last = _last_joined(p)
+    if last is None or last.details.get("transfer_kind") != "lateral" or last.start is None:
+        return None
+    return last, add_months(last.start, 12 * BENEFITS_YEARS)
+
+
+def transfer_benefits_due(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    found = _benefits_from(p)
+    return found is None or found[1] <= _effective(proposal, today)
+
+
+def _explain_benefits(p: Profile, proposal: Mapping[str, Any], today: date) -> str:
+    found = _benefits_from(p)
+    assert found is not None and found[0].start is not None
+    last, served = found
+    return (
+        f"joined by lateral transfer on {last.start.isoformat()}; five years at that place of "
+        f"posting are served on {served.isoformat()}: no transfer benefits for a transfer "
+        "effective before then"
+    )
+
+
+TRANSFER_BENEFITS = Rule(
+    "13.6.6",
+    "transfer benefits only after five years at the place of posting reached by lateral transfer",
+    transfer_benefits_due,
+    advisory=True,
+    explain=_explain_benefits,
+)
+
+
+def lower_level_pay(kind: str | None, from_level: str, to_level: str) -> str | None:
+    """13.4.16: pay on a transfer to a lower position level. A transfer the agencies make
+    (planned, OSA, foreign posting) is in the public interest: the existing salary is kept
+    (13.4.16.1); one the civil servant applied for (on request, lateral) is of personal
+    choice: pay by the new position title and level (13.4.16.2). None when not lower."""
+    order = {level: i for i, level in enumerate(LEVELS)}
+    if from_level not in order or to_level not in order or order[to_level] <= order[from_level]:
+        return None
+    if kind in APPLIED_KINDS:
+        return (
+            f"transfer of personal choice to a lower position level ({from_level} to "
+            f"{to_level}): remuneration based on the new position title and level (13.4.16.2)"
+        )
+    return (
+        f"transfer in the public interest to a lower position level ({from_level} to "
+        f"{to_level}): the existing salary is maintained (13.4.16.1)"
+    )
+
+
+def consulted_if_constitutional(ctx: Context) -> bool:
+    return not ctx.data.get("constitutional_office") or bool(
+        ctx.value("constitutional_office_consulted")
+    )
+
+
+NEW_LEVEL = Field(
+    "new_level",
+    "choice",
+    "New position level, if it changes (13.4.16)",
+    required=False,
+    choices=tuple((x, x) for x in LEVELS),
+)
+
+
+LTT_EQUAL_PERIOD = Rule(
+    "13.4.5.2, 7.7.7.7",
+    "after long-term training, a period equal to the LTT (calendar months and days) served "
+    "in the same position by the effective date; this, not the whole 2/3/4 times "
+    'obligation, is the obligation that bars a transfer (7.7.7.7: "as per Section 13.4.5.2")',
+    ltt_equal_period_served,
+    explain=_explain_ltt_equal_period,
+)
+RULES_2023_2 = (
+    *(LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"),
+    TRANSFER_BENEFITS,
+)
+
+
+def transfer_authority_2023_2(ctx: Context) -> Authority:
+    """13.3.1: the RCSC for executives, specialists (the agencies' delegation stops at P1),
+    a change of Super Structure and an OSA; the parent agency inter-agency for parented
+    positions up to P1; the agency within the Super Structure up to P1. 13.3.2: the parent
+    agency for a transfer into or out of a constitutional office."""
+    return competent_authority(
+        ctx.subject.level,
+        ctx.subject.agency,
+        ctx.data,
+        _parent(ctx),
+        specialists_by_rcsc=True,
+        constitutional_by_parent=True,
+    )
+
+
+def declining_body_2023_2(ctx: Context) -> Authority:
+    """The working agency or parent agency not recommending, or the competent authority
+    (13.3.1, the RCSC for specialists)."""
+    found = [_relieving(ctx), _parent(ctx), *transfer_authority_2023_2(ctx).agencies]
+    return Authority(tuple(dict.fromkeys(a for a in found if a)), "13.3.1")
+
+
+def _revised(trigger: str, **changes: Any) -> list[Step]:
+    return [replace(s, **changes) for s in STEPS if s.trigger == trigger]
+
+
+def term_within_three_years(ctx: Context) -> bool:
+    """13.7.2 "each for a maximum term of three years", 13.8.2.2 "for a maximum of three
+    years": the term's last day is at most the day before the same date three years on
+    (2023.1 allowed that date itself, a day over)."""
+    if ctx.value("transfer_kind") not in TERM_KINDS:
+        return True
+    effective, end = _value_date(ctx, "effective_on"), _value_date(ctx, "term_end_on")
+    if effective is None or end is None:
+        return False
+    return effective < end < add_months(effective, TERM_MONTHS)
+
+
+OPEN_GUARDS_2023_2 = tuple(
+    replace(g, check=term_within_three_years) if g.check is term_within_limit else g
+    for g in (*as_guards(RULES_2023_2), *OPEN_GUARDS[len(as_guards(RULES)) :])
+)
+REPORT_BY_ARM = Arm(
+    "joining_due",
+    "Report at the new place of posting (first working day after the joining time)",
+    "13.9.3, 13.9.4",
+    days=0,
+    from_field="joining_due_on",
+    on_timeout="joining_lapsed",
+)
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes="Issue 16: 7.7.7.7 bars a transfer only for the period of 13.4.5.2 (equal to the "
+    "LTT, in calendar months), not the whole obligation; 13.9.3: report by the first working "
+    "day after the joining time, salary withheld and referral only after it; 13.3.1: a "
+    "specialist's transfer is the RCSC's (agencies only up to P1); 13.7.2, 13.8.2.2: a term "
+    "of three years ends the day before the same date three years on; 13.3.2: into or out of a "
+    "constitutional office by the parent agency, in consultation with the office; 13.4.16: pay "
+    "on a transfer to a lower level; 13.6.6: transfer benefits only after five years at a "
+    "place of posting reached by lateral transfer.",
+    replace=(
+        *[
+            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL))
+            for s in _revised("open", effects=("open_transfer_2023_2",))
+        ],
+        *_revised("decline", authority=declining_body_2023_2),
+        *[
+            replace(
+                s,
+                fields=(
+                    *s.fields,
+                    Field(
+                        "constitutional_office_consulted",
+                        "bool",
+                        "The constitutional office was consulted (13.3.2, into or out of one)",
+                        required=False,
+                    ),
+                ),
+                guards=(
+                    *s.guards,
+                    Guard(
+                        "13.3.2",
+                        "a transfer into or out of a constitutional office is executed in "
+                        "consultation with the office: confirm it was consulted",
+                        consulted_if_constitutional,
+                    ),
+                ),
+            )
+            for s in _revised("issue_order", authority=transfer_authority_2023_2)
+        ],
+        *_revised(
+            "relieve",
+            arms=(REPORT_BY_ARM, *STEPS[[s.trigger for s in STEPS].index("relieve")].arms[1:]),
+        ),
+        *_revised("cancel_order", authority=transfer_authority_2023_2),
+        *_revised("report_joining", effects=("join_transfer_2023_2",)),
+    ),
+    eligibility=RULES_2023_2,
+    readings=(
+        readings.InForce(
+            readings.JOINING_DEADLINE,
+            "on_expiry",
+            '13.9.3 has the new responsibilities assumed "immediately on expiry" of the '
+            "joining time, so reporting falls due on the first working day after it; the "
+            "first version withheld the salary on that very day (issue 16)",
+        ),
+    ),
+)
+
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

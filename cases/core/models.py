@@ -298,6 +298,21 @@ class CaseFile(SQLModel, table=True):
     added_at: datetime = Field(sa_type=_utc())
 
 
+class SearchText(SQLModel, table=True):
+    """The words a case can be found by (cases.core.search_index): the case's open facts,
+    each confidential field apart with its readers, each paper's text. ``readers`` is ""
+    (whoever sees the case) or ",role,role," (only those roles), so a search never shows
+    a word its reader may not read. Searched by SQLite's FTS5 table ``search_fts`` or
+    PostgreSQL's GIN index on ``to_tsvector('simple', body)`` (migration 0008)."""
+
+    __tablename__ = "search_text"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    source: str = Field(max_length=64)  # "case", "field:<name>", "paper:<id>"
+    readers: str = Field(default="", max_length=400)
+    body: str
+
+
 class Notification(SQLModel, table=True):
     """One line of a user's inbox. ``key`` makes each notice once per user (a sweep run twice,
     or by two workers, adds nothing). ``email_status``: "" (no e-mail), "pending", "sending"

@@ -76,6 +76,7 @@ def profile_of(session: Session, eid: str, today: date) -> Profile | None:
         entries=tuple(entry_of(r) for r in rows),
         penalties_in_force=in_force,
         penalties_on_record=len(penalties),
+        minor_penalties_on_record=sum(1 for p in penalties if p.severity == "minor"),
         pending_disciplinary=int(open_cases.get("disciplinary", 0)),
         open_cases=open_cases,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 from cases.core.models import AuditEvent, CivilServant, ServiceEntry
 from cases.people import csv_cells
 from cases.people.register import EXPORT_ONLY, FIELDS
+from workflows.obligations import FinancialObligation
 from workflows.record import KINDS
 
 # ------------------------------------------------------------------ CSV export
@@ -101,7 +103,9 @@ def record_events(session: Session, eid: str, limit: int = 50) -> list[AuditEven
     )
 
 
-def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
+def history_rows(session: Session, eid: str, today: date | None = None) -> list[dict[str, Any]]:
+    """The service history, newest first; an outstanding due also says what is owed
+    ``today`` with the late-payment penalty of 19.11.1."""
     rows = session.exec(
         select(ServiceEntry)
         .where(ServiceEntry.eid == eid)
@@ -111,6 +115,8 @@ def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
     for r in rows:
         spec = KINDS.get(r.kind)
         details = json.loads(r.details or "{}")
+        if today is not None and r.kind == "due" and r.status == "outstanding":
+            details.update(owed_today(r, details, today))
         out.append(
             {
                 "row": r,
@@ -121,3 +127,16 @@ def history_rows(session: Session, eid: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def owed_today(row: ServiceEntry, details: dict[str, Any], today: date) -> dict[str, str]:
+    """19.11.1: "failure to comply with such obligation within the specified time frame,
+    shall levy 24 percent penalty per annum on the initial amount": what a due payable by
+    its end date is owed today (unchanged until that day)."""
+    if row.end_on is None or not details.get("amount"):
+        return {}
+    owed = FinancialObligation(None, Decimal(str(details["amount"])), "", row.end_on)
+    total = owed.with_penalty(today)
+    if total == owed.amount:
+        return {}
+    return {"owed today (24% a year after the due day, BCSR 19.11.1)": f"Nu {total:,}"}

@@ -13,4 +13,5 @@ from cases.processes import (  # noqa: F401  (each registers its effects)
     retirement,
     secondment,
     transfer,
+    waiting_list,
 )

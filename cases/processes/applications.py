@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from cases.core import profiles
 from cases.core.service import NotFound
+from cases.people import record
 from workflows import registry
 from workflows.eligibility import Unmet, evaluate
 from workflows.engine import Refused, parse_values
@@ -71,6 +72,9 @@ def eligibility(
                 advisory=True,
             )
         )
+    scrutiny = record.special_scrutiny(record.standing(session, eid, today), process.key)
+    if scrutiny:  # 19.14.5.1: for the authority to weigh, not a refusal
+        found.append(Unmet("19.14.5.1", scrutiny, advisory=True))
     return Eligibility(
         process=process.key,
         eid=eid,

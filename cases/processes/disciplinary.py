@@ -6,14 +6,23 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
 from sqlmodel import select
 
-from cases.core import service
+from cases.core import profiles, service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import Case, CaseAgency, CivilServant, Penalty
+from cases.core.models import (
+    Case,
+    CaseAgency,
+    CivilServant,
+    Penalty,
+    Recusal,
+    ServiceEntry,
+    User,
+)
 from cases.people.separation import separate
 from workflows import disciplinary, registry
 from workflows import roles as R
@@ -89,6 +98,7 @@ def apply_appeal_outcome(ec: EffectContext) -> None:
         for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
             p.status = "revoked"
             ec.session.add(p)
+        revoke_fines(ec)
     if ec.fields.get("appeal_outcome") == "quashed":
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
@@ -194,11 +204,230 @@ def death_decision(ec: EffectContext) -> None:
         if p.status == "in_force":
             p.status = "revoked"
             ec.session.add(p)
+    revoke_fines(ec)
     ec.data["decided_on_death"] = {
         "died_on": ec.fields.get("died_on"),
         "outcome": "charges established" if guilty else "charges not established",
         "cite": "19.9.14",
     }
+
+
+@effect("record_other_offence")
+def record_other_offence(ec: EffectContext) -> None:
+    """19.11.11: "A civil servant can be charged with any other offences which are not
+    covered in the Rule": a charge of its own after the schedule's, with the classification
+    the committee gave it, the rule it breaches and the schedule's row it compares with."""
+    if not ec.fields.get("other_offence"):
+        return
+    charges = ec.data.setdefault("charges", [])
+    charges.append(
+        {
+            "no": len(charges) + 1,
+            "offence": disciplinary.OTHER_OFFENCE,
+            "classification": ec.fields["other_classification"],
+            "nature": ec.fields["other_offence"],
+            "breaches": ec.fields["other_rule_breached"],
+            "compared_with": int(ec.fields["other_compared_with"]),
+            "cite": "19.11.11",
+        }
+    )
+
+
+@effect("note_repeated_minor")
+def note_repeated_minor(ec: EffectContext) -> None:
+    """19.11.13.4: "Three or more reprimands or minor penalties would lead to a major
+    penalty": the decision records that the rule applied, and on how many."""
+    ec.data.pop("repeated_minor", None)  # a decision taken again (remand) says it afresh
+    if not any(r.get("penalty") for r in ec.data.get("findings") or []):
+        return
+    record = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
+    count = record.minor_penalties_on_record if record else 0
+    if count >= disciplinary.REPEATED_MINOR:
+        ec.data["repeated_minor"] = {
+            "minor_on_record": count,
+            "cite": "19.11.13.4",
+            "applied": "three or more reprimands or minor penalties on record led to a major "
+            "penalty",
+        }
+
+
+@effect("record_fines")
+def record_fines(ec: EffectContext) -> None:
+    """19.11.13.2, 19.11.1: a fine, once the decision is executed, is an amount the civil
+    servant owes on the record, payable by the day the decision names; after it "24
+    percent penalty per annum on the initial amount" (workflows.obligations)."""
+    payable_by = ec.data.get("fine_payable_by")
+    for row in ec.data.get("findings") or []:
+        if row.get("penalty") != "fine" or row.get("amount") is None:
+            continue
+        ec.add_entry(
+            "due",
+            start_on=ec.today,
+            end_on=payable_by,
+            status="outstanding",
+            amount=str(row["amount"]),
+            penalty="fine",
+            charge=row["charge"],
+            note=f"Fine on charge {row['charge']} (BCSR 19.11.13.2); payable by {payable_by}, "
+            "then 24% a year on the initial amount (BCSR 19.11.1)",
+        )
+
+
+def revoke_fines(ec: EffectContext, charge: int | None = None) -> None:
+    """A fine revoked with its penalty (on appeal, 19.12.4; on death, 19.9.14) is no longer
+    owed (``charge``: only that charge's fine)."""
+    rows = ec.session.exec(
+        select(ServiceEntry).where(
+            ServiceEntry.case_id == ec.case.id,
+            ServiceEntry.kind == "due",
+            ServiceEntry.status == "outstanding",
+        )
+    ).all()
+    for row in rows:
+        details = json.loads(row.details or "{}")
+        if details.get("penalty") == "fine" and charge in (None, details.get("charge")):
+            row.status = "revoked"
+            ec.session.add(row)
+
+
+def _member(ec: EffectContext) -> User:
+    """The member named in ``objected_member``: an active user of drukflow (19.3.5)."""
+    name = str(ec.fields.get("objected_member") or "").strip()
+    user = ec.session.exec(select(User).where(User.username == name, User.active)).first()
+    if user is None:
+        raise Refused(
+            [Refusal("field", "19.3.5", f"no active user named '{name}'", "objected_member")]
+        )
+    return user
+
+
+@effect("record_objection")
+def record_objection(ec: EffectContext) -> None:
+    """19.3.5: the respondent objects that a member is related to or prejudiced against
+    them; the objection waits for the HRC chair's decision."""
+    user = _member(ec)
+    objections = ec.data.setdefault("objections", [])
+    if any(o["member"] == user.username and o["status"] == "pending" for o in objections):
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"an objection to {user.username} is already waiting for the chair",
+                    "objected_member",
+                )
+            ]
+        )
+    objections.append(
+        {
+            "no": len(objections) + 1,
+            "member": user.username,
+            "grounds": ec.fields["objection_grounds"],
+            "raised_on": ec.fields["objection_raised_on"],
+            "status": "pending",
+        }
+    )
+
+
+def objection_recusal_reason(reasons: str) -> str:
+    """What the recusal of an upheld objection states (the due-process report reads it back
+    from the decision's event)."""
+    return f"objection upheld by the HRC chair (19.3.5): {reasons}"
+
+
+@effect("decide_objection")
+def decide_objection(ec: EffectContext) -> None:
+    """19.3.5: the HRC chair decides an objection; upheld, the member steps aside from the
+    case (a recusal, so the member can no longer act or be listed as present). A member does
+    not decide an objection to himself."""
+    user = _member(ec)
+    if user.id == ec.actor.user_id:
+        raise Refused(
+            [Refusal("recusal", "19.3.5", "an objection to you is decided by another member")]
+        )
+    pending = [
+        o
+        for o in ec.data.get("objections") or []
+        if o["member"] == user.username and o["status"] == "pending"
+    ]
+    if not pending:
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"no objection to {user.username} is waiting for a decision",
+                    "objected_member",
+                )
+            ]
+        )
+    decision = ec.fields["objection_decision"]
+    ec.data["objections"] = [
+        {
+            **o,
+            "status": decision,
+            "decided_by": ec.actor.username,
+            "reasons": ec.fields["objection_reasons"],
+        }
+        if o is pending[0]
+        else o
+        for o in ec.data["objections"]
+    ]
+    if decision == "upheld":
+        ec.session.add(
+            Recusal(
+                case_id=ec.case.id,  # type: ignore[arg-type]
+                user_id=user.id,  # type: ignore[arg-type]
+                reason=objection_recusal_reason(ec.fields["objection_reasons"]),
+                declared_at=ec.now,
+            )
+        )
+
+
+def member_names(text: str) -> set[str]:
+    """The names a "members present" line lists (commas, semicolons, "and")."""
+    return {w.strip().lower() for w in re.split(r"[,;/\n]|\band\b", text) if w.strip()}
+
+
+@effect("present_not_recused")
+def present_not_recused(ec: EffectContext) -> None:
+    """19.3.5: a member who stepped aside (declared, or on an objection upheld) "shall not be
+    a member of Disciplinary Committee" for the case: the decision cannot list them present."""
+    rows = ec.session.exec(
+        select(User).join(Recusal, Recusal.user_id == User.id).where(Recusal.case_id == ec.case.id)
+    ).all()
+    present = member_names(str(ec.fields.get("members_present") or ""))
+    listed = sorted(
+        u.username for u in rows if {u.username.lower(), u.display_name.lower()} & present
+    )
+    if listed:
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.5",
+                    f"{', '.join(listed)} stepped aside from this case and cannot be listed "
+                    "as present",
+                    "members_present",
+                )
+            ]
+        )
+
+
+@effect("record_conviction")
+def record_conviction(ec: EffectContext) -> None:
+    """19.5.1.3, 19.14.3.1: a charge initiated "as per the judgement issued by the Court of
+    Law" records the conviction in the service history; "Been convicted by the Court of
+    Law, he shall automatically be included in the Negative List" (cases.people.record)."""
+    if ec.data.get("opened_by") != "court_judgement":
+        return
+    ec.add_entry(
+        "court_case",
+        start_on=ec.data.get("received_on"),
+        status="convicted",
+        note=f"Judgement of a Court of Law opening disciplinary case {ec.case.id} "
+        "(BCSR 19.5.1.3); on the Negative List (BCSR 19.14.3.1)",
+    )
 
 
 @effect("summary_decided_by_rcsc")
@@ -233,6 +462,7 @@ def _apply_findings(
         if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
             continue
         _revoke(ec, _in_force(ec, row["charge"]))
+        revoke_fines(ec, row["charge"])
         if row["finding"] == "not_guilty":
             changes.append(f"charge {row['charge']}: acquitted {how}")
             continue
@@ -272,6 +502,7 @@ def execute_appeal_decision(ec: EffectContext) -> None:
     changes: list[str] = []
     if outcome in ("quashed", "remanded"):
         _revoke(ec, _in_force(ec))
+        revoke_fines(ec)
     if outcome == "quashed":
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
@@ -353,6 +584,7 @@ def apply_court_judgement(ec: EffectContext) -> None:
     changes: list[str] = []
     if outcome == "acquitted":
         _revoke(ec, _in_force(ec))
+        revoke_fines(ec)
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
         ]

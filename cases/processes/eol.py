@@ -256,3 +256,84 @@ def eol_condone(ec: EffectContext) -> None:
         ec.data["rejoin_by"] = cal.add_working_days(ec.today, CONDONE_WORKING_DAYS).isoformat()
     ec.data.pop("retirement_ground", None)
     ec.data["condoned_on"] = ec.today.isoformat()
+
+
+# ------------------------------------------------------------------ 2023.2
+
+
+@effect("eol_commence_2023_2")
+def eol_commence_2023_2(ec: EffectContext) -> None:
+    """As ``eol_commence``, and 8.12.7 on the record: "Remuneration and other benefits of the
+    post shall not be granted to a civil servant for the days of EOL"."""
+    eol_commence(ec)
+    began = ec.data["commenced_on"]
+    ec.data["pay_stopped_from"] = began
+    ec.data["pay_note"] = (
+        f"No remuneration or other benefits of the post from {began} for the days of EOL "
+        "(BCSR 8.12.7)"
+    )
+    row = _entry(ec)
+    if row is not None:
+        profiles.update_entry(ec.session, row, pay_stopped_from=began, pay_cite="8.12.7")
+
+
+@effect("eol_promotion_recorded")
+def eol_promotion_recorded(ec: EffectContext) -> None:
+    """8.12.8: a promotion processed before the EOL and approved during it "shall be effected
+    only on rejoining the service": held in the case until the rejoining."""
+    f = ec.fields
+    ec.data["promotion"] = {
+        "order_no": f["promotion_order_no"],
+        "processed_on": f["promotion_processed_on"],
+        "approved_on": f["promotion_approved_on"],
+        "new_level": f["new_level"],
+        "new_position_title": f.get("new_position_title") or "",
+        "effective": "only on rejoining the service (BCSR 8.12.8)",
+    }
+    row = _entry(ec)
+    if row is not None:
+        profiles.update_entry(
+            ec.session,
+            row,
+            promotion_order_no=f["promotion_order_no"],
+            promotion_effective="on rejoining (BCSR 8.12.8)",
+        )
+
+
+@effect("eol_rejoin_2023_2")
+def eol_rejoin_2023_2(ec: EffectContext) -> None:
+    """As ``eol_rejoin``, and: pay resumes on the day of rejoining (8.12.7); a promotion
+    approved during the leave takes effect that day, in the register (8.12.8); a returnee
+    displaced onto the Waiting List starts its six months (8.12.14, 13.5.1.2 ii, 13.5.1.5)."""
+    from cases.core.models import CivilServant
+    from cases.processes.waiting_list import put_on_list
+
+    eol_rejoin(ec)
+    rejoined = as_date(ec.fields["rejoined_on"])
+    assert rejoined is not None
+    if ec.data.get("pay_stopped_from"):
+        days = ec.data.get("eol_days_taken", 0)
+        ec.data["pay_note"] = (
+            f"No remuneration or other benefits of the post for {days} days of EOL from "
+            f"{ec.data['pay_stopped_from']}; pay resumes on rejoining, {rejoined} (BCSR 8.12.7)"
+        )
+        row = _entry(ec)
+        if row is not None:
+            profiles.update_entry(
+                ec.session, row, pay_resumes_on=rejoined.isoformat(), days_without_pay=days
+            )
+    promotion = ec.data.get("promotion")
+    if promotion and not promotion.get("effective_on"):
+        cs = ec.session.get(CivilServant, ec.case.subject_eid)
+        assert cs is not None
+        cs.position_level = promotion["new_level"]
+        if promotion.get("new_position_title"):
+            cs.position_title = promotion["new_position_title"]
+        ec.session.add(cs)
+        ec.data["promotion"] = {
+            **promotion,
+            "effective_on": rejoined.isoformat(),
+            "effective": f"effected on rejoining the service, {rejoined} (BCSR 8.12.8)",
+        }
+    if ec.fields.get("placement") == "waiting_list":
+        put_on_list(ec, rejoined, "displaced on return from EOL beyond six months, BCSR 8.12.14")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CivilServant, ServiceEntry
 from workflows import readings, registry
 from workflows.obligations import owes_return_service, secondment_obligation_end
-from workflows.secondment import appraisal_due, end_notice_due
+from workflows.secondment import appraisal_due, earliest_promotion_period, end_notice_due
 from workflows.values import as_date
 
 PLACED = {
@@ -199,3 +200,87 @@ def secondment_condoned(ec: EffectContext) -> None:
     ec.data.pop("retirement_effective_on", None)
     ec.data["condoned_reasons"] = ec.fields["reasons"]
     profiles.update_entry(ec.session, _entry(ec), status="on_secondment")
+
+
+# ------------------------------------------------------------------------ 2023.2
+
+
+@effect("secondment_returned_2023_2")
+def secondment_returned_2023_2(ec: EffectContext) -> None:
+    """As ``secondment_returned``, and: a promotion (the secondment period counts for it) is
+    processed and effected only after rejoining, from the earliest promotion period
+    (13.10.5.4, 10.6.1); the return obligation carries the pro-rata gratuity deduction a
+    separation before it is served makes (13.10.6.5); a return on the Waiting List starts
+    its six months (13.10.7.3, 13.5.1.2 i, 13.5.1.5)."""
+    from cases.processes.waiting_list import put_on_list
+
+    secondment_returned(ec)
+    rejoined = date.fromisoformat(ec.fields["rejoined_on"])
+    promotion_from = earliest_promotion_period(rejoined)
+    ec.data["promotion_note"] = (
+        "The secondment period counts for promotion; a promotion is processed and effected "
+        f"only after rejoining, from the earliest promotion period: {promotion_from:%a %d %b %Y} "
+        "(BCSR 13.10.5.4, 10.6.1)"
+    )
+    profiles.update_entry(ec.session, _entry(ec), promotion_not_before=promotion_from.isoformat())
+    if ec.data.get("obligation_end"):
+        row = profiles.case_entry(ec.session, ec.case.id, "service_obligation")  # type: ignore[arg-type]
+        if row is not None:
+            profiles.update_entry(ec.session, row, gratuity_pro_rata="13.10.6.5")
+        ec.data["obligation_note"] = (
+            f"Return service obligation to {ec.data['obligation_end']}, the last day owed; "
+            "separating before then deducts the gratuity pro rata for the part not served "
+            "(BCSR 13.10.6.5)"
+        )
+    if ec.fields.get("placement") == "waiting_list":
+        put_on_list(ec, rejoined, "displaced on return from secondment, BCSR 13.10.7.3")
+
+
+@effect("secondment_resigned")
+def secondment_resigned(ec: EffectContext) -> None:
+    """13.10.8.2: "The pay scale of a civil servant resigning while on secondment from the
+    Civil Service shall be as per the LPC received in the Civil Service. If there has been a
+    pay revision, the remuneration shall be fixed at the starting pay of the revised pay
+    scale at the same Position Level held prior to his secondment or his LPC whichever is
+    higher, for the purpose of calculating retirement benefits." The register marks the
+    separation (LTT dues follow, 7.7.7.2)."""
+    from cases.people.separation import separate
+
+    resigned = date.fromisoformat(ec.fields["resigned_on"])
+    lpc = Decimal(ec.fields["lpc_pay"])
+    revised = Decimal(ec.fields["revised_start_pay"]) if ec.fields.get("pay_revised") else None
+    if revised is None:
+        fixed, basis = lpc, f"as per the LPC, Nu {lpc}"
+    else:
+        fixed = max(lpc, revised)
+        which = "the LPC" if lpc >= revised else "the starting pay of the revised scale"
+        basis = (
+            f"the higher of the LPC (Nu {lpc}) and the starting pay of the revised scale at "
+            f"the position level held before the secondment (Nu {revised}): {which}"
+        )
+    ec.data["pay_for_retirement_benefits"] = str(fixed)
+    ec.data["pay_note"] = (
+        f"Pay fixed at Nu {fixed} for calculating retirement benefits: {basis} (BCSR 13.10.8.2)"
+    )
+    profiles.update_entry(
+        ec.session,
+        _entry(ec),
+        end_on=resigned,
+        status="resigned",
+        resigned_on=resigned.isoformat(),
+        pay_for_retirement_benefits=str(fixed),
+    )
+    owed = separate(
+        ec.session,
+        ec.case.subject_eid,
+        on=resigned,
+        reason="Resignation while on secondment, office order "
+        f"{ec.fields['resignation_order_no']} (BCSR 13.10.8.2)",
+        now=ec.now,
+        by=ec.actor.username,
+        case_id=ec.case.id,
+    )
+    ec.data["separated_on"] = resigned.isoformat()
+    ec.data["financial_obligations"] = [
+        {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()} for o in owed
+    ]

@@ -15,10 +15,18 @@ from datetime import date
 from cases.core import calendar_store, profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import Agency, CaseAgency, CivilServant, ServiceEntry
+from workflows import readings, registry
 from workflows import roles as R
-from workflows.engine import Refusal, Refused
+from workflows.engine import Authority, Context, Refusal, Refused
 from workflows.obligations import add_months
-from workflows.transfer import APPLIED_KINDS, KIND_LABEL, PLANNING_MONTHS, competent_authority
+from workflows.transfer import (
+    APPLIED_KINDS,
+    KIND_LABEL,
+    PLANNING_MONTHS,
+    TRANSFER_BENEFITS,
+    lower_level_pay,
+    transfer_benefits_due,
+)
 from workflows.transfer import joining_time as compute_joining_time
 from workflows.values import as_date
 
@@ -38,6 +46,17 @@ def _agency(ec: EffectContext, code: str, field: str) -> Agency:
 
 def _entry(ec: EffectContext) -> ServiceEntry | None:
     return profiles.case_entry(ec.session, ec.case.id, "transfer")  # type: ignore[arg-type]
+
+
+def _competent(ec: EffectContext) -> Authority:
+    """The competent authority of 13.3.1 as the case's version reads it: the same function
+    its transfer order step asks (2023.2 gives a specialist's transfer to the RCSC)."""
+    from cases.core import service
+
+    order = registry.for_case(ec.case).branches("issue_order")[0]
+    assert order.authority is not None
+    subject = service.subject_of(ec.session, ec.case.subject_eid)
+    return order.authority(Context(subject=subject, data=ec.data, fields={}, today=ec.today))
 
 
 @effect("open_transfer")
@@ -77,7 +96,7 @@ def open_transfer(ec: EffectContext) -> None:
         previous_position_since=cs.position_since.isoformat() if cs.position_since else None,
         kind_label=KIND_LABEL.get(kind, kind),
     )
-    auth = competent_authority(cs.position_level, cs.agency_code, ec.data, parent_code)
+    auth = _competent(ec)
     ec.data["competent_authority"] = f"{' or '.join(auth.agencies)} (BCSR {auth.cite})"
     if kind == "planned":
         effective = as_date(ec.data["effective_on"])
@@ -117,7 +136,10 @@ def record_transfer_order(ec: EffectContext) -> None:
 def relieve_transfer(ec: EffectContext) -> None:
     """13.11, 8.13.2.1, 13.9.7: the joining time is five working days of preparatory leave
     (new station at least 10 km away with a change of residence) plus the days of travel;
-    the due date is kept in the case so the joining deadline counts from it."""
+    the due date is kept in the case so the joining deadline counts from it: the last day
+    of the joining time, or the first working day after it, as the case's reading of
+    13.9.3/13.9.4 (R-13.9.3) says."""
+    reading = registry.for_case(ec.case).in_force(readings.JOINING_DEADLINE.id)
     d = ec.data
     relieved = as_date(d["relieved_on"])
     assert relieved is not None
@@ -128,9 +150,12 @@ def relieve_transfer(ec: EffectContext) -> None:
         int(d.get("distance_km") or 0),
         bool(d.get("change_of_residence")),
         int(d.get("travel_days") or 0),
+        report_after_expiry=reading.option == "on_expiry",
     )
     d["joining_due_on"] = jt.due.isoformat()
-    d["joining_time"] = jt.explain
+    if jt.ends is not None:
+        d["joining_time_ends_on"] = jt.ends.isoformat()
+    d["joining_time"] = f"{jt.explain} ({reading.note()})"
     if jt.preparatory_days:
         assert jt.preparatory_from is not None and jt.preparatory_to is not None
         d["preparatory_leave"] = {
@@ -259,4 +284,55 @@ def return_from_assignment(ec: EffectContext) -> None:
     entry = _entry(ec)
     if entry is not None:
         profiles.update_entry(ec.session, entry, end_on=d["returned_on"])
+    ec.session.flush()
+
+
+# ------------------------------------------------------------------ 2023.2
+
+
+@effect("open_transfer_2023_2")
+def open_transfer_2023_2(ec: EffectContext) -> None:
+    """As ``open_transfer``, and: whether the transfer is into or out of a constitutional
+    office (13.3.2: the parent agency executes it, in consultation with the office); the
+    pay on a transfer to a lower position level (13.4.16); no transfer benefits before five
+    years at a place of posting reached by lateral transfer (13.6.6)."""
+    cs = _servant(ec)
+    working = _agency(ec, cs.agency_code, "receiving_agency")
+    receiving = _agency(ec, str(ec.data["receiving_agency"]).strip().upper(), "receiving_agency")
+    if "constitutional" in (working.kind, receiving.kind):
+        ec.data["constitutional_office"] = True
+    open_transfer(ec)
+    new_level = ec.data.get("new_level")
+    if new_level:
+        note = lower_level_pay(ec.data["transfer_kind"], cs.position_level, new_level)
+        if note:
+            ec.data["pay_on_lower_level"] = f"{note[:1].upper()}{note[1:]}"
+    record = profiles.profile_of(ec.session, cs.eid, ec.today)
+    assert record is not None
+    if not transfer_benefits_due(record, ec.data, ec.today):
+        ec.data["transfer_benefits"] = (
+            "Not eligible for transfer benefits: "
+            f"{TRANSFER_BENEFITS.explain(record, ec.data, ec.today)} (BCSR 13.6.6)"  # type: ignore[misc]
+        )
+
+
+@effect("join_transfer_2023_2")
+def join_transfer_2023_2(ec: EffectContext) -> None:
+    """As ``join_transfer``, and the new position level enters the register, with the pay
+    13.4.16 fixes for a lower one on the history line."""
+    join_transfer(ec)
+    new_level = ec.data.get("new_level")
+    if not new_level:
+        return
+    cs = _servant(ec)
+    cs.position_level = new_level
+    ec.session.add(cs)
+    entry = _entry(ec)
+    if entry is not None:
+        profiles.update_entry(
+            ec.session,
+            entry,
+            new_level=new_level,
+            pay=ec.data.get("pay_on_lower_level") or "",
+        )
     ec.session.flush()

@@ -20,7 +20,7 @@ import filetype
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from cases.core import audit
+from cases.core import audit, search_index
 from cases.core.file_store import FileStore
 from cases.core.models import AuditEvent, Case, CaseFile
 from cases.core.queries import can_see
@@ -209,6 +209,9 @@ def add(
     )
     session.add(paper)
     session.flush()
+    # Its words, for the search of those who may read it (extracted once, here).
+    text = search_index.paper_text(data, mtype)
+    search_index.index_paper(session, case_id, paper.id or 0, shown, text, secrecy.readers)
     return Added(paper, event)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from cases.core import audit
 from cases.core.models import Recusal, User
+from cases.processes.disciplinary import objection_recusal_reason
 from cases.review.due_process_lines import (
     Decision,
     RecusalLine,
@@ -61,10 +62,11 @@ def decisions_and_recusals(
 ) -> tuple[tuple[Decision, ...], tuple[RecusalLine, ...]]:
     """Each deciding event with the actor's capacity and the recusals in force, and each
     recusal (19.3.5) with what the member had done on the case before stepping aside."""
+    objected = {str(tr.fields_of(e).get("objected_member", "")) for e in tr.of("decide_objection")}
     users = {
         u.username: u
         for u in session.exec(
-            select(User).where(User.username.in_({e.actor for e in tr.events}))  # type: ignore[attr-defined]
+            select(User).where(User.username.in_({e.actor for e in tr.events} | objected))  # type: ignore[attr-defined]
         )
     }
     rows = session.exec(
@@ -85,6 +87,26 @@ def decisions_and_recusals(
         )
         name = users[ev.actor].display_name if ev.actor in users else ev.actor
         recusals.append(RecusalLine(ev.actor, name, ev.role, reason, ev.at, ev.seq, acted))
+    # An objection the HRC chair upheld recuses the member objected to (19.3.5).
+    upheld = [
+        (ev, tr.fields_of(ev))
+        for ev in tr.of("decide_objection")
+        if tr.fields_of(ev).get("objection_decision") == "upheld"
+    ]
+    for ev, f in upheld:
+        member = str(f.get("objected_member", ""))
+        reason = objection_recusal_reason(str(f.get("objection_reasons", "")))
+        seen.add((member, reason))
+        acted = tuple(
+            f"{e.trigger.replace('_', ' ')} (#{e.seq})"
+            for e in tr.events
+            if e.actor == member and e.seq < ev.seq
+        )
+        name = users[member].display_name if member in users else member
+        recusals.append(RecusalLine(member, name, "", reason, ev.at, ev.seq, acted))
+    stepped_aside = [(ev.actor, ev.seq) for ev in declared] + [
+        (str(f.get("objected_member", "")), ev.seq) for ev, f in upheld
+    ]
     for rec, user in rows:  # a recusal row without its event would itself be a finding
         if (user.username, rec.reason) not in seen:
             at = audit.rfc3339(rec.declared_at)
@@ -100,14 +122,14 @@ def decisions_and_recusals(
             continue
         if process_is_19 and ev.trigger not in DECIDING:
             continue
-        before = [r for r in declared if r.seq < ev.seq]
-        out_names = {r.actor.lower() for r in before} | {
-            users[r.actor].display_name.lower() for r in before if r.actor in users
+        before = [member for member, seq in stepped_aside if seq < ev.seq]
+        out_names = {m.lower() for m in before} | {
+            users[m].display_name.lower() for m in before if m in users
         }
         f = tr.fields_of(ev)
         detail = _detail(ev.trigger, f)
         flags = []
-        if ev.actor in {r.actor for r in before}:
+        if ev.actor in before:
             flags.append("taken by a member who had declared a recusal (19.3.5)")
         present = _names(str(f.get("members_present", "")))
         if present & out_names:
@@ -125,7 +147,7 @@ def decisions_and_recusals(
                 name=name,
                 role=R.LABELS.get(ev.role, ev.role),
                 detail=detail,
-                recused_before=tuple(sorted({r.actor for r in before})),
+                recused_before=tuple(sorted(set(before))),
                 flags=tuple(flags),
             )
         )

@@ -349,8 +349,12 @@ def test_a_period_run_out_but_not_yet_swept_is_pending_not_overdue(world, clock)
 # ------------------------------------------------------------------ recusals (19.3.5)
 
 
-def test_recusals_show_what_the_member_did_before_and_a_recused_member_listed_present(world):
+def test_recusals_show_what_the_member_did_before_and_a_recused_member_listed_present(world, clock):
+    # A case under 2023.1, which still let a decision list a recused member as present
+    # (2023.2 refuses it, 19.3.5: tests/cases/test_disciplinary_2023_2.py).
+    clock.advance(days=-10)
     case_id = world.walk_to("enquiry_directed")
+    assert world.case(case_id).process_version == "2023.1"
     world.fire(
         case_id,
         "serve_notice",
@@ -361,11 +365,17 @@ def test_recusals_show_what_the_member_did_before_and_a_recused_member_listed_pr
         notice_received_on=world.today(),
     )
     recuse(world, case_id, "dc2", "Cousin of the respondent")
-    world.drive(
+    world.fire(case_id, "submit_explanation", "respondent", explanation="I was unwell.")
+    world.fire(case_id, "convene_meeting", "dc", reasons="The facts are simple")
+    world.fire(
         case_id,
-        "awaiting_endorsement",
-        charges=["11"],
+        "record_decision",
+        "dc",
+        meeting_on=world.today(),
+        hearing="heard",
+        members_present="dc, dc2, chair, secretary",
         findings=[{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
+        decision_reasons="The evidence establishes the charge.",
     )
     rep = report(world, case_id)
     (recusal,) = rep.recusals

@@ -142,13 +142,13 @@ def test_main_path_applied_by_the_civil_servant_granted_on_leave_unprotected_rej
     state = world.fire(
         case_id, "rejoin", "hr", rejoined_on=due.isoformat(), placement="waiting_list"
     )
-    assert state == "rejoined"
+    assert state == "on_waiting_list"  # 2023.2: its six months run (13.5.1.5)
     kind, start, end, status, details = eol_line(world, case_id)
     assert (start, end, status) == (START, due - timedelta(days=1), "completed")
     assert details["placement"] == "waiting_list"
     assert world.data(case_id)["waiting_list"] is True
     assert record(world).eol_days() == (due - START).days
-    assert [s for _k, _d, s in deadlines(world, case_id)] == ["met", "met", "missed"]
+    assert [s for _k, _d, s in deadlines(world, case_id)] == ["met", "met", "missed", "armed"]
     assert trail(world, case_id) == [
         "open",
         "approve",
@@ -314,7 +314,7 @@ def test_a_second_eol_waits_until_the_first_is_over(world):
                     "leave_type": "earned",
                 }
             ],
-            ["8.12.3"],
+            ["8.12.3, 7.7.6.2"],
         ),
     ],
     ids=["probation", "contract", "ltt-obligation", "ltt-pending", "stt", "cap", "adjoining"],

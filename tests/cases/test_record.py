@@ -172,3 +172,52 @@ def test_19_12_4_a_quashed_decision_revokes_its_penalties_and_the_listing(world)
     world.execute_appeal(case_id)  # 19.8.3: the appellate authority's committee executes
     assert {p.status for p in penalties(world)} == {"revoked"}
     assert standing(world, date(2027, 1, 1)).on_negative_list is False
+
+
+def court_case(world, status: str, end_on: date | None = None) -> None:
+    from cases.core import profiles
+
+    with transaction(world.engine) as s:
+        profiles.add_entry(
+            s,
+            eid="E100",
+            kind="court_case",
+            now=world.clock.now,
+            by="hr",
+            start_on=date(2026, 3, 1),
+            end_on=end_on,
+            status=status,
+            official_functions=False,
+            note="Thimphu District Court",
+        )
+
+
+def test_19_14_3_1_a_court_conviction_lists_the_civil_servant_by_itself(world):
+    """19.14.3.1: "Been convicted by the Court of Law, he shall automatically be included in
+    the Negative List": no administrative penalty is needed; a pending case lists no one."""
+    court_case(world, "pending")
+    assert standing(world, date(2027, 1, 1)).on_negative_list is False
+    court_case(world, "convicted", end_on=date(2027, 6, 30))
+    result = standing(world, date(2027, 1, 1))
+    assert result.on_negative_list and result.convicted and not result.penalties
+    assert result.negative_list_reason == "convicted by a Court of Law (BCSR 19.14.3.1)"
+    assert standing(world, date(2027, 7, 1)).on_negative_list is False  # 19.14.6.1
+
+
+def test_19_14_5_1_special_scrutiny_shows_where_a_listed_civil_servant_is_appointed(world):
+    """19.14.5.1: "A civil servant whose name is featured on the Negative List once will be
+    subject to special scrutiny for promotion to a higher Position Level or appointment to
+    another Position": a transfer's eligibility warns the authority; an EOL's does not."""
+    from cases.processes import applications
+
+    today = date(2027, 1, 1)
+    with world.session() as s:
+        before = applications.eligibility(s, "transfer", "E100", {}, today)
+    assert "19.14.5.1" not in {u.cite for u in before.warnings}
+    court_case(world, "convicted")
+    with world.session() as s:
+        transfer = applications.eligibility(s, "transfer", "E100", {}, today)
+        eol = applications.eligibility(s, "eol", "E100", {}, today)
+    [warning] = [u for u in transfer.warnings if u.cite == "19.14.5.1"]
+    assert "special scrutiny for appointment to another position" in warning.reason
+    assert "19.14.5.1" not in {u.cite for u in [*eol.warnings, *eol.unmet]}

@@ -223,6 +223,11 @@ def test_one_step_is_one_audit_event_naming_from_to_section_and_fields(world):
         "particulars": "Absent without leave",
         "prima_facie": True,
         "notice_received_on": "2026-12-14",
+        # 2023.2: another offence, outside the schedule, not charged here (19.11.11)
+        "other_offence": None,
+        "other_classification": None,
+        "other_rule_breached": None,
+        "other_compared_with": None,
     }
     assert event.at == "2026-12-14T04:00:00.000000Z"
 
@@ -303,7 +308,8 @@ def test_the_respondent_sees_only_their_own_step(world):
     with world.session() as s:
         case = service.load(s, case_id)
         offered = service.available_steps(s, case, world.actors["respondent"], world.clock.now)
-    assert [st.trigger for st in offered] == ["submit_explanation"]
+    # 2023.2: and their objection to a member of the committee (19.3.5)
+    assert [st.trigger for st in offered] == ["submit_explanation", "object_to_member"]
 
 
 def test_times_are_kept_as_the_same_utc_instant_whatever_zone_they_are_given_in(world, clock):

@@ -196,16 +196,22 @@ def test_path_13_6_lateral_transfer_from_application_to_joining(tw, clock):
         == "relieved"
     )
     data = tw.data(case_id)
-    # Five working days Mon 21 - Fri 25 (preparatory leave, 13.11.1) plus two days' travel.
+    # Five working days Mon 21 - Fri 25 (preparatory leave, 13.11.1) plus two days' travel:
+    # the joining time ends Sun 27; report by Mon 28, the first working day after (13.9.3).
     assert data["preparatory_leave"] == {
         "from": "2026-12-21",
         "to": "2026-12-25",
         "working_days": 5,
     }
-    assert data["joining_due_on"] == "2026-12-27"
+    assert data["joining_time_ends_on"] == "2026-12-27"
+    assert data["joining_due_on"] == "2026-12-28"
+    assert data["joining_time"].endswith(
+        "(reading R-13.9.3: report by the first working day after the joining time ends; the "
+        "salary is withheld from the day after that, in force since Mon 07 Dec 2026)"
+    )
     due = dl(tw, case_id)
     assert due["relief_due"] == (date(2027, 1, 13), "met")
-    assert due["joining_due"] == (date(2026, 12, 27), "armed")
+    assert due["joining_due"] == (date(2026, 12, 28), "armed")
     assert due["personal_file_due"] == (date(2027, 1, 2), "armed")  # 15 days (13.4.17)
     [leave] = entries(tw, kind="leave")
     assert json.loads(leave.details)["leave_type"] == "preparatory"
@@ -376,19 +382,20 @@ def test_path_13_9_4_not_reporting_in_time_withholds_salary_then_late_reporting(
         handing_over_confirmed=True,
         travel_days="1",
     )
-    # Mon 14 Dec: Tue 15 - Tue 22 (17 Dec National Day) + 1 day of travel.
-    assert tw.data(case_id)["joining_due_on"] == "2026-12-23"
-    clock.now = bt("2026-12-23")
-    assert timers.sweep(tw.engine, clock.now).fired == []  # due today: not yet missed
+    # Mon 14 Dec: Tue 15 - Tue 22 (17 Dec National Day) + 1 day of travel: the joining time
+    # ends Wed 23; report by Thu 24, the first working day after (13.9.3, 2023.2).
+    assert tw.data(case_id)["joining_due_on"] == "2026-12-24"
     clock.now = bt("2026-12-24")
+    assert timers.sweep(tw.engine, clock.now).fired == []  # due today: not yet missed
+    clock.now = bt("2026-12-25")
     report = timers.sweep(tw.engine, clock.now)
     assert [t for _, t in report.fired] == ["joining_lapsed"]
     assert tw.case(case_id).state == "salary_withheld"
     data = tw.data(case_id)
-    assert data["salary_withheld"] is True and data["salary_withheld_from"] == "2026-12-24"
+    assert data["salary_withheld"] is True and data["salary_withheld_from"] == "2026-12-25"
 
     assert (
-        tw.fire(case_id, "send_personal_file", "hr", personal_file_sent_on="2026-12-24")
+        tw.fire(case_id, "send_personal_file", "hr", personal_file_sent_on="2026-12-25")
         == "salary_withheld"
     )
     clock.now = bt("2026-12-29")
@@ -404,7 +411,7 @@ def test_path_13_9_4_not_reporting_in_time_withholds_salary_then_late_reporting(
     )
     data = tw.data(case_id)
     assert data["salary_withheld"] is False and data["salary_released_from"] == "2026-12-29"
-    assert data["reported_late_days"] == 6
+    assert data["reported_late_days"] == 5
     assert servant(tw).agency_code == "MOE"
     chain_ok(tw)
 
@@ -439,7 +446,7 @@ def test_13_9_4_the_relieving_agency_may_withhold_and_refer_before_the_sweep(tw,
 def test_13_9_3_the_receiving_agency_extends_the_joining_time(tw, clock):
     case_id = _ordered_on_request(tw)
     tw.fire(case_id, "relieve", "hr", relieved_on=tw.today(), handing_over_confirmed=True)
-    assert tw.data(case_id)["joining_due_on"] == "2026-12-22"
+    assert tw.data(case_id)["joining_due_on"] == "2026-12-23"  # joining time ends Tue 22
     assert (
         tw.fire(
             case_id,
@@ -454,7 +461,7 @@ def test_13_9_3_the_receiving_agency_extends_the_joining_time(tw, clock):
     assert timers.sweep(tw.engine, clock.now).fired == []
     rows = [(d.kind, d.due_on, d.status) for d in tw.deadlines(case_id) if d.kind == "joining_due"]
     assert rows == [
-        ("joining_due", date(2026, 12, 22), "cancelled"),
+        ("joining_due", date(2026, 12, 23), "cancelled"),
         ("joining_due", date(2027, 1, 4), "armed"),
     ]
     # The personal file is now overdue (15 days from relief, 13.4.17): marked, no transition.

@@ -52,3 +52,32 @@ def test_the_register_search_matches_levels_and_full_names_in_any_order(client, 
     assert found("dema kinley") == ["E200"]
     assert found("S2") == ["E201"]
     assert found("dema p5") == ["E200"]
+
+
+def test_words_of_a_case_find_it_with_the_match_marked_and_the_text_escaped(client, world) -> None:  # noqa: ANN001
+    """The search box also reads a case's recorded facts (cases.core.search_index): the
+    matching words in context, marked, and anything a user typed shown as text."""
+    from tests.web.web_helpers import login
+
+    case_id = world.open(narration="Left the <b>store</b> unlocked overnight")
+    login(client, "dc")
+    page = client.get("/search", params={"q": "unlocked"})
+    assert page.status_code == 200 and f"#{case_id}" in page.text
+    assert "<mark>unlocked</mark>" in page.text
+    assert "&lt;b&gt;store&lt;/b&gt;" in page.text and "<b>store</b>" not in page.text
+
+
+def test_the_search_api_filters_and_marks_matches(client, world, token) -> None:  # noqa: ANN001
+    first = world.open(narration="Left the store unlocked overnight")
+    world.walk_to("notice_served")
+    dc = token("dc")
+    got = client.get("/api/search", params={"q": "absent"}, headers=dc).json()["results"]
+    assert len(got) == 1 and "**Absent**" in got[0]["snippet"]
+    both = client.get("/api/search", params={"q": "karma"}, headers=dc).json()["results"]
+    assert len(both) == 2
+    received = client.get(
+        "/api/search", params={"q": "karma", "state": "received"}, headers=dc
+    ).json()["results"]
+    assert [r["case_id"] for r in received] == [first]
+    bad = client.get("/api/search", params={"q": "x", "opened_from": "someday"}, headers=dc)
+    assert bad.status_code == 422 and bad.json()["field"] == "opened_from"

@@ -45,7 +45,7 @@ def test_a_case_opens_on_the_version_in_force_on_its_opening_day():
     """1.2.2 "The Rule shall come into effect on 17 December 2023"; 2023.2 from 7 Dec 2026."""
     assert registry.in_force("disciplinary", date(2026, 12, 6)).version == "2023.1"
     assert registry.in_force("disciplinary", date(2026, 12, 7)).version == "2023.2"
-    assert registry.in_force("eol", date(2026, 12, 7)).version == "2023.1"
+    assert registry.in_force("eol", date(2026, 12, 6)).version == "2023.1"
     first = registry.versions("disciplinary")[0]
     assert first.effective_from == date(2023, 12, 17)
 
@@ -462,3 +462,200 @@ def test_19_12_5_only_the_tribunal_s_decision_goes_on_to_the_courts_from_2023_2(
     assert "lodge_court_appeal" not in first.triggers()
     assert "lodge_court_appeal" in offered(second, "closed", RESPONDENT, by_tribunal)
     assert "lodge_court_appeal" not in offered(second, "closed", RESPONDENT, by_rcsc)
+
+
+# ----------------------------------------- 19.11.13.4, 19.9.7, 19.11.13.2-3, 19.11.11
+
+DECISION = {
+    "meeting_on": "2026-12-15",
+    "hearing": "heard",
+    "members_present": "five",
+    "decision_reasons": "Proven.",
+}
+MINOR_CHARGE = {"charges": [{"no": 1, "offence": 11, "classification": "Minor"}]}
+
+
+def record_with(minor: int) -> Profile:
+    return Profile(
+        "E100",
+        "Dorji",
+        date(1990, 1, 1),
+        "P3",
+        "MOH",
+        date(2015, 1, 1),
+        penalties_on_record=minor,
+        minor_penalties_on_record=minor,
+    )
+
+
+def decided(penalty: str, **row: Any) -> dict[str, Any]:
+    return {
+        **DECISION,
+        "findings": [{"charge": 1, "finding": "guilty", "penalty": penalty, **row}],
+    }
+
+
+def test_19_11_13_4_three_minor_penalties_on_record_lead_to_a_major_penalty():
+    """19.11.13.4: "Three or more reprimands or minor penalties would lead to a major
+    penalty." From 2023.2 a committee is led to a major penalty even for schedule row 11
+    (the only purely Minor offence), which 19.11.3 otherwise keeps minor; 2023.1 refused it."""
+    first, second = registry.versions("disciplinary")[:2]
+    three, two = ctx(MINOR_CHARGE, record=record_with(3)), ctx(MINOR_CHARGE, record=record_with(2))
+    assert "19.11.3" in refusal_cites(
+        first, "dc_meeting", "record_decision", three, decided("demotion")
+    )
+    assert (
+        refusal_cites(second, "dc_meeting", "record_decision", three, decided("demotion")) == set()
+    )
+    minor = refusal_cites(second, "dc_meeting", "record_decision", three, decided("reprimand"))
+    assert minor == {"19.11.13.4"}
+    assert (
+        refusal_cites(first, "dc_meeting", "record_decision", three, decided("reprimand")) == set()
+    )
+    # Two on record: row 11 stays minor.
+    assert refusal_cites(second, "dc_meeting", "record_decision", two, decided("demotion")) == {
+        "19.11.3, 19.11.13.4"
+    }
+    assert (
+        refusal_cites(second, "dc_meeting", "record_decision", two, decided("reprimand")) == set()
+    )
+    assert second.reading(readings.REPEATED_MINOR.id) == "leads"
+
+
+ESC_HEARD = Context(
+    subject=Subject("E100", "Dorji", "ES1", "MOH", "ministry"),
+    data={"pre_suspension_hearing_on": "2026-12-14"},
+    fields={},
+    today=TODAY,
+)
+SUSPENSION = {
+    "suspension_grounds": ["19.9.5.1"],
+    "office_order_no": "RCSC/OO/1",
+    "suspended_from": "2026-12-15",
+    "gross_pay": "90000",
+}
+
+
+def test_19_9_7_the_rcsc_s_suspension_order_is_notified_to_the_agency():
+    """19.9.7: "The civil servant and the Agency concerned shall be notified if the
+    Suspension Order is issued by the RCSC." From 2023.2 the RCSC's order is refused until
+    the agency is notified; 2023.1 asked only for the RCSC's own notification (19.9.6)."""
+    first, second = registry.versions("disciplinary")[:2]
+    first.check(
+        "investigating", "suspend", RCSC_APPEAL, ESC_HEARD, {**SUSPENSION, "rcsc_notified": True}
+    )
+    with pytest.raises(Refused) as refused:
+        second.check("investigating", "suspend", RCSC_APPEAL, ESC_HEARD, SUSPENSION)
+    assert [r.cite for r in refused.value.refusals] == ["19.9.7"]
+    second.check(
+        "investigating", "suspend", RCSC_APPEAL, ESC_HEARD, {**SUSPENSION, "agency_notified": True}
+    )
+    # The agency's own order is still notified to the RCSC (19.9.6).
+    agency = ctx({"pre_suspension_hearing_on": "2026-12-14"})
+    with pytest.raises(Refused) as refused:
+        second.check("investigating", "suspend", DC, agency, SUSPENSION)
+    assert [r.cite for r in refused.value.refusals] == ["19.9.6"]
+
+
+def test_19_11_13_2_a_fine_does_not_exceed_one_month_s_salary():
+    """19.11.13.2: "Fine of an amount not exceeding one month's salary"; 19.11.1: failing to
+    pay "within the specified time frame, shall levy 24 percent penalty per annum on the
+    initial amount", so the decision names the day. 2023.1 took a fine with no amount."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = ctx(MINOR_CHARGE)
+    assert refusal_cites(first, "dc_meeting", "record_decision", c, decided("fine")) == set()
+    assert refusal_cites(second, "dc_meeting", "record_decision", c, decided("fine")) == {
+        "19.11.13.2",
+        "19.11.1",
+    }
+    paid = {"monthly_salary": "40000", "fine_payable_by": "2027-01-15"}
+    within = {**decided("fine", amount="40000"), **paid}
+    assert refusal_cites(second, "dc_meeting", "record_decision", c, within) == set()
+    over = {**decided("fine", amount="40000.01"), **paid}
+    assert refusal_cites(second, "dc_meeting", "record_decision", c, over) == {"19.11.13.2"}
+    stray = {**decided("reprimand", amount="100"), **paid}
+    assert refusal_cites(second, "dc_meeting", "record_decision", c, stray) == {
+        "19.11.13.2, 19.11.13.3"
+    }
+
+
+@pytest.mark.parametrize(
+    ("penalty", "offence", "allowed", "refused"),
+    [
+        ("increment_deduction_minor", {"offence": 11, "classification": "Minor"}, (1, 2), (0, 3)),
+        ("increment_deduction_major", {"offence": 8, "classification": "Major"}, (3, 5), (2, 6)),
+    ],
+)
+def test_19_11_13_3_and_19_11_14_2_the_increments_deducted(penalty, offence, allowed, refused):
+    """19.11.13.3: "Deduction of one/two increments from the current basic pay" (minor);
+    19.11.14.2: "Deduction of three to five increments from the current basic pay" (major)."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = ctx({"charges": [{"no": 1, **offence}]})
+    assert refusal_cites(first, "dc_meeting", "record_decision", c, decided(penalty)) == set()
+    for n in allowed:
+        assert (
+            refusal_cites(
+                second, "dc_meeting", "record_decision", c, decided(penalty, increments=n)
+            )
+            == set()
+        )
+    for n in (None, *refused):
+        row = {} if n is None else {"increments": n}
+        assert refusal_cites(
+            second, "dc_meeting", "record_decision", c, decided(penalty, **row)
+        ) == {"19.11.13.3, 19.11.14.2"}
+
+
+NOTICE = {
+    "particulars": "As per the complaint",
+    "prima_facie": True,
+    "notice_received_on": "2026-12-15",
+}
+OTHER = {
+    "other_offence": "Running a private tuition centre during office hours",
+    "other_classification": "Major",
+    "other_rule_breached": "BCSR 3.3.6 (private business)",
+    "other_compared_with": "5",
+}
+
+
+def test_19_11_11_an_offence_outside_the_schedule_is_charged_with_its_own_classification():
+    """19.11.11: "A civil servant can be charged with any other offences which are not
+    covered in the Rule and shall be liable for the administrative penalties as may be
+    determined by the RCSC/Disciplinary Committee of an Agency with a comparison to those
+    offences/penalties covered in the Rule." 2023.1 knew only the schedule's rows."""
+    first, second = registry.versions("disciplinary")[:2]
+    with pytest.raises(Refused) as refused:
+        first.check("enquiry_directed", "serve_notice", DC, ctx(), {**NOTICE, **OTHER})
+    assert refused.value.kind == "field"
+    second.check("enquiry_directed", "serve_notice", DC, ctx(), {**NOTICE, **OTHER})
+    incomplete = {**NOTICE, **OTHER, "other_rule_breached": ""}
+    assert refusal_cites(second, "enquiry_directed", "serve_notice", ctx(), incomplete) == {
+        "19.11.11"
+    }
+    assert refusal_cites(second, "enquiry_directed", "serve_notice", ctx(), NOTICE) == {
+        "19.8.2.1(i), 19.11.11"
+    }
+    # The committee's classification binds the penalty (19.11.3 as for a schedule row).
+    other = ctx(
+        {"charges": [{"no": 1, "offence": 0, "classification": "Major", "cite": "19.11.11"}]}
+    )
+    assert (
+        refusal_cites(second, "dc_meeting", "record_decision", other, decided("demotion")) == set()
+    )
+    assert refusal_cites(second, "dc_meeting", "record_decision", other, decided("reprimand")) == {
+        "19.11.3, 19.11.13.4"
+    }
+    assert [o.number for o in disciplinary.OFFENCES] == list(range(1, 34))  # rows unchanged
+
+
+def test_19_11_13_4_under_each_reading():
+    """R-19.11.13.4: "would lead to a major penalty": "leads" refuses a minor penalty once
+    three are on record; "permits" lets the committee choose either weight."""
+    leads = registry.versions("disciplinary")[1]
+    permits = reading_as(leads, readings.REPEATED_MINOR, "permits")
+    three = ctx(MINOR_CHARGE, record=record_with(3))
+    minor, major = decided("reprimand"), decided("demotion")
+    assert refusal_cites(leads, "dc_meeting", "record_decision", three, minor) == {"19.11.13.4"}
+    assert refusal_cites(permits, "dc_meeting", "record_decision", three, minor) == set()
+    assert refusal_cites(permits, "dc_meeting", "record_decision", three, major) == set()

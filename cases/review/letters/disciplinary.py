@@ -16,6 +16,20 @@ def _charges(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The charges as recorded (19.11.3), with the schedule's printed number."""
     out = []
     for c in data.get("charges") or []:
+        if c.get("cite") == "19.11.11":  # another offence, outside the schedule
+            compared = BY_NUMBER.get(int(c.get("compared_with") or 0))
+            out.append(
+                {
+                    "no": c["no"],
+                    "label_no": "",
+                    "nature": f"{c.get('nature', '')} (not in Schedule 19/A, BCSR 19.11.11; "
+                    f"breaches {c.get('breaches', '')}"
+                    + (f"; compared with Sl. No. {compared.label_no}" if compared else "")
+                    + ")",
+                    "classification": c.get("classification", ""),
+                }
+            )
+            continue
         offence = BY_NUMBER.get(int(c["offence"]))
         out.append(
             {
@@ -55,6 +69,8 @@ def decision_facts(src: Sources) -> dict[str, Any]:
                 "penalty": penalty.label if penalty else "",
                 "penalty_cite": penalty.cite if penalty else "",
                 "severity": penalty.severity if penalty else "",
+                "amount": money(r["amount"]) if r.get("amount") else "",
+                "increments": r.get("increments") or "",
             }
         )
     appeal = disciplinary.appellate_authority(registry.for_case(src.case), src.ctx)
@@ -88,6 +104,8 @@ def decision_facts(src: Sources) -> dict[str, Any]:
         "appeal_due": day(window.due_on) if window else "",
         "suspension": suspension,
         "address": src.data.get("respondent_address", ""),
+        "fine_payable_by": day(src.data.get("fine_payable_by")),
+        "repeated_minor": (src.data.get("repeated_minor") or {}).get("minor_on_record"),
     }
 
 
@@ -105,6 +123,7 @@ def suspension_facts(src: Sources) -> dict[str, Any]:
         "charges": _charges(src.data),
         "by_rcsc": by_rcsc,
         "address": src.data.get("respondent_address", ""),
+        "agency": src.agency_name(src.case.agency_code),
         "copies": [f"{src.agency_name(src.case.agency_code)} (BCSR 19.9.7)"] if by_rcsc else [],
     }
 

@@ -1,0 +1,161 @@
+"""Full-text search (cases.core.search_index, cases.people.case_search.find): the words of
+a case's facts and papers find it, on SQLite (FTS5) and PostgreSQL (tsvector) alike, only
+for those who may see the case and read the words."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from cases.core import file_store, search_index
+from cases.core.db import reading, transaction
+from cases.core.models import SearchText
+from cases.people import case_search
+from cases.review import case_file
+
+
+def found(world: Any, who: str, text: str, **filters: Any) -> list[int]:
+    with reading(world.engine) as s:
+        hits = search_index.search(
+            s, world.actors[who], text, search_index.Filters(**filters) if filters else None
+        )
+    return [h.case_id for h in hits]
+
+
+def snippet(world: Any, who: str, text: str) -> str:
+    with reading(world.engine) as s:
+        return search_index.search(s, world.actors[who], text)[0].snippet
+
+
+def test_words_of_the_recorded_facts_find_the_case_with_them_in_context(world):
+    """The complaint's narration, its complainant, and the offence charged by its words in
+    Schedule 19/A ("Absence", for row 11's charge) all find the case."""
+    case_id = world.walk_to("notice_served")
+    other = world.open(narration="Misused the office vehicle on a Sunday.")
+    assert found(world, "dc", "absent december") == [case_id]
+    assert found(world, "dc", "karma wangmo") == [other, case_id]
+    assert found(world, "dc", "vehic") == [other]  # the start of a word
+    marked = snippet(world, "dc", "vehicle")
+    assert f"{search_index.OPEN}vehicle{search_index.CLOSE}" in marked
+
+
+def test_a_case_one_may_not_see_is_never_found(world):
+    world.make_servant("E300", agency="MOHA")
+    world.open()
+    assert found(world, "dc", "absent")
+    assert found(world, "tribunal", "absent") == []  # no appeal before it
+
+
+def test_a_confidential_field_is_searched_only_by_its_readers(world):
+    """3.2.16: the committee's deliberation notes are read by the committee, the RCSC and
+    the appellate body; an administrator sees the case but finds nothing by those words."""
+    case_id = world.walk_to("dc_meeting")
+    today = world.today()
+    world.fire(
+        case_id,
+        "record_decision",
+        "dc",
+        meeting_on=today,
+        hearing="heard",
+        members_present="dc, dc2, chair, secretary",
+        findings=[
+            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+            {"charge": 2, "finding": "not_guilty", "penalty": None},
+        ],
+        decision_reasons="The evidence establishes the first charge.",
+        deliberation_notes="Tshering doubted the register",
+    )
+    assert found(world, "dc", "tshering doubted") == [case_id]
+    assert found(world, "admin", "tshering doubted") == []
+    assert found(world, "admin", "absent") == [case_id]
+
+
+def test_the_words_of_a_paper_find_its_case_for_its_readers(world, files_dir: Path):
+    """Text extracted once on upload (plain text, DOCX, PDF); a withheld paper's words
+    (19.8.2.2(xi)) find the case for the committee, never for the respondent."""
+    store = file_store.LocalStore(files_dir)
+    case_id = world.open()
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "word/document.xml",
+            "<w:document><w:p>Witness Pema Lhamo saw him leave</w:p></w:document>",
+        )
+
+    def add(name: str, data: bytes, kind: str, confidential: str = "") -> None:
+        with transaction(world.engine) as s:
+            case_file.add(
+                s,
+                store,
+                case_id,
+                world.actors["dc"],
+                name=name,
+                data=data,
+                kind=kind,
+                confidential=confidential,
+                now=world.clock.now,
+            )
+
+    add("note.txt", b"The gatekeeper logged the exit at 10:40.\n", "complaint_evidence")
+    add("witness.docx", docx.getvalue(), "investigation_report", "19.8.2.2(xi)")
+    assert found(world, "respondent", "gatekeeper") == [case_id]
+    assert found(world, "dc", "pema lhamo") == [case_id]
+    assert found(world, "respondent", "pema lhamo") == []
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "*", "NEAR(a b)", "a OR b", "body:x", "-x", "x AND", "'; DROP TABLE x;--", "(("]
+)
+def test_query_syntax_in_the_box_is_words_not_syntax(world, text: str) -> None:
+    world.open()
+    found(world, "dc", text)  # no error: only the words reach the database
+
+
+def test_filters_narrow_by_process_state_and_the_day_opened(world):
+    first = world.open()
+    world.clock.advance(days=3)
+    second = world.walk_to("notice_served")
+    assert found(world, "dc", "absent", state="notice_served") == [second]
+    today = world.clock.today
+    assert found(world, "dc", "absent", opened_from=today) == [second]
+    assert found(world, "dc", "absent", opened_to=today - date.resolution) == [first]
+    assert found(world, "dc", "absent", process="eol") == []
+
+
+def test_each_step_rewrites_the_index_and_the_migration_rebuilds_it(world):
+    """The index follows the case in the step's own transaction; ``rebuild`` (run by the
+    migration that made the index) indexes cases that were there before."""
+    case_id = world.walk_to("enquiry_directed")
+    assert found(world, "dc", "forged") == []
+    world.fire(
+        case_id,
+        "serve_notice",
+        "dc",
+        charges=["11"],
+        particulars="Forged the attendance register",
+        prima_facie=True,
+        notice_received_on=world.today(),
+    )
+    assert found(world, "dc", "forged") == [case_id]
+    with transaction(world.engine) as s:
+        s.connection().execute(sa.delete(SearchText))
+    assert found(world, "dc", "absent") == []
+    with transaction(world.engine) as s:
+        assert search_index.rebuild(s.connection()) == 1
+    assert found(world, "dc", "absent") == [case_id]
+
+
+def test_the_search_box_puts_names_first_then_words(world):
+    world.make_servant("E400", name="Sonam Dorji")
+    by_name = world.open(eid="E400", narration="A quarrel with Dorji Wangchuk")
+    by_words = world.open()
+    with reading(world.engine) as s:
+        rows = case_search.find(s, world.actors["dc"], "wangchuk")
+    assert [(c.id, bool(snip)) for c, _name, snip in rows] == [(by_words, False), (by_name, True)]
