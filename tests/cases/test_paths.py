@@ -141,10 +141,14 @@ def test_path_19_8_2_1_explanation_lapses_and_the_dc_decides_on_the_evidence(wor
         hearing="did_not_respond",
         members_present="dc, dc2, chair",
         findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "fine"},
+            {"charge": 1, "finding": "guilty", "penalty": "fine", "amount": "5000"},
             {"charge": 2, "finding": "not_guilty", "penalty": None},
         ],
         decision_reasons="Decided on the evidence (19.8.2.3(v)).",
+        # 2023.2 (19.11.13.2, 19.11.1): the fine's amount within a month's salary, and the
+        # day it is payable by.
+        monthly_salary="40000",
+        fine_payable_by="2027-01-28",
     )
     assert state == "awaiting_endorsement"
     # 19.8.2.3(vi) counts the meeting's 30 days from an investigation report; there is none.
@@ -261,7 +265,7 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
     )
     second = [
         {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-        {"charge": 2, "finding": "guilty", "penalty": "fine"},
+        {"charge": 2, "finding": "guilty", "penalty": "fine", "amount": "3000"},
     ]
     world.fire(
         case_id,
@@ -272,6 +276,8 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
         members_present="five",
         findings=second,
         decision_reasons="r",
+        monthly_salary="40000",  # 2023.2: a fine within a month's salary (19.11.13.2)
+        fine_payable_by="2027-02-25",  # and the day it is payable by (19.11.1)
     )
 
     clock.now = bt("2027-01-26")
