@@ -81,6 +81,48 @@ INVESTIGATION_EXTENSION = Reading(
     ),
 )
 
+SUMMARY_APPEAL_WINDOW = Reading(
+    "R-19.12.2-summary",
+    "19.12.2",
+    '19.2.4: [the right] "To an appeal or review of a disciplinary decision." 19.3.7: '
+    '"Administrative Tribunal: For appeal cases against the decision of the RCSC." 19.12.2: '
+    '"A respondent civil servant may appeal against the decision of the Disciplinary Committee '
+    'within 10 working days from the receipt of the decision."',
+    "The RCSC's summary compulsory retirement (19.10.1) is a disciplinary decision that may be "
+    "appealed (19.2.4) to the Tribunal (19.3.7), but it is not a decision of a Disciplinary "
+    "Committee, and no provision sets the time to appeal it: does 19.12.2's window apply, or "
+    "is there none?",
+    (
+        Option(
+            "ten_working_days",
+            "10 working days from the civil servant's receipt of the RCSC's order, as 19.12.2; "
+            "the retirement is final when they lapse without an appeal",
+        ),
+        Option("none", "no window: the retirement never becomes final by lapse of time"),
+    ),
+)
+
+OVERSIGHT_APPEAL = Reading(
+    "R-19.12.1-oversight",
+    "19.12.1",
+    "In the event an aggrieved civil servant or oversight Agency has observed inconsistencies "
+    "in the disciplinary action, the case may be appealed to the Appellate Authority.",
+    '19.12.2\'s 10 working days bind "A respondent civil servant"; 19.12.1 sets no time for '
+    "an oversight agency. Is its appeal held to the respondent's window, or open after it, "
+    "even once the decision became final for the respondent?",
+    (
+        Option(
+            "respondent_window",
+            "an oversight agency appeals only while the respondent's 10 working days run",
+        ),
+        Option(
+            "no_limit",
+            "an oversight agency may appeal a Disciplinary Committee's decision at any time, "
+            "also after the respondent's window closed and the decision became final",
+        ),
+    ),
+)
+
 REPEATED_MINOR = Reading(
     "R-19.11.13.4",
     "19.11.13.4",
@@ -255,6 +297,8 @@ CONDONE_WHY = (
 
 ALL: tuple[Reading, ...] = (
     INVESTIGATION_EXTENSION,
+    SUMMARY_APPEAL_WINDOW,
+    OVERSIGHT_APPEAL,
     REPEATED_MINOR,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,

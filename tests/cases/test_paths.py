@@ -352,7 +352,9 @@ def test_path_19_12_2_an_appeal_after_the_window_is_refused(world, clock):
 
 
 def decide_appeal(world, case_id: int, outcome: str) -> str:
-    return world.fire(
+    """The appellate decision and (2023.2, 19.8.3) its execution by the appellate
+    authority's own committee; returns where the case then is."""
+    world.fire(
         case_id,
         "decide_appeal",
         "rcsc",
@@ -360,6 +362,14 @@ def decide_appeal(world, case_id: int, outcome: str) -> str:
         due_process_examined=True,
         due_process_followed=outcome != "quashed",
         appeal_reasons=f"Appeal {outcome}",
+    )
+    return world.fire(
+        case_id,
+        "execute_appeal_decision",
+        "rcsc",
+        executed_on=world.today(),
+        execution_letter_no="RCSC/AP/2",
+        appeal_decision_received_on=world.today(),
     )
 
 
@@ -403,8 +413,9 @@ def test_path_19_8_3_appeal_remanded_to_the_dc_which_decides_again(world, clock)
         (1, "reprimand", "in_force"),
         (2, "reassignment", "in_force"),
     ]
-    assert trail(world, case_id)[-4:] == [
-        ("decide_appeal", "appeal", "dc_meeting"),
+    assert trail(world, case_id)[-5:] == [
+        ("decide_appeal", "appeal", "appeal_decided"),
+        ("execute_appeal_decision", "appeal_decided", "dc_meeting"),
         ("record_decision", "dc_meeting", "awaiting_endorsement"),
         ("endorse_decision", "awaiting_endorsement", "endorsed"),
         ("communicate_decision", "endorsed", "decided"),
@@ -440,14 +451,20 @@ def test_path_19_10_1_summary_retirement_by_the_rcsc(world):
     )
     assert (
         world.fire(
-            case_id, "summary_retire", "rcsc", order_no="RCSC/SP/1", effective_on="2027-01-01"
+            case_id,
+            "summary_retire",
+            "rcsc",
+            order_no="RCSC/SP/1",
+            effective_on="2027-01-01",
+            order_received_on=world.today(),
         )
         == "retired_summarily"
     )
     assert penalties(world, case_id) == [(0, "compulsory_retirement", "in_force")]
     with world.session() as s:
         assert record.standing(s, "E100", date(2027, 1, 2)).on_negative_list
-    assert world.case(case_id).closed_at is not None
+    # 2023.2: open until its appeal window lapses (19.2.4, 19.3.7; reading R-19.12.2-summary)
+    assert world.case(case_id).closed_at is None
     assert_chain_ok(world)
 
 
