@@ -283,6 +283,7 @@ MAIN_PATH = (
     "endorsed",
     "decided",
     "appeal",
+    "appeal_decided",
     "closed",
 )
 
@@ -459,6 +460,16 @@ class World:
                     "appeal_reasons": "Due process was followed; the evidence supports it.",
                 },
             ),
+            # 19.8.3: the appellate authority's own committee (the RCSC's, for MOH) executes.
+            (
+                "execute_appeal_decision",
+                "rcsc",
+                {
+                    "executed_on": today,
+                    "execution_letter_no": "RCSC/AP/1",
+                    "appeal_decision_received_on": today,
+                },
+            ),
         ]
 
     def walk_to(
@@ -522,6 +533,17 @@ class World:
             who = respondent if username == "respondent" else username
             here = self.fire(case_id, trigger, who, **fields)
             assert here == MAIN_PATH[at + 1], f"{trigger} led to {here}"
+
+    def execute_appeal(self, case_id: int, username: str = "rcsc") -> str:
+        """19.8.3 (2023.2): the appellate authority's own committee executes its decision."""
+        return self.fire(
+            case_id,
+            "execute_appeal_decision",
+            username,
+            executed_on=self.today(),
+            execution_letter_no="AP/EX/1",
+            appeal_decision_received_on=self.today(),
+        )
 
     # -- reading
     def session(self) -> Session:

@@ -20,6 +20,7 @@ from cases.review import case_file
 from web import (
     api,
     api_docs,
+    api_dues,
     api_processes,
     api_search,
     calendar_pages,
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(inbox_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
+    app.include_router(api_dues.router)
     app.include_router(api_search.router)
     security_pages.install(app)
     errors.install(app)

@@ -97,6 +97,9 @@ class Step:
     cancels: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     help: str = ""
+    # Leaves a final state: only where a rule sets no time for a step after the decision
+    # became final (19.12.1: an oversight agency's appeal); every other final state stays.
+    reopens: bool = False
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ from workflows.values import checked
 VERSION = "2023.1"
 # The steps that take a case to its appellate authority (19.12.2): from then on the
 # authority sees the case (cases.core.queries.visibility).
-APPEAL_TRIGGERS = ("lodge_appeal",)
+APPEAL_TRIGGERS = ("lodge_appeal", "lodge_oversight_appeal")
 
 # ------------------------------------------------------------------ authorities
 
@@ -88,7 +88,7 @@ def appellate_body_by_decider(ctx: Context) -> Authority:
     For appeal cases against the decision of Departments and Dzongkhags"; else the RCSC. A
     department or dzongkhag whose record names no ministry has no appellate body until the
     agency is corrected (never silently the RCSC)."""
-    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,):
+    if disciplinary_body(ctx).agencies == (R.RCSC_AGENCY,) or decided_by_rcsc(ctx):
         return Authority((R.TRIBUNAL_AGENCY,), "19.3.7")
     subject = ctx.subject
     if subject.agency_kind in ("department", "dzongkhag"):
@@ -102,6 +102,23 @@ def appellate_body_by_decider(ctx: Context) -> Authority:
             )
         return Authority((subject.parent_agency,), "19.3.7")
     return Authority((R.RCSC_AGENCY,), "19.3.7")
+
+
+def decided_by_rcsc(ctx: Context) -> bool:
+    """The decision under appeal is the RCSC's own: a summary compulsory retirement (19.10.1,
+    recorded by the 2023.2 step as ``decided_by``)."""
+    return (ctx.data.get("decided_by") or {}).get("agencies") == [R.RCSC_AGENCY]
+
+
+def appellate_executor(ctx: Context) -> Authority:
+    """19.8.3: "In appeal cases, the Disciplinary Committee of the Appellate Authority shall
+    execute the decision rendered by the Appellate Authority": the committee of the body named
+    when the appeal was lodged (``appellate_body``), not the committee that first decided."""
+    named = ctx.data.get("appellate_body") or {}
+    if named.get("agencies"):
+        return Authority(tuple(named["agencies"]), "19.8.3")
+    body = appellate_body_by_decider(ctx)
+    return Authority(body.agencies, "19.8.3", problem=body.problem)
 
 
 def appellate_authority(process: Process, ctx: Context) -> Authority:
@@ -1267,10 +1284,6 @@ def _guarded(step: Step, *guards: Guard) -> Step:
     return replace(step, guards=(*guards, *step.guards))
 
 
-def _by_decider(step: Step) -> Step:
-    return replace(step, authority=appellate_body_by_decider)
-
-
 # -- 19.11.11: an offence the schedule does not cover
 
 OTHER_OFFENCE = 0  # a charge's "offence" for an offence outside Schedule 19/A (19.11.11)
@@ -1657,6 +1670,574 @@ def _notice_v2(step: Step) -> Step:
 _order = PROCESS.branches("order_investigation")[0]
 _dismiss = PROCESS.branches("dismiss_case")[0]
 
+# -- 2023.2: the appeal as the appellate body decides and executes it (19.8.3, 19.12)
+
+APPEAL_OUTCOMES_V2 = (
+    ("upheld", "Decision upheld on every charge (19.12.4)"),
+    (
+        "varied",
+        "Decision varied: acquitted on some charges and/or a penalty varied, charge by charge",
+    ),
+    ("quashed", "Decision set aside: acquitted on every charge, penalties revoked"),
+    ("remanded", "Remanded to the deciding body to decide again"),
+)
+
+
+def _findings_given(rows_field: str, outcome_field: str, outcome: str) -> Callable[[Context], bool]:
+    """The outcome ``outcome`` states the finding (and penalty) on every charge in
+    ``rows_field``; any other outcome states none."""
+
+    def check(ctx: Context) -> bool:
+        rows = ctx.value(rows_field) or []
+        if ctx.value(outcome_field) != outcome:
+            return not rows
+        charged = {c["no"] for c in ctx.data.get("charges") or []}
+        return bool(charged) and {r["charge"] for r in rows} == charged
+
+    check.__qualname__ = f"findings_given({rows_field}, {outcome})"
+    return check
+
+
+def _on_findings(
+    rows_field: str, outcome_field: str, outcome: str, check: Callable[[Context], bool]
+) -> Callable[[Context], bool]:
+    """``check`` (a rule of the committee's findings) read on the findings in ``rows_field``
+    when the outcome is ``outcome``: a later body imposes penalties by the same rules."""
+
+    def on_findings(ctx: Context) -> bool:
+        rows = ctx.value(rows_field) or []
+        if ctx.value(outcome_field) != outcome or not rows:
+            return True
+        return check(replace(ctx, fields={**ctx.fields, "findings": rows}))
+
+    on_findings.__qualname__ = f"on_{rows_field}({getattr(check, '__qualname__', 'check')})"
+    return on_findings
+
+
+def findings_rules(
+    rows_field: str, outcome_field: str, outcome: str, cite: str, who: str
+) -> tuple[Guard, ...]:
+    """The penalty rules of 19.11 (one per proven charge, of the offence's class, a
+    conviction's prescribed penalty) on the findings a later body (``who``) states."""
+    return (
+        Guard(
+            cite,
+            f"{who} states a finding on every charge when the outcome is '{outcome}' (and "
+            "states findings only then)",
+            _findings_given(rows_field, outcome_field, outcome),
+        ),
+        Guard(
+            "19.11.2",
+            f"{who} too: one penalty per charge found proven, none for a charge not proven",
+            _on_findings(rows_field, outcome_field, outcome, each_guilty_charge_has_one_penalty),
+        ),
+        Guard(
+            "19.11.3",
+            f"{who} too: a Major offence needs a major penalty (19.11.14) and a Minor offence "
+            "a minor one (19.11.13)",
+            _on_findings(rows_field, outcome_field, outcome, penalties_match_classification),
+        ),
+        Guard(
+            "19.11.7, 19.11.8",
+            f"{who} too: a conviction by a Court of Law carries the prescribed penalty",
+            _on_findings(
+                rows_field,
+                outcome_field,
+                outcome,
+                lambda c: all(conviction_penalty_as_prescribed(i)(c) for i in CONVICTION_PENALTY),
+            ),
+        ),
+    )
+
+
+APPEAL_DECISION_V2 = (
+    replace(APPEAL_DECISION[0], choices=APPEAL_OUTCOMES_V2),
+    Field(
+        "appellate_findings",
+        "findings",
+        "Varied decision: finding and penalty on each charge (19.11.2)",
+        required=False,
+        choices=PENALTY_CHOICES,
+        help="Only for a varied decision: every charge, acquitted or with its penalty.",
+    ),
+    *APPEAL_DECISION[1:],
+)
+
+APPELLATE_FINDINGS_RULES = findings_rules(
+    "appellate_findings", "appeal_outcome", "varied", "19.12.4", "the appellate body"
+)
+
+APPEAL_EXECUTION = (
+    Field("executed_on", "date", "Executed by the appellate authority's DC on"),
+    Field("execution_letter_no", "text", "Letter executing the appellate decision"),
+    Field(
+        "appeal_decision_received_on",
+        "date",
+        "Respondent received the appellate decision on",
+    ),
+)
+
+
+def remanded_to(summary: bool) -> Callable[[Context], bool]:
+    def check(ctx: Context) -> bool:
+        return ctx.value("appeal_outcome") == "remanded" and decided_by_rcsc(ctx) is summary
+
+    return check
+
+
+def closed_by_lapse(ctx: Context) -> bool:
+    """A closed case the oversight appeal may reopen: a committee's decision that became
+    final because the respondent's window lapsed (not an appeal decided, a death, ...)."""
+    return ctx.data.get("last_step") == "decision_becomes_final"
+
+
+_decide_appeal_v2 = Step(
+    "decide_appeal",
+    "appeal",
+    "appeal_decided",
+    "Decide the appeal",
+    "19.12.4",
+    by=frozenset({R.APPELLATE}),
+    authority=appellate_body_by_decider,
+    fields=APPEAL_DECISION_V2,
+    guards=(*DUE_PROCESS, *APPELLATE_FINDINGS_RULES),
+    settles=("appellate_decision_due",),
+)
+_execute = Step(
+    "execute_appeal_decision",
+    "appeal_decided",
+    "closed",
+    "Execute the appellate decision (the appellate authority's DC)",
+    "19.8.3",
+    by=COMMITTEE,
+    authority=appellate_executor,
+    when=outcome_is("upheld", "varied", "quashed"),
+    fields=APPEAL_EXECUTION,
+    effects=("execute_appeal_decision",),
+)
+APPEAL_STEPS_V2 = (
+    _execute,
+    # A remand sends the case back to the body that decided: the committee's meeting, with
+    # no clock (19.8.2.3(vi) counts from an investigation report), or the RCSC's summary
+    # decision (19.10.1).
+    replace(_execute, dest="dc_meeting", when=remanded_to(summary=False)),
+    replace(_execute, dest="summary_recommended", when=remanded_to(summary=True)),
+    Step(
+        "lodge_oversight_appeal",
+        ("decided", "closed"),
+        "appeal",
+        "Appeal as an oversight agency (inconsistencies observed)",
+        "19.12.1",
+        by=frozenset({R.RCSC}),
+        authority=lambda ctx: Authority((R.RCSC_AGENCY,), "19.12.1"),
+        guards=(
+            Guard(
+                "19.12.1",
+                "an oversight agency appeals a Disciplinary Committee's decision; this case "
+                "was closed otherwise (an appeal decided, a death, a summary retirement)",
+                closed_by_lapse,
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field(
+                "inconsistencies",
+                "textarea",
+                "Inconsistencies observed in the disciplinary action (19.12.1)",
+            ),
+            Field(
+                "grounds",
+                "multichoice",
+                "Grounds (19.12.2.1-5), where they apply",
+                choices=APPEAL_GROUNDS,
+                required=False,
+            ),
+            Field("appeal_lodged_on", "date", "Appeal lodged on"),
+            Field("appeal_received_on", "date", "Appellate authority received it on"),
+        ),
+        # The respondent's window is theirs (19.12.2): the oversight appeal makes it moot
+        # rather than meeting it, and a case in its window does not wait for the agency.
+        cancels=("appeal_window",),
+        arms=(
+            Arm(
+                "appellate_decision_due",
+                "Appellate decision",
+                "19.12.4",
+                days=30,
+                from_field="appeal_received_on",
+            ),
+        ),
+        effects=("record_appellate_body",),
+    ),
+)
+# The oversight appeal from a decided case is possible whatever the day: no window binds it.
+_oversight = APPEAL_STEPS_V2[-1]
+APPEAL_STEPS_V2 = (
+    *APPEAL_STEPS_V2[:-1],
+    replace(_oversight, source="decided", guards=()),
+    replace(_oversight, source="closed", reopens=True),
+)
+
+
+# -- 2023.2: courts (19.11.5, 19.11.6, 19.13) and the appeal beyond the Tribunal (19.12.5-6)
+
+COURT_STATES = (*OPEN_STATES, "appeal_decided", "retired_summarily", "closed")
+
+
+def prosecution_forwarded(ctx: Context) -> bool:
+    return bool(ctx.data.get("prosecution"))
+
+
+def tribunal_decided(ctx: Context) -> bool:
+    """19.12.5: "if not satisfied with the decision of the ultimate Appellate Authority,
+    namely, Administrative Tribunal": the Tribunal heard the appeal and its decision was
+    executed."""
+    named = (ctx.data.get("appellate_body") or {}).get("agencies")
+    return named == [R.TRIBUNAL_AGENCY] and bool(ctx.data.get("appeal_executed"))
+
+
+def court_appeal_pending(ctx: Context) -> bool:
+    return bool(ctx.data.get("court_appeal")) and not ctx.data.get("court_judgement")
+
+
+def court_appeal_filing_body(ctx: Context) -> Authority:
+    """19.12.5: the aggrieved civil servant appeals (recorded by the respondent or their
+    agency's HR officer); the Tribunal, whose decision is appealed, records it too."""
+    return Authority((ctx.subject.agency, R.TRIBUNAL_AGENCY), "19.12.5")
+
+
+def court_judgement_recorder(ctx: Context) -> Authority:
+    """19.12.6: the Tribunal, whose decision the court reviewed, or the RCSC records the
+    judgement and its effect on the penalty."""
+    return Authority((R.TRIBUNAL_AGENCY, R.RCSC_AGENCY), "19.12.6")
+
+
+RCSC_NOTIFIED = Guard(
+    "19.13",
+    "No party shall prosecute or suspend a civil servant without notifying the RCSC: record "
+    "that the RCSC was notified",
+    checked("rcsc_notified_of_prosecution"),
+)
+COURT_STEPS_V2 = (
+    Step(
+        "forward_for_prosecution",
+        COURT_STATES,
+        "=",
+        "Forward to the Court of Law through the Office of the Attorney General",
+        "19.11.6",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.11.6",
+                "a case is forwarded for prosecution only after the need for it is "
+                "established beyond a reasonable doubt",
+                checked("prosecution_need_established"),
+            ),
+            Guard(
+                "19.11.6",
+                "the case is already forwarded to the Office of the Attorney General",
+                lambda ctx: not prosecution_forwarded(ctx),
+                precheck=True,
+            ),
+            RCSC_NOTIFIED,
+        ),
+        fields=(
+            Field(
+                "prosecution_need_established",
+                "bool",
+                "The need for criminal prosecution is established beyond a reasonable doubt",
+            ),
+            Field("prosecution_grounds", "textarea", "Why prosecution is needed"),
+            Field(
+                "forwarded_to_oag_on", "date", "Forwarded to the Office of the Attorney General on"
+            ),
+            Field("oag_reference", "text", "Forwarding letter number"),
+            Field(
+                "rcsc_notified_of_prosecution",
+                "bool",
+                "The RCSC was notified of the prosecution (19.13)",
+            ),
+        ),
+        effects=("record_prosecution",),
+    ),
+    Step(
+        "record_criminal_charges",
+        COURT_STATES,
+        "=",
+        "Record the criminal charges filed in the Court of Law",
+        "19.11.5",
+        by=COMMITTEE,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.11.6",
+                "criminal charges follow the case's forwarding through the Office of the "
+                "Attorney General",
+                prosecution_forwarded,
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field("prosecution_court", "text", "Court of Law"),
+            Field("charges_filed_on", "date", "Criminal charges filed on"),
+            Field("court_case_no", "text", "Court case number"),
+        ),
+        effects=("record_prosecution",),
+    ),
+    Step(
+        "lodge_court_appeal",
+        "closed",
+        "=",
+        "Appeal the Tribunal's decision to the High Court or Supreme Court",
+        "19.12.5",
+        by=frozenset({R.RESPONDENT, R.HR_OFFICER, R.APPELLATE}),
+        authority=court_appeal_filing_body,
+        guards=(
+            Guard(
+                "19.12.5",
+                "only a decision of the Administrative Tribunal, the ultimate Appellate "
+                "Authority, is appealed to the High Court or Supreme Court",
+                tribunal_decided,
+                precheck=True,
+            ),
+            Guard(
+                "19.12.5",
+                "a court appeal is already recorded on this case",
+                lambda ctx: not ctx.data.get("court_appeal"),
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field(
+                "appeal_court",
+                "choice",
+                "Court",
+                choices=(("high_court", "High Court"), ("supreme_court", "Supreme Court")),
+            ),
+            Field("court_appeal_filed_on", "date", "Appeal filed on"),
+            Field("court_appeal_no", "text", "Court case number"),
+        ),
+        effects=("record_court_appeal",),
+    ),
+    Step(
+        "record_court_judgement",
+        "closed",
+        "=",
+        "Record the court's judgement on the appeal",
+        "19.12.6",
+        by=frozenset({R.APPELLATE, R.RCSC}),
+        authority=court_judgement_recorder,
+        guards=(
+            Guard(
+                "19.12.6",
+                "no appeal to the High Court or Supreme Court awaits a judgement on this case",
+                court_appeal_pending,
+                precheck=True,
+            ),
+            *findings_rules(
+                "court_findings", "court_outcome", "guilty_on_some", "19.12.6", "the court"
+            ),
+        ),
+        fields=(
+            Field("judgement_on", "date", "Judgement delivered on"),
+            Field(
+                "court_outcome",
+                "choice",
+                "Judgement",
+                choices=(
+                    ("acquitted", "Acquitted of all charges: the penalty stands revoked (19.12.6)"),
+                    (
+                        "guilty_on_some",
+                        "Guilty on some charges: the administrative penalty deemed appropriate",
+                    ),
+                    ("upheld", "The Tribunal's decision upheld"),
+                ),
+            ),
+            Field(
+                "court_findings",
+                "findings",
+                "Guilty on some charges: finding and penalty on each charge (19.11.2)",
+                required=False,
+                choices=PENALTY_CHOICES,
+            ),
+            Field("judgement_summary", "textarea", "What the court held"),
+        ),
+        effects=("apply_court_judgement",),
+    ),
+)
+
+
+# -- 2023.2: summons and non-compliance (19.3.3.3, 19.3.3.4)
+
+
+def summons_known(ctx: Context) -> bool:
+    """The non-compliance names a summons issued on this case."""
+    issued = {s["no"] for s in ctx.data.get("summonses") or []}
+    return ctx.value("summons_no") in issued
+
+
+SUMMONS_STEPS_V2 = (
+    Step(
+        "issue_summons",
+        ENQUIRY_STATES,
+        "=",
+        "Issue a summons or subpoena",
+        "19.3.3.3",
+        by=COMMITTEE | INVESTIGATORS,
+        authority=disciplinary_body,
+        fields=(
+            Field("summoned", "text", "Person summoned (name, and position if a civil servant)"),
+            Field(
+                "summons_kind",
+                "choice",
+                "Kind",
+                choices=(
+                    ("summons", "Summons to appear and testify"),
+                    ("subpoena", "Subpoena"),
+                    ("subpoena_duces_tecum", "Subpoena duces tecum (to produce documents)"),
+                ),
+            ),
+            Field("summoned_for", "date", "To appear or produce on", future_ok=True),
+            Field("summons_purpose", "textarea", "Purpose"),
+        ),
+        effects=("record_summons",),
+    ),
+    Step(
+        "record_non_compliance",
+        ENQUIRY_STATES,
+        "=",
+        "Record failure to comply with a summons",
+        "19.3.3.4",
+        by=COMMITTEE | INVESTIGATORS,
+        authority=disciplinary_body,
+        guards=(
+            Guard(
+                "19.3.3.4",
+                "no summons has been issued on this case",
+                lambda ctx: bool(ctx.data.get("summonses")),
+                precheck=True,
+            ),
+            Guard("19.3.3.4", "name a summons issued on this case (its number)", summons_known),
+        ),
+        fields=(
+            Field("summons_no", "int", "Summons number"),
+            Field("non_compliance", "textarea", "How the summons was not complied with"),
+            Field(
+                "non_compliance_action",
+                "choice",
+                "Action (19.3.3.4)",
+                choices=(
+                    ("punished", "Punished, with the penalty the law provides"),
+                    ("recommended", "Punishment recommended to the competent authority"),
+                ),
+            ),
+            Field("non_compliance_details", "textarea", "The penalty or the recommendation"),
+        ),
+        effects=("record_non_compliance",),
+    ),
+)
+
+
+# -- 2023.2: suspension continued from another proceeding (19.9.13)
+
+CONTINUE_SUSPENSION_V2 = Step(
+    "continue_suspension",
+    ENQUIRY_STATES,
+    "=",
+    "Continue a suspension ordered in another proceeding",
+    "19.9.13",
+    by=COMMITTEE | frozenset({R.RCSC}),
+    authority=suspension_body,
+    guards=(
+        Guard("19.9.12", "the civil servant is already suspended", not_suspended, precheck=True),
+    ),
+    fields=(
+        Field(
+            "suspension_case",
+            "int",
+            "Disciplinary case in which the civil servant is suspended",
+            help="The case number of the suspension in force (19.9.13).",
+        ),
+        Field("continued_from", "date", "Continued from", future_ok=True),
+        Field("reasons", "textarea", "Justifiable reasons for continuing the suspension"),
+    ),
+    effects=("continue_suspension",),
+)
+
+
+def _appealable(step: Step) -> Step:
+    """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
+    window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
+    return replace(
+        step,
+        fields=(
+            *step.fields,
+            Field("order_received_on", "date", "Civil servant received the RCSC's order on"),
+        ),
+        arms=(
+            Arm(
+                "appeal_window",
+                "Appeal window closes",
+                "19.12.2",
+                working_days=10,
+                from_field="order_received_on",
+                on_timeout="decision_becomes_final",
+            ),
+        ),
+        effects=(*step.effects, "summary_decided_by_rcsc"),
+    )
+
+
+_final = PROCESS.branches("decision_becomes_final")[0]
+_lodge = PROCESS.branches("lodge_appeal")[0]
+SUMMARY_APPEAL_V2 = (
+    _final,
+    replace(
+        _final,
+        source="retired_summarily",
+        dest="retirement_final",
+        label="Appeal window closed; summary retirement final",
+        cite="19.2.4, 19.12.2",
+        effects=(),
+    ),
+    replace(
+        _lodge,
+        source="retired_summarily",
+        label="Appeal the summary retirement to the Administrative Tribunal",
+        cite="19.2.4, 19.3.7",
+        effects=(*_lodge.effects, "record_appellate_body"),
+    ),
+)
+STATES_V2 = (
+    State(
+        "retired_summarily",
+        "compulsorily retired by summary proceedings; appeal window open (19.2.4, 19.3.7)",
+    ),
+    State("retirement_final", "compulsorily retired by summary proceedings; final", final=True),
+    State(
+        "appeal_decided",
+        "appeal decided; to be executed by the appellate authority's DC (19.8.3)",
+    ),
+)
+READINGS_V2 = (
+    readings.InForce(
+        readings.SUMMARY_APPEAL_WINDOW,
+        "ten_working_days",
+        "19.2.4 gives every civil servant an appeal of a disciplinary decision and 19.3.7 "
+        "sends the RCSC's to the Tribunal; the only period the chapter sets for an appeal is "
+        "19.12.2's, so the summary retirement is held to it, from receipt of the order. The "
+        "first version allowed no appeal: the retirement was final at once",
+    ),
+    readings.InForce(
+        readings.OVERSIGHT_APPEAL,
+        "no_limit",
+        "19.12.2's window is the respondent's (\"A respondent civil servant may appeal ... "
+        'within 10 working days"); 19.12.1 gives an oversight agency the appeal without a '
+        "time. The first version held every appeal to the respondent's window",
+    ),
+)
+
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1682,7 +2263,19 @@ V2 = revise(
     "respondent may object to a member, the HRC chair decides, and an upheld objection "
     "recuses the member, who cannot then be listed as present; 19.14.3.1: a case opened on "
     "a judgement of a Court of Law records the conviction on the register (the Negative "
-    "List follows by itself)",
+    "List follows by itself); 19.2.4, 19.3.7: a summary compulsory retirement may be appealed "
+    "to the Tribunal within 10 working days of receiving the order (reading "
+    "R-19.12.2-summary), and is final when they lapse; 19.12.1: an oversight agency's appeal "
+    "is not held to the respondent's window (reading R-19.12.1-oversight); 19.8.3, 19.12.4: "
+    "the appellate body upholds, varies charge by charge (acquittal, another penalty), "
+    "quashes or remands, with reasons, and its own Disciplinary Committee executes the "
+    "decision; 19.11.5, 19.11.6, 19.13: a case forwarded for prosecution through the Office "
+    "of the Attorney General, the RCSC notified, the criminal charges filed; 19.12.5, "
+    "19.12.6: the Tribunal's decision appealed to the High Court or Supreme Court, and an "
+    "acquittal of all charges revokes the penalty on the closed case; 19.3.3.3, 19.3.3.4: "
+    "summonses and subpoenas issued, and failure to comply recorded with the punishment "
+    "imposed or recommended; 19.9.13: a suspension in force in another proceeding continued "
+    "on this one, with its reasons",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -1691,6 +2284,7 @@ V2 = revise(
             "make the next penalty a major one; the first version only warned, and refused a "
             "major penalty for a Minor offence",
         ),
+        *READINGS_V2,
     ),
     replace=(
         replace(
@@ -1769,22 +2363,30 @@ V2 = revise(
         ),
         replace(PROCESS.branches("recommend_summary")[0], authority=summary_recommender),
         _also(PROCESS.branches("communicate_decision")[0], "separate_on_penalty", "record_fines"),
-        _also(PROCESS.branches("summary_retire")[0], "separate_on_penalty"),
+        _appealable(_also(PROCESS.branches("summary_retire")[0], "separate_on_penalty")),
         *(
             replace(s, effects=("death_decision", *s.effects))
             for s in PROCESS.branches("decide_on_death")
         ),
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
-        *(_by_decider(_without_meeting_clock(s)) for s in PROCESS.branches("decide_appeal")),
+        _decide_appeal_v2,
         replace(
             PROCESS.branches("lodge_appeal")[0],
             effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
         ),
+        *SUMMARY_APPEAL_V2,
         *map(_suspend_v2, PROCESS.branches("suspend")),
         _notice_v2(PROCESS.branches("serve_notice")[0]),
     ),
-    add=OBJECTION_STEPS,
+    add=(
+        *OBJECTION_STEPS,
+        *APPEAL_STEPS_V2,
+        *COURT_STEPS_V2,
+        *SUMMONS_STEPS_V2,
+        CONTINUE_SUSPENSION_V2,
+    ),
+    states=STATES_V2,
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

@@ -15,6 +15,7 @@ separation is computed by workflows.obligations and cases.people.separation.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -26,7 +27,7 @@ from workflows.context import Context
 from workflows.declarations import Arm, Authority, Field, Guard, State, Step
 from workflows.eligibility import Rule, as_guards, proposed_date
 from workflows.engine import Process
-from workflows.obligations import add_months
+from workflows.obligations import add_months, duration
 from workflows.profile import Entry, Profile
 from workflows.record import (
     LTT_FUNDING,
@@ -36,6 +37,7 @@ from workflows.record import (
     QUALIFICATION_RANK,
     RATINGS_AT_LEAST_GOOD,
 )
+from workflows.revision import revise
 from workflows.values import as_date
 
 VERSION = "2023.1"
@@ -245,9 +247,22 @@ def study_leave_pay(
     return out
 
 
-def promotion_delay(start: date, end: date, times: int, cite: str) -> dict[str, Any]:
+def promotion_delay(
+    start: date, end: date, times: int, cite: str, *, calendar: bool = False
+) -> dict[str, Any]:
     """7.7.8.1 i, iv: promotion delayed by ``times`` the approved duration of the course,
-    counted from the due date of the promotion."""
+    counted from the due date of the promotion: the course's days multiplied, or
+    (``calendar``, R-7.7.7.6-duration) its calendar months and days left over multiplied."""
+    if calendar:
+        span = duration(start, end).times(times)
+        return {
+            "months": span.months,
+            "days_over": span.days,
+            "duration": span.text(),
+            "times_course_duration": times,
+            "from": "the due date of the promotion",
+            "cite": cite,
+        }
     days = course_days(start, end) * times
     return {
         "days": days,
@@ -349,7 +364,8 @@ def explain_ltt_obligation(p: Profile, proposal: Mapping[str, Any], today: date)
         str(p.obligation_end(e))
         for e in p.unserved_obligations(_start(proposal, today), "ltt", "service_obligation")
     )
-    return f"service obligation runs until {ends[-1]}"
+    last = date.fromisoformat(ends[-1]) - timedelta(days=1)
+    return f"service obligation runs until {ends[-1]} (the last day owed {last.isoformat()})"
 
 
 def _away_on(p: Profile, day: date) -> list[str]:
@@ -1336,8 +1352,297 @@ PROCESS = Process(
             "a withdrawal ends the course early; the first version counted the obligation on "
             "the period the candidate studied",
         ),
+        readings.InForce(
+            readings.LTT_OBLIGATION_DURATION,
+            "days",
+            "the first version multiplied the course's days",
+        ),
+    ),
+)
+
+# ------------------------------------------------------------------ 2023.2
+
+
+def expenses_on_every_mixed_mode_return(ctx: Context) -> bool:
+    """7.7.8.1 ix: the refund of the expenses is owed on failing, on a withdrawal within
+    control "and separation during and after completing LTT with study obligation", so a
+    mixed-mode course's expenses are recorded on every return (separation reads them)."""
+    if ctx.data.get("mode") != "mixed_mode" or ctx.data.get("level") == "bachelors":
+        return True
+    return ctx.value("expenses_incurred") not in (None, "")
+
+
+UNDERTAKING_TERMS = (
+    Field(
+        "undertaking_obligation_months",
+        "int",
+        "Service obligation stated in the Undertaking, months (if it states one; the higher "
+        "of it and 2/3/4 times the course applies, 7.7.7.1)",
+        required=False,
+    ),
+    Field(
+        "undertaking_amount",
+        "decimal",
+        "Financial obligation stated in the Undertaking, Nu (if it states one; the higher "
+        "applies, 7.7.7.2)",
+        required=False,
+    ),
+)
+ACTUAL_SCHOLARSHIP_COST = Field(
+    "actual_scholarship_cost",
+    "decimal",
+    "Actual scholarship-related cost, Nu (RGoB funding; the higher of the estimated and the "
+    "actual cost applies, 7.7.7.6 i)",
+    required=False,
+)
+MIXED_MODE_EXPENSES_ON_RETURN = Guard(
+    "7.7.8.1 ix",
+    "for a mixed-mode course give the tuition fee, stipend/DSA, TA/DA, mileage and other "
+    "expenses incurred: 2/3/4 times them are refunded on failing, withdrawing within control "
+    "or separating with the obligation unserved",
+    expenses_on_every_mixed_mode_return,
+)
+
+# Effects whose 2023.2 form differs (cases.processes.ltt registers both names).
+EFFECTS_2023_2 = frozenset({"ltt_return", "ltt_withdraw", "ltt_completion_evidence"})
+
+
+def _v2(step: Step, *, fields: tuple[Field, ...] = (), guards: tuple[Guard, ...] = ()) -> Step:
+    """A 2023.2 branch of ``step``: its effects under their 2023.2 names (a mixed-mode
+    refund awaits the office order for repayment, 7.7.7.5), more fields and guards."""
+    return replace(
+        step,
+        fields=(*step.fields, *fields),
+        guards=(*step.guards, *guards),
+        effects=tuple(f"{e}_2023_2" if e in EFFECTS_2023_2 else e for e in step.effects),
+    )
+
+
+def _branches(trigger: str) -> list[Step]:
+    return [s for s in STEPS if s.trigger == trigger]
+
+
+# -- 7.7.8.1 ix: a mixed-mode refund, its office order, and the year's delay when late
+
+
+def mixed_mode_refund_owed(ctx: Context) -> bool:
+    """7.7.8.1 ix: a mixed-mode course (not a bachelor's, 7.7.8.1 x) failed or left within
+    the candidate's control is refunded: the case waits for the refund."""
+    if ctx.data.get("mode") != "mixed_mode" or ctx.data.get("level") == "bachelors":
+        return False
+    return ctx.value("outcome") == "failed" or ctx.value("withdrawal_ground") == "within_control"
+
+
+def _and(*checks):
+    return lambda ctx: all(c(ctx) for c in checks)
+
+
+def _into_refund(step: Step) -> Step:
+    """A 2023.2 branch of ``step`` for a mixed-mode refund: the case waits in refund_due."""
+    return replace(
+        _v2(step),
+        dest="refund_due",
+        cite=f"{step.cite}, 7.7.8.1 ix",
+        when=_and(step.when or (lambda ctx: True), mixed_mode_refund_owed),
+    )
+
+
+REFUND_ARM = Arm(
+    "refund_due",
+    "Refund the mixed-mode expenses (90 days from the office order for repayment)",
+    "7.7.7.5, 7.7.8.1 ix",
+    days=90,
+    from_field="refund_order_on",
+    on_timeout="refund_not_made",
+)
+REFUND_STATES = (
+    State("refund_due", "refund of the mixed-mode expenses due (7.7.8.1 ix)"),
+    State("refunded", "mixed-mode expenses refunded", final=True),
+    State(
+        "refund_late",
+        "not refunded within the stipulated period: promotion delayed by one year",
+        final=True,
+    ),
+)
+REFUND_STEPS = (
+    Step(
+        "issue_refund_order",
+        "refund_due",
+        "refund_due",
+        "Record the office order for repayment of the expenses",
+        "7.7.7.5",
+        by=RECORDERS,
+        authority=agency_or_approving,
+        guards=(
+            Guard(
+                "7.7.7.5",
+                "the office order for repayment is already recorded",
+                lambda ctx: not ctx.data.get("refund_order_no"),
+                precheck=True,
+            ),
+        ),
+        fields=(
+            Field("refund_order_no", "text", "Office order for repayment, number"),
+            Field("refund_order_on", "date", "Office order for repayment issued on"),
+        ),
+        arms=(REFUND_ARM,),
+        effects=("ltt_refund_order",),
+    ),
+    Step(
+        "record_refund",
+        "refund_due",
+        "refunded",
+        "Record the refund of the expenses",
+        "7.7.8.1 ix",
+        by=RECORDERS,
+        authority=agency_or_approving,
+        fields=(
+            Field("refunded_on", "date", "Refunded on"),
+            Field("receipt_no", "text", "Receipt number"),
+        ),
+        settles=("refund_due",),
+        effects=("ltt_refunded",),
+    ),
+    Step(
+        "refund_not_made",
+        "refund_due",
+        "refund_late",
+        "Not refunded within the stipulated period: promotion delayed by one year",
+        "7.7.8.1 ix",
+        by=frozenset({R.SYSTEM}),
+        effects=("ltt_refund_late",),
+    ),
+)
+
+
+# -- 7.7.5.3: left for the LTT without the pre-departure requirements
+
+
+def not_condoned_for_a_missing_undertaking(ctx: Context) -> bool:
+    return not ctx.data.get("undertaking_missing")
+
+
+UNDERTAKING_ARM = Arm(
+    "undertaking_due",
+    "The guarantor submits the Undertaking signed by the candidate (within a month of leaving)",
+    "7.7.5.3",
+    days=0,
+    from_field="undertaking_due_on",
+    on_timeout="undertaking_not_submitted",
+)
+PDB_STATES = (
+    State(
+        "undertaking_awaited",
+        "left for the LTT without the pre-departure requirements; the signed Undertaking is "
+        "awaited from the guarantor",
+    ),
+)
+PDB_STEPS = (
+    Step(
+        "left_without_briefing",
+        "approved",  # briefed: the PDB and the Undertaking are done (7.7.5.1)
+        "undertaking_awaited",
+        "Record that the candidate left without completing the pre-departure requirements",
+        "7.7.5.3",
+        by=RECORDERS,
+        authority=approving_authority,
+        fields=(
+            Field("left_on", "date", "Left for the LTT on"),
+            Field("commenced_on", "date", "Course commenced on"),
+            Field("guarantor_name", "text", "Guarantor's name", required=False),
+            Field("remarks", "textarea", "What was not completed (PDB, Undertaking)"),
+        ),
+        arms=(UNDERTAKING_ARM,),
+        effects=("ltt_left_without_briefing",),
+    ),
+    Step(
+        "submit_undertaking",
+        "undertaking_awaited",
+        "on_study_leave",
+        "Record the Undertaking signed by the candidate, submitted by the guarantor",
+        "7.7.5.3",
+        by=RECORDERS,
+        authority=approving_authority,
+        fields=(
+            Field("undertaking_signed_on", "date", "Undertaking signed on"),
+            Field("guarantor_name", "text", "Guarantor's name"),
+            Field("guarantor_cid", "text", "Guarantor's CID number", required=False),
+            *UNDERTAKING_TERMS,
+        ),
+        settles=("undertaking_due",),
+        arms=(REPORTING_ARM,),
+        effects=("ltt_undertaking",),
+    ),
+    Step(
+        "undertaking_not_submitted",
+        "undertaking_awaited",
+        "retirement_proposed",
+        "Undertaking not submitted within a month: compulsory retirement proposed",
+        "7.7.5.3",
+        by=frozenset({R.SYSTEM}),
+        effects=("ltt_undertaking_missing",),
+    ),
+)
+
+
+V2 = revise(
+    PROCESS,
+    version="2023.2",
+    effective_from=date(2026, 12, 7),
+    changes='7.7.7.3, 7.7.7.6, 7.7.8.1 i, iv: "2/3/4 times the approved duration of course" '
+    "and the promotion delays in calendar months (and days left over) added on the calendar, "
+    "the last day owed stated; 7.7.7.5: a mixed-mode refund is payable within 90 days of the "
+    "office order for repayment, not of the return; 7.7.7.6 ii b, 7.7.8.1 ix: a mixed-mode "
+    "course's expenses are recorded on every return (the refund on separation is of them); "
+    "7.7.7.1-2: the obligation and the amount stated in the Undertaking apply where higher; "
+    "7.7.7.6 i: the actual scholarship-related cost where higher than the estimate; "
+    "7.7.8.1 ix: a mixed-mode refund waits in the case for its office order and the refund, "
+    "and not refunding within 90 days of the order delays promotion by one year (a timer); "
+    "7.7.5.3: leaving without the pre-departure requirements is recorded: promotion delayed "
+    "by double the course, the signed Undertaking due within a month of leaving, else "
+    "compulsory retirement proposed (not condoned)",
+    replace=(
+        replace(
+            _branches("condone")[0],
+            guards=(
+                *_branches("condone")[0].guards,
+                Guard(
+                    "7.7.5.3",
+                    'the Undertaking was not submitted within a month: the candidate "shall be '
+                    'compulsorily retired" (condoning is for late reporting, 7.7.8.1 v)',
+                    not_condoned_for_a_missing_undertaking,
+                    precheck=True,
+                ),
+            ),
+        ),
+        replace(
+            _branches("brief")[0],
+            fields=(*_branches("brief")[0].fields, *UNDERTAKING_TERMS),
+            effects=("ltt_undertaking",),
+        ),
+        *(
+            b
+            for s in _branches("report_back")
+            for b in ((_into_refund(s),) if s.dest == "failed" else ())
+            + (_v2(s, fields=(ACTUAL_SCHOLARSHIP_COST,), guards=(MIXED_MODE_EXPENSES_ON_RETURN,)),)
+        ),
+        *(
+            b
+            for s in _branches("withdraw")
+            for b in ((_into_refund(s),) if s.cite == "7.7.8.1 i" else ()) + (_v2(s),)
+        ),
+        *(
+            b
+            for s in _branches("submit_completion_evidence")
+            for b in ((_into_refund(s),) if s.dest == "failed" else ()) + (_v2(s),)
+        ),
+    ),
+    add=(*REFUND_STEPS, *PDB_STEPS),
+    states=(*REFUND_STATES, *PDB_STATES),
+    readings=(
+        readings.InForce(readings.LTT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY),
     ),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).
-VERSIONS: tuple[Process, ...] = (PROCESS,)
+VERSIONS: tuple[Process, ...] = (PROCESS, V2)

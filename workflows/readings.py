@@ -81,6 +81,48 @@ INVESTIGATION_EXTENSION = Reading(
     ),
 )
 
+SUMMARY_APPEAL_WINDOW = Reading(
+    "R-19.12.2-summary",
+    "19.12.2",
+    '19.2.4: [the right] "To an appeal or review of a disciplinary decision." 19.3.7: '
+    '"Administrative Tribunal: For appeal cases against the decision of the RCSC." 19.12.2: '
+    '"A respondent civil servant may appeal against the decision of the Disciplinary Committee '
+    'within 10 working days from the receipt of the decision."',
+    "The RCSC's summary compulsory retirement (19.10.1) is a disciplinary decision that may be "
+    "appealed (19.2.4) to the Tribunal (19.3.7), but it is not a decision of a Disciplinary "
+    "Committee, and no provision sets the time to appeal it: does 19.12.2's window apply, or "
+    "is there none?",
+    (
+        Option(
+            "ten_working_days",
+            "10 working days from the civil servant's receipt of the RCSC's order, as 19.12.2; "
+            "the retirement is final when they lapse without an appeal",
+        ),
+        Option("none", "no window: the retirement never becomes final by lapse of time"),
+    ),
+)
+
+OVERSIGHT_APPEAL = Reading(
+    "R-19.12.1-oversight",
+    "19.12.1",
+    "In the event an aggrieved civil servant or oversight Agency has observed inconsistencies "
+    "in the disciplinary action, the case may be appealed to the Appellate Authority.",
+    '19.12.2\'s 10 working days bind "A respondent civil servant"; 19.12.1 sets no time for '
+    "an oversight agency. Is its appeal held to the respondent's window, or open after it, "
+    "even once the decision became final for the respondent?",
+    (
+        Option(
+            "respondent_window",
+            "an oversight agency appeals only while the respondent's 10 working days run",
+        ),
+        Option(
+            "no_limit",
+            "an oversight agency may appeal a Disciplinary Committee's decision at any time, "
+            "also after the respondent's window closed and the decision became final",
+        ),
+    ),
+)
+
 REPEATED_MINOR = Reading(
     "R-19.11.13.4",
     "19.11.13.4",
@@ -190,6 +232,41 @@ WITHDRAWAL_OBLIGATION = Reading(
     ),
 )
 
+_DURATION_QUESTION = (
+    "Is the multiple of a duration counted in days (the period's days multiplied), or in "
+    "calendar months and years (the period in months, and days left over, each multiplied "
+    "and added on the calendar, so a leap day never moves the end)?"
+)
+_DURATION_OPTIONS = (
+    Option("days", "the period's calendar days multiplied, added as days"),
+    Option(
+        "calendar",
+        "the period in calendar months (and days left over) multiplied, added as months on "
+        "the calendar; the last day owed is the day before the end",
+    ),
+)
+LTT_OBLIGATION_DURATION = Reading(
+    "R-7.7.7.6-duration",
+    "7.7.7.6",
+    "Service Obligation: 2/3/4 times the approved duration of course",
+    _DURATION_QUESTION,
+    _DURATION_OPTIONS,
+)
+SECONDMENT_OBLIGATION_DURATION = Reading(
+    "R-13.10.6.1-duration",
+    "13.10.6.1",
+    "A civil servant, upon return from secondment from the International Organisation "
+    "outside Bhutan shall serve in the Civil Service double the duration of the secondment "
+    "period or until superannuation, whichever is earlier",
+    _DURATION_QUESTION,
+    _DURATION_OPTIONS,
+)
+DURATION_WHY = (
+    'the rules state durations in months and years ("2/3/4 times the approved duration", '
+    '"double the duration"): an 18-month course at 2x is 36 months from the return, '
+    "whatever leap days fall in it; the first version multiplied days"
+)
+
 # ------------------------------------------------------------------- transfer
 
 JOINING_DEADLINE = Reading(
@@ -220,6 +297,8 @@ CONDONE_WHY = (
 
 ALL: tuple[Reading, ...] = (
     INVESTIGATION_EXTENSION,
+    SUMMARY_APPEAL_WINDOW,
+    OVERSIGHT_APPEAL,
     REPEATED_MINOR,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,
@@ -227,5 +306,7 @@ ALL: tuple[Reading, ...] = (
     CLEAN_RECORD,
     RETURN_OBLIGATION_IN_BHUTAN,
     WITHDRAWAL_OBLIGATION,
+    LTT_OBLIGATION_DURATION,
+    SECONDMENT_OBLIGATION_DURATION,
     JOINING_DEADLINE,
 )

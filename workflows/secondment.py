@@ -1012,6 +1012,11 @@ PROCESS = Process(
             "the first version asked only whether the organisation is outside or within "
             "Bhutan, and bound every secondment within Bhutan",
         ),
+        readings.InForce(
+            readings.SECONDMENT_OBLIGATION_DURATION,
+            "days",
+            "the first version doubled the secondment's days",
+        ),
     ),
 )
 
@@ -1101,7 +1106,13 @@ V2 = revise(
     "earliest promotion period (10.6.1); 13.5.1.5: a return on the Waiting List runs its six "
     "months (calendar months, the last day stated); 13.10.6.5: separating with the return "
     "obligation unserved records the pro-rata gratuity deduction; 13.10.8.2: resigning while "
-    "seconded fixes the pay for retirement benefits.",
+    "seconded fixes the pay for retirement benefits; 13.10.6.1-2: the return obligation "
+    "(double, or equal to, the secondment period) in calendar months and days left over.",
+    readings=(
+        readings.InForce(
+            readings.SECONDMENT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY
+        ),
+    ),
     replace=tuple(
         b
         for s in _v1("rejoin")

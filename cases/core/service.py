@@ -213,7 +213,8 @@ def _fire(
         "version": case.version + 1,
         "data": audit.canonical(data),
         "updated_at": now,
-        "closed_at": now if final else None,
+        # A step recorded on a closed case (19.12.6: a court's judgement) keeps its day.
+        "closed_at": (case.closed_at or now) if final else None,
     }
     result = session.execute(
         sa.update(Case)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -323,6 +324,13 @@ SEPARATION_FIELDS = (
     Field("separation_type", "choice", "Type of separation", choices=SEPARATION_TYPES),
     Field("separated_on", "date", "Separated on (office order date)", future_ok=True),
     Field("order_no", "text", "Office order no.", False),
+    Field(
+        "gross_pay",
+        "decimal",
+        "Gross pay, Nu per month (a resignation within six months of an STT owes a month's "
+        "gross pay per month remaining, 7.6.3.3)",
+        False,
+    ),
 )
 
 
@@ -359,6 +367,8 @@ def record_separation(
         now=now,
         by=actor.username,
         dues=values["separation_type"] != "death",
+        resignation=values["separation_type"] == "voluntary_resignation",
+        gross_pay=Decimal(str(values["gross_pay"])) if values.get("gross_pay") else None,
     )
     _audit(
         session,
@@ -369,10 +379,7 @@ def record_separation(
         {
             "eid": eid,
             **values,
-            "financial_obligations": [
-                {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()}
-                for o in owed
-            ],
+            "financial_obligations": [o.as_dict() for o in owed],
         },
     )
     return owed

@@ -1,9 +1,16 @@
-"""Separation from the civil service, and the money an unserved LTT obligation then costs.
+"""Separation from the civil service, and the money unserved obligations then cost.
 
 Whatever ends a career (a compulsory retirement decided in any process's queue, 7.7.8.1 v,
 8.12.15, 13.10.6.4; a resignation the HR officer records), this is where the register
 marks it and where each LTT whose service obligation is unserved becomes a due: 2/3/4
-times the costs, payable within 90 days, 24% a year after that (7.7.7.2, 7.7.7.5, 19.11.1).
+times the costs (7.7.7.2, 7.7.7.6; for mixed mode the expenses, 7.7.8.1 ix), and, on a
+resignation within six months of the last STT, one month's gross pay for every remaining
+month (7.6.3.3). An obligation is served by ``Profile.obligation_end``, the one reading of
+it that eligibility also uses (EOL and secondment do not liquidate it, 8.12.6, 13.10.5.8).
+
+The 90 days to pay run "from the issuance of the office order for repayment" (7.7.7.5),
+not from the separation: a due has no payable-by date until that order is recorded
+(``cases.people.repayment``); then 24% a year after it (19.11.1).
 """
 
 from __future__ import annotations
@@ -15,7 +22,12 @@ from sqlmodel import Session
 
 from cases.core import profiles
 from cases.core.models import CivilServant, ServiceEntry
-from workflows.obligations import FinancialObligation, calendar_span, ltt_financial_obligation
+from workflows.obligations import (
+    FinancialObligation,
+    calendar_span,
+    ltt_financial_obligation,
+    stt_financial_obligation,
+)
 from workflows.profile import Profile
 
 
@@ -29,8 +41,15 @@ def separate(
     by: str,
     case_id: int | None = None,
     dues: bool = True,
+    resignation: bool = False,
+    gross_pay: Decimal | None = None,
 ) -> list[FinancialObligation]:
-    """Mark ``eid`` separated on ``on`` and write the LTT dues it leaves; returns those dues."""
+    """Mark ``eid`` separated on ``on`` and write the dues it leaves; returns those dues.
+
+    ``resignation``: 7.6.3.3 binds "prior to resigning from the service", so only then is
+    an unserved STT obligation owed, at ``gross_pay`` a month (the amount is left for the
+    office order when the gross pay is not given).
+    """
     cs = session.get(CivilServant, eid)
     if cs is None:
         raise LookupError(f"no civil servant {eid}")
@@ -41,11 +60,12 @@ def separate(
     cs.separation_reason = reason
     session.add(cs)
     owed: list[FinancialObligation] = []
-    for ltt in profile.ltts() if dues else []:
-        obligation = ltt_financial_obligation(ltt, on)
-        if obligation is None:
-            continue
-        owed.append(obligation)
+    if dues:
+        owed += [o for o in (ltt_financial_obligation(profile, e, on) for e in profile.ltts()) if o]
+        stt = stt_financial_obligation(profile, on, gross_pay) if resignation else None
+        owed += [stt] if stt else []
+    for obligation in owed:
+        title = "LTT" if obligation.kind == "ltt" else "STT"
         profiles.add_entry(
             session,
             eid=eid,
@@ -53,16 +73,18 @@ def separate(
             now=now,
             by=by,
             start_on=on,
-            end_on=obligation.due_on,
+            end_on=None,
             status="outstanding",
             case_id=case_id,
-            amount=str(obligation.amount),
+            amount=None if obligation.amount is None else str(obligation.amount),
             note=(
-                f"LTT financial obligation: {obligation.basis}; payable by "
-                f"{obligation.due_on.isoformat()}, then 24% a year (BCSR {obligation.cite}, "
-                "19.11.1)"
+                f"{title} financial obligation: {obligation.basis}; payable "
+                f"{obligation.as_dict()['payable']} (BCSR {obligation.cite}"
+                + (", 19.11.1: then 24% a year)" if obligation.kind == "ltt" else ")")
             ),
-            ltt_entry=ltt.id,
+            ltt_entry=obligation.ltt_id,
+            obligation=obligation.kind,
+            cite=obligation.cite,
         )
     _secondment_gratuity(session, profile, on)
     session.flush()

@@ -14,9 +14,18 @@ from sqlmodel import select
 
 from cases.core import profiles, service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, Penalty, Recusal, ServiceEntry, User
+from cases.core.models import (
+    Case,
+    CaseAgency,
+    CivilServant,
+    Penalty,
+    Recusal,
+    ServiceEntry,
+    User,
+)
 from cases.people.separation import separate
 from workflows import disciplinary, registry
+from workflows import roles as R
 from workflows.context import Context, Refusal, Refused
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
@@ -264,9 +273,9 @@ def record_fines(ec: EffectContext) -> None:
         )
 
 
-def revoke_fines(ec: EffectContext) -> None:
+def revoke_fines(ec: EffectContext, charge: int | None = None) -> None:
     """A fine revoked with its penalty (on appeal, 19.12.4; on death, 19.9.14) is no longer
-    owed."""
+    owed (``charge``: only that charge's fine)."""
     rows = ec.session.exec(
         select(ServiceEntry).where(
             ServiceEntry.case_id == ec.case.id,
@@ -275,7 +284,8 @@ def revoke_fines(ec: EffectContext) -> None:
         )
     ).all()
     for row in rows:
-        if json.loads(row.details or "{}").get("penalty") == "fine":
+        details = json.loads(row.details or "{}")
+        if details.get("penalty") == "fine" and charge in (None, details.get("charge")):
             row.status = "revoked"
             ec.session.add(row)
 
@@ -418,3 +428,247 @@ def record_conviction(ec: EffectContext) -> None:
         note=f"Judgement of a Court of Law opening disciplinary case {ec.case.id} "
         "(BCSR 19.5.1.3); on the Negative List (BCSR 19.14.3.1)",
     )
+
+
+@effect("summary_decided_by_rcsc")
+def summary_decided_by_rcsc(ec: EffectContext) -> None:
+    """19.10.1: the RCSC itself decided the summary retirement, so its appeal goes to the
+    Administrative Tribunal ("For appeal cases against the decision of the RCSC", 19.3.7)."""
+    ec.data["decided_by"] = {"agencies": [R.RCSC_AGENCY], "cite": "19.10.1"}
+
+
+def _in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
+    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
+    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
+
+
+def _revoke(ec: EffectContext, rows: list[Penalty]) -> None:
+    for p in rows:
+        p.status = "revoked"
+        ec.session.add(p)
+
+
+def _apply_findings(
+    ec: EffectContext, before: dict[int, dict], rows: list[dict], how: str
+) -> list[str]:
+    """A later body's findings over the committee's: on each charge whose finding or penalty
+    changed, the penalty in force is revoked and the new one entered in the service record
+    (19.11.9). Returns what changed, charge by charge."""
+    charges = {c["no"]: c for c in ec.data.get("charges") or []}
+    term = ec.data.get("penalty_term_ends_on")
+    changes: list[str] = []
+    for row in rows:
+        was = before.get(row["charge"], {})
+        if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
+            continue
+        _revoke(ec, _in_force(ec, row["charge"]))
+        revoke_fines(ec, row["charge"])
+        if row["finding"] == "not_guilty":
+            changes.append(f"charge {row['charge']}: acquitted {how}")
+            continue
+        pen = PENALTY_BY_CODE[row["penalty"]]
+        ec.session.add(
+            Penalty(
+                case_id=ec.case.id,
+                eid=ec.case.subject_eid,
+                charge_no=row["charge"],
+                offence_no=charges[row["charge"]]["offence"],
+                code=pen.code,
+                severity=pen.severity,
+                imposed_on=ec.today,
+                term_ends_on=date.fromisoformat(term) if term else None,
+            )
+        )
+        old = (was.get("penalty") or "none").replace("_", " ")
+        changes.append(
+            f"charge {row['charge']}: penalty varied {how} from {old} to "
+            f"{pen.code.replace('_', ' ')}"
+        )
+    return changes
+
+
+@effect("execute_appeal_decision")
+def execute_appeal_decision(ec: EffectContext) -> None:
+    """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
+    decision rendered by the Appellate Authority". Upheld: the penalties stand. Varied: on
+    each charge whose finding or penalty changed, the committee's penalty is revoked and the
+    appellate body's entered in the service record (19.11.9). Quashed: every charge acquitted,
+    every penalty revoked. Remanded: the penalties are revoked until the deciding body decides
+    again. A civil servant this case separated is reinstated on the register when no
+    penalty that ends service stands; one the appellate body dismisses or retires is
+    separated (19.11.14)."""
+    outcome = ec.data.get("appeal_outcome")
+    before = {r["charge"]: r for r in ec.data.get("findings") or []}
+    changes: list[str] = []
+    if outcome in ("quashed", "remanded"):
+        _revoke(ec, _in_force(ec))
+        revoke_fines(ec)
+    if outcome == "quashed":
+        ec.data["findings"] = [
+            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
+        ]
+        changes.append("acquitted on every charge; every penalty revoked")
+    if outcome == "varied":
+        rows = ec.data.get("appellate_findings") or []
+        changes = _apply_findings(ec, before, rows, "on appeal")
+        ec.data["findings"] = rows
+    ec.data["appeal_executed"] = {
+        "outcome": outcome,
+        "on": ec.fields.get("executed_on"),
+        "changes": changes,
+        "cite": "19.8.3",
+    }
+    _reinstate_unless_separating(ec)
+    if outcome == "remanded":
+        return
+    if not ec.data.get("separation"):
+        separate_on_penalty(ec)
+    close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
+
+
+def _reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None:
+    """A separation this case recorded stands only while a penalty that ends service does."""
+    if not ec.data.get("separation"):
+        return
+    if {p.code for p in _in_force(ec)} & set(SEPARATING):
+        return
+    cs = ec.session.get(CivilServant, ec.case.subject_eid)
+    if cs is not None and cs.status == "separated":
+        cs.status = "in_service"
+        cs.separated_on = None
+        cs.separation_reason = ""
+        ec.session.add(cs)
+    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": cite}
+    ec.data["separation"] = None
+    ec.data["separated_on"] = None
+
+
+@effect("record_prosecution")
+def record_prosecution(ec: EffectContext) -> None:
+    """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
+    RCSC notified), then the criminal charges filed, kept together on the case."""
+    keys = (
+        "forwarded_to_oag_on",
+        "oag_reference",
+        "prosecution_court",
+        "charges_filed_on",
+        "court_case_no",
+    )
+    found = dict(ec.data.get("prosecution") or {})
+    found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})
+    found["cite"] = "19.11.5, 19.11.6, 19.13"
+    ec.data["prosecution"] = found
+
+
+@effect("record_court_appeal")
+def record_court_appeal(ec: EffectContext) -> None:
+    """19.12.5: the Tribunal's decision appealed to the High Court or Supreme Court."""
+    ec.data["court_appeal"] = {
+        "court": ec.fields.get("appeal_court"),
+        "filed_on": ec.fields.get("court_appeal_filed_on"),
+        "no": ec.fields.get("court_appeal_no"),
+        "cite": "19.12.5",
+    }
+
+
+@effect("apply_court_judgement")
+def apply_court_judgement(ec: EffectContext) -> None:
+    """19.12.6: "In the event the High Court or Supreme Court acquits the concerned civil
+    servant of all charges ... the penalty shall stand revoked. However, if the Court finds
+    him guilty on some charges he shall be imposed such administrative penalty as deemed
+    appropriate." On the closed case: acquitted, every penalty revoked (and a separation
+    it caused undone, the suspension settled as acquitted); guilty on some, each charge's
+    penalty as the court's findings give it; upheld, nothing changes."""
+    outcome = ec.fields.get("court_outcome")
+    before = {r["charge"]: r for r in ec.data.get("findings") or []}
+    changes: list[str] = []
+    if outcome == "acquitted":
+        _revoke(ec, _in_force(ec))
+        revoke_fines(ec)
+        ec.data["findings"] = [
+            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
+        ]
+        changes.append("acquitted of all charges; the penalty stands revoked")
+    if outcome == "guilty_on_some":
+        rows = ec.fields.get("court_findings") or []
+        changes = _apply_findings(ec, before, rows, "by the court")
+        ec.data["findings"] = rows
+    ec.data["court_judgement"] = {
+        "outcome": outcome,
+        "on": ec.fields.get("judgement_on"),
+        "changes": changes,
+        "cite": "19.12.6",
+    }
+    if outcome != "upheld":
+        _reinstate_unless_separating(ec, cite="19.12.6")
+        close_suspension(ec)
+
+
+@effect("record_summons")
+def record_summons(ec: EffectContext) -> None:
+    """19.3.3.3: each summons or subpoena issued on the case, numbered for 19.3.3.4."""
+    issued = list(ec.data.get("summonses") or [])
+    issued.append(
+        {
+            "no": len(issued) + 1,
+            "summoned": ec.fields.get("summoned"),
+            "kind": ec.fields.get("summons_kind"),
+            "for": ec.fields.get("summoned_for"),
+            "issued_on": ec.today.isoformat(),
+            "cite": "19.3.3.3",
+        }
+    )
+    ec.data["summonses"] = issued
+
+
+@effect("record_non_compliance")
+def record_non_compliance(ec: EffectContext) -> None:
+    """19.3.3.4: the failure to comply, on the summons it concerns, with the punishment
+    imposed or recommended."""
+    issued = [dict(s) for s in ec.data.get("summonses") or []]
+    for s in issued:
+        if s["no"] == ec.fields.get("summons_no"):
+            s["not_complied"] = {
+                "action": ec.fields.get("non_compliance_action"),
+                "recorded_on": ec.today.isoformat(),
+                "cite": "19.3.3.4",
+            }
+    ec.data["summonses"] = issued
+
+
+@effect("continue_suspension")
+def continue_suspension(ec: EffectContext) -> None:
+    """19.9.13: "Where a civil servant is suspended ... and another disciplinary proceeding
+    has commenced against him during the suspension, the competent authority ... may, for
+    justifiable reasons, order the continued suspension of the civil servant until the
+    completion of all the proceedings against him." The suspension named must be in force on
+    a disciplinary case of the same civil servant; this case then carries it, with the same
+    subsistence allowance (19.9.8), and settles it by its own outcome (19.9.9, 19.9.10)."""
+    no = ec.fields.get("suspension_case")
+    other = ec.session.get(Case, no) if no else None
+    data = json.loads(other.data) if other is not None else {}
+    if (
+        other is None
+        or other.id == ec.case.id
+        or other.process != "disciplinary"
+        or other.subject_eid != ec.case.subject_eid
+        or not data.get("suspended")
+    ):
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.9.13",
+                    f"case {no} holds no suspension in force of this civil servant",
+                    "suspension_case",
+                )
+            ]
+        )
+    ec.data["suspended"] = True
+    ec.data["suspended_from"] = data.get("suspended_from")
+    ec.data["subsistence_allowance"] = data.get("subsistence_allowance")
+    ec.data["suspension_continued"] = {
+        "from_case": other.id,
+        "on": ec.fields.get("continued_from"),
+        "cite": "19.9.13",
+    }

@@ -17,8 +17,20 @@ from typing import Any
 from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import ServiceEntry
+from cases.people import repayment
 from workflows import ltt, readings, registry
-from workflows.obligations import REPAY_WITHIN_DAYS, ltt_service_obligation_end, multiplier
+from workflows.obligations import (
+    EXPENSES,
+    REPAY_WITHIN_DAYS,
+    Duration,
+    add_months,
+    calendar_durations,
+    duration,
+    last_day_owed,
+    ltt_service_obligation_end,
+    mixed_mode_refund,
+    multiplier,
+)
 
 
 def _d(value: Any) -> date:
@@ -89,6 +101,20 @@ def ltt_approve(ec: EffectContext) -> None:
     ec.data["ltt_entry"] = row.id
 
 
+@effect("ltt_undertaking")
+def ltt_undertaking(ec: EffectContext) -> None:
+    """7.7.7.1-2: "as prescribed in Section 7.7.7.6 or as stated in the Undertaking,
+    whichever is higher": what the signed Undertaking states enters the LTT line, for the
+    obligation on return and the amount on separation."""
+    stated = {
+        k: ec.fields[k]
+        for k in ("undertaking_obligation_months", "undertaking_amount")
+        if ec.fields.get(k) not in (None, "")
+    }
+    if stated:
+        profiles.update_entry(ec.session, _entry(ec), **stated)
+
+
 @effect("ltt_preparatory_leave")
 def ltt_preparatory_leave(ec: EffectContext) -> None:
     """8.13.2.2: five days before the course start date, weekends and holidays counted."""
@@ -144,24 +170,47 @@ def ltt_extend(ec: EffectContext) -> None:
     ec.data["study_leave_pay"] = _pay(ec.data)
 
 
-def _obligation_end(data: dict[str, Any], reported_on: date, until: date | None = None) -> Any:
+def _calendar(ec: EffectContext) -> bool:
+    """R-7.7.7.6-duration: multiples of the course in calendar months (2023.2) or days."""
+    return calendar_durations(registry.for_case(ec.case), readings.LTT_OBLIGATION_DURATION.id)
+
+
+def _obligation_end(ec: EffectContext, reported_on: date, until: date | None = None) -> Any:
     """7.7.7.3, 7.7.7.6: 2/3/4 times the course duration (actual days on campus for mixed
-    mode, 7.7.7.6 ii a; the period studied up to ``until`` for a withdrawal)."""
+    mode, 7.7.7.6 ii a; the period studied up to ``until`` for a withdrawal), or the
+    obligation stated in the Undertaking where longer (7.7.7.1, recorded from 2023.2)."""
+    data = ec.data
     start = _d(data["commenced_on"])
     end = until or _d(data["end_on"])
+    span = None
     if data.get("mode") == "mixed_mode" and data.get("days_on_campus"):
         end = start + timedelta(days=int(data["days_on_campus"]) - 1)
+        span = Duration(0, int(data["days_on_campus"]))
     ordinal = data.get("ordinal") or 1
-    return ltt_service_obligation_end(
-        start, end, reported_on, int(ordinal), str(data.get("level")), str(data.get("mode"))
+    rule_end = ltt_service_obligation_end(
+        start,
+        end,
+        reported_on,
+        int(ordinal),
+        str(data.get("level")),
+        str(data.get("mode")),
+        calendar=_calendar(ec),
+        span=span if _calendar(ec) else None,
     )
+    stated = data.get("undertaking_obligation_months")
+    if rule_end is None or not stated:
+        return rule_end
+    return max(rule_end, add_months(reported_on, int(stated)))
 
 
 def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, end: Any) -> None:
     if end is None:
         ec.data["service_obligation"] = None
         return
-    profiles.update_entry(ec.session, row, obligation_end=end.isoformat())
+    last = last_day_owed(end)
+    profiles.update_entry(
+        ec.session, row, obligation_end=end.isoformat(), obligation_last_day=last.isoformat()
+    )
     ordinal = int(ec.data.get("ordinal") or 1)
     ec.add_entry(
         kind="service_obligation",
@@ -170,6 +219,7 @@ def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, e
         status="running",
         source=f"LTT no. {ordinal}: {ec.data.get('course')} (x{multiplier(ordinal)}, BCSR 7.7.7.3)",
         obligation_end=end.isoformat(),
+        obligation_last_day=last.isoformat(),
         ltt_entry=row.id,
     )
     ec.data["service_obligation"] = {
@@ -178,32 +228,64 @@ def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, e
         "multiplier": multiplier(ordinal),
         "cite": "7.7.7.3, 7.7.7.6",
     }
+    if _calendar(ec):
+        served = duration(reported_on, last)
+        stated = ec.data.get("undertaking_obligation_months")
+        ec.data["service_obligation"].update(
+            duration=served.text(),
+            last_day_owed=last.isoformat(),
+            counted=(
+                f"{served.text()} of service from {reported_on.isoformat()}: the last day owed "
+                f"is {last.isoformat()}, served from {end.isoformat()} (BCSR 7.7.7.3, 7.7.7.6"
+                + (f"; the Undertaking states {stated} months, 7.7.7.1" if stated else "")
+                + ")"
+            ),
+        )
 
 
-def _mixed_mode_refund(ec: EffectContext, cite: str) -> None:
+def _mixed_mode_refund(ec: EffectContext, row: ServiceEntry, cite: str, on_order: bool) -> None:
     """7.7.8.1 ix: mixed mode withdrawal within control or failure: refund 2/3/4 times the
-    expenses incurred."""
+    tuition fee, stipend/DSA, TA/DA, mileage and other expenses incurred. ``on_order``
+    (2023.2): payable within 90 days of the office order for repayment (7.7.7.5), recorded
+    later; the first version counted the 90 days from this step."""
     if ec.data.get("mode") != "mixed_mode" or not ec.fields.get("expenses_incurred"):
         return
     ordinal = int(ec.data.get("ordinal") or 1)
-    amount = (Decimal(ec.fields["expenses_incurred"]) * multiplier(ordinal)).quantize(
-        Decimal("0.01")
+    amount = mixed_mode_refund(Decimal(ec.fields["expenses_incurred"]), ordinal)
+    due_on = None if on_order else ec.today + timedelta(days=REPAY_WITHIN_DAYS)
+    payable = (
+        "payable within 90 days of the office order for repayment (BCSR 7.7.7.5)"
+        if on_order
+        else ""
     )
-    due_on = ec.today + timedelta(days=REPAY_WITHIN_DAYS)
     ec.add_entry(
         kind="due",
         start_on=ec.today,
         end_on=due_on,
         status="outstanding",
         amount=str(amount),
-        note=f"Mixed-mode LTT refund: {multiplier(ordinal)} x expenses Nu "
-        f"{ec.fields['expenses_incurred']} (BCSR {cite}); promotion delayed one year if not "
-        "refunded in time",
+        note=f"Mixed-mode LTT refund: {multiplier(ordinal)} x "
+        + (f"the {EXPENSES}" if on_order else "expenses")
+        + f" Nu {ec.fields['expenses_incurred']} (BCSR {cite}); "
+        + (f"{payable}; " if on_order else "")
+        + "promotion delayed one year if not refunded in time",
+        **(
+            {"refund_case": ec.case.id, "cite": f"{cite}, 7.7.7.5", "ltt_entry": row.id}
+            if on_order
+            else {}
+        ),
     )
-    ec.data["refund_due"] = {"amount": str(amount), "due_on": due_on.isoformat(), "cite": cite}
+    if on_order:
+        profiles.update_entry(ec.session, row, mixed_mode_refund=str(amount))
+    ec.data["refund_due"] = {
+        "amount": str(amount),
+        "due_on": due_on.isoformat() if due_on else None,
+        "cite": cite,
+        **({"payable": payable} if on_order else {}),
+    }
 
 
-def _penalise(ec: EffectContext, row: ServiceEntry, cite: str) -> None:
+def _penalise(ec: EffectContext, row: ServiceEntry, cite: str, on_order: bool = False) -> None:
     """7.7.8.1 i: promotion delayed by double the approved duration of the course; for mixed
     mode a refund of 2/3/4 times the expenses instead (7.7.8.1 ix); nothing for a bachelor's
     (7.7.8.1 x)."""
@@ -212,17 +294,52 @@ def _penalise(ec: EffectContext, row: ServiceEntry, cite: str) -> None:
         return
     if ec.data.get("mode") == "mixed_mode":
         ec.data["promotion_delay"] = None
-        _mixed_mode_refund(ec, "7.7.8.1 ix")
+        _mixed_mode_refund(ec, row, "7.7.8.1 ix", on_order)
         return
-    delay = ltt.promotion_delay(_d(ec.data["commenced_on"]), _d(ec.data["end_on"]), 2, cite)
+    _delay(ec, row, 2, cite)
+
+
+def _delay(ec: EffectContext, row: ServiceEntry, times: int, cite: str) -> None:
+    """7.7.8.1 i, iv: the promotion delay, in days (2023.1) or calendar months (2023.2)."""
+    calendar = _calendar(ec)
+    delay = ltt.promotion_delay(
+        _d(ec.data["commenced_on"]), _d(ec.data["end_on"]), times, cite, calendar=calendar
+    )
     ec.data["promotion_delay"] = delay
-    profiles.update_entry(ec.session, row, promotion_delay_days=delay["days"], penalty_cite=cite)
+    if calendar:
+        profiles.update_entry(ec.session, row, promotion_delay=delay["duration"], penalty_cite=cite)
+    else:
+        profiles.update_entry(
+            ec.session, row, promotion_delay_days=delay["days"], penalty_cite=cite
+        )
 
 
 @effect("ltt_return")
 def ltt_return(ec: EffectContext) -> None:
     """7.7.6, 7.7.8.1: the outcome enters the record; the service obligation runs from the
     day of reporting (7.7.7.9) whatever the outcome, failing adds a promotion delay."""
+    _return(ec, on_order=False)
+
+
+@effect("ltt_return_2023_2")
+def ltt_return_2023_2(ec: EffectContext) -> None:
+    """As ``ltt_return``; the actual scholarship-related cost (7.7.7.6 i) and a mixed-mode
+    course's expenses (7.7.8.1 ix) enter the LTT line for separation to read, and a refund
+    awaits the office order for repayment (7.7.7.5)."""
+    row = _entry(ec)
+    profiles.update_entry(
+        ec.session,
+        row,
+        **{
+            k: ec.fields[k]
+            for k in ("actual_scholarship_cost", "expenses_incurred")
+            if ec.fields.get(k) not in (None, "")
+        },
+    )
+    _return(ec, on_order=True)
+
+
+def _return(ec: EffectContext, on_order: bool) -> None:
     row = _entry(ec)
     outcome = ec.fields["outcome"]
     reported = _d(ec.fields["reported_on"])
@@ -235,15 +352,25 @@ def ltt_return(ec: EffectContext) -> None:
         days_on_campus=ec.fields.get("days_on_campus"),
     )
     ec.data["ltt_outcome"] = outcome
-    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported))
+    _write_obligation(ec, row, reported, _obligation_end(ec, reported))
     if outcome == "failed":
-        _penalise(ec, row, "7.7.8.1 i a")
+        _penalise(ec, row, "7.7.8.1 i a", on_order)
 
 
 @effect("ltt_completion_evidence")
 def ltt_completion_evidence(ec: EffectContext) -> None:
     """7.7.8.1 iii: the evidence turns "reported but pending completion" into "completed" or
     "failed"."""
+    _completion_evidence(ec, on_order=False)
+
+
+@effect("ltt_completion_evidence_2023_2")
+def ltt_completion_evidence_2023_2(ec: EffectContext) -> None:
+    """As ``ltt_completion_evidence``; a refund awaits the office order (7.7.7.5)."""
+    _completion_evidence(ec, on_order=True)
+
+
+def _completion_evidence(ec: EffectContext, on_order: bool) -> None:
     row = _entry(ec)
     outcome = ec.fields["outcome"]
     profiles.update_entry(
@@ -255,7 +382,7 @@ def ltt_completion_evidence(ec: EffectContext) -> None:
     )
     ec.data["ltt_outcome"] = outcome
     if outcome == "failed":
-        _penalise(ec, row, "7.7.8.1 i a")
+        _penalise(ec, row, "7.7.8.1 i a", on_order)
 
 
 @effect("ltt_withdraw")
@@ -264,6 +391,16 @@ def ltt_withdraw(ec: EffectContext) -> None:
     within it (7.7.8.1 i b) the obligation for the period studied and a promotion delay of
     double the approved duration (a refund for mixed mode, 7.7.8.1 ix; nothing for a
     bachelor's, 7.7.8.1 x)."""
+    _withdraw(ec, on_order=False)
+
+
+@effect("ltt_withdraw_2023_2")
+def ltt_withdraw_2023_2(ec: EffectContext) -> None:
+    """As ``ltt_withdraw``; a refund awaits the office order for repayment (7.7.7.5)."""
+    _withdraw(ec, on_order=True)
+
+
+def _withdraw(ec: EffectContext, on_order: bool) -> None:
     row = _entry(ec)
     beyond = ec.fields["withdrawal_ground"] == "beyond_control"
     withdrawn_on = _d(ec.fields["withdrawn_on"])
@@ -284,10 +421,10 @@ def ltt_withdraw(ec: EffectContext) -> None:
     # R-7.7.7.6-withdrawal: the approved duration, or the period studied up to the withdrawal.
     reading = registry.for_case(ec.case).in_force(readings.WITHDRAWAL_OBLIGATION.id)
     until = withdrawn_on if reading.option == "period_studied" else None
-    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=until))
+    _write_obligation(ec, row, reported, _obligation_end(ec, reported, until=until))
     if ec.data.get("service_obligation"):
         ec.data["service_obligation"]["reading"] = reading.note()
-    _penalise(ec, row, "7.7.8.1 i b")
+    _penalise(ec, row, "7.7.8.1 i b", on_order)
 
 
 @effect("ltt_cancel_study_leave")
@@ -317,12 +454,8 @@ def ltt_report_after_cancellation(ec: EffectContext) -> None:
         reported_on=reported.isoformat(),
         cancelled_for="change of course/institute without RCSC approval (BCSR 7.7.8.1 iv)",
     )
-    _write_obligation(ec, row, reported, _obligation_end(ec.data, reported, until=cancelled_on))
-    delay = ltt.promotion_delay(_d(ec.data["commenced_on"]), _d(ec.data["end_on"]), 1, "7.7.8.1 iv")
-    ec.data["promotion_delay"] = delay
-    profiles.update_entry(
-        ec.session, row, promotion_delay_days=delay["days"], penalty_cite="7.7.8.1 iv"
-    )
+    _write_obligation(ec, row, reported, _obligation_end(ec, reported, until=cancelled_on))
+    _delay(ec, row, 1, "7.7.8.1 iv")
 
 
 @effect("ltt_propose_retirement")
@@ -364,3 +497,84 @@ def ltt_not_availed(ec: EffectContext) -> None:
     row = profiles.case_entry(ec.session, ec.case.id, "ltt")  # type: ignore[arg-type]
     if row is not None:
         profiles.update_entry(ec.session, row, status="cancelled")
+
+
+# ------------------------------------------------------------ 7.7.8.1 ix (2023.2)
+
+
+def _refund_row(ec: EffectContext) -> ServiceEntry:
+    row = profiles.case_entry(ec.session, ec.case.id, "due")  # type: ignore[arg-type]
+    if row is None:
+        raise LookupError(f"case {ec.case.id} has no refund due")
+    return row
+
+
+@effect("ltt_refund_order")
+def ltt_refund_order(ec: EffectContext) -> None:
+    """7.7.7.5: the refund is payable within 90 days of the office order for repayment: the
+    due's last day (the case's refund_due deadline counts the same 90 days)."""
+    issued = _d(ec.fields["refund_order_on"])
+    due = repayment.set_order(ec.session, _refund_row(ec), ec.fields["refund_order_no"], issued)
+    assert due is not None
+    ec.data["refund_due"] = {
+        **(ec.data.get("refund_due") or {}),
+        "due_on": due.isoformat(),
+        "order_no": ec.fields["refund_order_no"],
+        "order_on": issued.isoformat(),
+    }
+
+
+@effect("ltt_refunded")
+def ltt_refunded(ec: EffectContext) -> None:
+    """7.7.8.1 ix: refunded; the due is cleared."""
+    profiles.update_entry(
+        ec.session,
+        _refund_row(ec),
+        status="cleared",
+        refunded_on=ec.fields["refunded_on"],
+        receipt_no=ec.fields["receipt_no"],
+    )
+
+
+@effect("ltt_refund_late")
+def ltt_refund_late(ec: EffectContext) -> None:
+    """7.7.8.1 ix: "In the event the candidate fails to refund the financial obligations
+    within the stipulated period, his promotion shall be delayed by one year from the due
+    date of his promotion." The refund stays owed (19.11.1)."""
+    delay = {
+        "months": 12,
+        "days_over": 0,
+        "duration": "1 year",
+        "from": "the due date of the promotion",
+        "cite": "7.7.8.1 ix",
+    }
+    ec.data["promotion_delay"] = delay
+    profiles.update_entry(
+        ec.session, _entry(ec), promotion_delay="1 year", penalty_cite="7.7.8.1 ix"
+    )
+
+
+# ------------------------------------------------------------ 7.7.5.3 (2023.2)
+
+
+@effect("ltt_left_without_briefing")
+def ltt_left_without_briefing(ec: EffectContext) -> None:
+    """7.7.5.3: "In the event a candidate has left for LTT without completing the
+    pre-departure requirements, his promotion shall be delayed by double the approved
+    duration of the course from the due date of his promotion and his guarantor shall
+    ensure that a signed Undertaking by the candidate is submitted within a month". The
+    course has commenced: the LTT counts (7.7.8.1 xi)."""
+    ltt_commence(ec)
+    left = _d(ec.fields["left_on"])
+    ec.data["undertaking_due_on"] = add_months(left, 1).isoformat()
+    _delay(ec, _entry(ec), 2, "7.7.5.3")
+
+
+@effect("ltt_undertaking_missing")
+def ltt_undertaking_missing(ec: EffectContext) -> None:
+    """7.7.5.3: "failing which the candidate shall be compulsorily retired"."""
+    ec.data["undertaking_missing"] = True
+    ec.data["retirement_ground"] = (
+        "the Undertaking signed by the candidate was not submitted within a month of leaving "
+        f"on {ec.data.get('left_on')} without the pre-departure requirements (BCSR 7.7.5.3)"
+    )

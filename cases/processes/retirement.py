@@ -31,6 +31,4 @@ def compulsory_retirement(ec: EffectContext) -> None:
         case_id=ec.case.id,
     )
     ec.data["separated_on"] = day.isoformat()
-    ec.data["financial_obligations"] = [
-        {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()} for o in owed
-    ]
+    ec.data["financial_obligations"] = [o.as_dict() for o in owed]

@@ -17,7 +17,7 @@ from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CivilServant, ServiceEntry
 from workflows import readings, registry
-from workflows.obligations import owes_return_service, secondment_obligation_end
+from workflows.obligations import last_day_owed, owes_return_service, secondment_obligation_end
 from workflows.secondment import appraisal_due, earliest_promotion_period, end_notice_due
 from workflows.values import as_date
 
@@ -117,10 +117,15 @@ def secondment_returned(ec: EffectContext) -> None:
     profile = profiles.profile_of(ec.session, ec.case.subject_eid, ec.today)
     assert profile is not None
     # R-13.10.6.2: within Bhutan, an international organisation only, or any organisation.
-    reading = registry.for_case(ec.case).in_force(readings.RETURN_OBLIGATION_IN_BHUTAN.id)
+    version = registry.for_case(ec.case)
+    reading = version.in_force(readings.RETURN_OBLIGATION_IN_BHUTAN.id)
     owes = owes_return_service(location, reading.option)
+    # R-13.10.6.1-duration: "double the duration" in calendar months, or in days (2023.1).
+    calendar = version.reading(readings.SECONDMENT_OBLIGATION_DURATION.id) == "calendar"
     obligation_end = (
-        secondment_obligation_end(start, end, rejoined, location, profile.superannuation_date)
+        secondment_obligation_end(
+            start, end, rejoined, location, profile.superannuation_date, calendar=calendar
+        )
         if owes
         else None
     )
@@ -228,7 +233,9 @@ def secondment_returned_2023_2(ec: EffectContext) -> None:
         if row is not None:
             profiles.update_entry(ec.session, row, gratuity_pro_rata="13.10.6.5")
         ec.data["obligation_note"] = (
-            f"Return service obligation to {ec.data['obligation_end']}, the last day owed; "
+            "Return service obligation to "
+            f"{last_day_owed(date.fromisoformat(ec.data['obligation_end'])).isoformat()}, the "
+            "last day owed; "
             "separating before then deducts the gratuity pro rata for the part not served "
             "(BCSR 13.10.6.5)"
         )
@@ -279,8 +286,7 @@ def secondment_resigned(ec: EffectContext) -> None:
         now=ec.now,
         by=ec.actor.username,
         case_id=ec.case.id,
+        resignation=True,  # an STT obligation unserved is owed too (7.6.3.3)
     )
     ec.data["separated_on"] = resigned.isoformat()
-    ec.data["financial_obligations"] = [
-        {"amount": str(o.amount), "basis": o.basis, "due_on": o.due_on.isoformat()} for o in owed
-    ]
+    ec.data["financial_obligations"] = [o.as_dict() for o in owed]

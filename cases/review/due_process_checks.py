@@ -4,6 +4,7 @@ case (19.8.2.1-19.8.2.4, 19.12.2, 19.12.4), one check per deadline kind for any 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
@@ -49,6 +50,9 @@ ENDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
         "no appeal lodged within 10 working days; the decision became final (19.12.2)"
     ),
     "decide_appeal": lambda f: f"appeal decided: {f.get('appeal_outcome', '')} (19.12.4)",
+    "execute_appeal_decision": lambda f: (
+        "appellate decision executed by the appellate authority's committee (19.8.3)"
+    ),
 }
 
 
@@ -251,6 +255,7 @@ MEETING_BASIS = {
     "convene_meeting": "convened without an investigation",
     "return_to_dc": "after the HRC returned the decision",
     "decide_appeal": "after the appellate authority remanded the case (19.8.3)",
+    "execute_appeal_decision": "after the appellate authority remanded the case (19.8.3)",
 }
 
 
@@ -264,7 +269,7 @@ def _meeting(tr: Trail) -> Check:
     found = [(t.armed_by.seq if t.armed_by else 0, adjust(t, tr.judge(t))) for t in tracks]
     # 19.8.2.3(vi) counts 30 days "from the receipt of the investigation report" only: a
     # meeting reached another way (version 2023.2 on) runs on no clock, and says so.
-    for ev in tr.of("convene_meeting", "return_to_dc", "decide_appeal"):
+    for ev in tr.of("convene_meeting", "return_to_dc", "decide_appeal", "execute_appeal_decision"):
         if ev.to_state == "dc_meeting" and ev.seq not in clocked:
             line = Line(
                 NOT_APPLICABLE,
@@ -373,6 +378,26 @@ def _appellate(tr: Trail) -> Check:
     return Check("appellate_decision", label, "19.12.4", lines)
 
 
+def _appeal_executed(tr: Trail) -> Check | None:
+    """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
+    decision rendered by the Appellate Authority" (a step from version 2023.2). The rule sets
+    no time for it."""
+    if not tr.process.branches("execute_appeal_decision"):
+        return None
+    named = json.loads(tr.case.data or "{}").get("appellate_body") or {}
+    body = " or ".join(named.get("agencies") or []) or "the appellate authority"
+
+    def line(ev: AuditEvent) -> Line:
+        f = tr.fields_of(ev)
+        note = f"letter {f.get('execution_letter_no', '')}; by the committee of {body}"
+        where = tr.process.state(ev.to_state).label
+        return _done(ev, as_date(f.get("executed_on")), f"executed by {ev.actor}: {where}", note)
+
+    lines = _event_lines(tr, ("execute_appeal_decision",), "appellate", line)
+    label = "Appellate decision executed by the appellate authority's own committee"
+    return Check("appeal_executed", label, "19.8.3", lines)
+
+
 def _suspension(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
         f = tr.fields_of(ev)
@@ -389,7 +414,7 @@ def _suspension(tr: Trail) -> Check:
     return Check("suspension", label, "19.9.3", lines)
 
 
-CHAPTER_19 = (
+CHAPTER_19: tuple[Callable[[Trail], Check | None], ...] = (
     _notice,
     _explanation,
     _ordered,
@@ -406,6 +431,7 @@ CHAPTER_19 = (
     _rcsc_copy,
     _appeal_window,
     _appellate,
+    _appeal_executed,
     _suspension,
 )
 

@@ -39,6 +39,10 @@ DECIDING = frozenset(
         "return_to_dc",
         "communicate_decision",
         "decide_appeal",
+        "execute_appeal_decision",
+        "lodge_oversight_appeal",
+        "forward_for_prosecution",
+        "record_court_judgement",
         "recommend_summary",
         "summary_retire",
         "decline_summary",
@@ -161,6 +165,14 @@ def _detail(trigger: str, f: dict[str, Any]) -> str:
         return f"letter {f.get('letter_no', '')}"
     if trigger == "decide_appeal":
         return f"outcome: {f.get('appeal_outcome', '')}"
+    if trigger == "execute_appeal_decision":
+        return f"executed (19.8.3): letter {f.get('execution_letter_no', '')}"
+    if trigger == "lodge_oversight_appeal":
+        return f"oversight appeal (19.12.1): {f.get('inconsistencies', '')}"
+    if trigger == "forward_for_prosecution":
+        return f"forwarded to the OAG (19.11.6): {f.get('oag_reference', '')}"
+    if trigger == "record_court_judgement":
+        return f"court judgement (19.12.6): {f.get('court_outcome', '')}"
     if trigger == "order_investigation":
         return f"investigators: {f.get('investigators', '')}"
     if trigger == "serve_notice":

@@ -3,6 +3,9 @@ what a committee following drukflow now sees happen to the civil servant's recor
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+
 import pytest
 
 from cases.core.db import reading, transaction
@@ -53,6 +56,498 @@ def test_19_9_14_an_acquittal_on_death_replaces_the_earlier_findings(world):
     with reading(world.engine) as s:
         statuses = {p.status for p in s.exec(select(Penalty).where(Penalty.case_id == case_id))}
     assert statuses == {"revoked"}
+
+
+# ------------------------------------------- 19.2.4, 19.3.7: appeal of a summary retirement
+
+
+def _penalties(world, case_id: int) -> list[tuple[int, str, str]]:
+    from sqlmodel import select
+
+    from cases.core.models import Penalty
+
+    with reading(world.engine) as s:
+        rows = s.exec(select(Penalty).where(Penalty.case_id == case_id).order_by(Penalty.id))
+        return [(p.charge_no, p.code, p.status) for p in rows]
+
+
+def _retired_summarily(world) -> int:
+    case_id = world.open()
+    world.fire(
+        case_id,
+        "recommend_summary",
+        "chair",
+        summary_ground="19.10.1.1",
+        summary_evidence="Three written warnings and two 'Poor' appraisals",
+    )
+    world.fire(
+        case_id,
+        "summary_retire",
+        "rcsc",
+        order_no="RCSC/SP/1",
+        effective_on=world.today(),
+        order_received_on=world.today(),  # Monday 14 December 2026
+    )
+    return case_id
+
+
+def _refused(fn) -> tuple[str, str]:
+    from workflows.context import Refused
+
+    with pytest.raises(Refused) as exc:
+        fn()
+    return exc.value.kind, exc.value.refusals[0].cite
+
+
+def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_working_days(world):
+    """19.2.4: the right "To an appeal or review of a disciplinary decision"; 19.3.7:
+    "Administrative Tribunal: For appeal cases against the decision of the RCSC"; 19.12.2:
+    "within 10 working days from the receipt of the decision" (reading R-19.12.2-summary: the
+    RCSC's order is held to the same window). Received Monday 14 December 2026, the last day
+    is Tuesday 29 December (17 December, National Day, is no working day). The Tribunal's
+    decision quashing it is executed by the Tribunal's own committee (19.8.3), and the
+    civil servant is back in service on the register."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    case_id = _retired_summarily(world)
+    case = world.case(case_id)
+    assert (case.state, case.closed_at) == ("retired_summarily", None)
+    window = world.deadline(case_id, "appeal_window")
+    assert (window.amount, window.unit, window.due_on) == (10, "working_days", date(2026, 12, 29))
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "separated"
+
+    world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=["19.12.2.1"],
+        appeal_statement="No warning was ever served on me.",
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    assert world.data(case_id)["appellate_body"] == {"agencies": ["AT"], "cite": "19.3.7"}
+    decision = {
+        "appeal_outcome": "quashed",
+        "due_process_examined": True,
+        "appeal_reasons": "The warnings were never served.",
+    }
+    # The RCSC decided: it does not hear the appeal against its own decision.
+    assert _refused(lambda: world.fire(case_id, "decide_appeal", "rcsc", **decision)) == (
+        "authority",
+        "19.3.7",
+    )
+    assert world.fire(case_id, "decide_appeal", "tribunal", **decision) == "appeal_decided"
+    assert world.execute_appeal(case_id, "at_dc") == "closed"
+    assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
+    with reading(world.engine) as s:
+        cs = s.get(CivilServant, "E100")
+        assert (cs.status, cs.separated_on) == ("in_service", None)
+
+
+def test_19_2_4_an_unappealed_summary_retirement_is_final_when_the_window_lapses(world, clock):
+    """19.12.2 (reading R-19.12.2-summary): no appeal by Tuesday 29 December 2026, and the
+    deadline sweep makes the retirement final on the next day."""
+    from datetime import UTC, datetime
+
+    from cases.core import timers
+
+    case_id = _retired_summarily(world)
+    clock.now = datetime(2026, 12, 29, 17, 0, tzinfo=UTC)  # 23:00 on the last day, Thimphu
+    timers.sweep(world.engine, clock.now)
+    assert world.case(case_id).state == "retired_summarily"
+    clock.now = datetime(2026, 12, 30, 4, 0, tzinfo=UTC)
+    timers.sweep(world.engine, clock.now)
+    case = world.case(case_id)
+    assert (case.state, case.closed_at) == ("retirement_final", clock.now)
+    assert _penalties(world, case_id) == [(0, "compulsory_retirement", "in_force")]
+
+
+def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world):
+    """19.8.3: the Tribunal's committee executes a remand; the RCSC, which decided, decides
+    again on the HRC's recommendation (19.10.1)."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    case_id = _retired_summarily(world)
+    world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=["19.12.2.4"],
+        appeal_statement="New appraisal evidence.",
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    world.fire(
+        case_id,
+        "decide_appeal",
+        "tribunal",
+        appeal_outcome="remanded",
+        due_process_examined=True,
+        appeal_reasons="Weigh the 2026 appraisal.",
+    )
+    assert world.execute_appeal(case_id, "at_dc") == "summary_recommended"
+    assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
+
+
+# ----------------------------------------------------- 19.12.1: an oversight agency's appeal
+
+
+def _lapsed(world, clock) -> int:
+    from datetime import UTC, datetime
+
+    from cases.core import timers
+
+    case_id = world.walk_to("decided")  # received 14 December; the window ends 29 December
+    clock.now = datetime(2026, 12, 30, 4, 0, tzinfo=UTC)
+    timers.sweep(world.engine, clock.now)
+    assert world.case(case_id).state == "closed"
+    return case_id
+
+
+OVERSIGHT = {
+    "inconsistencies": "A demotion for a first absence, against 19.11.4's like penalties.",
+    "grounds": ["19.12.2.1"],
+}
+
+
+def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_closed(world, clock):
+    """19.12.1: "In the event an aggrieved civil servant or oversight Agency has observed
+    inconsistencies in the disciplinary action, the case may be appealed to the Appellate
+    Authority." 19.12.2's 10 working days are the respondent's ("A respondent civil servant
+    may appeal ... within 10 working days"); the oversight agency has no window (reading
+    R-19.12.1-oversight). The respondent, late, is still refused."""
+    case_id = _lapsed(world, clock)
+    late = {
+        "grounds": ["19.12.2.2"],
+        "appeal_statement": "Late.",
+        "appeal_lodged_on": world.today(),
+        "appeal_received_on": world.today(),
+    }
+    assert _refused(lambda: world.fire(case_id, "lodge_appeal", "respondent", **late)) == (
+        "state",
+        "19.12.2",
+    )
+    state = world.fire(
+        case_id,
+        "lodge_oversight_appeal",
+        "rcsc",
+        **OVERSIGHT,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    case = world.case(case_id)
+    assert (state, case.closed_at) == ("appeal", None)
+    assert world.deadline(case_id, "appellate_decision_due").due_on == date(2027, 1, 29)
+
+
+def test_19_12_1_an_oversight_appeal_within_the_window_makes_it_moot(world):
+    """19.12.1: lodged while the respondent's window runs, the oversight appeal ends that
+    window (cancelled, not met: the respondent did not appeal)."""
+    case_id = world.walk_to("decided")
+    world.fire(
+        case_id,
+        "lodge_oversight_appeal",
+        "rcsc",
+        **OVERSIGHT,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    assert world.deadline(case_id, "appeal_window").status == "cancelled"
+
+
+def test_19_12_1_a_case_closed_by_its_appeal_is_not_reopened_by_an_oversight_appeal(world):
+    """19.12.1 appeals "the disciplinary action" to the Appellate Authority: once that
+    authority has decided, the oversight appeal is not available (the case stays closed)."""
+    case_id = world.walk_to("closed")
+    fire = lambda: world.fire(  # noqa: E731
+        case_id,
+        "lodge_oversight_appeal",
+        "rcsc",
+        **OVERSIGHT,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    assert _refused(fire) == ("guard", "19.12.1")
+    assert world.case(case_id).state == "closed"
+
+
+# --------------------------------------------- 19.8.3: the appellate decision and its execution
+
+
+def test_19_8_3_the_appellate_authority_s_own_committee_executes_a_varied_decision(world):
+    """19.8.3: "In appeal cases, the Disciplinary Committee of the Appellate Authority shall
+    execute the decision rendered by the Appellate Authority." The RCSC (appellate body for a
+    ministry, 19.3.7) acquits on charge 1 and varies charge 2's penalty; the ministry's own
+    committee may not execute it, the RCSC's does, and the service record follows
+    (19.11.9)."""
+    case_id = world.walk_to("appeal")
+    state = world.fire(
+        case_id,
+        "decide_appeal",
+        "rcsc",
+        appeal_outcome="varied",
+        appellate_findings=[
+            {"charge": 1, "finding": "not_guilty", "penalty": None},
+            {"charge": 2, "finding": "guilty", "penalty": "reassignment"},
+        ],
+        due_process_examined=True,
+        due_process_followed=True,
+        appeal_reasons="Charge 1 rests on one register entry; demotion too harsh.",
+    )
+    assert state == "appeal_decided"
+    assert _penalties(world, case_id) == [(1, "reprimand", "in_force"), (2, "demotion", "in_force")]
+    assert _refused(lambda: world.execute_appeal(case_id, "dc")) == ("authority", "19.8.3")
+    assert world.execute_appeal(case_id, "rcsc") == "closed"
+    assert _penalties(world, case_id) == [
+        (1, "reprimand", "revoked"),
+        (2, "demotion", "revoked"),
+        (2, "reassignment", "in_force"),
+    ]
+    data = world.data(case_id)
+    assert [f["finding"] for f in data["findings"]] == ["not_guilty", "guilty"]
+    assert data["appeal_executed"]["changes"] == [
+        "charge 1: acquitted on appeal",
+        "charge 2: penalty varied on appeal from demotion to reassignment",
+    ]
+
+
+_ACQUIT_1 = {"charge": 1, "finding": "not_guilty", "penalty": None}
+_AS_DECIDED = [
+    {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+    {"charge": 2, "finding": "guilty", "penalty": "demotion"},
+]
+_MINOR_FOR_MAJOR = [_ACQUIT_1, {"charge": 2, "finding": "guilty", "penalty": "reprimand"}]
+_NO_PENALTY_ON_PROVEN = [_ACQUIT_1, {"charge": 2, "finding": "guilty", "penalty": None}]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "rows", "refusal"),
+    [
+        ("varied", [], ("guard", "19.12.4")),
+        ("varied", [_ACQUIT_1], ("field", "19.12.4")),
+        ("varied", _NO_PENALTY_ON_PROVEN, ("guard", "19.11.2")),
+        ("varied", _MINOR_FOR_MAJOR, ("guard", "19.11.3")),
+        ("upheld", _AS_DECIDED, ("guard", "19.12.4")),
+    ],
+    ids=[
+        "varied_without_findings",
+        "varied_missing_a_charge",
+        "varied_proven_without_penalty",
+        "varied_minor_penalty_for_a_major_offence",
+        "findings_with_another_outcome",
+    ],
+)
+def test_19_12_4_a_varied_decision_needs_a_lawful_finding_on_every_charge(
+    world, outcome, rows, refusal
+):
+    """19.12.4 with 19.11.2 and 19.11.3: a varied decision states a finding on every charge,
+    one penalty per proven charge, of the class the offence carries; no other outcome states
+    findings. Each refusal names its section and nothing is written."""
+    case_id = world.walk_to("appeal")
+    fire = functools.partial(
+        world.fire,
+        case_id,
+        "decide_appeal",
+        "rcsc",
+        appeal_outcome=outcome,
+        appellate_findings=rows,
+        due_process_examined=True,
+        appeal_reasons="Reasons.",
+    )
+    assert _refused(fire) == refusal
+    assert world.case(case_id).state == "appeal"
+
+
+def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_service(world):
+    """19.8.3 and 19.11.14.7: the dismissal separated the civil servant when executed; the
+    appellate decision quashing it, once executed, revokes it and the register shows them in
+    service again."""
+    case_id = world.walk_to(
+        "appeal",
+        findings=[
+            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
+        ],
+    )
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "separated"
+    world.fire(
+        case_id,
+        "decide_appeal",
+        "rcsc",
+        appeal_outcome="quashed",
+        due_process_examined=True,
+        appeal_reasons="The notice was never served.",
+    )
+    world.execute_appeal(case_id)
+    with reading(world.engine) as s:
+        cs = s.get(CivilServant, "E100")
+        assert (cs.status, cs.separated_on, cs.separation_reason) == ("in_service", None, "")
+    assert world.data(case_id)["reinstated"]["cite"] == "19.8.3"
+
+
+# ------------------------------------------------- 19.11.5, 19.11.6, 19.13: prosecution
+
+
+PROSECUTION = {
+    "prosecution_need_established": True,
+    "prosecution_grounds": "Forged stock entries worth Nu 2.4 million.",
+    "oag_reference": "MOH/DC/OAG/3",
+    "rcsc_notified_of_prosecution": True,
+}
+
+
+def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_general(world):
+    """19.11.6: "All disciplinary cases involving civil servants after establishing, beyond a
+    reasonable doubt by the Commission/Agencies, the need for criminal prosecution in the
+    Court of Law shall be forwarded to the Court of Law through the Office of the Attorney
+    General." 19.13: "No party shall prosecute or suspend a civil servant without notifying
+    the RCSC." 19.11.5: the committee "shall file appropriate criminal charges"."""
+    case_id = world.walk_to("decided")
+    charges = {
+        "prosecution_court": "Thimphu District Court",
+        "charges_filed_on": world.today(),
+        "court_case_no": "TDC/CR/118",
+    }
+    assert _refused(
+        functools.partial(world.fire, case_id, "record_criminal_charges", "dc", **charges)
+    ) == ("guard", "19.11.6")
+    for missing, cite in (
+        ("rcsc_notified_of_prosecution", "19.13"),
+        ("prosecution_need_established", "19.11.6"),
+    ):
+        raw = {**PROSECUTION, missing: False, "forwarded_to_oag_on": world.today()}
+        fire = functools.partial(world.fire, case_id, "forward_for_prosecution", "dc", **raw)
+        assert _refused(fire) == ("guard", cite)
+    world.fire(
+        case_id, "forward_for_prosecution", "dc", **PROSECUTION, forwarded_to_oag_on=world.today()
+    )
+    assert world.fire(case_id, "record_criminal_charges", "dc", **charges) == "decided"
+    prosecution = world.data(case_id)["prosecution"]
+    assert (prosecution["oag_reference"], prosecution["court_case_no"]) == (
+        "MOH/DC/OAG/3",
+        "TDC/CR/118",
+    )
+
+
+# ----------------------------------- 19.12.5, 19.12.6: beyond the Tribunal, to the courts
+
+
+def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world):
+    """19.12.5: "An aggrieved civil servant, if not satisfied with the decision of the
+    ultimate Appellate Authority, namely, Administrative Tribunal, may appeal against such
+    decision to the High Court or Supreme Court"; 19.12.6: "In the event the High Court or
+    Supreme Court acquits the concerned civil servant of all charges ... the penalty shall
+    stand revoked." The case stays closed, on the day it closed."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    case_id = _retired_summarily(world)
+    world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=["19.12.2.2"],
+        appeal_statement="The appraisals were not mine.",
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+    world.fire(
+        case_id,
+        "decide_appeal",
+        "tribunal",
+        appeal_outcome="upheld",
+        due_process_examined=True,
+        appeal_reasons="The record supports the retirement.",
+    )
+    world.execute_appeal(case_id, "at_dc")
+    closed_at = world.case(case_id).closed_at
+    world.clock.advance(days=40)
+    world.fire(
+        case_id,
+        "lodge_court_appeal",
+        "respondent",
+        appeal_court="high_court",
+        court_appeal_filed_on=world.today(),
+        court_appeal_no="HC/ADM/7",
+    )
+    world.clock.advance(days=60)
+    state = world.fire(
+        case_id,
+        "record_court_judgement",
+        "tribunal",
+        judgement_on=world.today(),
+        court_outcome="acquitted",
+        judgement_summary="Acquitted: the appraisals were of another officer.",
+    )
+    case = world.case(case_id)
+    assert (state, case.closed_at) == ("closed", closed_at)
+    assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "in_service"
+    assert world.data(case_id)["court_judgement"]["cite"] == "19.12.6"
+
+
+# ----------------------------------------------------- 19.3.3.3, 19.3.3.4: summons
+
+
+def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(world):
+    """19.3.3.3: "Summon witnesses and/or the parties concerned with administrative
+    complaints, issue subpoena, and subpoena ducestecum, and take testimony in an
+    investigation"; 19.3.3.4: "Punish or recommend punishment of the witness in case of a
+    civil servant or the civil servant concerned who fails to comply with a summons"."""
+    case_id = world.walk_to("investigating")
+    failure = {
+        "summons_no": 1,
+        "non_compliance": "Did not appear on the day.",
+        "non_compliance_action": "recommended",
+        "non_compliance_details": "Reprimand recommended to the witness's agency.",
+    }
+    fire = functools.partial(world.fire, case_id, "record_non_compliance", "secretary", **failure)
+    assert _refused(fire) == ("guard", "19.3.3.4")  # no summons issued yet
+    world.fire(
+        case_id,
+        "issue_summons",
+        "secretary",
+        summoned="Pema Lhamo, Store Assistant",
+        summons_kind="subpoena_duces_tecum",
+        summoned_for=world.today(3),
+        summons_purpose="Produce the stock ledger for November.",
+    )
+    assert _refused(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
+    assert fire() == "investigating"
+    [summons] = world.data(case_id)["summonses"]
+    assert (summons["kind"], summons["not_complied"]["action"]) == (
+        "subpoena_duces_tecum",
+        "recommended",
+    )
+
+
+# ------------------------------------------------- 19.9.13: a suspension continued
+
+
+def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world):
+    """19.9.13: "Where a civil servant is suspended ... and another disciplinary proceeding
+    has commenced against him during the suspension, the competent authority to place him
+    under suspension may, for justifiable reasons, order the continued suspension of the
+    civil servant until the completion of all the proceedings against him." Only a
+    suspension in force of the same civil servant can be continued."""
+    from test_paths import suspend
+
+    first = world.walk_to("investigating")
+    later = world.walk_to("investigating")
+    raw = {"continued_from": world.today(), "reasons": "Both cases concern the same store."}
+    fire = functools.partial(world.fire, later, "continue_suspension", "dc", **raw)
+    assert _refused(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
+    suspend(world, first)
+    assert fire(suspension_case=first) == "investigating"
+    data = world.data(later)
+    assert (data["suspended"], data["subsistence_allowance"]) == (True, "20000.00")
+    assert data["suspension_continued"]["from_case"] == first
+    assert _refused(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
 
 
 def html_of(world, case_id: int, kind: str, username: str) -> str:

@@ -524,7 +524,9 @@ def test_the_ltt_reporting_letter_states_the_service_obligation(lw):
             "Karma Choden",
             "on 10 February 2029",
             "Course completed successfully",
-            f"from 10 February 2029 until {day(obligation['until'])}",
+            # 2023.2: the last day owed, and the length in calendar years (7.7.7.3).
+            f"from 10 February 2029 to {day(obligation['last_day_owed'])}, the last day owed "
+            "(4 years)",
             "2 times the duration of the course",
             "BCSR 7.7.7.8",
         ],

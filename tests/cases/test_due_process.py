@@ -64,6 +64,7 @@ def test_a_full_enquiry_and_appeal_shows_every_required_step_met_with_its_sectio
         "rcsc_copy": ["met"],
         "appeal_window": ["met"],
         "appellate_decision": ["met"],
+        "appeal_executed": ["met"],  # 19.8.3, from 2023.2
         "suspension": ["not_applicable"],
     }
     cites = {c.key: c.cite for c in rep.checks}
@@ -270,6 +271,7 @@ def test_an_hrc_return_and_an_appellate_remand_show_each_occurrence(world, clock
         due_process_examined=True,
         appeal_reasons="Reconsider the penalty",
     )
+    world.execute_appeal(case_id)
     world.drive(case_id, "decided")
     rep = report(world, case_id)
 
@@ -487,3 +489,17 @@ def test_json_lists_each_occurrence_with_dates_verdicts_and_sections(world, outc
     decided = next(d for d in body["decisions"] if d["trigger"] == "decide_appeal")
     assert decided["detail"] == f"outcome: {outcome}"
     assert body["counts"]["missed"] == 0
+
+
+def test_19_8_3_the_report_shows_who_executed_the_appellate_decision(world):
+    """19.8.3 (2023.2): "the Disciplinary Committee of the Appellate Authority shall execute
+    the decision": the report names the execution and the body whose committee it was; no
+    time is set for it, and the report says so."""
+    case_id = world.walk_to("closed")
+    rep = report(world, case_id)
+    [line] = check(rep, "appeal_executed").lines
+    assert check(rep, "appeal_executed").cite == "19.8.3"
+    assert (line.verdict, line.required) == ("met", "no time limit in the rule")
+    assert line.note == "letter RCSC/AP/1; by the committee of RCSC"
+    executed = next(d for d in rep.decisions if d.trigger == "execute_appeal_decision")
+    assert executed.actor == "rcsc"

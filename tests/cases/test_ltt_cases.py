@@ -7,7 +7,7 @@ dues), the deadlines, and refusals naming their sections.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -227,12 +227,16 @@ def test_path_rcsc_full_time_masters_completed_with_extension_and_obligation(ltt
     assert w.deadline(case_id, "reporting_due").status == "met"
     line = entries(w, kind="ltt")[0]
     assert line.status == "completed"
-    # 7.7.7.3: twice the duration (2027-02-01..2029-07-31 = 912 days) from reporting.
-    expected = date(2029, 8, 10) + timedelta(days=912 * 2)
+    # 7.7.7.3 (2023.2): twice the course (2027-02-01..2029-07-31, 2 years 6 months) is 5
+    # years of service from the report: the last day owed 2034-08-09.
+    expected = date(2034, 8, 10)
     assert details(line)["obligation_end"] == expected.isoformat()
+    assert details(line)["obligation_last_day"] == "2034-08-09"
     (obligation,) = entries(w, kind="service_obligation")
     assert obligation.status == "running" and obligation.end_on == expected
-    assert w.data(case_id)["service_obligation"]["multiplier"] == 2
+    served = w.data(case_id)["service_obligation"]
+    assert served["multiplier"] == 2 and served["duration"] == "5 years"
+    assert served["last_day_owed"] == "2034-08-09"
     assert w.case(case_id).closed_at is not None
     with w.session() as s:
         assert audit.verify(s).ok
@@ -248,10 +252,10 @@ def test_19_11_1_separation_before_the_obligation_is_served_costs_twice_the_cost
         owed = separate(s, "E200", on=separated_on, reason="resignation", now=w.clock.now, by="hr")
     (o,) = owed
     assert o.amount == Decimal("8400000.00")  # 2 x (1,200,000 + 3,000,000), 7.7.7.6
-    assert o.due_on == separated_on + timedelta(days=90)  # 7.7.7.5
-    assert o.with_penalty(o.due_on + timedelta(days=365)) == Decimal("10416000.00")  # 19.11.1
+    assert o.due_on is None  # 7.7.7.5: counted from the office order for repayment
     (due,) = entries(w, kind="due")
     assert due.status == "outstanding" and details(due)["amount"] == "8400000.00"
+    assert due.end_on is None and "office order for repayment" in details(due)["note"]
     with w.session() as s:
         assert s.get(CivilServant, "E200").status == "separated"  # type: ignore[union-attr]
 
@@ -412,10 +416,11 @@ def test_7_7_8_1_v_not_reporting_in_21_days_goes_to_the_retirement_queue_and_ret
     # The agency proposes; the retirement is decided by the agency for a P3 (19.3.6).
     assert refusal_cites(w, w.fire, case_id, "retire", "rcsc", order_no="X") == ["19.3.6"]
     assert w.fire(case_id, "retire", "chair", order_no="MOH/HRD/CR/1") == "retired"
-    # Separation during study leave: 2 x the costs (7.7.8.1 vii), due in 90 days.
+    # Separation during study leave: 2 x the costs (7.7.8.1 vii), due 90 days after the
+    # office order for repayment (7.7.7.5), not yet issued.
     (due,) = entries(w, kind="due")
     assert details(due)["amount"] == "8400000.00"
-    assert due.end_on == date(2029, 2, 22) + timedelta(days=90)
+    assert due.end_on is None
     with w.session() as s:
         cs = s.get(CivilServant, "E200")
         assert cs.status == "separated" and cs.separated_on == date(2029, 2, 22)  # type: ignore[union-attr]
@@ -492,9 +497,9 @@ def test_7_7_8_1_i_failing_delays_promotion_by_double_the_course(ltt_world):
     at(w, "2029-02-10")
     assert report_back(w, case_id, outcome="failed") == "failed"
     delay = w.data(case_id)["promotion_delay"]
-    assert delay["days"] == 731 * 2 and delay["cite"] == "7.7.8.1 i a"
+    assert delay["duration"] == "4 years" and delay["cite"] == "7.7.8.1 i a"  # 2 x 2 years
     line = entries(w, kind="ltt")[0]
-    assert line.status == "failed" and details(line)["promotion_delay_days"] == 1462
+    assert line.status == "failed" and details(line)["promotion_delay"] == "4 years"
     assert details(line)["obligation_end"]  # the study obligation stands (7.7.8.1)
 
 
@@ -514,7 +519,7 @@ def test_7_7_8_1_iii_evidence_of_failure(ltt_world):
         )
         == "failed"
     )
-    assert w.data(case_id)["promotion_delay"]["days"] == 1462
+    assert w.data(case_id)["promotion_delay"]["months"] == 48
 
 
 def test_7_7_7_6_v_withdrawal_beyond_control_has_no_obligation_or_penalty(ltt_world):
@@ -556,11 +561,9 @@ def test_7_7_8_1_i_b_withdrawal_within_control(ltt_world):
         reasons="Personal choice",
     )
     data = w.data(case_id)
-    assert data["promotion_delay"]["days"] == 731 * 2
-    # Obligation for the period studied (2027-02-01..2027-07-31 = 181 days), twice.
-    assert (
-        data["service_obligation"]["until"] == (date(2027, 8, 15) + timedelta(days=362)).isoformat()
-    )
+    assert data["promotion_delay"]["duration"] == "4 years"
+    # Obligation for the period studied (2027-02-01..2027-07-31 = 6 months), twice.
+    assert data["service_obligation"]["until"] == "2028-08-15"
 
 
 def test_7_7_8_1_iv_change_of_course_cancels_the_study_leave(ltt_world):
@@ -590,7 +593,8 @@ def test_7_7_8_1_iv_change_of_course_cancels_the_study_leave(ltt_world):
     )
     data = w.data(case_id)
     assert (
-        data["promotion_delay"]["days"] == 731 and data["promotion_delay"]["cite"] == "7.7.8.1 iv"
+        data["promotion_delay"]["duration"] == "2 years"
+        and data["promotion_delay"]["cite"] == "7.7.8.1 iv"
     )
     line = entries(w, kind="ltt")[0]
     assert line.status == "withdrawn" and "7.7.8.1 iv" in details(line)["cancelled_for"]

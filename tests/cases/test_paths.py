@@ -141,10 +141,14 @@ def test_path_19_8_2_1_explanation_lapses_and_the_dc_decides_on_the_evidence(wor
         hearing="did_not_respond",
         members_present="dc, dc2, chair",
         findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "fine"},
+            {"charge": 1, "finding": "guilty", "penalty": "fine", "amount": "5000"},
             {"charge": 2, "finding": "not_guilty", "penalty": None},
         ],
         decision_reasons="Decided on the evidence (19.8.2.3(v)).",
+        # 2023.2 (19.11.13.2, 19.11.1): the fine's amount within a month's salary, and the
+        # day it is payable by.
+        monthly_salary="40000",
+        fine_payable_by="2027-01-28",
     )
     assert state == "awaiting_endorsement"
     # 19.8.2.3(vi) counts the meeting's 30 days from an investigation report; there is none.
@@ -261,7 +265,7 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
     )
     second = [
         {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-        {"charge": 2, "finding": "guilty", "penalty": "fine"},
+        {"charge": 2, "finding": "guilty", "penalty": "fine", "amount": "3000"},
     ]
     world.fire(
         case_id,
@@ -272,6 +276,8 @@ def test_path_investigated_escalated_extended_returned_and_final_when_the_window
         members_present="five",
         findings=second,
         decision_reasons="r",
+        monthly_salary="40000",  # 2023.2: a fine within a month's salary (19.11.13.2)
+        fine_payable_by="2027-02-25",  # and the day it is payable by (19.11.1)
     )
 
     clock.now = bt("2027-01-26")
@@ -346,7 +352,9 @@ def test_path_19_12_2_an_appeal_after_the_window_is_refused(world, clock):
 
 
 def decide_appeal(world, case_id: int, outcome: str) -> str:
-    return world.fire(
+    """The appellate decision and (2023.2, 19.8.3) its execution by the appellate
+    authority's own committee; returns where the case then is."""
+    world.fire(
         case_id,
         "decide_appeal",
         "rcsc",
@@ -354,6 +362,14 @@ def decide_appeal(world, case_id: int, outcome: str) -> str:
         due_process_examined=True,
         due_process_followed=outcome != "quashed",
         appeal_reasons=f"Appeal {outcome}",
+    )
+    return world.fire(
+        case_id,
+        "execute_appeal_decision",
+        "rcsc",
+        executed_on=world.today(),
+        execution_letter_no="RCSC/AP/2",
+        appeal_decision_received_on=world.today(),
     )
 
 
@@ -397,8 +413,9 @@ def test_path_19_8_3_appeal_remanded_to_the_dc_which_decides_again(world, clock)
         (1, "reprimand", "in_force"),
         (2, "reassignment", "in_force"),
     ]
-    assert trail(world, case_id)[-4:] == [
-        ("decide_appeal", "appeal", "dc_meeting"),
+    assert trail(world, case_id)[-5:] == [
+        ("decide_appeal", "appeal", "appeal_decided"),
+        ("execute_appeal_decision", "appeal_decided", "dc_meeting"),
         ("record_decision", "dc_meeting", "awaiting_endorsement"),
         ("endorse_decision", "awaiting_endorsement", "endorsed"),
         ("communicate_decision", "endorsed", "decided"),
@@ -434,14 +451,20 @@ def test_path_19_10_1_summary_retirement_by_the_rcsc(world):
     )
     assert (
         world.fire(
-            case_id, "summary_retire", "rcsc", order_no="RCSC/SP/1", effective_on="2027-01-01"
+            case_id,
+            "summary_retire",
+            "rcsc",
+            order_no="RCSC/SP/1",
+            effective_on="2027-01-01",
+            order_received_on=world.today(),
         )
         == "retired_summarily"
     )
     assert penalties(world, case_id) == [(0, "compulsory_retirement", "in_force")]
     with world.session() as s:
         assert record.standing(s, "E100", date(2027, 1, 2)).on_negative_list
-    assert world.case(case_id).closed_at is not None
+    # 2023.2: open until its appeal window lapses (19.2.4, 19.3.7; reading R-19.12.2-summary)
+    assert world.case(case_id).closed_at is None
     assert_chain_ok(world)
 
 

@@ -169,6 +169,7 @@ def test_19_12_4_a_quashed_decision_revokes_its_penalties_and_the_listing(world)
         due_process_followed=False,
         appeal_reasons="The notice was never served",
     )
+    world.execute_appeal(case_id)  # 19.8.3: the appellate authority's committee executes
     assert {p.status for p in penalties(world)} == {"revoked"}
     assert standing(world, date(2027, 1, 1)).on_negative_list is False
 

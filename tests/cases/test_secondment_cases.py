@@ -256,8 +256,9 @@ def test_path_nomination_to_return_writes_the_secondment_and_its_obligation(worl
     assert armed(world, case_id) == {}
     assert world.deadline(case_id, "rejoining_due").status == "met"
 
-    # 13.10.6.1: twice the secondment (731 days, 2028 a leap year) from the return.
-    expected = date(2029, 2, 1) + timedelta(days=2 * 731)
+    # 13.10.6.1 (2023.2, R-13.10.6.1-duration): twice the two years, four calendar years
+    # from the return (the first version doubled 731 days, 2028 a leap year: 2033-02-02).
+    expected = date(2033, 2, 1)
     [row] = entries(world, kind="secondment")
     assert row.status == "returned"
     assert details(row)["obligation_end"] == expected.isoformat()
@@ -331,7 +332,7 @@ def test_13_10_6_2_inside_bhutan_serves_once_the_term(world):
         lpc_submitted=True,
     )  # fmt: skip
     [row] = entries(world, kind="secondment")
-    assert details(row)["obligation_end"] == (date(2029, 2, 1) + timedelta(days=731)).isoformat()
+    assert details(row)["obligation_end"] == "2031-02-01"  # two calendar years (2023.2)
 
 
 # ----------------------------------------------------------------- not rejoining
@@ -473,8 +474,8 @@ def test_13_10_7_1_early_reversion_needs_three_months_notice_and_moves_the_end(w
         lpc_submitted=True,
     )  # fmt: skip
     [row] = entries(world, kind="secondment")
-    days = (date(2027, 12, 1) - START).days + 1
-    assert details(row)["obligation_end"] == (date(2027, 12, 2) + timedelta(2 * days)).isoformat()
+    # 2027-02-01..2027-12-01 is 10 months and a day; twice that, on the calendar (2023.2).
+    assert details(row)["obligation_end"] == "2029-08-04"
 
 
 def test_13_10_7_4_recall_by_the_rcsc_cannot_extend_the_term(world):

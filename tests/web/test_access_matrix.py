@@ -236,15 +236,16 @@ class Cell:
             driven[0] if driven else next(c for c, p, _ in demo_world.cases if p == process)
         )
         self.how = "driven" if driven else "placed"
-        if not driven:
-            engine = engine_for(_sqlite(self.prepared))
-            with transaction(engine) as s:
-                case = s.get(Case, self.case_id)
-                case.state = state  # type: ignore[union-attr]
-                # The matrix is the newest version's: a state only it has (13.5.1.5's
-                # Waiting List in EOL 2023.2) is placed on a case of that version.
-                case.process_version = registry.latest(process).version  # type: ignore[union-attr]
-            engine.dispose()
+        # The matrix is the newest version's: the demo's cases, opened a while ago on an
+        # earlier one, are placed on it (as an audited migration would move them).
+        engine = engine_for(_sqlite(self.prepared))
+        with transaction(engine) as s:
+            case = s.get(Case, self.case_id)
+            assert case is not None
+            case.process_version = registry.latest(process).version
+            if not driven:
+                case.state = state
+        engine.dispose()
         self.facts = facts(self.prepared, self.case_id)
         engine = engine_for(_sqlite(self.prepared))
         with Session(engine) as s:

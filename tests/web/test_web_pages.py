@@ -287,3 +287,29 @@ def test_a_long_timeline_shows_the_newest_events_and_offers_all(client, world) -
     assert everything.text.count('class="hash"') == total
     assert "Direct the DC to hold an enquiry" in everything.text
     assert "Showing the newest" not in everything.text
+
+
+def test_19_8_3_an_appeal_varied_from_the_form_is_executed_by_the_rcsc_committee(
+    client, world
+) -> None:
+    """19.12.4, 19.8.3 (2023.2): the appellate body's form takes a finding per charge only
+    for a varied decision (the per-charge choices are optional on the page), and the case
+    then waits for the appellate authority's committee to execute it."""
+    case_id = world.walk_to("appeal")
+    csrf = login(client, "rcsc")
+    page = client.get(f"/cases/{case_id}")
+    assert 'name="appellate_findings__1__finding">' in page.text  # not required
+    form = {
+        "csrf_token": csrf,
+        "version": str(world.case(case_id).version),
+        "appeal_outcome": "varied",
+        "appellate_findings__1__finding": "not_guilty",
+        "appellate_findings__2__finding": "guilty",
+        "appellate_findings__2__penalty": "reassignment",
+        "due_process_examined": "on",
+        "appeal_reasons": "Charge 1 not proven; demotion too harsh.",
+    }
+    resp = client.post(f"/cases/{case_id}/actions/decide_appeal", data=form)
+    assert resp.status_code == 200
+    assert world.case(case_id).state == "appeal_decided"
+    assert "Execute the appellate decision" in resp.text and "BCSR 19.8.3" in resp.text

@@ -633,10 +633,10 @@ COSTED = {
 )
 def test_7_7_7_6_financial_obligation_on_separation(funding, ordinal, amount):
     entry = ltt_entry(funding=funding, ordinal=ordinal, **COSTED)
-    got = ltt_financial_obligation(entry, date(2030, 6, 30))
+    got = ltt_financial_obligation(with_(entries=(entry,)), entry, date(2030, 6, 30))
     assert got is not None
     assert got.amount == amount and got.ltt_id == 7
-    assert got.due_on == date(2030, 6, 30) + timedelta(days=90)  # 7.7.7.5
+    assert got.due_on is None  # 7.7.7.5: 90 days from the office order for repayment, later
     assert f"LTT no. {ordinal}" in got.basis
 
 
@@ -652,12 +652,12 @@ def test_7_7_7_6_financial_obligation_on_separation(funding, ordinal, amount):
     ],
 )
 def test_no_financial_obligation(entry):
-    assert ltt_financial_obligation(entry, date(2030, 6, 30)) is None
+    assert ltt_financial_obligation(with_(entries=(entry,)), entry, date(2030, 6, 30)) is None
 
 
 def test_7_7_8_1_vii_separation_during_study_leave_owes_the_obligation():
     entry = ltt_entry("ongoing", ordinal=1, employment_cost="500000", scholarship_cost="0")
-    got = ltt_financial_obligation(entry, date(2028, 1, 1))
+    got = ltt_financial_obligation(with_(entries=(entry,)), entry, date(2028, 1, 1))
     assert got is not None and got.amount == Decimal("1000000.00")
 
 

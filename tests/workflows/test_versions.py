@@ -84,12 +84,14 @@ def test_the_difference_between_2023_1_and_2023_2_names_each_change_with_its_sec
     assert any("directive_received_on" in d and d.startswith("deadline added") for d in order)
     for trigger in ("convene_meeting", "return_to_dc", "decide_appeal"):
         details = changes[("step", "changed", trigger)].details
-        assert details[0] == (
+        assert (
             "deadline removed: DC meeting to conclude: 30 days from the day of the step "
             "(19.8.2.3(vi))"
-        )
+        ) in details
     appeal = changes[("step", "changed", "decide_appeal")].details
-    assert appeal[1].startswith("competent body: 19.3.7, read by who decided")
+    assert "to state added: appeal_decided" in appeal  # 19.8.3: executed by its own DC
+    assert appeal[-1].startswith("competent body: 19.3.7, read by who decided")
+    assert changes[("step", "added", "execute_appeal_decision")].cite == "19.8.3"
     assert revision.diff(first, first) == []
 
 
@@ -254,7 +256,7 @@ def test_19_3_7_an_appeal_against_the_rcsc_s_own_decision_goes_to_the_tribunal()
     assert disciplinary.disciplinary_body(c).agencies == ("RCSC",)
     step, _ = first.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)  # 2023.1 kept
     step, _ = second.check("appeal", "decide_appeal", TRIBUNAL, c, APPEAL)
-    assert step.dest == "closed"
+    assert step.dest == "appeal_decided"  # executed next by the Tribunal's committee (19.8.3)
     with pytest.raises(Refused) as refused:
         second.check("appeal", "decide_appeal", RCSC_APPEAL, c, APPEAL)
     assert (refused.value.kind, refused.value.refusals[0].cite) == ("authority", "19.3.7")
@@ -372,6 +374,95 @@ def test_schedule_19a_a_proven_asterisked_offence_names_the_accountable_supervis
     assert "Schedule 19/A" in refusal_cites(second, "dc_meeting", "record_decision", c, raw)
     named = {**raw, "accountable_supervisor": "Sonam Dorji, Chief Store Officer"}
     assert "Schedule 19/A" not in refusal_cites(second, "dc_meeting", "record_decision", c, named)
+
+
+# ---------------------------------------- 19.2.4, 19.12.1, 19.8.3 in 2023.2
+
+RESPONDENT = Actor(9, "respondent", frozenset({R.RESPONDENT}), None, employee_eid="E100")
+
+
+def offered(process: Process, state: str, actor: Actor, c: Context) -> set[str]:
+    return {s.trigger for s in process.available(state, actor, c)}
+
+
+def test_19_2_4_a_summary_retirement_is_final_in_2023_1_and_appealable_in_2023_2():
+    """19.2.4: "To an appeal or review of a disciplinary decision"; 19.3.7: "Administrative
+    Tribunal: For appeal cases against the decision of the RCSC"."""
+    first, second = registry.versions("disciplinary")[:2]
+    assert first.is_final("retired_summarily") and not second.is_final("retired_summarily")
+    c = ctx({"decided_by": {"agencies": ["RCSC"], "cite": "19.10.1"}})
+    assert offered(first, "retired_summarily", RESPONDENT, c) == set()
+    assert offered(second, "retired_summarily", RESPONDENT, c) == {"lodge_appeal"}
+    assert disciplinary.appellate_body_by_decider(c).agencies == ("AT",)
+    assert second.reading(readings.SUMMARY_APPEAL_WINDOW.id) == "ten_working_days"
+
+
+def test_19_12_1_an_oversight_appeal_after_the_window_exists_only_from_2023_2():
+    """19.12.1: "In the event an aggrieved civil servant or oversight Agency has observed
+    inconsistencies in the disciplinary action, the case may be appealed to the Appellate
+    Authority" (no time is set for the oversight agency)."""
+    first, second = registry.versions("disciplinary")[:2]
+    lapsed = ctx({"last_step": "decision_becomes_final"})
+    assert "lodge_oversight_appeal" not in first.triggers()
+    assert offered(second, "closed", RCSC, lapsed) == {"lodge_oversight_appeal"}
+    after_appeal = ctx({"last_step": "execute_appeal_decision"})
+    assert offered(second, "closed", RCSC, after_appeal) == set()
+    assert second.reading(readings.OVERSIGHT_APPEAL.id) == "no_limit"
+
+
+def test_19_8_3_a_varied_appellate_decision_exists_only_from_2023_2():
+    """19.8.3: "In appeal cases, the Disciplinary Committee of the Appellate Authority shall
+    execute the decision rendered by the Appellate Authority": 2023.1 closed the case on the
+    decision and sent a remand to the committee that first decided; 2023.2 decides (upheld,
+    varied charge by charge, quashed, remanded) and the appellate body's committee executes."""
+    first, second = registry.versions("disciplinary")[:2]
+    c = Context(
+        subject=SUBJECT,
+        data={"charges": [{"no": 1, "offence": 11, "classification": "Minor"}]},
+        fields={},
+        today=TODAY,
+    )
+    varied = {
+        **APPEAL,
+        "appeal_outcome": "varied",
+        "appellate_findings": [{"charge": 1, "finding": "not_guilty", "penalty": None}],
+    }
+    with pytest.raises(Refused) as refused:
+        first.check("appeal", "decide_appeal", RCSC_APPEAL, c, varied)
+    assert refused.value.kind == "field"
+    step, _ = second.check("appeal", "decide_appeal", RCSC_APPEAL, c, varied)
+    assert step.dest == "appeal_decided"
+    remanded = Context(
+        subject=SUBJECT,
+        data={"appeal_outcome": "remanded", "appellate_body": {"agencies": ["RCSC"]}},
+        fields={},
+        today=TODAY,
+    )
+    raw = {
+        "executed_on": "2026-12-15",
+        "execution_letter_no": "RCSC/AP/1",
+        "appeal_decision_received_on": "2026-12-15",
+    }
+    step, _ = second.check("appeal_decided", "execute_appeal_decision", RCSC, remanded, raw)
+    assert (step.dest, step.cite) == ("dc_meeting", "19.8.3")
+    with pytest.raises(Refused) as refused:
+        second.check("appeal_decided", "execute_appeal_decision", DC, remanded, raw)
+    assert (refused.value.kind, refused.value.refusals[0].cite) == ("authority", "19.8.3")
+    [first_remand] = [s for s in first.branches("decide_appeal") if s.dest == "dc_meeting"]
+    assert first_remand.by == frozenset({R.APPELLATE})  # 2023.1: no execution step
+
+
+def test_19_12_5_only_the_tribunal_s_decision_goes_on_to_the_courts_from_2023_2():
+    """19.12.5: "if not satisfied with the decision of the ultimate Appellate Authority,
+    namely, Administrative Tribunal, may appeal against such decision to the High Court or
+    Supreme Court"."""
+    first, second = registry.versions("disciplinary")[:2]
+    executed = {"outcome": "upheld", "cite": "19.8.3"}
+    by_tribunal = ctx({"appellate_body": {"agencies": ["AT"]}, "appeal_executed": executed})
+    by_rcsc = ctx({"appellate_body": {"agencies": ["RCSC"]}, "appeal_executed": executed})
+    assert "lodge_court_appeal" not in first.triggers()
+    assert "lodge_court_appeal" in offered(second, "closed", RESPONDENT, by_tribunal)
+    assert "lodge_court_appeal" not in offered(second, "closed", RESPONDENT, by_rcsc)
 
 
 # ----------------------------------------- 19.11.13.4, 19.9.7, 19.11.13.2-3, 19.11.11

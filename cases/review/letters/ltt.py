@@ -80,6 +80,8 @@ def ltt_reporting_facts(src: Sources) -> dict[str, Any]:
         "documents": [documents.get(k, k) for k in d.get("documents") or []],
         "obligation_from": day(obligation.get("from")),
         "obligation_until": day(obligation.get("until")),
+        "obligation_last_day": day(obligation.get("last_day_owed")),  # 2023.2
+        "obligation_duration": obligation.get("duration", ""),
         "multiplier": obligation.get("multiplier"),
         "ordinal": d.get("ordinal"),
         "promotion_delay": d.get("promotion_delay") or {},
