@@ -16,12 +16,14 @@ from sqlmodel import select
 from cases.core import timers
 from cases.core.db import transaction
 from cases.core.models import Case, Document, SecurityEvent, User
+from cases.core.service import NotFound
 from cases.demo import seed
 from cases.people import auth
 from cases.people import security_log as SL
-from cases.review import documents
+from cases.review import case_file, documents
 from tests.web.web_helpers import login
 from web.app import create_app
+from workflows.context import Refused
 
 ATTACKER, OFFICE = ("10.6.6.6", 40000), ("10.1.1.1", 40000)
 SCRIPT = "<script>alert(1)</script>"
@@ -360,7 +362,28 @@ QUERIES = {
     "/eligibility": "?process=eol&subject_eid=E8126",
     "/": "?closed=true",
     "/servants": "?q=a",
+    "/api/search": "?q=absent",
 }
+
+
+def _a_paper_on(s: Any, app: Any, case: Case, clock: Any) -> Any:
+    """A paper on the case's file, added by the first demo user who acts on the case (the
+    case file's reads are GET routes too)."""
+    for user in s.exec(select(User).order_by(User.id)).all():  # type: ignore[arg-type]
+        try:
+            return case_file.add(
+                s,
+                app.state.file_store,
+                case.id,
+                auth.actor_of(user),
+                name="note.txt",
+                data=b"a note\n",
+                kind="other",
+                now=clock(),
+            ).paper
+        except (Refused, NotFound):
+            continue
+    raise AssertionError(f"no demo user acts on case {case.id}")
 
 
 def test_no_get_route_changes_anything(demo_app, clock) -> None:
@@ -378,6 +401,8 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
             "version": ["2023.1"],
             "doc_id": [str(doc.id)],
         }
+        paper = _a_paper_on(s, app, cases[0], clock)
+        values["paper_id"] = [str(paper.id)]
     with TestClient(app) as c:
         login(c, "admin", seed.PASSWORD)
         clock.advance(hours=0.1)  # so the session's last-seen bookkeeping does happen
@@ -387,6 +412,8 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
             for url in fill(route, values):
                 # Documents belong to their own case; other pairings are expected 404s.
                 if "{doc_id" in route and not url.startswith(f"/cases/{doc.case_id}/"):
+                    continue
+                if "{paper_id" in route and f"/cases/{paper.case_id}/" not in url:
                     continue
                 resp = c.get(url + QUERIES.get(route, ""), follow_redirects=False)
                 seen[url] = resp.status_code
