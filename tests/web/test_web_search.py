@@ -64,7 +64,10 @@ def test_words_of_a_case_find_it_with_the_match_marked_and_the_text_escaped(clie
     page = client.get("/search", params={"q": "unlocked"})
     assert page.status_code == 200 and f"#{case_id}" in page.text
     assert "<mark>unlocked</mark>" in page.text
-    assert "&lt;b&gt;store&lt;/b&gt;" in page.text and "<b>store</b>" not in page.text
+    # Never the user's markup: SQLite's snippet keeps it (escaped), PostgreSQL's
+    # ts_headline drops tags; either way no <b> of the narration reaches the page.
+    assert "<b>store</b>" not in page.text
+    assert "&lt;b&gt;store&lt;/b&gt;" in page.text or "<b>" not in page.text
 
 
 def test_the_search_api_filters_and_marks_matches(client, world, token) -> None:  # noqa: ANN001
