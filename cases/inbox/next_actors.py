@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -118,11 +120,13 @@ def users_to_act(
     if not branches:
         return {}
     agencies = sorted({a for _, found in branches if found for a in found.agencies})
+    staff = frozenset().union(*(_staff(step) for step, _ in branches))
+    own = frozenset().union(*(step.by & R.SELF for step, _ in branches))
     anywhere = any(found is None and _staff(step) for step, found in branches)
-    rows = session.execute(
-        _CANDIDATES,
-        {"agencies": agencies, "eid": case.subject_eid or "", "anywhere": anywhere},
-    ).all()
+    query = _candidates(staff, own, anywhere)
+    if query is None:
+        return {}
+    rows = session.execute(query, {"agencies": agencies, "eid": case.subject_eid or ""}).all()
     recused = ctx.recused_user_ids
     wanted = frozenset().union(*(step.by for step, _ in branches)) | {R.RCSC}
     out: dict[int, list[Step]] = {}
@@ -149,21 +153,36 @@ def _staff(step: Step) -> frozenset[str]:
     return staff | {R.RCSC} if step.by & R.RCSC_ACTS_AS else staff
 
 
-# The users who could hold a waiting step's role: officers of the competent agencies (index
-# on app_user.agency_code) and the case's subject (one's-own-record roles); every user only
-# where a step names no competent agency. Built once, so each step reuses one compiled
-# statement; who of them may act is decided by ``check_authority`` as when they act.
-_USER = User.__table__  # type: ignore[attr-defined]
-_CANDIDATES = sa.select(
-    _USER.c.id, _USER.c.username, _USER.c.roles, _USER.c.agency_code, _USER.c.employee_eid
-).where(
-    _USER.c.active == sa.true(),
-    sa.or_(
-        _USER.c.agency_code.in_(sa.bindparam("agencies", expanding=True)),
-        _USER.c.employee_eid == sa.bindparam("eid"),
-        sa.bindparam("anywhere", type_=sa.Boolean),
-    ),
-)
+@lru_cache(maxsize=256)
+def _candidates(staff: frozenset[str], own: frozenset[str], anywhere: bool) -> Any:
+    """The users who could hold a waiting step's role, found in SQL by role and agency:
+    officers holding one of the ``staff`` roles in the competent agencies (index on
+    app_user.agency_code; in any agency where a step names none), and the case's subject
+    holding an ``own`` role (index on app_user.employee_eid). Built once per combination of
+    roles, so each step reuses one compiled statement; who of them may act is still decided
+    by ``check_authority``, as when they act."""
+    u = User.__table__.c  # type: ignore[attr-defined]
+    terms = []
+    if staff:
+        held = sa.or_(*(_has_role(u.roles, role) for role in sorted(staff)))
+        terms.append(
+            held
+            if anywhere
+            else sa.and_(u.agency_code.in_(sa.bindparam("agencies", expanding=True)), held)
+        )
+    if own:
+        held = sa.or_(*(_has_role(u.roles, role) for role in sorted(own)))
+        terms.append(sa.and_(u.employee_eid == sa.bindparam("eid"), held))
+    if not terms:
+        return None
+    return sa.select(u.id, u.username, u.roles, u.agency_code, u.employee_eid).where(
+        u.active == sa.true(), sa.or_(*terms)
+    )
+
+
+def _has_role(roles: Any, role: str) -> Any:
+    """``roles`` is comma-separated: match the whole name, not a name it is part of."""
+    return (sa.literal(",") + roles + ",").like(f"%,{role},%")
 
 
 def expected(
