@@ -1276,8 +1276,27 @@ def summary_recommender(ctx: Context) -> Authority:
     return Authority((ctx.subject.agency,), "19.10.1")
 
 
+def _extended(
+    step: Step,
+    *,
+    fields: tuple[Field, ...] = (),
+    guards: tuple[Guard, ...] = (),
+    effects: tuple[str, ...] = (),
+    **changes: Any,
+) -> Step:
+    """``step`` as a later version takes it: more to ask (``fields``), to check (``guards``)
+    and to do (``effects``), each after the step's own, and ``changes`` replaced."""
+    return replace(
+        step,
+        fields=(*step.fields, *fields),
+        guards=(*step.guards, *guards),
+        effects=(*step.effects, *effects),
+        **changes,
+    )
+
+
 def _also(step: Step, *effects: str) -> Step:
-    return replace(step, effects=(*step.effects, *effects))
+    return _extended(step, effects=effects)
 
 
 def _guarded(step: Step, *guards: Guard) -> Step:
@@ -1593,10 +1612,9 @@ def _suspend_v2(step: Step) -> Step:
     guards = tuple(
         replace(g, check=agency_order_notified) if g.cite == "19.9.6" else g for g in step.guards
     )
-    return replace(
-        step,
+    return _extended(
+        replace(step, fields=fields, guards=guards),
         fields=(
-            *fields,
             Field(
                 "agency_notified",
                 "bool",
@@ -1604,7 +1622,6 @@ def _suspend_v2(step: Step) -> Step:
             ),
         ),
         guards=(
-            *guards,
             Guard(
                 "19.9.7",
                 "the RCSC's suspension order must be notified to the civil servant and the "
@@ -2169,12 +2186,10 @@ CONTINUE_SUSPENSION_V2 = Step(
 def _appealable(step: Step) -> Step:
     """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
     window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
-    return replace(
+    return _extended(
         step,
-        fields=(
-            *step.fields,
-            Field("order_received_on", "date", "Civil servant received the RCSC's order on"),
-        ),
+        fields=(Field("order_received_on", "date", "Civil servant received the RCSC's order on"),),
+        effects=("summary_decided_by_rcsc",),
         arms=(
             Arm(
                 "appeal_window",
@@ -2185,12 +2200,12 @@ def _appealable(step: Step) -> Step:
                 on_timeout="decision_becomes_final",
             ),
         ),
-        effects=(*step.effects, "summary_decided_by_rcsc"),
     )
 
 
 _final = PROCESS.branches("decision_becomes_final")[0]
-_lodge = PROCESS.branches("lodge_appeal")[0]
+# From 2023.2 lodging an appeal names the appellate body on the case (19.3.7).
+_lodge = _also(PROCESS.branches("lodge_appeal")[0], "record_appellate_body")
 SUMMARY_APPEAL_V2 = (
     _final,
     replace(
@@ -2206,7 +2221,6 @@ SUMMARY_APPEAL_V2 = (
         source="retired_summarily",
         label="Appeal the summary retirement to the Administrative Tribunal",
         cite="19.2.4, 19.3.7",
-        effects=(*_lodge.effects, "record_appellate_body"),
     ),
 )
 STATES_V2 = (
@@ -2287,10 +2301,9 @@ V2 = revise(
         *READINGS_V2,
     ),
     replace=(
-        replace(
+        _extended(
             _order,
             fields=(
-                *_order.fields,
                 Field(
                     "directive_received_on",
                     "date",
@@ -2334,30 +2347,31 @@ V2 = revise(
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
         _decision_v2(
-            _guarded(
-                PROCESS.branches("record_decision")[0],
-                Guard(
-                    "19.11.7, 19.11.8",
-                    "a conviction by a Court of Law is not re-tried: a charge of conviction "
-                    "(schedule items 1 and 2) is found proven",
-                    convictions_found_proven,
+            _extended(
+                _guarded(
+                    PROCESS.branches("record_decision")[0],
+                    Guard(
+                        "19.11.7, 19.11.8",
+                        "a conviction by a Court of Law is not re-tried: a charge of conviction "
+                        "(schedule items 1 and 2) is found proven",
+                        convictions_found_proven,
+                    ),
+                    Guard(
+                        "Schedule 19/A",
+                        "an offence marked * is proven: name the supervisor, who is accountable "
+                        "and liable for administrative sanction (3.5.3)",
+                        supervisor_named_where_accountable,
+                    ),
                 ),
-                Guard(
-                    "Schedule 19/A",
-                    "an offence marked * is proven: name the supervisor, who is accountable "
-                    "and liable for administrative sanction (3.5.3)",
-                    supervisor_named_where_accountable,
-                ),
-            ),
-            fields=(
-                *PROCESS.branches("record_decision")[0].fields,
-                Field(
-                    "accountable_supervisor",
-                    "text",
-                    "Supervisor accountable (Schedule 19/A, offences marked *)",
-                    required=False,
-                    help="Name and position of the supervisor, where a proven offence is "
-                    "marked * in the schedule.",
+                fields=(
+                    Field(
+                        "accountable_supervisor",
+                        "text",
+                        "Supervisor accountable (Schedule 19/A, offences marked *)",
+                        required=False,
+                        help="Name and position of the supervisor, where a proven offence is "
+                        "marked * in the schedule.",
+                    ),
                 ),
             ),
         ),
@@ -2371,10 +2385,7 @@ V2 = revise(
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         _decide_appeal_v2,
-        replace(
-            PROCESS.branches("lodge_appeal")[0],
-            effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
-        ),
+        _lodge,
         *SUMMARY_APPEAL_V2,
         *map(_suspend_v2, PROCESS.branches("suspend")),
         _notice_v2(PROCESS.branches("serve_notice")[0]),

@@ -1,6 +1,8 @@
 """What the disciplinary process's steps change beyond the case's state (BCSR 2023 chapter
 19): the charges, the penalties entered in the service record (19.11.9), suspension pay
-(19.9.8-19.9.12) and the outcome of an appeal (19.8.3).
+(19.9.8-19.9.13), separation on a penalty that ends service (19.11.14), recusal (19.3.5)
+and summonses (19.3.3.3-4). What an appeal or a court changes afterwards is in
+``cases.processes.disciplinary_appeal``.
 """
 
 from __future__ import annotations
@@ -12,21 +14,18 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from cases.core import profiles, service
+from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import (
     Case,
-    CaseAgency,
-    CivilServant,
     Penalty,
     Recusal,
     ServiceEntry,
     User,
 )
 from cases.people.separation import separate
-from workflows import disciplinary, registry
-from workflows import roles as R
-from workflows.context import Context, Refusal, Refused
+from workflows import disciplinary
+from workflows.context import Refusal, Refused
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -54,24 +53,29 @@ def transfer_to_committee(ec: EffectContext) -> None:
 @effect("record_penalties")
 def record_penalties(ec: EffectContext) -> None:
     """19.11.9: every administrative penalty is entered in the service record."""
+    for row in ec.data.get("findings") or []:
+        if row.get("penalty"):
+            enter_penalty(ec, row["charge"], row["penalty"])
+
+
+def enter_penalty(ec: EffectContext, charge: int, code: str) -> Penalty:
+    """19.11.9: the penalty ``code`` on charge ``charge`` entered in the service record, with
+    the term the decision gave (19.14.6.1)."""
     charges = {c["no"]: c for c in ec.data.get("charges") or []}
     term = ec.data.get("penalty_term_ends_on")
-    for row in ec.data.get("findings") or []:
-        if not row.get("penalty"):
-            continue
-        pen = PENALTY_BY_CODE[row["penalty"]]
-        ec.session.add(
-            Penalty(
-                case_id=ec.case.id,
-                eid=ec.case.subject_eid,
-                charge_no=row["charge"],
-                offence_no=charges[row["charge"]]["offence"],
-                code=pen.code,
-                severity=pen.severity,
-                imposed_on=ec.today,
-                term_ends_on=date.fromisoformat(term) if term else None,
-            )
-        )
+    pen = PENALTY_BY_CODE[code]
+    row = Penalty(
+        case_id=ec.case.id,
+        eid=ec.case.subject_eid,
+        charge_no=charge,
+        offence_no=charges[charge]["offence"],
+        code=pen.code,
+        severity=pen.severity,
+        imposed_on=ec.today,
+        term_ends_on=date.fromisoformat(term) if term else None,
+    )
+    ec.session.add(row)
+    return row
 
 
 @effect("record_summary_retirement")
@@ -89,22 +93,6 @@ def record_summary_retirement(ec: EffectContext) -> None:
         )
     )
     ec.data["findings"] = [{"charge": 0, "finding": "guilty", "penalty": "compulsory_retirement"}]
-
-
-@effect("apply_appeal_outcome")
-def apply_appeal_outcome(ec: EffectContext) -> None:
-    """A quashed or remanded decision revokes its penalties; the DC decides again (19.8.3)."""
-    if ec.fields.get("appeal_outcome") in ("quashed", "remanded"):
-        for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
-            p.status = "revoked"
-            ec.session.add(p)
-        revoke_fines(ec)
-    if ec.fields.get("appeal_outcome") == "quashed":
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
-        ]
-    if ec.fields.get("appeal_outcome") in ("upheld", "quashed"):
-        close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
 
 
 @effect("start_suspension")
@@ -147,20 +135,6 @@ def close_suspension(ec: EffectContext) -> None:
         )
 
 
-@effect("record_appellate_body")
-def record_appellate_body(ec: EffectContext) -> None:
-    """19.3.7: the appellate body named when the appeal is lodged (by who decided) sees the
-    case from then on (cases.core.queries.visibility), whichever body that is."""
-    subject = service.subject_of(ec.session, ec.case.subject_eid)
-    ctx = Context(subject=subject, data=ec.data, fields=ec.fields, today=ec.today)
-    body = disciplinary.appellate_authority(registry.for_case(ec.case), ctx)
-    for code in body.agencies:
-        if ec.session.get(CaseAgency, (ec.case.id, code)) is None:
-            ec.session.add(CaseAgency(case_id=ec.case.id, agency_code=code, part="appellate"))  # type: ignore[arg-type]
-    ec.data["appellate_body"] = {"agencies": list(body.agencies), "cite": body.cite}
-
-
-# The penalties that end service (19.11.14): the register records the separation.
 SEPARATING = ("compulsory_retirement", "dismissal")
 
 
@@ -200,11 +174,7 @@ def death_decision(ec: EffectContext) -> None:
         {"charge": c["no"], "finding": "guilty" if guilty else "not_guilty", "penalty": None}
         for c in charges
     ]
-    for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
-        if p.status == "in_force":
-            p.status = "revoked"
-            ec.session.add(p)
-    revoke_fines(ec)
+    revoke_penalties(ec)
     ec.data["decided_on_death"] = {
         "died_on": ec.fields.get("died_on"),
         "outcome": "charges established" if guilty else "charges not established",
@@ -288,6 +258,21 @@ def revoke_fines(ec: EffectContext, charge: int | None = None) -> None:
         if details.get("penalty") == "fine" and charge in (None, details.get("charge")):
             row.status = "revoked"
             ec.session.add(row)
+
+
+def in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
+    """The case's penalties in force (``charge``: only that charge's)."""
+    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
+    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
+
+
+def revoke_penalties(ec: EffectContext, charge: int | None = None) -> None:
+    """The case's penalties in force revoked, with the fines they imposed (on appeal,
+    19.12.4; by a court, 19.12.6; on death, 19.9.14; ``charge``: only that charge's)."""
+    for p in in_force(ec, charge):
+        p.status = "revoked"
+        ec.session.add(p)
+    revoke_fines(ec, charge)
 
 
 def _member(ec: EffectContext) -> User:
@@ -428,180 +413,6 @@ def record_conviction(ec: EffectContext) -> None:
         note=f"Judgement of a Court of Law opening disciplinary case {ec.case.id} "
         "(BCSR 19.5.1.3); on the Negative List (BCSR 19.14.3.1)",
     )
-
-
-@effect("summary_decided_by_rcsc")
-def summary_decided_by_rcsc(ec: EffectContext) -> None:
-    """19.10.1: the RCSC itself decided the summary retirement, so its appeal goes to the
-    Administrative Tribunal ("For appeal cases against the decision of the RCSC", 19.3.7)."""
-    ec.data["decided_by"] = {"agencies": [R.RCSC_AGENCY], "cite": "19.10.1"}
-
-
-def _in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
-    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
-    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
-
-
-def _revoke(ec: EffectContext, rows: list[Penalty]) -> None:
-    for p in rows:
-        p.status = "revoked"
-        ec.session.add(p)
-
-
-def _apply_findings(
-    ec: EffectContext, before: dict[int, dict], rows: list[dict], how: str
-) -> list[str]:
-    """A later body's findings over the committee's: on each charge whose finding or penalty
-    changed, the penalty in force is revoked and the new one entered in the service record
-    (19.11.9). Returns what changed, charge by charge."""
-    charges = {c["no"]: c for c in ec.data.get("charges") or []}
-    term = ec.data.get("penalty_term_ends_on")
-    changes: list[str] = []
-    for row in rows:
-        was = before.get(row["charge"], {})
-        if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
-            continue
-        _revoke(ec, _in_force(ec, row["charge"]))
-        revoke_fines(ec, row["charge"])
-        if row["finding"] == "not_guilty":
-            changes.append(f"charge {row['charge']}: acquitted {how}")
-            continue
-        pen = PENALTY_BY_CODE[row["penalty"]]
-        ec.session.add(
-            Penalty(
-                case_id=ec.case.id,
-                eid=ec.case.subject_eid,
-                charge_no=row["charge"],
-                offence_no=charges[row["charge"]]["offence"],
-                code=pen.code,
-                severity=pen.severity,
-                imposed_on=ec.today,
-                term_ends_on=date.fromisoformat(term) if term else None,
-            )
-        )
-        old = (was.get("penalty") or "none").replace("_", " ")
-        changes.append(
-            f"charge {row['charge']}: penalty varied {how} from {old} to "
-            f"{pen.code.replace('_', ' ')}"
-        )
-    return changes
-
-
-@effect("execute_appeal_decision")
-def execute_appeal_decision(ec: EffectContext) -> None:
-    """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
-    decision rendered by the Appellate Authority". Upheld: the penalties stand. Varied: on
-    each charge whose finding or penalty changed, the committee's penalty is revoked and the
-    appellate body's entered in the service record (19.11.9). Quashed: every charge acquitted,
-    every penalty revoked. Remanded: the penalties are revoked until the deciding body decides
-    again. A civil servant this case separated is reinstated on the register when no
-    penalty that ends service stands; one the appellate body dismisses or retires is
-    separated (19.11.14)."""
-    outcome = ec.data.get("appeal_outcome")
-    before = {r["charge"]: r for r in ec.data.get("findings") or []}
-    changes: list[str] = []
-    if outcome in ("quashed", "remanded"):
-        _revoke(ec, _in_force(ec))
-        revoke_fines(ec)
-    if outcome == "quashed":
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
-        ]
-        changes.append("acquitted on every charge; every penalty revoked")
-    if outcome == "varied":
-        rows = ec.data.get("appellate_findings") or []
-        changes = _apply_findings(ec, before, rows, "on appeal")
-        ec.data["findings"] = rows
-    ec.data["appeal_executed"] = {
-        "outcome": outcome,
-        "on": ec.fields.get("executed_on"),
-        "changes": changes,
-        "cite": "19.8.3",
-    }
-    _reinstate_unless_separating(ec)
-    if outcome == "remanded":
-        return
-    if not ec.data.get("separation"):
-        separate_on_penalty(ec)
-    close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
-
-
-def _reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None:
-    """A separation this case recorded stands only while a penalty that ends service does."""
-    if not ec.data.get("separation"):
-        return
-    if {p.code for p in _in_force(ec)} & set(SEPARATING):
-        return
-    cs = ec.session.get(CivilServant, ec.case.subject_eid)
-    if cs is not None and cs.status == "separated":
-        cs.status = "in_service"
-        cs.separated_on = None
-        cs.separation_reason = ""
-        ec.session.add(cs)
-    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": cite}
-    ec.data["separation"] = None
-    ec.data["separated_on"] = None
-
-
-@effect("record_prosecution")
-def record_prosecution(ec: EffectContext) -> None:
-    """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
-    RCSC notified), then the criminal charges filed, kept together on the case."""
-    keys = (
-        "forwarded_to_oag_on",
-        "oag_reference",
-        "prosecution_court",
-        "charges_filed_on",
-        "court_case_no",
-    )
-    found = dict(ec.data.get("prosecution") or {})
-    found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})
-    found["cite"] = "19.11.5, 19.11.6, 19.13"
-    ec.data["prosecution"] = found
-
-
-@effect("record_court_appeal")
-def record_court_appeal(ec: EffectContext) -> None:
-    """19.12.5: the Tribunal's decision appealed to the High Court or Supreme Court."""
-    ec.data["court_appeal"] = {
-        "court": ec.fields.get("appeal_court"),
-        "filed_on": ec.fields.get("court_appeal_filed_on"),
-        "no": ec.fields.get("court_appeal_no"),
-        "cite": "19.12.5",
-    }
-
-
-@effect("apply_court_judgement")
-def apply_court_judgement(ec: EffectContext) -> None:
-    """19.12.6: "In the event the High Court or Supreme Court acquits the concerned civil
-    servant of all charges ... the penalty shall stand revoked. However, if the Court finds
-    him guilty on some charges he shall be imposed such administrative penalty as deemed
-    appropriate." On the closed case: acquitted, every penalty revoked (and a separation
-    it caused undone, the suspension settled as acquitted); guilty on some, each charge's
-    penalty as the court's findings give it; upheld, nothing changes."""
-    outcome = ec.fields.get("court_outcome")
-    before = {r["charge"]: r for r in ec.data.get("findings") or []}
-    changes: list[str] = []
-    if outcome == "acquitted":
-        _revoke(ec, _in_force(ec))
-        revoke_fines(ec)
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
-        ]
-        changes.append("acquitted of all charges; the penalty stands revoked")
-    if outcome == "guilty_on_some":
-        rows = ec.fields.get("court_findings") or []
-        changes = _apply_findings(ec, before, rows, "by the court")
-        ec.data["findings"] = rows
-    ec.data["court_judgement"] = {
-        "outcome": outcome,
-        "on": ec.fields.get("judgement_on"),
-        "changes": changes,
-        "cite": "19.12.6",
-    }
-    if outcome != "upheld":
-        _reinstate_unless_separating(ec, cite="19.12.6")
-        close_suspension(ec)
 
 
 @effect("record_summons")

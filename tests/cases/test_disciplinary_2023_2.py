@@ -99,7 +99,43 @@ def _refused(fn) -> tuple[str, str]:
     return exc.value.kind, exc.value.refusals[0].cite
 
 
-def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_working_days(world):
+@pytest.fixture
+def tribunal_dc(world) -> str:
+    """A member of the Administrative Tribunal's own committee, which executes its
+    decisions (19.8.3)."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    return "at_dc"
+
+
+def _appeal(world, case_id: int, grounds: list[str], statement: str) -> str:
+    """The respondent appeals today, received by the appellate body today (19.12.2)."""
+    return world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=grounds,
+        appeal_statement=statement,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+
+
+def _tribunal_decides(world, case_id: int, outcome: str, reasons: str) -> str:
+    return world.fire(
+        case_id,
+        "decide_appeal",
+        "tribunal",
+        appeal_outcome=outcome,
+        due_process_examined=True,
+        appeal_reasons=reasons,
+    )
+
+
+def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_working_days(
+    world, tribunal_dc
+):
     """19.2.4: the right "To an appeal or review of a disciplinary decision"; 19.3.7:
     "Administrative Tribunal: For appeal cases against the decision of the RCSC"; 19.12.2:
     "within 10 working days from the receipt of the decision" (reading R-19.12.2-summary: the
@@ -107,9 +143,6 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
     is Tuesday 29 December (17 December, National Day, is no working day). The Tribunal's
     decision quashing it is executed by the Tribunal's own committee (19.8.3), and the
     civil servant is back in service on the register."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
     case = world.case(case_id)
     assert (case.state, case.closed_at) == ("retired_summarily", None)
@@ -118,15 +151,7 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
     with reading(world.engine) as s:
         assert s.get(CivilServant, "E100").status == "separated"
 
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.1"],
-        appeal_statement="No warning was ever served on me.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    _appeal(world, case_id, ["19.12.2.1"], "No warning was ever served on me.")
     assert world.data(case_id)["appellate_body"] == {"agencies": ["AT"], "cite": "19.3.7"}
     decision = {
         "appeal_outcome": "quashed",
@@ -139,7 +164,7 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
         "19.3.7",
     )
     assert world.fire(case_id, "decide_appeal", "tribunal", **decision) == "appeal_decided"
-    assert world.execute_appeal(case_id, "at_dc") == "closed"
+    assert world.execute_appeal(case_id, tribunal_dc) == "closed"
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
@@ -164,31 +189,13 @@ def test_19_2_4_an_unappealed_summary_retirement_is_final_when_the_window_lapses
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "in_force")]
 
 
-def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world):
+def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world, tribunal_dc):
     """19.8.3: the Tribunal's committee executes a remand; the RCSC, which decided, decides
     again on the HRC's recommendation (19.10.1)."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.4"],
-        appeal_statement="New appraisal evidence.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    world.fire(
-        case_id,
-        "decide_appeal",
-        "tribunal",
-        appeal_outcome="remanded",
-        due_process_examined=True,
-        appeal_reasons="Weigh the 2026 appraisal.",
-    )
-    assert world.execute_appeal(case_id, "at_dc") == "summary_recommended"
+    _appeal(world, case_id, ["19.12.2.4"], "New appraisal evidence.")
+    _tribunal_decides(world, case_id, "remanded", "Weigh the 2026 appraisal.")
+    assert world.execute_appeal(case_id, tribunal_dc) == "summary_recommended"
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
 
 
@@ -213,6 +220,18 @@ OVERSIGHT = {
 }
 
 
+def _oversight_appeal(world, case_id: int) -> str:
+    """The RCSC appeals as an oversight agency today (19.12.1)."""
+    return world.fire(
+        case_id,
+        "lodge_oversight_appeal",
+        "rcsc",
+        **OVERSIGHT,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+
+
 def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_closed(world, clock):
     """19.12.1: "In the event an aggrieved civil servant or oversight Agency has observed
     inconsistencies in the disciplinary action, the case may be appealed to the Appellate
@@ -230,14 +249,7 @@ def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_close
         "state",
         "19.12.2",
     )
-    state = world.fire(
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    state = _oversight_appeal(world, case_id)
     case = world.case(case_id)
     assert (state, case.closed_at) == ("appeal", None)
     assert world.deadline(case_id, "appellate_decision_due").due_on == date(2027, 1, 29)
@@ -247,14 +259,7 @@ def test_19_12_1_an_oversight_appeal_within_the_window_makes_it_moot(world):
     """19.12.1: lodged while the respondent's window runs, the oversight appeal ends that
     window (cancelled, not met: the respondent did not appeal)."""
     case_id = world.walk_to("decided")
-    world.fire(
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    _oversight_appeal(world, case_id)
     assert world.deadline(case_id, "appeal_window").status == "cancelled"
 
 
@@ -262,15 +267,7 @@ def test_19_12_1_a_case_closed_by_its_appeal_is_not_reopened_by_an_oversight_app
     """19.12.1 appeals "the disciplinary action" to the Appellate Authority: once that
     authority has decided, the oversight appeal is not available (the case stays closed)."""
     case_id = world.walk_to("closed")
-    fire = lambda: world.fire(  # noqa: E731
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    assert _refused(fire) == ("guard", "19.12.1")
+    assert _refused(lambda: _oversight_appeal(world, case_id)) == ("guard", "19.12.1")
     assert world.case(case_id).state == "closed"
 
 
@@ -436,34 +433,16 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
 # ----------------------------------- 19.12.5, 19.12.6: beyond the Tribunal, to the courts
 
 
-def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world):
+def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world, tribunal_dc):
     """19.12.5: "An aggrieved civil servant, if not satisfied with the decision of the
     ultimate Appellate Authority, namely, Administrative Tribunal, may appeal against such
     decision to the High Court or Supreme Court"; 19.12.6: "In the event the High Court or
     Supreme Court acquits the concerned civil servant of all charges ... the penalty shall
     stand revoked." The case stays closed, on the day it closed."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.2"],
-        appeal_statement="The appraisals were not mine.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    world.fire(
-        case_id,
-        "decide_appeal",
-        "tribunal",
-        appeal_outcome="upheld",
-        due_process_examined=True,
-        appeal_reasons="The record supports the retirement.",
-    )
-    world.execute_appeal(case_id, "at_dc")
+    _appeal(world, case_id, ["19.12.2.2"], "The appraisals were not mine.")
+    _tribunal_decides(world, case_id, "upheld", "The record supports the retirement.")
+    world.execute_appeal(case_id, tribunal_dc)
     closed_at = world.case(case_id).closed_at
     world.clock.advance(days=40)
     world.fire(
