@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import select
@@ -18,6 +18,7 @@ from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import (
     Case,
+    CivilServant,
     Penalty,
     Recusal,
     ServiceEntry,
@@ -26,6 +27,7 @@ from cases.core.models import (
 from cases.people.separation import separate
 from workflows import disciplinary
 from workflows.context import Refusal, Refused
+from workflows.obligations import add_months
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -109,6 +111,7 @@ def revoke_suspension(ec: EffectContext) -> None:
     """19.9.12: the order stays in force until modified or revoked."""
     ec.data["suspended"] = False
     ec.data["suspension_revoked_on"] = ec.fields.get("revoked_on")
+    _end_on_register(ec, "revoked", ec.fields.get("revoked_on") or ec.today)
 
 
 @effect("close_suspension")
@@ -133,6 +136,59 @@ def close_suspension(ec: EffectContext) -> None:
             "acquitted: remaining 50% of gross pay payable and the period counts as active "
             "service (19.9.9, 19.9.11)"
         )
+    _end_on_register(ec, "ended", ec.today, outcome=ec.data["suspension_outcome"])
+
+
+# 19.9.15: "RCSC may recruit or transfer a civil servant to fill an Executive position if
+# the incumbent is on suspension ... beyond 6 months" (calendar months).
+EXECUTIVE_FILL_MONTHS = 6
+
+
+@effect("suspension_on_register")
+def suspension_on_register(ec: EffectContext) -> None:
+    """19.9.15: "The Agency concerned shall not recruit new employees in place of the
+    incumbent when the incumbent is under suspension till all the administrative and/court
+    proceedings are completed and the final decision against the incumbent is taken.
+    However, RCSC may recruit or transfer a civil servant to fill an Executive position if
+    the incumbent is on suspension ... beyond 6 months." The suspension (by whose order,
+    19.9.2) is a line of the civil servant's record naming the position held for them; for
+    an Executive position, the day the six months end and the day from which the RCSC may
+    fill it."""
+    cs = ec.session.get(CivilServant, ec.case.subject_eid)
+    assert cs is not None
+    start = date.fromisoformat(str(ec.data.get("suspended_from") or ec.today.isoformat()))
+    if ec.data.get("ordered_under") == "acab":
+        order = f"on the Anti-Corruption Commission's order {ec.data.get('acc_order_no')} "
+        order += "under ACAB 2011 (BCSR 19.9.2)"
+    elif ec.data.get("suspension_continued"):
+        order = f"continued from case {ec.data['suspension_continued']['from_case']} (19.9.13)"
+    else:
+        order = f"office order {ec.data.get('office_order_no')} (BCSR 19.9.6)"
+    position = f"{cs.position_title} ({cs.position_level}), {cs.agency_code}"
+    values: dict[str, str] = {
+        "position": position,
+        "order": order,
+        "no_recruitment": f"The agency shall not recruit in place of the incumbent in "
+        f"{position} until all administrative and court proceedings are completed and the "
+        "final decision is taken (BCSR 19.9.15)",
+    }
+    if cs.position_level.upper().startswith("EX"):
+        fill_from = add_months(start, EXECUTIVE_FILL_MONTHS)
+        values["executive_position"] = (
+            f"Executive position: six months of suspension end on "
+            f"{(fill_from - timedelta(days=1)).isoformat()}; from {fill_from.isoformat()} the "
+            "RCSC may recruit or transfer a civil servant to fill it (BCSR 19.9.15)"
+        )
+    ec.data["suspension_order"] = {"order": order, "cite": "19.9.2, 19.9.15"}
+    ec.add_entry("suspension", start_on=start, status="in_force", **values)
+
+
+def _end_on_register(ec: EffectContext, status: str, on: date | str, **details: str) -> None:
+    """The suspension this case recorded on the register (19.9.15) ends with it: revoked
+    (19.9.12) or settled by the outcome (19.9.9, 19.9.10). A case of the first version
+    recorded none."""
+    for row in case_entries(ec, "suspension", "in_force"):
+        profiles.update_entry(ec.session, row, end_on=on, status=status, **details)
 
 
 SEPARATING = ("compulsory_retirement", "dismissal")
@@ -243,17 +299,24 @@ def record_fines(ec: EffectContext) -> None:
         )
 
 
+def case_entries(ec: EffectContext, kind: str, status: str) -> list[ServiceEntry]:
+    """The lines of kind ``kind`` this case wrote on the civil servant's record, as they
+    stand (``status``)."""
+    return list(
+        ec.session.exec(
+            select(ServiceEntry).where(
+                ServiceEntry.case_id == ec.case.id,
+                ServiceEntry.kind == kind,
+                ServiceEntry.status == status,
+            )
+        ).all()
+    )
+
+
 def revoke_fines(ec: EffectContext, charge: int | None = None) -> None:
     """A fine revoked with its penalty (on appeal, 19.12.4; on death, 19.9.14) is no longer
     owed (``charge``: only that charge's fine)."""
-    rows = ec.session.exec(
-        select(ServiceEntry).where(
-            ServiceEntry.case_id == ec.case.id,
-            ServiceEntry.kind == "due",
-            ServiceEntry.status == "outstanding",
-        )
-    ).all()
-    for row in rows:
+    for row in case_entries(ec, "due", "outstanding"):
         details = json.loads(row.details or "{}")
         if details.get("penalty") == "fine" and charge in (None, details.get("charge")):
             row.status = "revoked"

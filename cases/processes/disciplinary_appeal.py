@@ -218,4 +218,5 @@ def apply_court_judgement(ec: EffectContext) -> None:
     )
     if outcome != "upheld":
         reinstate_unless_separating(ec, cite="19.12.6")
-        close_suspension(ec)
+    if outcome != "upheld" or ec.data.get("suspended"):
+        close_suspension(ec)  # the court proceedings end here (19.9.9, 19.9.10)

@@ -91,7 +91,7 @@ def _retired_summarily(world) -> int:
     return case_id
 
 
-def _refused(fn) -> tuple[str, str]:
+def refusal_of(fn) -> tuple[str, str]:
     from workflows.context import Refused
 
     with pytest.raises(Refused) as exc:
@@ -109,7 +109,7 @@ def tribunal_dc(world) -> str:
     return "at_dc"
 
 
-def _appeal(world, case_id: int, grounds: list[str], statement: str) -> str:
+def appeal(world, case_id: int, grounds: list[str], statement: str) -> str:
     """The respondent appeals today, received by the appellate body today (19.12.2)."""
     return world.fire(
         case_id,
@@ -122,7 +122,7 @@ def _appeal(world, case_id: int, grounds: list[str], statement: str) -> str:
     )
 
 
-def _tribunal_decides(world, case_id: int, outcome: str, reasons: str) -> str:
+def tribunal_decides(world, case_id: int, outcome: str, reasons: str) -> str:
     return world.fire(
         case_id,
         "decide_appeal",
@@ -151,7 +151,7 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
     with reading(world.engine) as s:
         assert s.get(CivilServant, "E100").status == "separated"
 
-    _appeal(world, case_id, ["19.12.2.1"], "No warning was ever served on me.")
+    appeal(world, case_id, ["19.12.2.1"], "No warning was ever served on me.")
     assert world.data(case_id)["appellate_body"] == {"agencies": ["AT"], "cite": "19.3.7"}
     decision = {
         "appeal_outcome": "quashed",
@@ -159,7 +159,7 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
         "appeal_reasons": "The warnings were never served.",
     }
     # The RCSC decided: it does not hear the appeal against its own decision.
-    assert _refused(lambda: world.fire(case_id, "decide_appeal", "rcsc", **decision)) == (
+    assert refusal_of(lambda: world.fire(case_id, "decide_appeal", "rcsc", **decision)) == (
         "authority",
         "19.3.7",
     )
@@ -193,8 +193,8 @@ def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world, tribu
     """19.8.3: the Tribunal's committee executes a remand; the RCSC, which decided, decides
     again on the HRC's recommendation (19.10.1)."""
     case_id = _retired_summarily(world)
-    _appeal(world, case_id, ["19.12.2.4"], "New appraisal evidence.")
-    _tribunal_decides(world, case_id, "remanded", "Weigh the 2026 appraisal.")
+    appeal(world, case_id, ["19.12.2.4"], "New appraisal evidence.")
+    tribunal_decides(world, case_id, "remanded", "Weigh the 2026 appraisal.")
     assert world.execute_appeal(case_id, tribunal_dc) == "summary_recommended"
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
 
@@ -245,7 +245,7 @@ def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_close
         "appeal_lodged_on": world.today(),
         "appeal_received_on": world.today(),
     }
-    assert _refused(lambda: world.fire(case_id, "lodge_appeal", "respondent", **late)) == (
+    assert refusal_of(lambda: world.fire(case_id, "lodge_appeal", "respondent", **late)) == (
         "state",
         "19.12.2",
     )
@@ -267,7 +267,7 @@ def test_19_12_1_a_case_closed_by_its_appeal_is_not_reopened_by_an_oversight_app
     """19.12.1 appeals "the disciplinary action" to the Appellate Authority: once that
     authority has decided, the oversight appeal is not available (the case stays closed)."""
     case_id = world.walk_to("closed")
-    assert _refused(lambda: _oversight_appeal(world, case_id)) == ("guard", "19.12.1")
+    assert refusal_of(lambda: _oversight_appeal(world, case_id)) == ("guard", "19.12.1")
     assert world.case(case_id).state == "closed"
 
 
@@ -296,7 +296,7 @@ def test_19_8_3_the_appellate_authority_s_own_committee_executes_a_varied_decisi
     )
     assert state == "appeal_decided"
     assert _penalties(world, case_id) == [(1, "reprimand", "in_force"), (2, "demotion", "in_force")]
-    assert _refused(lambda: world.execute_appeal(case_id, "dc")) == ("authority", "19.8.3")
+    assert refusal_of(lambda: world.execute_appeal(case_id, "dc")) == ("authority", "19.8.3")
     assert world.execute_appeal(case_id, "rcsc") == "closed"
     assert _penalties(world, case_id) == [
         (1, "reprimand", "revoked"),
@@ -354,7 +354,7 @@ def test_19_12_4_a_varied_decision_needs_a_lawful_finding_on_every_charge(
         due_process_examined=True,
         appeal_reasons="Reasons.",
     )
-    assert _refused(fire) == refusal
+    assert refusal_of(fire) == refusal
     assert world.case(case_id).state == "appeal"
 
 
@@ -409,7 +409,7 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
         "charges_filed_on": world.today(),
         "court_case_no": "TDC/CR/118",
     }
-    assert _refused(
+    assert refusal_of(
         functools.partial(world.fire, case_id, "record_criminal_charges", "dc", **charges)
     ) == ("guard", "19.11.6")
     for missing, cite in (
@@ -418,7 +418,7 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
     ):
         raw = {**PROSECUTION, missing: False, "forwarded_to_oag_on": world.today()}
         fire = functools.partial(world.fire, case_id, "forward_for_prosecution", "dc", **raw)
-        assert _refused(fire) == ("guard", cite)
+        assert refusal_of(fire) == ("guard", cite)
     world.fire(
         case_id, "forward_for_prosecution", "dc", **PROSECUTION, forwarded_to_oag_on=world.today()
     )
@@ -433,6 +433,18 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
 # ----------------------------------- 19.12.5, 19.12.6: beyond the Tribunal, to the courts
 
 
+def court_judgement(world, case_id: int, outcome: str, summary: str) -> str:
+    """The Tribunal records the High Court's judgement today (19.12.6)."""
+    return world.fire(
+        case_id,
+        "record_court_judgement",
+        "tribunal",
+        judgement_on=world.today(),
+        court_outcome=outcome,
+        judgement_summary=summary,
+    )
+
+
 def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world, tribunal_dc):
     """19.12.5: "An aggrieved civil servant, if not satisfied with the decision of the
     ultimate Appellate Authority, namely, Administrative Tribunal, may appeal against such
@@ -440,8 +452,8 @@ def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world,
     Supreme Court acquits the concerned civil servant of all charges ... the penalty shall
     stand revoked." The case stays closed, on the day it closed."""
     case_id = _retired_summarily(world)
-    _appeal(world, case_id, ["19.12.2.2"], "The appraisals were not mine.")
-    _tribunal_decides(world, case_id, "upheld", "The record supports the retirement.")
+    appeal(world, case_id, ["19.12.2.2"], "The appraisals were not mine.")
+    tribunal_decides(world, case_id, "upheld", "The record supports the retirement.")
     world.execute_appeal(case_id, tribunal_dc)
     closed_at = world.case(case_id).closed_at
     world.clock.advance(days=40)
@@ -454,13 +466,8 @@ def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world,
         court_appeal_no="HC/ADM/7",
     )
     world.clock.advance(days=60)
-    state = world.fire(
-        case_id,
-        "record_court_judgement",
-        "tribunal",
-        judgement_on=world.today(),
-        court_outcome="acquitted",
-        judgement_summary="Acquitted: the appraisals were of another officer.",
+    state = court_judgement(
+        world, case_id, "acquitted", "Acquitted: the appraisals were of another officer."
     )
     case = world.case(case_id)
     assert (state, case.closed_at) == ("closed", closed_at)
@@ -486,7 +493,7 @@ def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(worl
         "non_compliance_details": "Reprimand recommended to the witness's agency.",
     }
     fire = functools.partial(world.fire, case_id, "record_non_compliance", "secretary", **failure)
-    assert _refused(fire) == ("guard", "19.3.3.4")  # no summons issued yet
+    assert refusal_of(fire) == ("guard", "19.3.3.4")  # no summons issued yet
     world.fire(
         case_id,
         "issue_summons",
@@ -496,7 +503,7 @@ def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(worl
         summoned_for=world.today(3),
         summons_purpose="Produce the stock ledger for November.",
     )
-    assert _refused(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
+    assert refusal_of(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
     assert fire() == "investigating"
     [summons] = world.data(case_id)["summonses"]
     assert (summons["kind"], summons["not_complied"]["action"]) == (
@@ -520,13 +527,13 @@ def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world)
     later = world.walk_to("investigating")
     raw = {"continued_from": world.today(), "reasons": "Both cases concern the same store."}
     fire = functools.partial(world.fire, later, "continue_suspension", "dc", **raw)
-    assert _refused(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
+    assert refusal_of(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
     suspend(world, first)
     assert fire(suspension_case=first) == "investigating"
     data = world.data(later)
     assert (data["suspended"], data["subsistence_allowance"]) == (True, "20000.00")
     assert data["suspension_continued"]["from_case"] == first
-    assert _refused(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
+    assert refusal_of(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
 
 
 def html_of(world, case_id: int, kind: str, username: str) -> str:
@@ -556,7 +563,7 @@ def _minor_penalties(world, eid: str, count: int) -> None:
             )
 
 
-def _decide(world, case_id: int, findings: list[dict], **extra) -> None:
+def decide(world, case_id: int, findings: list[dict], **extra) -> None:
     world.fire(
         case_id,
         "record_decision",
@@ -576,7 +583,7 @@ def test_19_11_13_4_the_decision_records_that_repeated_minor_penalties_led_to_a_
     met with a major penalty, and the decision and its letter say why."""
     _minor_penalties(world, "E100", 3)
     case_id = world.walk_to("dc_meeting", charges=["11"])
-    _decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}])
+    decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}])
     assert world.data(case_id)["repeated_minor"]["minor_on_record"] == 3
     world.drive(case_id, "decided")
     letter = html_of(world, case_id, "decision_letter", "chair")
@@ -592,7 +599,7 @@ def test_19_11_1_an_unpaid_fine_is_owed_on_the_record_with_24_percent_a_year(wor
     from cases.people import register_reads
 
     case_id = world.walk_to("dc_meeting", charges=["11"])
-    _decide(
+    decide(
         world,
         case_id,
         [{"charge": 1, "finding": "guilty", "penalty": "fine", "amount": "36500"}],
@@ -642,7 +649,7 @@ def test_19_11_11_another_offence_is_charged_decided_and_printed_as_outside_the_
         in notice
     )
     world.drive(case_id, "dc_meeting")
-    _decide(
+    decide(
         world,
         case_id,
         [
@@ -732,7 +739,7 @@ def test_19_3_5_an_objection_upheld_by_the_chair_takes_the_member_off_the_case(w
     )
     assert world.data(case_id)["objections"][0]["status"] == "upheld"
     with pytest.raises(Refused) as refused:
-        _decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}])
+        decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}])
     assert refused.value.refusals[0].cite == "19.3.5"
     assert "dc2 stepped aside from this case" in refused.value.refusals[0].reason
     with pytest.raises(Refused) as refused:
