@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from cases.core import service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, CivilServant, Penalty
+from cases.core.models import CaseAgency, Penalty
+from cases.people.separation import reinstate
 from cases.processes.disciplinary import (
     SEPARATING,
     close_suspension,
@@ -151,18 +152,27 @@ def execute_appeal_decision(ec: EffectContext) -> None:
 
 
 def reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None:
-    """A separation this case recorded stands only while a penalty that ends service does."""
+    """A separation this case recorded stands only while a penalty that ends service does;
+    without one the civil servant is reinstated (cases.people.separation.reinstate), and the
+    dues the separation wrote are revoked."""
     if not ec.data.get("separation"):
         return
     if {p.code for p in in_force(ec)} & set(SEPARATING):
         return
-    cs = ec.session.get(CivilServant, ec.case.subject_eid)
-    if cs is not None and cs.status == "separated":
-        cs.status = "in_service"
-        cs.separated_on = None
-        cs.separation_reason = ""
-        ec.session.add(cs)
-    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": cite}
+    how = "quashed on appeal" if cite == "19.8.3" else "revoked by the court"
+    revoked = reinstate(
+        ec.session,
+        ec.case.subject_eid,
+        case_id=ec.case.id,  # type: ignore[arg-type]
+        reason=f"reinstated on {ec.today.isoformat()}: the penalty that separated the civil "
+        f"servant was {how} (BCSR {cite}); the service obligation runs on, so no financial "
+        "obligation arises (BCSR 7.7.7.2)",
+    )
+    ec.data["reinstated"] = {
+        "on": ec.today.isoformat(),
+        "cite": cite,
+        "dues_revoked": [r.id for r in revoked],
+    }
     ec.data["separation"] = None
     ec.data["separated_on"] = None
 

@@ -386,6 +386,83 @@ def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_ser
     assert world.data(case_id)["reinstated"]["cite"] == "19.8.3"
 
 
+def test_7_7_7_2_a_reinstatement_revokes_the_ltt_dues_the_dismissal_left(world):
+    """7.7.7.2: "In the event a civil servant does not fulfil his service obligation, he
+    shall be liable for financial obligation"; 19.9.9: "accordingly reinstated in service".
+    The dismissal separated the civil servant with a master's obligation unserved, leaving
+    twice the costs as a due (7.7.7.6); the appeal quashes it, and once executed (19.8.3)
+    the civil servant serves on: the due is revoked, saying why, and no office order for
+    repayment (7.7.7.5) can be recorded on it."""
+    import json
+
+    from sqlmodel import select
+
+    from cases.core import profiles
+    from cases.core.models import ServiceEntry
+    from cases.people import repayment
+
+    with transaction(world.engine) as s:
+        profiles.add_entry(
+            s,
+            eid="E100",
+            kind="ltt",
+            now=world.clock.now,
+            by="register",
+            start_on=date(2022, 1, 1),
+            end_on=date(2023, 12, 31),
+            status="completed",
+            level="masters",
+            mode="full_time",
+            funding="rgob",
+            ordinal=1,
+            obligation_end="2028-01-01",
+            employment_cost="1000000",
+            scholarship_cost="500000",
+        )
+    findings = [
+        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+        {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
+    ]
+    case_id = world.walk_to("appeal", findings=findings)
+
+    def dues() -> list[ServiceEntry]:
+        with reading(world.engine) as s:
+            return list(s.exec(select(ServiceEntry).where(ServiceEntry.kind == "due")).all())
+
+    [due] = dues()
+    assert (due.status, due.case_id, json.loads(due.details)["amount"]) == (
+        "outstanding",
+        case_id,
+        "3000000.00",
+    )
+    world.fire(
+        case_id,
+        "decide_appeal",
+        "rcsc",
+        appeal_outcome="quashed",
+        due_process_examined=True,
+        appeal_reasons="The notice was never served.",
+    )
+    world.execute_appeal(case_id)
+    [due] = dues()
+    assert due.status == "revoked"
+    assert "(BCSR 19.8.3)" in json.loads(due.details)["revoked"]
+    assert "(BCSR 7.7.7.2)" in json.loads(due.details)["revoked"]
+    assert world.data(case_id)["reinstated"]["dues_revoked"] == [due.id]
+    order = {"order_no": "MOH/HR/2026/90", "issued_on": world.today()}
+    with transaction(world.engine) as s:
+        fire = functools.partial(
+            repayment.record_repayment_order,
+            s,
+            "E100",
+            due.id,
+            order,
+            world.actors["hr"],
+            world.clock.now,
+        )
+        assert refusal_of(fire) == ("state", "7.7.7.5")
+
+
 # ------------------------------------------------- 19.11.5, 19.11.6, 19.13: prosecution
 
 
