@@ -2422,7 +2422,9 @@ V2 = revise(
     "Commission's order executed by the agency (reading R-19.9.2-acab); 19.9.15: a "
     "suspension is recorded on the civil servant's record with the position the agency "
     "shall not fill by recruitment, and for an Executive position the day from which the "
-    "RCSC may fill it",
+    "RCSC may fill it; 19.8.3, 19.12.6 with 7.7.7.2: a civil servant reinstated when the "
+    "separating penalty is quashed or revoked serves on, and the outstanding dues the "
+    "separation wrote are revoked",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
