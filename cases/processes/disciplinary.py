@@ -161,7 +161,8 @@ def suspension_on_register(ec: EffectContext) -> None:
         order = f"on the Anti-Corruption Commission's order {ec.data.get('acc_order_no')} "
         order += "under ACAB 2011 (BCSR 19.9.2)"
     elif ec.data.get("suspension_continued"):
-        order = f"continued from case {ec.data['suspension_continued']['from_case']} (19.9.13)"
+        order = f"continued from case {ec.data['suspension_continued']['from_case']} "
+        order += "(BCSR 19.9.13)"
     else:
         order = f"office order {ec.data.get('office_order_no')} (BCSR 19.9.6)"
     position = f"{cs.position_title} ({cs.position_level}), {cs.agency_code}"
@@ -179,7 +180,6 @@ def suspension_on_register(ec: EffectContext) -> None:
             f"{(fill_from - timedelta(days=1)).isoformat()}; from {fill_from.isoformat()} the "
             "RCSC may recruit or transfer a civil servant to fill it (BCSR 19.9.15)"
         )
-    ec.data["suspension_order"] = {"order": order, "cite": "19.9.2, 19.9.15"}
     ec.add_entry("suspension", start_on=start, status="in_force", **values)
 
 

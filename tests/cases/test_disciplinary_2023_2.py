@@ -13,18 +13,18 @@ from cases.core.models import CivilServant
 from cases.review import documents
 from workflows.context import Refused
 
+# A reprimand on charge 1 and a dismissal (19.11.14.7) on charge 2 of the main path.
+DISMISSED = [
+    {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+    {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
+]
+
 
 def test_19_11_14_a_dismissal_once_executed_separates_the_civil_servant_from_2023_2(world):
     """19.11.14 "Dismissal or termination of service without post-retirement and other
     benefits": once the decision is executed (19.8.2.4(ii)), the register shows the civil
     servant separated, with the penalty and its section (2023.2)."""
-    case_id = world.walk_to(
-        "decided",
-        findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-        ],
-    )
+    case_id = world.walk_to("decided", findings=DISMISSED)
     assert world.case(case_id).process_version == "2023.2"
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
@@ -358,19 +358,8 @@ def test_19_12_4_a_varied_decision_needs_a_lawful_finding_on_every_charge(
     assert world.case(case_id).state == "appeal"
 
 
-def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_service(world):
-    """19.8.3 and 19.11.14.7: the dismissal separated the civil servant when executed; the
-    appellate decision quashing it, once executed, revokes it and the register shows them in
-    service again."""
-    case_id = world.walk_to(
-        "appeal",
-        findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-        ],
-    )
-    with reading(world.engine) as s:
-        assert s.get(CivilServant, "E100").status == "separated"
+def quash(world, case_id: int) -> str:
+    """The RCSC quashes the decision on appeal and its own committee executes it (19.8.3)."""
     world.fire(
         case_id,
         "decide_appeal",
@@ -379,7 +368,17 @@ def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_ser
         due_process_examined=True,
         appeal_reasons="The notice was never served.",
     )
-    world.execute_appeal(case_id)
+    return world.execute_appeal(case_id)
+
+
+def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_service(world):
+    """19.8.3 and 19.11.14.7: the dismissal separated the civil servant when executed; the
+    appellate decision quashing it, once executed, revokes it and the register shows them in
+    service again."""
+    case_id = world.walk_to("appeal", findings=DISMISSED)
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "separated"
+    quash(world, case_id)
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
         assert (cs.status, cs.separated_on, cs.separation_reason) == ("in_service", None, "")
@@ -396,34 +395,13 @@ def test_7_7_7_2_a_reinstatement_revokes_the_ltt_dues_the_dismissal_left(world):
     import json
 
     from sqlmodel import select
+    from test_register_edits import ltt_with_obligation
 
-    from cases.core import profiles
     from cases.core.models import ServiceEntry
     from cases.people import repayment
 
-    with transaction(world.engine) as s:
-        profiles.add_entry(
-            s,
-            eid="E100",
-            kind="ltt",
-            now=world.clock.now,
-            by="register",
-            start_on=date(2022, 1, 1),
-            end_on=date(2023, 12, 31),
-            status="completed",
-            level="masters",
-            mode="full_time",
-            funding="rgob",
-            ordinal=1,
-            obligation_end="2028-01-01",
-            employment_cost="1000000",
-            scholarship_cost="500000",
-        )
-    findings = [
-        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-        {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-    ]
-    case_id = world.walk_to("appeal", findings=findings)
+    ltt_with_obligation(world)  # a master's, 1st LTT, obligation to 1 January 2028
+    case_id = world.walk_to("appeal", findings=DISMISSED)
 
     def dues() -> list[ServiceEntry]:
         with reading(world.engine) as s:
@@ -435,15 +413,7 @@ def test_7_7_7_2_a_reinstatement_revokes_the_ltt_dues_the_dismissal_left(world):
         case_id,
         "3000000.00",
     )
-    world.fire(
-        case_id,
-        "decide_appeal",
-        "rcsc",
-        appeal_outcome="quashed",
-        due_process_examined=True,
-        appeal_reasons="The notice was never served.",
-    )
-    world.execute_appeal(case_id)
+    quash(world, case_id)
     [due] = dues()
     assert due.status == "revoked"
     assert "(BCSR 19.8.3)" in json.loads(due.details)["revoked"]
@@ -598,7 +568,10 @@ def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world)
     under suspension may, for justifiable reasons, order the continued suspension of the
     civil servant until the completion of all the proceedings against him." Only a
     suspension in force of the same civil servant can be continued."""
+    from sqlmodel import select
     from test_paths import suspend
+
+    from cases.core.models import ServiceEntry
 
     first = world.walk_to("investigating")
     later = world.walk_to("investigating")
@@ -610,6 +583,10 @@ def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world)
     data = world.data(later)
     assert (data["suspended"], data["subsistence_allowance"]) == (True, "20000.00")
     assert data["suspension_continued"]["from_case"] == first
+    with reading(world.engine) as s:  # 19.9.15: the record holds the position on both
+        rows = s.exec(select(ServiceEntry).where(ServiceEntry.kind == "suspension")).all()
+    assert [(r.case_id, r.status) for r in rows] == [(first, "in_force"), (later, "in_force")]
+    assert f"continued from case {first} (BCSR 19.9.13)" in rows[1].details
     assert refusal_of(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
 
 

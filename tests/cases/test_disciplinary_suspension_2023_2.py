@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 from sqlmodel import select
-from test_disciplinary_2023_2 import court_judgement, decide, refusal_of
+from test_disciplinary_2023_2 import DISMISSED, court_judgement, decide, refusal_of
 from test_paths import suspend
 
 from cases.core.db import reading
@@ -87,13 +87,7 @@ def test_19_9_1_a_civil_servant_the_case_separated_is_not_suspended(world):
     """19.9.1: suspension "is a means to prevent one from hampering the ongoing
     investigation while the person is in the office": once the dismissal is executed
     (19.11.14) there is no office to suspend the civil servant from, appeal or not."""
-    case_id = world.walk_to(
-        "decided",
-        findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-        ],
-    )
+    case_id = world.walk_to("decided", findings=DISMISSED)
     assert refusal_of(lambda: hearing(world, case_id)) == ("guard", "19.9.1")
 
 
