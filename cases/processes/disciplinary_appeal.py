@@ -8,18 +8,15 @@ ends service does (``reinstate_unless_separating``).
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from cases.core import service
 from cases.core.effects import EffectContext, effect
-from cases.core.models import CaseAgency, Penalty
+from cases.core.models import CaseAgency
 from cases.people.separation import reinstate
 from cases.processes.disciplinary import (
     SEPARATING,
     close_suspension,
     enter_penalty,
     in_force,
-    revoke_fines,
     revoke_penalties,
     separate_on_penalty,
 )
@@ -32,10 +29,7 @@ from workflows.context import Context
 def apply_appeal_outcome(ec: EffectContext) -> None:
     """A quashed or remanded decision revokes its penalties; the DC decides again (19.8.3)."""
     if ec.fields.get("appeal_outcome") in ("quashed", "remanded"):
-        for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
-            p.status = "revoked"
-            ec.session.add(p)
-        revoke_fines(ec)
+        revoke_penalties(ec)
     if ec.fields.get("appeal_outcome") == "quashed":
         ec.data["findings"] = [
             {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
