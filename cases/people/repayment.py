@@ -57,6 +57,9 @@ def record_repayment_order(
         )
     if row.kind != "due" or not details.get("obligation"):
         raise _refused("field", "not a financial obligation left by a separation", "entry_id")
+    if row.status != "outstanding":
+        why = f": {details['revoked']}" if details.get("revoked") else ""
+        raise _refused("state", f"the due is {row.status}{why}", "entry_id")
     if details.get("repayment_order_no"):
         raise _refused(
             "state",
