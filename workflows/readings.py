@@ -288,6 +288,25 @@ JOINING_DEADLINE = Reading(
     ),
 )
 
+OSA_SPECIALIST = Reading(
+    "R-13.7.1",
+    "13.7.1",
+    "13.7.1: A civil servant in PMC (up to P2) and Specialist; 2.2.6: progression to P1 "
+    "specialist and ES positions shall be based on the fulfilment of relevant specialist "
+    "promotion criteria",
+    'Is "Specialist" the Specialist positions of the Executive & Specialist Category (ES1-ES3, '
+    "2.2.2.1 ii) only, or also the P1 Specialist (2.2.6, 12.4.1, 12.6.1), who is at P1, "
+    'above the PMC\'s "up to P2"?',
+    (
+        Option("es_only", "an OSA is open to P2-P5 and to ES1-ES3; no P1"),
+        Option(
+            "p1_specialist",
+            "an OSA is open to P2-P5, to ES1-ES3 and to a P1 Specialist (declared on the "
+            "proposal); a P1 in management is not",
+        ),
+    ),
+)
+
 
 CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
@@ -309,4 +328,5 @@ ALL: tuple[Reading, ...] = (
     LTT_OBLIGATION_DURATION,
     SECONDMENT_OBLIGATION_DURATION,
     JOINING_DEADLINE,
+    OSA_SPECIALIST,
 )

@@ -1240,6 +1240,12 @@ PROCESS = Process(
             "within",
             "13.9.4 has the civil servant report within the admissible joining time",
         ),
+        readings.InForce(
+            readings.OSA_SPECIALIST,
+            "es_only",
+            '2.2.2.1 ii names the Specialists of the ESC "(ES)"; the first version read '
+            "13.7.1 by the position level alone",
+        ),
     ),
 )
 
@@ -1435,6 +1441,29 @@ NEW_LEVEL = Field(
 )
 
 
+def osa_level_2023_2(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    """13.7.1 "A civil servant in PMC (up to P2) and Specialist": a P1 Specialist (2.2.6,
+    12.4.1) is a Specialist, so is eligible; a P1 in management is not (reading R-13.7.1)."""
+    if osa_level(p, proposal, today):
+        return True
+    return p.level.upper() == "P1" and bool(proposal.get("p1_specialist"))
+
+
+OSA_LEVEL_2023_2 = Rule(
+    "13.7.1",
+    "an OSA is open to PMC up to P2 and to Specialists, a P1 Specialist included (not a P1 "
+    "in management)",
+    osa_level_2023_2,
+    under=(readings.OSA_SPECIALIST.id, "p1_specialist"),
+)
+P1_SPECIALIST = Field(
+    "p1_specialist",
+    "bool",
+    "Holds a P1 Specialist position (2.2.6, 12.4.1; for an OSA, 13.7.1)",
+    required=False,
+)
+
+
 LTT_EQUAL_PERIOD = Rule(
     "13.4.5.2, 7.7.7.7",
     "after long-term training, a period equal to the LTT (calendar months and days) served "
@@ -1444,7 +1473,15 @@ LTT_EQUAL_PERIOD = Rule(
     explain=_explain_ltt_equal_period,
 )
 RULES_2023_2 = (
-    *(LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"),
+    *(
+        LTT_EQUAL_PERIOD
+        if r.cite == "13.4.5.2"
+        else OSA_LEVEL_2023_2
+        if r.check is osa_level
+        else r
+        for r in RULES
+        if r.cite != "7.7.7.7"
+    ),
     TRANSFER_BENEFITS,
 )
 
@@ -1511,10 +1548,11 @@ V2 = revise(
     "of three years ends the day before the same date three years on; 13.3.2: into or out of a "
     "constitutional office by the parent agency, in consultation with the office; 13.4.16: pay "
     "on a transfer to a lower level; 13.6.6: transfer benefits only after five years at a "
-    "place of posting reached by lateral transfer.",
+    "place of posting reached by lateral transfer; 13.7.1: an OSA is open to a P1 Specialist "
+    "(reading R-13.7.1).",
     replace=(
         *[
-            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL))
+            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL, P1_SPECIALIST))
             for s in _revised("open", effects=("open_transfer_2023_2",))
         ],
         *_revised("decline", authority=declining_body_2023_2),
@@ -1558,7 +1596,15 @@ V2 = revise(
             "joining time, so reporting falls due on the first working day after it; the "
             "first version withheld the salary on that very day (issue 16)",
         ),
+        readings.InForce(
+            readings.OSA_SPECIALIST,
+            "p1_specialist",
+            '2.2.6 and 12.4.1 make the "P1 Specialist" a Specialist position and 12.6.1 '
+            'speaks of "P1 Specialist and Specialist at ES3-1"; 13.7.1 opens the OSA to '
+            '"Specialist" without a level, so the P1 Specialist is in (issue 16)',
+        ),
     ),
+    proposal_fields=(*PROCESS.proposal_fields, P1_SPECIALIST),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

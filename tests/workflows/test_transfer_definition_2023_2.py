@@ -154,3 +154,33 @@ def test_13_7_2_a_term_of_three_years_ends_the_day_before_the_same_date(term_end
         return True
 
     assert (ok(V2), ok(PROCESS)) == (v2_ok, v1_ok)
+
+
+@pytest.mark.parametrize(("level", "p1_specialist", "v2_ok", "v1_ok"), [
+    ("P1", True, True, False),  # a P1 Specialist: a Specialist (2.2.6, 12.4.1)
+    ("P1", False, False, False),  # a P1 in management: above "up to P2"
+    ("P2", False, True, True),
+    ("ES3", False, True, True),
+    ("EX3", False, False, False),
+])  # fmt: skip
+def test_13_7_1_an_osa_is_open_to_a_p1_specialist(level, p1_specialist, v2_ok, v1_ok):
+    """13.7.1 "A civil servant in PMC (up to P2) and Specialist"; 2.2.6 "progression to P1
+    specialist and ES positions shall be based on the fulfilment of relevant specialist
+    promotion criteria": a P1 Specialist is a Specialist, so 2023.2 opens the OSA to one
+    (reading R-13.7.1); 2023.1 refused every P1."""
+    p = profile(level=level, position_since=date(2010, 1, 1), date_of_birth=date(1980, 1, 1))
+    proposal = {"transfer_kind": "osa", "effective_on": "2027-06-30"}
+    proposal["p1_specialist"] = p1_specialist
+
+    def ok(process) -> bool:
+        unmet = evaluate(process.rules, p, proposal, TODAY, version=process)
+        return "13.7.1" not in [u.cite for u in unmet]
+
+    assert (ok(V2), ok(PROCESS)) == (v2_ok, v1_ok)
+    if not v2_ok:
+        [why] = [u.reason for u in evaluate(V2.rules, p, proposal, TODAY, version=V2)]
+        assert "a P1 Specialist included" in why and "reading R-13.7.1" in why
+    # The proposal form asks for it in 2023.2 only.
+    assert "p1_specialist" in [f.name for f in V2.proposal_fields]
+    assert "p1_specialist" not in [f.name for f in PROCESS.proposal_fields]
+    assert (PROCESS.reading("R-13.7.1"), V2.reading("R-13.7.1")) == ("es_only", "p1_specialist")
