@@ -1241,6 +1241,12 @@ PROCESS = Process(
             "13.9.4 has the civil servant report within the admissible joining time",
         ),
         readings.InForce(
+            readings.LTT_TRANSFER_SCOPE,
+            "every",
+            '7.7.7.7 makes the LTT obligation a condition "to be eligible for transfer", '
+            "whatever the kind of transfer",
+        ),
+        readings.InForce(
             readings.OSA_SPECIALIST,
             "es_only",
             '2.2.2.1 ii names the Specialists of the ESC "(ES)"; the first version read '
@@ -1407,15 +1413,22 @@ TRANSFER_BENEFITS = Rule(
 )
 
 
-def lower_level_pay(kind: str | None, from_level: str, to_level: str) -> str | None:
-    """13.4.16: pay on a transfer to a lower position level. A transfer the agencies make
-    (planned, OSA, foreign posting) is in the public interest: the existing salary is kept
-    (13.4.16.1); one the civil servant applied for (on request, lateral) is of personal
-    choice: pay by the new position title and level (13.4.16.2). None when not lower."""
+# R-13.4.16: the kinds of transfer of the employee's personal choice, by reading.
+PERSONAL_CHOICE = {"applied": APPLIED_KINDS, "on_request_only": ("on_request",)}
+
+
+def lower_level_pay(
+    kind: str | None, from_level: str, to_level: str, reading: str = "applied"
+) -> str | None:
+    """13.4.16: pay on a transfer to a lower position level. A transfer of the employee's
+    personal choice is paid by the new position title and level (13.4.16.2); any other is in
+    the public interest and keeps the existing salary (13.4.16.1). Which kinds are personal
+    choice is the case's reading of 13.4.16 (R-13.4.16: on request and lateral, or on
+    request only). None when not lower."""
     order = {level: i for i, level in enumerate(LEVELS)}
     if from_level not in order or to_level not in order or order[to_level] <= order[from_level]:
         return None
-    if kind in APPLIED_KINDS:
+    if kind in PERSONAL_CHOICE[reading]:
         return (
             f"transfer of personal choice to a lower position level ({from_level} to "
             f"{to_level}): remuneration based on the new position title and level (13.4.16.2)"
@@ -1471,16 +1484,36 @@ LTT_EQUAL_PERIOD = Rule(
     'obligation, is the obligation that bars a transfer (7.7.7.7: "as per Section 13.4.5.2")',
     ltt_equal_period_served,
     explain=_explain_ltt_equal_period,
+    under=(readings.LTT_TRANSFER_SCOPE.id, "every"),
+)
+
+
+def ltt_equal_period_served_if_applied(
+    p: Profile, proposal: Mapping[str, Any], today: date
+) -> bool:
+    """13.4.5.2 "to apply to another position", reading R-13.4.5.2-scope "applied": only a
+    transfer the civil servant applies for waits for the period equal to the LTT."""
+    return _kind(proposal) not in APPLIED_KINDS or ltt_equal_period_served(p, proposal, today)
+
+
+LTT_EQUAL_PERIOD_APPLIED = replace(
+    LTT_EQUAL_PERIOD,
+    reason="after long-term training, before applying to another position (on request, "
+    "lateral), a period equal to the LTT (calendar months and days) served in the same "
+    'position by the effective date (7.7.7.7: "as per Section 13.4.5.2")',
+    check=ltt_equal_period_served_if_applied,
+    under=(readings.LTT_TRANSFER_SCOPE.id, "applied"),
 )
 RULES_2023_2 = (
     *(
-        LTT_EQUAL_PERIOD
-        if r.cite == "13.4.5.2"
-        else OSA_LEVEL_2023_2
-        if r.check is osa_level
-        else r
+        x
         for r in RULES
         if r.cite != "7.7.7.7"
+        for x in (
+            (LTT_EQUAL_PERIOD, LTT_EQUAL_PERIOD_APPLIED)
+            if r.cite == "13.4.5.2"
+            else (OSA_LEVEL_2023_2 if r.check is osa_level else r,)
+        )
     ),
     TRANSFER_BENEFITS,
 )
@@ -1595,6 +1628,20 @@ V2 = revise(
             '13.9.3 has the new responsibilities assumed "immediately on expiry" of the '
             "joining time, so reporting falls due on the first working day after it; the "
             "first version withheld the salary on that very day (issue 16)",
+        ),
+        readings.InForce(
+            readings.LTT_TRANSFER_SCOPE,
+            "every",
+            '7.7.7.7 makes the obligation of 13.4.5.2 a condition "to be eligible for '
+            'transfer", whatever its kind; 13.4.5 governs every transfer within the Super '
+            "Structure group, and the planned transfers of 13.4.2 most of all",
+        ),
+        readings.InForce(
+            readings.LOWER_LEVEL_PAY,
+            "applied",
+            "a transfer on request and a lateral transfer are both the civil servant's "
+            "application (13.4.10, 13.6), which he may withdraw; planned transfers, OSA and "
+            "foreign postings are the agencies' (13.4.2, 13.7.5, 13.8)",
         ),
         readings.InForce(
             readings.OSA_SPECIALIST,
