@@ -439,18 +439,7 @@ def test_8_12_9_a_quarter_is_vacated_on_leaving_for_an_ltt_exceeding_12_months(
 
 
 def _bachelors_on_study_leave(w) -> int:
-    w.make_servant(
-        "E301",
-        level="S2",
-        **{
-            **base.ELIGIBLE,
-            "qualification": "class_xii",
-            "bcse_selected": False,
-            "position_category": "SSC",
-            "appointment_date": date(2012, 1, 1),
-            "probation_end": date(2012, 12, 31),
-        },
-    )
+    w.make_servant("E301", level="S2", **base.CLASS_XII)
     case_id = apply(w, "E301", "hr", level="bachelors", country="india", relevant_to_work=False)
     w.fire(case_id, "recommend", "chair", hrc_meeting_no="MOH/HRC/9", recommended_on=w.today())
     w.fire(case_id, "approve", "chair", approval_order_no="MOH/HRD/9", approved_on=w.today())
