@@ -1787,7 +1787,7 @@ V2 = revise(
     "quarter vacated on leaving for an LTT exceeding 12 months; 7.7.4.2, 8.11.11: after a "
     "bachelor's degree the placement is stated, on the Waiting List if no position is vacant, "
     "with its six months (13.5.1.5); 8.11.8: the study leave counted as active service for "
-    "promotion (18 months, Schedule 10/B, none for a bachelor's) recorded on return",
+    "promotion (18 months, Schedule 10/B, none for a bachelor's) recorded on return or withdrawal",
     replace=(
         replace(
             _branches("condone")[0],

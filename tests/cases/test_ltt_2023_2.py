@@ -511,3 +511,32 @@ def test_8_11_8_the_study_leave_counted_for_promotion_is_recorded_on_return(ltt_
     assert "from Tue 01 Aug 2028 to Wed 31 Jan 2029 not counted" in promotion["note"]
     line = details(entries(w, kind="ltt")[0])
     assert line["promotion_active_until"] == "2028-07-31"
+
+
+def test_8_11_8_a_withdrawal_counts_the_study_leave_to_the_withdrawal(ltt_world):
+    """8.11.8.1 "Study Leave up to 18 months for any single LTT": seven months studied
+    before a withdrawal all count, to the day of the withdrawal."""
+    w = ltt_world
+    case_id = on_study_leave(w)
+    at(w, "2027-09-01")
+    w.fire(case_id, "withdraw", "rcsc", withdrawn_on="2027-08-20",
+           withdrawal_ground="beyond_control", reported_on="2027-08-30",
+           reasons="Medical board report")  # fmt: skip
+    promotion = w.data(case_id)["promotion_service"]
+    assert (promotion["counted_to"], promotion["not_counted_from"]) == ("2027-08-20", None)
+
+
+def test_8_12_9_leaving_without_the_pre_departure_requirements_vacates_the_quarter_too(ltt_world):
+    """8.12.9 "shall vacate it when he leaves for LTT ... exceeding 12 months": recording a
+    departure without the pre-departure requirements (7.7.5.3) asks the same of the quarter."""
+    w = ltt_world
+    case_id = apply(w)
+    w.fire(case_id, "recommend", "chair", hrc_meeting_no="H/1", recommended_on=w.today())
+    w.fire(case_id, "approve", "rcsc", approval_order_no="R/1", approved_on=w.today())
+    at(w, "2027-02-03")
+    left = {"left_on": "2027-01-30", "commenced_on": "2027-02-01", "remarks": "No PDB"}
+    with pytest.raises(Refused) as exc:
+        w.fire(case_id, "left_without_briefing", "rcsc", government_quarter="retained", **left)
+    assert [r.cite for r in exc.value.refusals] == ["8.12.9"]
+    w.fire(case_id, "left_without_briefing", "rcsc", government_quarter="vacated", **left)
+    assert w.case(case_id).state == "undertaking_awaited"
