@@ -686,3 +686,21 @@ def test_8_11_8_study_leave_active_for_promotion(level, end, schedule_10b, count
     got = ltt.study_leave_for_promotion(level, date(2027, 2, 1), end, schedule_10b)
     assert (got["counted_to"], got["cite"]) == (counted_to, "8.11.8")
     assert "8.11.8" in got["note"]
+
+
+@pytest.mark.parametrize(("trigger", "field", "cite"), [
+    ("recommend", "parent_agency_consulted_on", "7.4.7"),
+    ("report_joining", "government_quarter", "8.12.9"),
+    ("report_back", "placement", "7.7.4.2, 8.11.11"),
+    ("report_back", "schedule_10b", None),
+])  # fmt: skip
+def test_7_4_7_8_12_9_7_7_4_2_8_11_8_are_2023_2_steps_2023_1_had_none(trigger, field, cite):
+    """The first version, as it was: no parent agency consulted (7.4.7), no quarter asked
+    (8.12.9), no placement after a bachelor's (7.7.4.2, 8.11.11), no Schedule 10/B (8.11.8)."""
+
+    def has(process) -> bool:
+        steps = process.branches(trigger)
+        named = any(field in [f.name for f in s.fields] for s in steps)
+        return named and (cite is None or any(g.cite == cite for s in steps for g in s.guards))
+
+    assert (has(ltt.V2), has(ltt.PROCESS)) == (True, False)
