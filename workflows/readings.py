@@ -144,6 +144,57 @@ REPEATED_MINOR = Reading(
     ),
 )
 
+SUSPENSION_PROCEEDINGS = Reading(
+    "R-19.9.9-proceedings",
+    "19.9.9, 19.9.15",
+    '19.9.9: "The subsistence allowance shall be paid until the completion of Court/'
+    'disciplinary proceedings." 19.9.15: "till all the administrative and/court proceedings '
+    'are completed and the final decision against the incumbent is taken."',
+    "A suspension lasts until the proceedings, the court's included, are complete: may it "
+    "also be ordered after the committee decided, while the decision may still be appealed, "
+    "is under appeal, or the Tribunal's decision is before the High Court or Supreme Court "
+    "(19.12.5)?",
+    (
+        Option(
+            "enquiry",
+            "a suspension is ordered only while the committee enquires (notice to meeting); "
+            "one in force runs until the case closes",
+        ),
+        Option(
+            "until_final",
+            "a suspension may be ordered, revoked and stays in force until the final "
+            "decision: during the enquiry, the appeal window, the appeal and its execution, "
+            "and on a closed case while an appeal of the Tribunal's decision to the High "
+            "Court or Supreme Court awaits judgement; never of a civil servant the case "
+            "separated",
+        ),
+    ),
+)
+
+ACAB_EXCEPTION = Reading(
+    "R-19.9.2-acab",
+    "19.9.2",
+    "The authority to suspend civil servants in ESC shall be RCSC, with the exception as "
+    "provided in ACAB 2011.",
+    "The chapter does not say what the Anti-Corruption Act's exception is. Who records a "
+    "suspension the Act requires, of a civil servant in ESC, and does the Disciplinary "
+    "Committee's pre-suspension hearing (19.9.3) come first?",
+    (
+        Option(
+            "rcsc_only",
+            "only the RCSC suspends a civil servant in ESC, after the pre-suspension hearing, "
+            "whatever required the suspension",
+        ),
+        Option(
+            "commission_order",
+            "a suspension ordered by the Anti-Corruption Commission under ACAB 2011 is "
+            "executed by the civil servant's agency (or the RCSC) on that order, ESC "
+            "included, naming the order; the Commission ordered it, so the committee's "
+            "discretion and its pre-suspension hearing (19.9.1, 19.9.3) are not asked",
+        ),
+    ),
+)
+
 # ---------------------------------------------------- compulsory retirement
 
 _RETIRE_QUESTION = (
@@ -367,6 +418,8 @@ ALL: tuple[Reading, ...] = (
     SUMMARY_APPEAL_WINDOW,
     OVERSIGHT_APPEAL,
     REPEATED_MINOR,
+    SUSPENSION_PROCEEDINGS,
+    ACAB_EXCEPTION,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,
     LTT_LATE_REPORTING,

@@ -77,8 +77,10 @@ class User(SQLModel, table=True):
     display_name: str
     password_hash: str
     roles: str  # comma-separated role names (workflows.roles)
-    agency_code: str | None = Field(default=None, foreign_key="agency.code")
-    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid")
+    # Indexed: who may act next on a case is looked up among the competent agency's officers
+    # and, for one's own application or case, by employee ID (cases.inbox.next_actors).
+    agency_code: str | None = Field(default=None, foreign_key="agency.code", index=True)
+    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid", index=True)
     active: bool = True
     email: str = Field(default="", max_length=254)  # for the optional e-mail copy of the inbox
 
