@@ -159,10 +159,17 @@ def after_step(
 
     A step that stays in its stage (a suspension, an appraisal received) leaves the case
     waiting for the same steps; those users were told when it entered the stage."""
-    _safely(session, "settle", _settle, case, from_state, now, ctx)
+    return _safely(session, "step", _step_notices, case, from_state, actor, now, ctx)
+
+
+def _step_notices(
+    session: Session, case: Case, from_state: str, actor: Actor, now: datetime, ctx: Context
+) -> int:
+    """Both halves under one savepoint: a failure loses the step's notices, never the step."""
+    _settle(session, case, from_state, now, ctx)
     if case.state == from_state:
         return 0
-    return _safely(session, "action", _action_notices, case, actor, now, ctx)
+    return _action_notices(session, case, actor, now, ctx)
 
 
 def _settle(session: Session, case: Case, from_state: str, now: datetime, ctx: Context) -> int:
