@@ -41,6 +41,11 @@ def may_see(actor: Actor, agency_code: str) -> bool:
     return actor.agency == agency_code and bool(actor.roles & R.AGENCY_STAFF)
 
 
+def may_see_committees(actor: Actor) -> bool:
+    """Whether the navigation shows the committees (to those who read some)."""
+    return bool(actor.roles & (R.AGENCY_STAFF | {R.ADMIN, R.RCSC}))
+
+
 def may_manage(actor: Actor, agency_code: str) -> bool:
     """2.10.1: the agency institutes its HRC, so its HR officer and HRC chairperson keep the
     membership; the RCSC (2.10.3: it "reserves the rights to participate in the HRC") and an

@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases.core import audit, service
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, Case, MeetingItem
-from cases.review import committees, meetings
+from cases.review import committees, due_process, meetings
 from workflows import committees as rules
 from workflows.context import Refused
 
@@ -275,6 +275,14 @@ def test_a_recused_member_is_left_out_of_that_item_only(world) -> None:
     with transaction(world.engine) as s:
         items = {i.case_id: i for i in s.exec(select(MeetingItem)).all()}
     assert json.loads(items[first].recused) == ["dc2"] and json.loads(items[other].recused) == []
+    # The due-process report (19.12.3) names the meeting and who sat, and the recusal.
+    with transaction(world.engine) as s:
+        report = due_process.build(s, world.case(first), world.clock.now, world.actors["rcsc"])
+    decided = [d for d in report.decisions if d.trigger == "record_decision"][0]
+    assert "in meeting MOH HRC 1/2026 (sat: chair, dc, hr, secretary; recused, 19.3.5: dc2)" in (
+        decided.detail
+    )
+    assert decided.flags == ()
 
 
 def test_a_meeting_decides_only_with_the_agency_s_minimum_sitting(world) -> None:
