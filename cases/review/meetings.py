@@ -241,17 +241,24 @@ def _items(session: Session, meeting_id: int) -> list[MeetingItem]:
     )
 
 
+def decided_by_committee(step: Any) -> bool:
+    """A step the committee decides: one its Chairperson takes (19.3.4: the HRC "shall hear
+    and decide"; the HRC approves the HR actions, 2.10.2), not a civil servant's own step
+    that the committee may enter for them, nor an investigation's own steps (19.8.2.2)."""
+    return R.HRC_CHAIR in step.by and not step.by & (R.SELF | {R.INVESTIGATOR})
+
+
 def agenda(session: Session, meeting: Meeting, committee: Committee, now: datetime) -> Agenda:
     """The cases waiting for the committee's decision, most urgent first with their
     deadlines: the work queue (cases.inbox.work_queue) of the chair and the member secretary,
-    keeping the steps the committee takes (19.3.4: the HRC as the DC), less what the chair
+    keeping the steps the committee decides (``decided_by_committee``), less what the chair
     deferred, plus what the chair added."""
     seen: dict[int, AgendaItem] = {}
     for seat in committees.members(session, committee.id or 0, meeting.held_on):
         if seat.member.seat not in rules.RECORDERS:
             continue
         for item in work_queue(session, auth.actor_of(seat.user), now, Filters()).mine:
-            steps = tuple(s for s in item.steps if s.by & R.COMMITTEE)
+            steps = tuple(s for s in item.steps if decided_by_committee(s))
             if steps and item.case.id not in seen:
                 seen[item.case.id] = AgendaItem(  # type: ignore[index]
                     item.case, item.subject_name, steps, item.due, "waiting"

@@ -362,3 +362,32 @@ def test_minutes_list_every_decision_and_verify_in_the_chain(world) -> None:
     with transaction(world.engine) as s:
         again = meetings.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
         assert again.supersedes_id == minutes.id
+
+
+def test_demo_has_each_agency_s_hrc_past_minutes_and_today_s_agenda(db_url) -> None:
+    """The demo: each agency's HRC with its members (the MOH's formed with the RCSC's
+    approval under 2.10.6.2), meetings made from the recorded numbers that agree, two with
+    minutes, and today's MOH HRC meeting whose agenda holds the cases waiting for it."""
+    from datetime import UTC, datetime
+
+    from cases.core.db import engine_for
+    from cases.core.models import Committee, Meeting, MeetingMinutes
+    from cases.demo import seed
+
+    engine = engine_for(db_url)
+    now = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
+    summary = seed.build(engine, now)
+    assert summary["committees"]["left"] > 0  # numbers that do not agree stay listed
+    with transaction(engine) as s:
+        by_code = {c.code: c for c in s.exec(select(Committee)).all()}
+        assert {"MOH HRC", "MOESD HRC", "THIMPHU HRC", "RCSC CM"} <= set(by_code)
+        moh = committees.composition(s, by_code["MOH HRC"], now.date())
+        assert moh.approved_otherwise
+        assert committees.composition(s, by_code["MOESD HRC"], now.date()).meets
+        assert len(s.exec(select(MeetingMinutes)).all()) == 2
+        upcoming = s.get(Meeting, summary["committees"]["upcoming"])
+        agenda = meetings.agenda(s, upcoming, by_code["MOH HRC"], now)
+        steps = {st.trigger for i in agenda.waiting for st in i.steps}
+        assert "endorse_decision" in steps and "direct_enquiry" in steps
+        assert audit.verify(s).ok
+    engine.dispose()
