@@ -169,3 +169,53 @@ EXCEPTION_FIELDS = (
     Field("exception_on", "date", "Approved by the RCSC on"),
 )
 SETTINGS_FIELDS = (COMMITTEE_FIELDS[4],)
+
+
+# Who may do what with committees and meetings (docs/access-matrix.md; the services in
+# cases.review.committees and cases.review.meetings enforce it; tests/web/test_web_committees.py
+# walks it through the API): (action, API, who, BCSR).
+ACCESS = (
+    (
+        "See a committee, its members, meetings, agenda and minutes",
+        "`GET /api/committees`, `GET /api/committees/{id}`, `GET /api/committees/{id}/meetings`, "
+        "`GET /api/meetings/{id}`, `GET /api/meetings/{id}/minutes/{n}.pdf`",
+        "the agency's officers (HR officer, DC/HRC member, HRC chairperson, member secretary, "
+        "investigator), the RCSC, an administrator; anyone else 404",
+        "2.10.1",
+    ),
+    (
+        "Institute a committee; add or end a membership; set the minimum present",
+        "`POST /api/committees`, `POST /api/committees/{id}/members`, "
+        "`POST /api/committees/{id}/members/{m}/end`, `POST /api/committees/{id}/minimum`",
+        "the agency's HR officer or HRC chairperson, the RCSC, an administrator",
+        "2.10.1, 2.10.3, 2.10.6.1",
+    ),
+    (
+        "Record the RCSC's approval of another composition",
+        "`POST /api/committees/{id}/exception`",
+        "the RCSC",
+        "2.10.6.2",
+    ),
+    (
+        "Open a meeting; record members present; add or defer agenda items; issue minutes",
+        "`POST /api/committees/{id}/meetings`, `POST /api/meetings/{id}/present`, "
+        "`POST /api/meetings/{id}/items`, `POST /api/meetings/{id}/minutes`",
+        "the committee's Chairperson or Member Secretary serving on the meeting's day (by "
+        "seat on the committee, not by role)",
+        "2.10.6.1",
+    ),
+    (
+        "Decide an agenda item in a meeting",
+        "`POST /api/meetings/{id}/decisions`",
+        "the Chairperson or Member Secretary (seat), who must also hold the step in the "
+        "process's matrix below; members present come from the meeting, less those recused "
+        "on the case, and at least the committee's minimum must sit",
+        "19.3.4, 19.3.5",
+    ),
+    (
+        "Make meetings of the free-text meeting numbers already recorded",
+        "`drukflow meetings migrate --as USER [--dry-run]`",
+        "the RCSC, an administrator",
+        "1.7",
+    ),
+)

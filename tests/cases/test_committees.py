@@ -391,3 +391,45 @@ def test_demo_has_each_agency_s_hrc_past_minutes_and_today_s_agenda(db_url) -> N
         assert "endorse_decision" in steps and "direct_enquiry" in steps
         assert audit.verify(s).ok
     engine.dispose()
+
+
+def test_free_text_meeting_numbers_become_meetings_where_number_and_date_agree(
+    world, db_url, monkeypatch, capsys
+) -> None:
+    """Decisions recorded with a typed "HRC meeting number" stay as they were; where every
+    decision naming one number gives one day in that number's year, a meeting is made and
+    the decisions linked (audited); the rest are listed with the reason. By the CLI, with
+    the RCSC's or an administrator's authority (1.7); a second run links nothing twice."""
+    from web import cli
+
+    moh_hrc(world)
+    second_respondent(world)
+    world.make_servant("E300")
+    world.add_user("resp300", ("respondent",), employee_eid="E300")
+    a = world.walk_to("awaiting_endorsement")
+    b = world.walk_to("awaiting_endorsement", "E200", respondent="resp200")
+    c = world.walk_to("awaiting_endorsement", "E300", respondent="resp300")
+    world.fire(
+        a, "endorse_decision", "chair", endorsed_on=world.today(), hrc_meeting_no="MOH/HRC/2026/09"
+    )
+    world.fire(
+        b, "endorse_decision", "chair", endorsed_on=world.today(), hrc_meeting_no="MOH/HRC/2026/09"
+    )
+    world.fire(c, "endorse_decision", "chair", endorsed_on=world.today(-1), hrc_meeting_no="HRC/3")
+    monkeypatch.setenv("DRUKFLOW_DATABASE_URL", db_url)
+    assert cli.main(["meetings", "migrate", "--as", "hr"]) == 1  # 1.7: not an HR officer
+    assert cli.main(["meetings", "migrate", "--as", "admin", "--dry-run"]) == 0
+    with transaction(world.engine) as s:
+        assert s.exec(select(MeetingItem)).all() == []
+    assert cli.main(["meetings", "migrate", "--as", "admin"]) == 0
+    out = capsys.readouterr().out
+    assert "created 1 meeting(s): MOH HRC 9/2026" in out
+    assert f"case {c}" in out and "names no year and number" in out
+    with transaction(world.engine) as s:
+        found = meetings.decisions(s, meeting_id=s.exec(select(meetings.Meeting)).one().id)
+        assert sorted(d.case_id for d in found) == [a, b]
+    assert world.data(a)["hrc_meeting_no"] == "MOH/HRC/2026/09"  # the record stays
+    assert cli.main(["meetings", "migrate", "--as", "admin"]) == 0
+    assert "created 0 meeting(s)" in capsys.readouterr().out
+    with transaction(world.engine) as s:
+        assert len(s.exec(select(MeetingItem)).all()) == 2

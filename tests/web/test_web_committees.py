@@ -191,3 +191,54 @@ def test_pages_decide_in_a_meeting_and_show_it_on_the_case(client, world, token)
     assert f"Recorded the decision on case #{case_id}" in done.text
     case_page = client.get(f"/cases/{case_id}")
     assert "MOH HRC 1/2026" in case_page.text
+
+
+def test_access_matrix_rows_for_committees_and_meetings(client, world, token) -> None:  # noqa: ANN001
+    """docs/access-matrix.md "Committees and meetings", cell by cell through the API: read
+    by the agency's officers, the RCSC and admin (else 404); membership kept by the HR
+    officer, the HRC chairperson, the RCSC and admin (422 here: the authority passed and
+    the bad seat was refused); the exception by the RCSC only (2.10.6.2); meetings opened
+    by the Chairperson or Member Secretary by seat (2.10.6.1)."""
+    cid = api_committee(client, token)
+    world.add_user("moha_hr", ("hr_officer",), agency="MOHA")
+    who = [
+        "hr",
+        "chair",
+        "secretary",
+        "dc",
+        "investigator",
+        "rcsc",
+        "admin",
+        "respondent",
+        "moha_hr",
+    ]
+    seen: dict[str, tuple[int, ...]] = {}
+    for user in who:
+        h = token(user)
+        seen[user] = (
+            client.get(f"/api/committees/{cid}", headers=h).status_code,
+            client.post(
+                f"/api/committees/{cid}/members",
+                json={"username": "dc", "seat": "king", "start_on": "2026-01-01"},
+                headers=h,
+            ).status_code,
+            client.post(
+                f"/api/committees/{cid}/exception",
+                json={"exception_ref": "R/1", "exception_on": "2026-13-01"},
+                headers=h,
+            ).status_code,
+            client.post(
+                f"/api/committees/{cid}/meetings", json={"held_on": world.today()}, headers=h
+            ).status_code,
+        )
+    assert seen == {
+        "hr": (200, 422, 403, 403),
+        "chair": (200, 422, 403, 201),
+        "secretary": (200, 403, 403, 201),
+        "dc": (200, 403, 403, 403),
+        "investigator": (200, 403, 403, 403),
+        "rcsc": (200, 422, 422, 403),
+        "admin": (200, 422, 403, 403),
+        "respondent": (404, 404, 404, 404),
+        "moha_hr": (404, 404, 404, 404),
+    }
