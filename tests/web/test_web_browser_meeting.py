@@ -41,7 +41,6 @@ def test_chair_opens_the_meeting_decides_two_items_and_issues_the_minutes(
                 {"username": user, "seat": seat, "start_on": "2026-01-01"},
                 now=world.clock.now,
             )
-        cid = c.id
     endorse = world.walk_to("awaiting_endorsement")
     received = world.open()
     base = serve_app(app)
