@@ -36,11 +36,14 @@ Day = Annotated[str, Field(max_length=10, description="YYYY-MM-DD")]
 
 class CommitteeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    agency_code: Annotated[str, Field(max_length=32)]
+    agency_code: Annotated[str, Field(max_length=32)] = ""
     kind: Annotated[str, Field(max_length=32, description=", ".join(rules.KINDS))]
     code: Annotated[str, Field(max_length=64, description="short name, e.g. MOH HRC")]
     name: Text
     min_present: int | None = Field(default=None, ge=1, le=100)
+    case_id: int | None = Field(
+        default=None, ge=1, le=MAX_ROW_ID, description="an Investigation Committee's case"
+    )
 
 
 class MemberIn(BaseModel):

@@ -146,7 +146,13 @@ def meeting_label(code: str, number: int, year: int) -> str:
 
 # The forms (page, API, CLI): one declaration each, so every path validates alike.
 COMMITTEE_FIELDS = (
-    Field("agency_code", "text", "Agency", max_length=32),
+    Field(
+        "agency_code",
+        "text",
+        "Agency (an Investigation Committee: its case's)",
+        required=False,
+        max_length=32,
+    ),
     Field("kind", "choice", "Kind", choices=tuple((k, label) for k, (label, _c) in KINDS.items())),
     Field("code", "text", "Short name meetings are numbered under (e.g. MOH HRC)", max_length=64),
     Field("name", "text", "Name"),
@@ -156,6 +162,7 @@ COMMITTEE_FIELDS = (
         "Minimum members present to decide (set by the agency; the BCSR sets none)",
         required=False,
     ),
+    Field("case_id", "int", "Case (an Investigation Committee's only)", required=False),
 )
 MEMBER_FIELDS = (
     Field("username", "text", "Member (a user)", max_length=64),

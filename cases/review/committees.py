@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.core import audit
-from cases.core.models import Agency, Committee, CommitteeMember, User
+from cases.core.models import Agency, Case, Committee, CommitteeMember, Recusal, User
+from cases.core.queries import can_see
 from cases.core.service import NotFound
 from workflows import committees as rules
 from workflows import roles as R
@@ -91,6 +92,9 @@ def _audit(
     cite: str,
     now: datetime,
 ) -> None:
+    """An event of the chain; an Investigation Committee's is on its case (as any other
+    event on a case: in the case's state, process and version, so replay reads it)."""
+    case = session.get(Case, committee.case_id) if committee.case_id else None
     audit.append(
         session,
         case_id=committee.case_id,
@@ -98,12 +102,12 @@ def _audit(
         actor=actor.username,
         role=next(iter(sorted(actor.roles)), ""),
         trigger=trigger,
-        from_state="",
-        to_state="",
+        from_state=case.state if case else "",
+        to_state=case.state if case else "",
         fields={"committee_id": committee.id, "committee": committee.code, **fields},
         cite=cite,
-        process=PROCESS,
-        process_version=PROCESS_VERSION,
+        process=case.process if case else PROCESS,
+        process_version=case.process_version if case else PROCESS_VERSION,
     )
 
 
@@ -117,6 +121,20 @@ def _parsed(fields: tuple, raw: dict[str, Any], cite: str) -> dict[str, Any]:
 def create(session: Session, actor: Actor, raw: dict[str, Any], *, now: datetime) -> Committee:
     """A new committee of an agency (2.10.1: "Agencies shall institute an HRC")."""
     v = _parsed(rules.COMMITTEE_FIELDS, raw, "2.10.1")
+    case_id = v.get("case_id")
+    if (v["kind"] == rules.INVESTIGATION) != (case_id is not None):
+        raise _field(
+            "case_id",
+            "an Investigation Committee is formed on one case, and only it (19.8.2.2)",
+            "19.8.2.2",
+        )
+    if case_id is not None:
+        case = can_see(session, actor, case_id) if 0 < case_id < 2**31 else None
+        if case is None:
+            raise NotFound(f"case {case_id} not found")
+        v["agency_code"] = case.agency_code
+    if not v.get("agency_code"):
+        raise _field("agency_code", "the agency whose committee it is is required", "2.10.1")
     agency = session.get(Agency, v["agency_code"])
     if agency is None:
         raise _field("agency_code", f"no agency '{v['agency_code'][:32]}'", "2.10.1")
@@ -133,6 +151,7 @@ def create(session: Session, actor: Actor, raw: dict[str, Any], *, now: datetime
         code=code,
         name=v["name"],
         min_present=min_present,
+        case_id=case_id,
         created_at=now,
     )
     session.add(committee)
@@ -190,7 +209,9 @@ def add_member(
     user = session.exec(select(User).where(User.username == v["username"])).first()
     if user is None or not user.active:
         raise _field("username", f"no active user '{v['username'][:64]}'", "2.10.6.1")
-    if user.agency_code not in (committee.agency_code, R.RCSC_AGENCY):
+    if committee.case_id is not None:
+        _not_conflicted(session, committee.case_id, user)
+    elif user.agency_code not in (committee.agency_code, R.RCSC_AGENCY):
         raise _field(
             "username",
             f"{user.username} is not an officer of {committee.agency_code} (the RCSC may "
@@ -236,6 +257,23 @@ def add_member(
         now,
     )
     return member
+
+
+def _not_conflicted(session: Session, case_id: int, user: User) -> None:
+    """19.3.5: "A person related to or prejudicial against a respondent civil servant shall
+    not be a member of ... the Investigating Committee": not a member recused on the case,
+    nor the civil servant it is about. An investigator may come from any agency."""
+    case = session.get(Case, case_id)
+    recused = session.exec(
+        select(Recusal.id).where(Recusal.case_id == case_id, Recusal.user_id == user.id)
+    ).first()
+    if recused is not None or (case is not None and user.employee_eid == case.subject_eid):
+        raise _field(
+            "username",
+            f"{user.username} stepped aside from this case (or is its respondent) and cannot "
+            "sit on its Investigation Committee",
+            "19.3.5",
+        )
 
 
 def end_member(
@@ -314,6 +352,12 @@ def _overlapping(
         )
     ).all()
     return [m for m in rows if end is None or m.start_on <= end]
+
+
+def of_case(session: Session, case_id: int) -> list[tuple[Committee, list[Seat]]]:
+    """A case's Investigation Committees (19.8.2.2) with their members: people, not text."""
+    rows = session.exec(select(Committee).where(Committee.case_id == case_id)).all()
+    return [(c, members(session, c.id or 0)) for c in rows]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases.core import audit, service
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, Case, MeetingItem
-from cases.review import committees, due_process, meetings
+from cases.review import committees, due_process, meetings, replay
 from workflows import committees as rules
 from workflows.context import Refused
 
@@ -354,6 +354,7 @@ def test_minutes_list_every_decision_and_verify_in_the_chain(world) -> None:
         ev = s.get(AuditEvent, seq)
         assert json.loads(ev.fields)["sha256"] == sha and ev.trigger == "issue_minutes"
         assert audit.verify(s).ok
+        assert replay.drift(s) == []  # the meeting's events on the cases follow their steps
     # The meeting is closed: nothing more is decided or recorded in it.
     with pytest.raises(Refused) as refused:
         with transaction(world.engine) as s:
@@ -433,3 +434,56 @@ def test_free_text_meeting_numbers_become_meetings_where_number_and_date_agree(
     assert "created 0 meeting(s)" in capsys.readouterr().out
     with transaction(world.engine) as s:
         assert len(s.exec(select(MeetingItem)).all()) == 2
+
+
+def test_19_8_2_2_investigation_committee_is_formed_on_the_case_from_users(world) -> None:
+    """19.8.2.2: an Investigation Committee for one case; 19.3.5 "A person related to or
+    prejudicial against a respondent civil servant shall not be a member of ... the
+    Investigating Committee": a member recused on the case, or the respondent, is refused;
+    an officer of another agency may sit. Its changes are events of the case's own trail,
+    which replay reads without drift."""
+    case_id = world.walk_to("investigation_ordered")
+    with transaction(world.engine) as s:
+        service.declare_recusal(s, case_id, world.actors["dc2"], "neighbour", now=world.clock.now)
+    world.add_user("moha_officer", ("investigator",), agency="MOHA")
+    with pytest.raises(Refused) as refused, transaction(world.engine) as s:
+        committees.create(
+            s,
+            world.actors["hr"],
+            {"kind": "investigation", "code": "IC 1", "name": "IC"},
+            now=world.clock.now,
+        )
+    assert refused.value.refusals[0].field == "case_id"
+    with transaction(world.engine) as s:
+        ic = committees.create(
+            s,
+            world.actors["hr"],
+            {
+                "kind": "investigation",
+                "code": f"IC case {case_id}",
+                "name": "Investigation Committee",
+                "case_id": case_id,
+            },
+            now=world.clock.now,
+        ).id
+    for user in ("dc2", "respondent"):
+        with pytest.raises(Refused) as refused, transaction(world.engine) as s:
+            committees.add_member(
+                s,
+                world.actors["hr"],
+                ic,
+                {"username": user, "seat": "member", "start_on": world.today()},
+                now=world.clock.now,
+            )
+        r = refused.value.refusals[0]
+        assert (r.field, r.cite) == ("username", "19.3.5"), user
+    for user, seat in (("investigator", "chair"), ("moha_officer", "member")):
+        seat_ = {"username": user, "seat": seat, "start_on": world.today()}
+        with transaction(world.engine) as s:
+            committees.add_member(s, world.actors["hr"], ic, seat_, now=world.clock.now)
+    with transaction(world.engine) as s:
+        ((found, seats),) = committees.of_case(s, case_id)
+        assert [x.user.username for x in seats] == ["investigator", "moha_officer"]
+        trail = [e.trigger for e in audit.events_for(s, case_id)][-3:]
+        assert trail == ["committee_create", "committee_member_add", "committee_member_add"]
+        assert replay.drift(s) == []

@@ -242,3 +242,27 @@ def test_access_matrix_rows_for_committees_and_meetings(client, world, token) ->
         "respondent": (404, 404, 404, 404),
         "moha_hr": (404, 404, 404, 404),
     }
+
+
+def test_case_page_names_its_investigation_committee_members(client, world, token) -> None:  # noqa: ANN001
+    """19.8.2.2: the Investigation Committee formed on the case (API) is shown on the case
+    page as people, with their seats."""
+    case_id = world.walk_to("investigation_ordered")
+    hr = token("hr")
+    resp = client.post(
+        "/api/committees",
+        json={"kind": "investigation", "code": "IC 7", "name": "IC of case 7", "case_id": case_id},
+        headers=hr,
+    )
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["agency"] == "MOH" and resp.json()["case_id"] == case_id
+    resp = client.post(
+        f"/api/committees/{resp.json()['id']}/members",
+        json={"username": "investigator", "seat": "chair", "start_on": world.today()},
+        headers=hr,
+    )
+    assert resp.status_code == 201
+    login(client, "chair")
+    page = client.get(f"/cases/{case_id}").text
+    assert "Investigation Committee (BCSR 19.8.2.2)" in page
+    assert "investigator (Chairperson)" in page
