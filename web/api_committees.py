@@ -158,6 +158,12 @@ def meeting_json(s: Any, m: Meeting, c: Committee, request: Request) -> dict[str
         "note": m.note,
         "present": present,
         "min_present": c.min_present,
+        "quorum": {
+            "rule": rules.QUORUM_RULE,
+            "cite": rules.QUORUM_CITE,
+            "present": len(present),
+            "holds": len(present) >= c.min_present,
+        },
         "agenda": [item(i) for i in found.waiting],
         "deferred": [item(i) for i in found.deferred],
         "decisions": [decided_json(d) for d in meetings.decisions(s, meeting_id=m.id)],
@@ -385,7 +391,11 @@ def issue_minutes(
         return idem.save(s, minutes_json(x), 201)
 
 
-@router.get("/meetings/{meeting_id}/minutes/{minutes_id}.pdf")
+@router.get(
+    "/meetings/{meeting_id}/minutes/{minutes_id}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
 def minutes_pdf(
     request: Request, meeting_id: MeetingId, minutes_id: MinutesId, viewer: CurrentViewer
 ) -> Response:

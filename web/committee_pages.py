@@ -199,6 +199,7 @@ def _meeting_ctx(
                 for x in committees.members(s, c.id or 0, m.held_on)
             ),
             "quorum_rule": rules.QUORUM_RULE,
+            "quorum_holds": len(present) >= c.min_present,
             "errors": error.refusals if error else [],
             "decided_flash": request.query_params.get("decided", ""),
         }

@@ -50,6 +50,12 @@ def test_api_meeting_from_agenda_to_minutes(client, world, token) -> None:  # no
         f"/api/meetings/{mid}/present", json={"present": list(MOH_SEATS)}, headers=chair
     )
     assert resp.status_code == 200
+    assert resp.json()["quorum"] == {
+        "rule": resp.json()["quorum"]["rule"],
+        "cite": "2.10.3, 19.3.5",
+        "present": 5,
+        "holds": True,
+    }
     agenda = resp.json()["agenda"]
     assert [a["case_id"] for a in agenda] == [case_id]
     assert agenda[0]["steps"][0]["trigger"] == "record_decision"
@@ -168,6 +174,7 @@ def test_pages_decide_in_a_meeting_and_show_it_on_the_case(client, world, token)
     )
     link = f"/meetings/{mid}/cases/{case_id}/record_decision"
     assert link in page.text
+    assert "5 present: enough to decide" in page.text
     form = client.get(link)
     assert "members_present" not in form.text and "Sitting on this case" in form.text
     version = re.search(r'name="version" value="(\d+)"', form.text).group(1)
