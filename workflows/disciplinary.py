@@ -1577,7 +1577,12 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=("present_not_recused", *step.effects, "note_repeated_minor"),
+        effects=(
+            "present_not_recused",
+            "present_from_committee",
+            *step.effects,
+            "note_repeated_minor",
+        ),
     )
 
 
@@ -2275,7 +2280,8 @@ V2 = revise(
     "acquittal of all charges revokes the penalty on the closed case; 19.3.3.3, 19.3.3.4: "
     "summonses and subpoenas issued, and failure to comply recorded with the punishment "
     "imposed or recommended; 19.9.13: a suspension in force in another proceeding continued "
-    "on this one, with its reasons",
+    "on this one, with its reasons; 19.3.4, 2.10.6.1: once the agency's committee is a "
+    "record, the members present are chosen from its members serving on the meeting's day",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,

@@ -487,3 +487,34 @@ def test_19_8_2_2_investigation_committee_is_formed_on_the_case_from_users(world
         trail = [e.trigger for e in audit.events_for(s, case_id)][-3:]
         assert trail == ["committee_create", "committee_member_add", "committee_member_add"]
         assert replay.drift(s) == []
+
+
+def test_19_3_4_members_present_are_chosen_from_the_recorded_committee_from_2023_2(world):
+    """19.3.4 "The HRC of an Agency, which shall function as the Disciplinary Committee";
+    2.10.6.1 its members: once the MOH records its HRC, a decision taken outside a meeting
+    lists only its members (by username or name) as present; 2023.1 kept the free text."""
+    moh_hrc(world)
+    world.add_user("outsider", ("dc_member",), agency="MOH")
+    fields = dict(DECISION, meeting_on=world.today())
+    case_id = world.walk_to("dc_meeting")
+    assert world.case(case_id).process_version == "2023.2"
+    with pytest.raises(Refused) as refused:
+        world.fire(case_id, "record_decision", "dc", members_present="dc, outsider", **fields)
+    r = refused.value.refusals[0]
+    assert (r.field, r.cite) == ("members_present", "19.3.4, 2.10.6.1") and "outsider" in r.reason
+    assert world.case(case_id).state == "dc_meeting"
+    world.fire(case_id, "record_decision", "dc", members_present="dc, chair, secretary", **fields)
+    assert world.case(case_id).state == "awaiting_endorsement"
+
+
+def test_19_3_4_a_2023_1_decision_keeps_its_free_text_members_present() -> None:
+    """The first version did not know committees as records: its decision step does not
+    check the line against them (a case opened before 7 December 2026 runs on 2023.1)."""
+    from workflows import registry
+
+    def effects(version: str) -> tuple[str, ...]:
+        step = registry.version("disciplinary", version).steps_from("dc_meeting", "record_decision")
+        return step[0].effects
+
+    assert "present_from_committee" not in effects("2023.1")
+    assert "present_from_committee" in effects("2023.2")
