@@ -1,16 +1,16 @@
 """committees and meetings: committee, committee_member, meeting, meeting_item,
 meeting_minutes (BCSR 2.10, 19.3.4, 19.8.2.2)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
