@@ -273,3 +273,32 @@ def test_case_page_names_its_investigation_committee_members(client, world, toke
     page = client.get(f"/cases/{case_id}").text
     assert "Investigation Committee (BCSR 19.8.2.2)" in page
     assert "investigator (Chairperson)" in page
+
+
+def test_page_chair_adds_and_defers_agenda_items(client, world, token) -> None:  # noqa: ANN001
+    """The chair adds a case the agenda did not find and defers one it did; a case number
+    that is none is refused naming ``case_id``, nothing written."""
+    cid = api_committee(client, token)
+    waiting = world.walk_to("dc_meeting")
+    extra = world.walk_to("investigating")  # waits for the investigators, not the committee
+    csrf = login(client, "chair")
+    page = client.post(
+        f"/committees/{cid}/meetings", data={"csrf_token": csrf, "held_on": world.today()}
+    )
+    mid = int(re.search(r"/meetings/(\d+)", str(page.url)).group(1))
+    bad = client.post(
+        f"/meetings/{mid}/items", data={"csrf_token": csrf, "case_id": "x1", "status": "added"}
+    )
+    assert bad.status_code == 422 and "case_id: &#39;x1&#39; is no case" in bad.text
+    client.post(
+        f"/meetings/{mid}/items",
+        data={"csrf_token": csrf, "case_id": str(extra), "status": "added"},
+    )
+    page = client.post(
+        f"/meetings/{mid}/items",
+        data={"csrf_token": csrf, "case_id": str(waiting), "status": "deferred"},
+    )
+    agenda = page.text.split('id="agenda-items"', 1)[1].split("</table>", 1)[0]
+    assert f"#{extra}" in agenda and "added by the chair" in agenda
+    assert f"#{waiting}" not in agenda
+    assert "Deferred" in page.text
