@@ -13,8 +13,9 @@ from cases.core import audit, queries, service
 from cases.core.models import AuditEvent, CivilServant
 from cases.people import case_search
 from web import views
+from web.case_file_pages import UPLOAD_LIMIT, filing
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
-from web.forms import form_to_fields, version_of
+from web.forms import form_to_fields, step_values, version_of
 from web.pages import is_htmx, message_page, render
 from web.params import CaseId, EventSeq, SearchText
 from workflows import registry
@@ -67,13 +68,15 @@ def _new_case_ctx(
     }
 
 
-@router.post("/cases", name="create_case")
+@router.post("/cases", name="create_case", max_body_size=UPLOAD_LIMIT)
 async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
     form = await request.form()
-    fields = form_to_fields(form)
+    fields = await step_values(form)
     process, eid = str(fields.pop("process", "disciplinary")), str(fields.pop("subject_eid", ""))
     with tx(request) as s:
-        fired = service.open_case(s, process, eid, viewer.actor, fields, now=now(request))
+        fired = service.open_case(
+            s, process, eid, viewer.actor, fields, now=now(request), filing=filing(request)
+        )
         case_id = fired.case.id
     # The case page confirms what was submitted, who decides and by when (``recorded``).
     url = request.url_for("case", case_id=case_id).include_query_params(recorded=fired.event.seq)
@@ -138,11 +141,12 @@ def case_timeline(
     return render(request, "pages/case.html", ctx, block="timeline")
 
 
-@router.post("/cases/{case_id}/actions/{trigger}", name="case_action")
+@router.post("/cases/{case_id}/actions/{trigger}", name="case_action", max_body_size=UPLOAD_LIMIT)
 async def case_action(
     request: Request, case_id: CaseId, trigger: str, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     form = await request.form()
+    given = await step_values(form)
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
@@ -151,9 +155,10 @@ async def case_action(
             case_id,
             trigger,
             viewer.actor,
-            form_to_fields(form),
+            given,
             now=now(request),
             expected_version=version_of(form),
+            filing=filing(request),
         )
         flash = views.confirmation(
             s, fired.case, fired.step, viewer.actor, now(request), fired.context
