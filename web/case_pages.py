@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from cases.core import audit, queries, service
-from cases.core.models import AuditEvent, CivilServant
+from cases.core.models import Agency, AuditEvent, CivilServant
 from cases.people import case_search
 from web import views
 from web.case_file_pages import UPLOAD_LIMIT, filing
@@ -18,7 +18,8 @@ from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields, step_values, version_of
 from web.pages import is_htmx, message_page, render
 from web.params import CaseId, EventSeq, SearchText
-from workflows import registry
+from web.search_filters import SearchFilters
+from workflows import offences, registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Refusal
@@ -245,11 +246,16 @@ async def render_refusal(
 
 
 @router.get("/search", name="search")
-def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> Response:
+def search_page(
+    request: Request, viewer: CurrentViewer, filters: SearchFilters, q: SearchText = ""
+) -> Response:
     """The search box of every page: the cases this user may see, by case number, name,
-    employee ID or title, and by the words of their facts and papers (case_search.find)."""
+    employee ID or title, and by the words of their facts and papers (case_search.find),
+    narrowed by the filters (process, state, agency, offence row, penalty, days opened,
+    version); the filters alone list the cases they keep."""
     with tx(request) as s:
-        found = case_search.find(s, viewer.actor, q)
+        found = case_search.find(s, viewer.actor, q, filters)
+        agencies = s.exec(select(Agency.code, Agency.name).order_by(Agency.code)).all()
     rows = [
         {
             "case": case,
@@ -260,4 +266,32 @@ def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> 
         }
         for case, name, snippet in found
     ]
-    return render(request, "pages/search.html", {"q": q.strip(), "rows": rows})
+    return render(
+        request,
+        "pages/search.html",
+        {
+            "q": q.strip(),
+            "rows": rows,
+            "f": filters,
+            "filtered": bool(filters),
+            "choices": _search_choices(filters, agencies),
+        },
+    )
+
+
+def _search_choices(filters: Any, agencies: Any) -> dict[str, Any]:
+    """What each filter offers: the processes, the states of the one chosen (else every
+    state by name), the agencies, the versions, the schedule's rows, the penalties."""
+    processes = [(k, registry.latest(k).title) for k in registry.keys()]
+    chosen = [filters.process] if filters.process else registry.keys()
+    states = {st.name: st.label for k in chosen for v in registry.versions(k) for st in v.states}
+    versions = sorted({v.version for k in chosen for v in registry.versions(k)})
+    return {
+        "processes": processes,
+        "states": sorted(states.items(), key=lambda kv: kv[1]),
+        "agencies": [(code, name) for code, name in agencies],
+        "versions": [(v, v) for v in versions],
+        "offences": [(0, "Another offence, not in the schedule (19.11.11)")]
+        + [(o.number, f"{o.number}. {o.nature}") for o in offences.OFFENCES],
+        "penalties": [(p.code, p.label) for p in offences.PENALTIES],
+    }
