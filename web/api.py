@@ -306,12 +306,24 @@ async def act_with_papers(
     (GET /api/processes: type "file"; several parts of one name for several papers). The
     papers go on the case file in the step's transaction (a refused paper refuses the
     step); the step's facts keep each one's name, SHA-256 and size."""
-    form = await request.form()
-    sent = await step_values(form)
+    form, fields = await _with_papers(request)
     version = str(form.get("version") or "").strip()
     if not (version.isdigit() and int(version) <= MAX_ROW_ID):
         reason = "version: the case version last seen, a whole number"
         raise Refused([Refusal("field", "", reason, "version")])
+    filing = case_file_pages.filing(request)
+    return await run_in_threadpool(
+        _act, request, case_id, trigger, viewer, idem, fields, int(version), filing
+    )
+
+
+async def _with_papers(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The multipart form of a step with its papers, and the step's fields: ``fields`` (a
+    JSON object) with each file part (and any other part) beside it, none given twice."""
+    form = await request.form()
+    sent = await step_values(form)
+    for key in ("version", "process", "subject_eid"):
+        sent.pop(key, None)
     try:
         given = json.loads(str(sent.pop("fields", None) or "{}"))
     except ValueError:
@@ -322,10 +334,60 @@ async def act_with_papers(
     if clash:
         reason = f"{clash[0]}: given both in fields and as a form part"
         raise Refused([Refusal("field", "", reason, clash[0])])
+    return form, {**given, **sent}
+
+
+OPEN_WITH_PAPERS_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["process", "subject_eid"],
+                "properties": {
+                    "process": {"type": "string", "description": "disciplinary, eol, ..."},
+                    "subject_eid": {"type": "string", "description": "the civil servant"},
+                    "fields": {
+                        "type": "string",
+                        "description": "the opening step's other fields, as a JSON object",
+                    },
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "a paper for the opening step's file field of this name",
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/cases/with-papers",
+    status_code=201,
+    response_model=CaseOut,
+    max_body_size=UPLOAD_LIMIT,
+    openapi_extra={"requestBody": OPEN_WITH_PAPERS_BODY},
+)
+async def create_case_with_papers(
+    request: Request, viewer: CurrentViewer, idem: Idempotency
+) -> Response:
+    """Open a case with the papers of its opening step (the complaint's evidence, 19.5.1.2;
+    EOL's Form 8/B, 8.12.10): ``process``, ``subject_eid``, ``fields`` (a JSON object) and a
+    file part per file field, filed on the case file in the opening's transaction."""
+    form, fields = await _with_papers(request)
+    process, eid = str(form.get("process") or ""), str(form.get("subject_eid") or "")
     filing = case_file_pages.filing(request)
-    return await run_in_threadpool(
-        _act, request, case_id, trigger, viewer, idem, {**given, **sent}, int(version), filing
-    )
+
+    def run() -> Response:
+        with idem.transaction() as s:
+            fired = service.open_case(
+                s, process, eid, viewer.actor, fields, now=now(request), filing=filing
+            )
+            return idem.save(s, _view_in(s, request, viewer, fired.case.id, fired), 201)  # type: ignore[arg-type]
+
+    return await run_in_threadpool(run)
 
 
 def _act(

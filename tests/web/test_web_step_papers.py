@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from cases.core import file_store
 from cases.core.models import AuditEvent, Case, CaseFile
+from tests.applications import eol_application
 from tests.conftest import COMPLAINT
 from tests.web.web_helpers import login
 
@@ -197,3 +198,26 @@ def test_the_appeal_memorandum_is_filed_by_the_respondent_with_the_appeal(
     assert [(f["name"], f["kind"], f["added_by"]) for f in listed] == [
         ("memorandum.pdf", "appeal", "respondent")
     ]
+
+
+def test_an_application_is_opened_through_the_api_with_its_form_8b(
+    client: TestClient, world: Any, token: Any
+) -> None:
+    """8.12.10: "shall be submitted with the completed Form 8/B": the signed undertaking
+    goes on the case file with the application (2023.2), filed as the application's paper."""
+    world.make_servant("E300")
+    opened = client.post(
+        "/api/cases/with-papers",
+        data={
+            "process": "eol",
+            "subject_eid": "E300",
+            "fields": json.dumps(eol_application()),
+        },
+        files=[("application_files", ("form 8B signed.pdf", PDF, "application/pdf"))],
+        headers=token("hr"),
+    )
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["id"]
+    listed = client.get(f"/api/cases/{case_id}/files", headers=token("hr")).json()["files"]
+    assert [(f["name"], f["kind"]) for f in listed] == [("form 8B signed.pdf", "application")]
+    assert opened.json()["process_version"] == "2023.2"
