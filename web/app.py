@@ -27,6 +27,7 @@ from web import (
     case_file_pages,
     case_pages,
     document_pages,
+    dues_pages,
     errors,
     health,
     idempotency,
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(process_pages.router)
     app.include_router(register_pages.router)
+    app.include_router(dues_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
     app.include_router(penalty_pages.router)

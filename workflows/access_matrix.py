@@ -97,6 +97,9 @@ class Row:
     roles: frozenset[str]
     authority: Callable[[Context], Authority] | None
     cite: str
+    # The competent bodies of the action's other branches, where they differ (19.9.2: the
+    # suspension ordered on the Anti-Corruption Commission's order).
+    other_authorities: tuple[Callable[[Context], Authority], ...] = ()
 
     def mark(self, role: str) -> str:
         """How a role column reads: yes, own case only, as the competent body, or not."""
@@ -124,6 +127,13 @@ def rows(process: Process) -> Iterator[Row]:
                 roles=frozenset().union(*(s.by for s in steps)),
                 authority=first.authority,
                 cite=first.cite,
+                other_authorities=tuple(
+                    dict.fromkeys(
+                        s.authority
+                        for s in steps[1:]
+                        if s.authority is not None and s.authority is not first.authority
+                    )
+                ),
             )
 
 
@@ -137,6 +147,12 @@ def body_for(fn: Callable[[Context], Authority] | None, subject: Subject) -> str
         return "depends on the case"
     names = " or ".join(BODY_WORDS.get(a, a) for a in found.agencies)
     return f"{names} ({found.cite})"
+
+
+def _bodies(fn: Callable[[Context], Authority] | None) -> str:
+    """The competent body for an officer (P1-O4) and, where it differs, an executive."""
+    officer, executive = body_for(fn, OFFICER), body_for(fn, EXECUTIVE)
+    return officer if officer == executive else f"{officer} / {executive}"
 
 
 def _docline(fn: Callable[..., object] | None) -> str:
@@ -161,15 +177,18 @@ def process_section(process: Process) -> list[str]:
     ]
     for row in rows(process):
         marks = " | ".join(row.mark(role) for role, _ in ROLE_COLUMNS)
-        officer, executive = body_for(row.authority, OFFICER), body_for(row.authority, EXECUTIVE)
-        body = officer if officer == executive else f"{officer} / {executive}"
+        body = "; on another branch ".join(
+            _bodies(fn) for fn in (row.authority, *row.other_authorities)
+        )
         out.append(
             f"| {row.state} | `{row.trigger}` {_cell(row.label)} | {', '.join(row.dests)} | "
             f"{marks} | {_cell(body)} | {row.cite} |"
         )
     finals = [s.name for s in process.states if s.final]
     out += ["", f"Final states accept no action: {', '.join(finals)}.", ""]
-    bodies = {r.authority for r in rows(process) if r.authority is not None}
+    bodies = {
+        fn for r in rows(process) for fn in (r.authority, *r.other_authorities) if fn is not None
+    }
     explained = sorted((fn.__name__, _docline(fn)) for fn in bodies if _docline(fn))
     if explained:
         out += ["Competent bodies:", ""]

@@ -1317,8 +1317,27 @@ def summary_recommender(ctx: Context) -> Authority:
     return Authority((ctx.subject.agency,), "19.10.1")
 
 
+def _extended(
+    step: Step,
+    *,
+    fields: tuple[Field, ...] = (),
+    guards: tuple[Guard, ...] = (),
+    effects: tuple[str, ...] = (),
+    **changes: Any,
+) -> Step:
+    """``step`` as a later version takes it: more to ask (``fields``), to check (``guards``)
+    and to do (``effects``), each after the step's own, and ``changes`` replaced."""
+    return replace(
+        step,
+        fields=(*step.fields, *fields),
+        guards=(*step.guards, *guards),
+        effects=(*step.effects, *effects),
+        **changes,
+    )
+
+
 def _also(step: Step, *effects: str) -> Step:
-    return replace(step, effects=(*step.effects, *effects))
+    return _extended(step, effects=effects)
 
 
 def _guarded(step: Step, *guards: Guard) -> Step:
@@ -1634,10 +1653,9 @@ def _suspend_v2(step: Step) -> Step:
     guards = tuple(
         replace(g, check=agency_order_notified) if g.cite == "19.9.6" else g for g in step.guards
     )
-    return replace(
-        step,
+    return _extended(
+        replace(step, fields=fields, guards=guards),
         fields=(
-            *fields,
             Field(
                 "agency_notified",
                 "bool",
@@ -1645,7 +1663,6 @@ def _suspend_v2(step: Step) -> Step:
             ),
         ),
         guards=(
-            *guards,
             Guard(
                 "19.9.7",
                 "the RCSC's suspension order must be notified to the civil servant and the "
@@ -2203,19 +2220,143 @@ CONTINUE_SUSPENSION_V2 = Step(
         Field("continued_from", "date", "Continued from", future_ok=True),
         Field("reasons", "textarea", "Justifiable reasons for continuing the suspension"),
     ),
-    effects=("continue_suspension",),
+    effects=("continue_suspension", "suspension_on_register"),
+)
+
+
+# -- 2023.2: suspension across the proceedings (19.9.9, 19.9.15, reading R-19.9.9-proceedings),
+# the ACAB exception (19.9.2, reading R-19.9.2-acab), the position held (19.9.15)
+
+SUSPENSION_STATES_V2 = (
+    *ENQUIRY_STATES,
+    "awaiting_endorsement",
+    "endorsed",
+    "decided",
+    "appeal",
+    "appeal_decided",
+)
+
+
+def in_office(ctx: Context) -> bool:
+    """19.9.1: suspension is "a means to prevent one from hampering the ongoing
+    investigation while the person is in the office": a civil servant this case separated
+    (19.11.14) holds no office to be suspended from."""
+    return not ctx.data.get("separation")
+
+
+IN_OFFICE = Guard(
+    "19.9.1",
+    "the civil servant was separated by this case's penalty and holds no office to be "
+    "suspended from",
+    in_office,
+    precheck=True,
+)
+IN_COURT = Guard(
+    "19.9.9, 19.12.5",
+    "on a closed case a suspension is ordered only while an appeal to the High Court or "
+    "Supreme Court awaits judgement (the court proceedings of 19.9.9)",
+    court_appeal_pending,
+    precheck=True,
+)
+
+
+def _across_proceedings(step: Step) -> tuple[Step, Step]:
+    """``step`` (suspending, or the hearing before it; a branch of the first version, which
+    stays in its state) from 2023.2: from the enquiry until
+    the final decision (reading R-19.9.9-proceedings), and on a closed case while a court
+    appeal of the Tribunal's decision is pending."""
+    return (
+        _guarded(replace(step, source=SUSPENSION_STATES_V2, dest="="), IN_OFFICE),
+        _guarded(replace(step, source="closed", dest="="), IN_COURT, IN_OFFICE),
+    )
+
+
+def on_commission_order(ctx: Context) -> bool:
+    return ctx.value("ordered_under") == "acab"
+
+
+def acab_suspension_body(ctx: Context) -> Authority:
+    """19.9.2 "with the exception as provided in ACAB 2011" (reading R-19.9.2-acab): the
+    civil servant's agency executes the Anti-Corruption Commission's order, or the RCSC."""
+    return Authority((ctx.subject.agency, R.RCSC_AGENCY), "19.9.2")
+
+
+SUSPENSION_ORDER_FIELDS = (
+    Field(
+        "ordered_under",
+        "choice",
+        "The suspension is ordered",
+        required=False,
+        choices=(
+            ("competent_authority", "By the competent authority (19.9.2, 19.9.3)"),
+            (
+                "acab",
+                "On the Anti-Corruption Commission's order under ACAB 2011 (the exception of "
+                "19.9.2)",
+            ),
+        ),
+        help="Left empty: by the competent authority.",
+    ),
+    Field(
+        "acc_order_no",
+        "text",
+        "The Anti-Corruption Commission's order (number and date)",
+        required=False,
+    ),
+)
+
+
+def _suspend_under(step: Step) -> tuple[Step, Step]:
+    """suspend from 2023.2: by the competent authority (after the hearing, 19.9.3), or on
+    the Anti-Corruption Commission's order (19.9.2's exception): the agency executes it,
+    without the committee's hearing, its order notified to the RCSC and the civil servant
+    (19.9.6; 19.13 "No party shall ... suspend a civil servant without notifying the
+    RCSC")."""
+    own = _extended(
+        step, fields=SUSPENSION_ORDER_FIELDS, when=lambda ctx: not on_commission_order(ctx)
+    )
+    acab = replace(
+        own,
+        cite="19.9.2",
+        when=on_commission_order,
+        authority=acab_suspension_body,
+        guards=(
+            *(
+                replace(g, check=checked("rcsc_notified")) if g.cite == "19.9.6" else g
+                for g in own.guards
+                if g.cite not in ("19.9.3", "19.9.7")
+            ),
+            Guard(
+                "19.9.2",
+                "a suspension under ACAB 2011 names the Anti-Corruption Commission's order",
+                lambda ctx: bool(ctx.value("acc_order_no")),
+            ),
+        ),
+    )
+    return own, acab
+
+
+SUSPENSION_V2 = (
+    *(
+        _also(branch, "suspension_on_register")
+        for across in _across_proceedings(_suspend_v2(PROCESS.branches("suspend")[0]))
+        for branch in _suspend_under(across)
+    ),
+    *_across_proceedings(PROCESS.branches("hold_pre_suspension_hearing")[0]),
+    *(
+        replace(PROCESS.branches("revoke_suspension")[0], source=source, dest="=")
+        for source in ((*OPEN_STATES, "appeal_decided"), "closed")
+    ),
 )
 
 
 def _appealable(step: Step) -> Step:
     """19.2.4, 19.3.7: the RCSC's summary retirement is appealed to the Tribunal within the
     window of reading R-19.12.2-summary (10 working days from receipt of the order)."""
-    return replace(
+    return _extended(
         step,
-        fields=(
-            *step.fields,
-            Field("order_received_on", "date", "Civil servant received the RCSC's order on"),
-        ),
+        fields=(Field("order_received_on", "date", "Civil servant received the RCSC's order on"),),
+        effects=("summary_decided_by_rcsc",),
         arms=(
             Arm(
                 "appeal_window",
@@ -2226,12 +2367,12 @@ def _appealable(step: Step) -> Step:
                 on_timeout="decision_becomes_final",
             ),
         ),
-        effects=(*step.effects, "summary_decided_by_rcsc"),
     )
 
 
 _final = PROCESS.branches("decision_becomes_final")[0]
-_lodge = PROCESS.branches("lodge_appeal")[0]
+# From 2023.2 lodging an appeal names the appellate body on the case (19.3.7).
+_lodge = _also(PROCESS.branches("lodge_appeal")[0], "record_appellate_body")
 SUMMARY_APPEAL_V2 = (
     _final,
     replace(
@@ -2247,7 +2388,6 @@ SUMMARY_APPEAL_V2 = (
         source="retired_summarily",
         label="Appeal the summary retirement to the Administrative Tribunal",
         cite="19.2.4, 19.3.7",
-        effects=(*_lodge.effects, "record_appellate_body"),
     ),
 )
 STATES_V2 = (
@@ -2316,7 +2456,16 @@ V2 = revise(
     "acquittal of all charges revokes the penalty on the closed case; 19.3.3.3, 19.3.3.4: "
     "summonses and subpoenas issued, and failure to comply recorded with the punishment "
     "imposed or recommended; 19.9.13: a suspension in force in another proceeding continued "
-    "on this one, with its reasons; 19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
+    "on this one, with its reasons; 19.9.9, 19.9.15: a suspension may be ordered, revoked "
+    "and stays in force until the final decision, through the appeal and a court appeal of "
+    "the Tribunal's decision (reading R-19.9.9-proceedings), never of a civil servant the case "
+    "separated (19.9.1); 19.9.2: the exception of ACAB 2011, the Anti-Corruption "
+    "Commission's order executed by the agency (reading R-19.9.2-acab); 19.9.15: a "
+    "suspension is recorded on the civil servant's record with the position the agency "
+    "shall not fill by recruitment, and for an Executive position the day from which the "
+    "RCSC may fill it; 19.8.3, 19.12.6 with 7.7.7.2: a civil servant reinstated when the "
+    "separating penalty is quashed or revoked serves on, and the outstanding dues the "
+    "separation wrote are revoked; 19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
     "documentary evidence, the investigation report (parts withheld from the respondent "
     "marked so) and the appeal memorandum are attached as papers to the step recording them",
     readings=(
@@ -2328,12 +2477,27 @@ V2 = revise(
             "major penalty for a Minor offence",
         ),
         *READINGS_V2,
+        readings.InForce(
+            readings.SUSPENSION_PROCEEDINGS,
+            "until_final",
+            '19.9.9 pays the allowance "until the completion of Court/disciplinary '
+            'proceedings" and 19.9.15 keeps the position "till all the administrative '
+            'and/court proceedings are completed and the final decision ... is taken": the '
+            "proceedings run to the final decision. The first version suspended only during "
+            "the enquiry",
+        ),
+        readings.InForce(
+            readings.ACAB_EXCEPTION,
+            "commission_order",
+            "19.9.2 keeps an exception the RCSC's authority gives way to, and a suspension the "
+            "Act requires is not the committee's to weigh; the first version allowed no "
+            "exception",
+        ),
     ),
     replace=(
-        replace(
+        _extended(
             _order,
             fields=(
-                *_order.fields,
                 Field(
                     "directive_received_on",
                     "date",
@@ -2384,30 +2548,31 @@ V2 = revise(
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
         _decision_v2(
-            _guarded(
-                PROCESS.branches("record_decision")[0],
-                Guard(
-                    "19.11.7, 19.11.8",
-                    "a conviction by a Court of Law is not re-tried: a charge of conviction "
-                    "(schedule items 1 and 2) is found proven",
-                    convictions_found_proven,
+            _extended(
+                _guarded(
+                    PROCESS.branches("record_decision")[0],
+                    Guard(
+                        "19.11.7, 19.11.8",
+                        "a conviction by a Court of Law is not re-tried: a charge of conviction "
+                        "(schedule items 1 and 2) is found proven",
+                        convictions_found_proven,
+                    ),
+                    Guard(
+                        "Schedule 19/A",
+                        "an offence marked * is proven: name the supervisor, who is accountable "
+                        "and liable for administrative sanction (3.5.3)",
+                        supervisor_named_where_accountable,
+                    ),
                 ),
-                Guard(
-                    "Schedule 19/A",
-                    "an offence marked * is proven: name the supervisor, who is accountable "
-                    "and liable for administrative sanction (3.5.3)",
-                    supervisor_named_where_accountable,
-                ),
-            ),
-            fields=(
-                *PROCESS.branches("record_decision")[0].fields,
-                Field(
-                    "accountable_supervisor",
-                    "text",
-                    "Supervisor accountable (Schedule 19/A, offences marked *)",
-                    required=False,
-                    help="Name and position of the supervisor, where a proven offence is "
-                    "marked * in the schedule.",
+                fields=(
+                    Field(
+                        "accountable_supervisor",
+                        "text",
+                        "Supervisor accountable (Schedule 19/A, offences marked *)",
+                        required=False,
+                        help="Name and position of the supervisor, where a proven offence is "
+                        "marked * in the schedule.",
+                    ),
                 ),
             ),
         ),
@@ -2421,13 +2586,9 @@ V2 = revise(
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         _decide_appeal_v2,
-        replace(
-            PROCESS.branches("lodge_appeal")[0],
-            effects=(*PROCESS.branches("lodge_appeal")[0].effects, "record_appellate_body"),
-            fields=(*PROCESS.branches("lodge_appeal")[0].fields, APPEAL_FILES),
-        ),
+        replace(_lodge, fields=(*_lodge.fields, APPEAL_FILES)),
         *SUMMARY_APPEAL_V2,
-        *map(_suspend_v2, PROCESS.branches("suspend")),
+        *SUSPENSION_V2,
         _notice_v2(PROCESS.branches("serve_notice")[0]),
     ),
     add=(

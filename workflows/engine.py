@@ -22,7 +22,7 @@ from transitions import Machine, Transition
 
 from workflows import roles as R
 from workflows.context import Actor, Context, Refusal, Refused
-from workflows.declarations import Field, State, Step
+from workflows.declarations import Authority, Field, State, Step
 from workflows.fields import field_decl, future_dates, parse_fields
 from workflows.readings import InForce
 
@@ -389,8 +389,12 @@ def redact(process: Process, values: Mapping[str, Any], actor: Actor) -> dict[st
     return {k: v for k, v in values.items() if k not in hidden}
 
 
-def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
-    """Role, competent agency and recusal (BCSR 19.3.5-19.3.7) for one step."""
+def check_authority(
+    step: Step, actor: Actor, ctx: Context, found: Authority | None = None
+) -> list[Refusal]:
+    """Role, competent agency and recusal (BCSR 19.3.5-19.3.7) for one step. ``found``: the
+    step's competent authority on this case when the caller has worked it out already (the
+    inbox checks many users against one step; the answer does not depend on the user)."""
     if step.timer_only:
         if R.SYSTEM in actor.roles:
             return []
@@ -405,7 +409,7 @@ def check_authority(step: Step, actor: Actor, ctx: Context) -> list[Refusal]:
         wanted = ", ".join(R.LABELS.get(r, r) for r in sorted(step.by))
         return [Refusal("authority", step.cite, f"this step is taken by: {wanted}")]
     if step.authority is not None:
-        auth = step.authority(ctx)
+        auth = found or step.authority(ctx)
         if auth.problem:
             return [Refusal("authority", auth.cite, auth.problem)]
         if actor.agency not in auth.agencies:

@@ -144,6 +144,57 @@ REPEATED_MINOR = Reading(
     ),
 )
 
+SUSPENSION_PROCEEDINGS = Reading(
+    "R-19.9.9-proceedings",
+    "19.9.9, 19.9.15",
+    '19.9.9: "The subsistence allowance shall be paid until the completion of Court/'
+    'disciplinary proceedings." 19.9.15: "till all the administrative and/court proceedings '
+    'are completed and the final decision against the incumbent is taken."',
+    "A suspension lasts until the proceedings, the court's included, are complete: may it "
+    "also be ordered after the committee decided, while the decision may still be appealed, "
+    "is under appeal, or the Tribunal's decision is before the High Court or Supreme Court "
+    "(19.12.5)?",
+    (
+        Option(
+            "enquiry",
+            "a suspension is ordered only while the committee enquires (notice to meeting); "
+            "one in force runs until the case closes",
+        ),
+        Option(
+            "until_final",
+            "a suspension may be ordered, revoked and stays in force until the final "
+            "decision: during the enquiry, the appeal window, the appeal and its execution, "
+            "and on a closed case while an appeal of the Tribunal's decision to the High "
+            "Court or Supreme Court awaits judgement; never of a civil servant the case "
+            "separated",
+        ),
+    ),
+)
+
+ACAB_EXCEPTION = Reading(
+    "R-19.9.2-acab",
+    "19.9.2",
+    "The authority to suspend civil servants in ESC shall be RCSC, with the exception as "
+    "provided in ACAB 2011.",
+    "The chapter does not say what the Anti-Corruption Act's exception is. Who records a "
+    "suspension the Act requires, of a civil servant in ESC, and does the Disciplinary "
+    "Committee's pre-suspension hearing (19.9.3) come first?",
+    (
+        Option(
+            "rcsc_only",
+            "only the RCSC suspends a civil servant in ESC, after the pre-suspension hearing, "
+            "whatever required the suspension",
+        ),
+        Option(
+            "commission_order",
+            "a suspension ordered by the Anti-Corruption Commission under ACAB 2011 is "
+            "executed by the civil servant's agency (or the RCSC) on that order, ESC "
+            "included, naming the order; the Commission ordered it, so the committee's "
+            "discretion and its pre-suspension hearing (19.9.1, 19.9.3) are not asked",
+        ),
+    ),
+)
+
 # ---------------------------------------------------- compulsory retirement
 
 _RETIRE_QUESTION = (
@@ -288,6 +339,73 @@ JOINING_DEADLINE = Reading(
     ),
 )
 
+LTT_TRANSFER_SCOPE = Reading(
+    "R-13.4.5.2-scope",
+    "13.4.5.2, 7.7.7.7",
+    "13.4.5.2: Completed a minimum duration equal to the LTT period in the same position at "
+    "the time of the transfer effective date, if any, to apply to another position within "
+    "or outside an Agency; 7.7.7.7: A civil servant shall have service obligation to his "
+    "agency/position as per Section 13.4.5.2 to be eligible for transfer",
+    'Does the period bar every transfer (7.7.7.7 "to be eligible for transfer"), or only a '
+    'civil servant applying for another position (13.4.5.2 "to apply to another position"): '
+    "a transfer on request or a lateral transfer, not one the agencies plan?",
+    (
+        Option(
+            "every",
+            "every transfer waits for the period, planned, OSA and foreign posting included",
+        ),
+        Option(
+            "applied",
+            "only a transfer the civil servant applies for (on request, lateral) waits for the "
+            "period; one the agencies make (planned, OSA, foreign posting) does not",
+        ),
+    ),
+)
+
+LOWER_LEVEL_PAY = Reading(
+    "R-13.4.16",
+    "13.4.16",
+    "13.4.16.1: When a transfer is in the public interest, the employee shall be entitled to "
+    "maintain his existing salary, even if his Position Title and Position Level change. "
+    "13.4.16.2: When a transfer is of the employee's personal choice, remuneration will be "
+    "based on the new Position Title and Position Level.",
+    "Which kinds of transfer are of the employee's personal choice: both that the civil "
+    "servant applies for (on request, and lateral to an announced vacancy, 13.6), or only a "
+    "transfer on request, a lateral transfer filling a vacancy the agency urgently needs "
+    "(13.4.4) being in the public interest?",
+    (
+        Option(
+            "applied",
+            "on request and lateral: personal choice, pay by the new position (13.4.16.2); "
+            "planned, OSA, foreign posting: public interest, salary kept (13.4.16.1)",
+        ),
+        Option(
+            "on_request_only",
+            "on request only: personal choice, pay by the new position (13.4.16.2); lateral, "
+            "planned, OSA, foreign posting: public interest, salary kept (13.4.16.1)",
+        ),
+    ),
+)
+
+OSA_SPECIALIST = Reading(
+    "R-13.7.1",
+    "13.7.1",
+    "13.7.1: A civil servant in PMC (up to P2) and Specialist; 2.2.6: progression to P1 "
+    "specialist and ES positions shall be based on the fulfilment of relevant specialist "
+    "promotion criteria",
+    'Is "Specialist" the Specialist positions of the Executive & Specialist Category (ES1-ES3, '
+    "2.2.2.1 ii) only, or also the P1 Specialist (2.2.6, 12.4.1, 12.6.1), who is at P1, "
+    'above the PMC\'s "up to P2"?',
+    (
+        Option("es_only", "an OSA is open to P2-P5 and to ES1-ES3; no P1"),
+        Option(
+            "p1_specialist",
+            "an OSA is open to P2-P5, to ES1-ES3 and to a P1 Specialist (declared on the "
+            "proposal); a P1 in management is not",
+        ),
+    ),
+)
+
 
 CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
@@ -300,6 +418,8 @@ ALL: tuple[Reading, ...] = (
     SUMMARY_APPEAL_WINDOW,
     OVERSIGHT_APPEAL,
     REPEATED_MINOR,
+    SUSPENSION_PROCEEDINGS,
+    ACAB_EXCEPTION,
     EOL_NOT_REJOINED,
     SECONDMENT_NOT_REJOINED,
     LTT_LATE_REPORTING,
@@ -309,4 +429,7 @@ ALL: tuple[Reading, ...] = (
     LTT_OBLIGATION_DURATION,
     SECONDMENT_OBLIGATION_DURATION,
     JOINING_DEADLINE,
+    LTT_TRANSFER_SCOPE,
+    LOWER_LEVEL_PAY,
+    OSA_SPECIALIST,
 )

@@ -270,6 +270,25 @@ KINDS: dict[str, EntryKind] = {
             ),
         ),
         EntryKind(
+            "suspension",
+            "Suspension",
+            "19.9",
+            (
+                (
+                    "in_force",
+                    "In force: the position is not filled by recruitment until the final "
+                    "decision (19.9.15)",
+                ),
+                ("revoked", "Revoked (19.9.12)"),
+                ("ended", "Ended with the proceedings (19.9.9, 19.9.10)"),
+            ),
+            (
+                _f("position", "text", "Position held for the incumbent"),
+                _f("order", "text", "Order"),
+                _f("no_recruitment", "text", "No recruitment in place (19.9.15)"),
+            ),
+        ),
+        EntryKind(
             "audit_memo",
             "Audit memo",
             "13.10.3.1",

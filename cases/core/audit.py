@@ -94,10 +94,15 @@ def digest(ev: AuditEvent) -> str:
     return hashlib.sha256(payload(ev).encode()).hexdigest()
 
 
+_EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+# Built once: every step reads the head and appends one row, so both reuse one compiled
+# statement instead of building and looking up a new one each time.
+_HEAD = sa.select(_EVENTS.c.seq, _EVENTS.c.hash).order_by(_EVENTS.c.seq.desc()).limit(1)
+_INSERT = sa.insert(_EVENTS)
+
+
 def head(session: Session) -> tuple[int, str]:
-    row = session.exec(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)  # type: ignore[union-attr]
-    ).first()
+    row = session.execute(_HEAD).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -143,8 +148,9 @@ def append(
         hash="",
     )
     ev.hash = digest(ev)
-    session.add(ev)
-    session.flush()
+    if session.new:  # a case opened by this step: its row first, the event refers to it
+        session.flush()
+    session.execute(_INSERT, {name: getattr(ev, name) for name in EVENT_COLUMNS})
     return ev
 
 

@@ -78,13 +78,43 @@ class User(SQLModel, table=True):
     password_hash: str
     roles: str  # comma-separated role names (workflows.roles)
     agency_code: str | None = Field(default=None, foreign_key="agency.code")
-    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid")
+    # Indexed: the one who may act on their own application or case is found by employee ID
+    # (cases.inbox.next_actors); officers by role and agency in user_role.
+    employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid", index=True)
     active: bool = True
     email: str = Field(default="", max_length=254)  # for the optional e-mail copy of the inbox
 
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(",") if r)
+
+
+class UserRole(SQLModel, table=True):
+    """One role a user holds, with their agency: who may act next on a case is found here by
+    role and competent agency (index), so the lookup reads the holders, not every account.
+    Written from ``User.roles`` whenever a user row is inserted or updated (below)."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (sa.Index("ix_user_role_role_agency", "role", "agency_code"),)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=32)
+    agency_code: str | None = Field(default=None, max_length=32)
+
+
+def role_rows(user_id: int, roles: str, agency_code: str | None) -> list[dict[str, Any]]:
+    """The user_role rows for a user's comma-separated ``roles``."""
+    names = dict.fromkeys(r for r in roles.split(",") if r)
+    return [{"user_id": user_id, "role": r, "agency_code": agency_code} for r in names]
+
+
+@sa.event.listens_for(User, "after_insert")
+@sa.event.listens_for(User, "after_update")
+def _index_roles(_mapper: Any, connection: sa.Connection, user: User) -> None:
+    table = UserRole.__table__  # type: ignore[attr-defined]
+    connection.execute(table.delete().where(table.c.user_id == user.id))
+    rows = role_rows(user.id or 0, user.roles, user.agency_code)
+    if rows:
+        connection.execute(table.insert(), rows)
 
 
 class WebSession(SQLModel, table=True):

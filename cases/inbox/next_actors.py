@@ -13,17 +13,19 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from cases.core import service
-from cases.core.models import Case, User
-from cases.people import auth
+from cases.core.models import Case, User, UserRole
 from workflows import registry
 from workflows import roles as R
-from workflows.context import Context
-from workflows.declarations import Step
+from workflows.context import Actor, Context
+from workflows.declarations import Authority, Step
+from workflows.engine import check_authority
 
 
 @dataclass(frozen=True)
@@ -93,45 +95,95 @@ def users_to_act(
     An RCSC officer who may stand in for an agency's committee or HR officer (19.3.6, 19.3.7)
     is counted only where the RCSC alone is competent: where the agency may also act (an
     appeal it records, 19.12.1; a complaint it receives, 19.5.1) the case waits for the agency.
+
+    The cost follows the waiting steps, not the users in the service: each step's competent
+    authority and its user-independent guards are worked out once for the case, and the
+    holders are found in SQL by role and competent agency (index on the user's agency), so
+    only the few users who may act are read and checked.
     """
-    if registry.for_case(case).is_final(case.state):
+    process = registry.for_case(case)
+    if process.is_final(case.state):
         return {}
     ctx = ctx or service.context(session, case, now)
-    steps = waiting_steps(case, ctx.due)
-    if not steps:
-        return {}
-    wanted = frozenset().union(*(s.by for s in steps)) - {R.SYSTEM}
-    if any(s.by & R.RCSC_ACTS_AS for s in steps):
-        wanted |= {R.RCSC}
-    process = registry.for_case(case)
-    triggers = {s.trigger for s in steps}
-    out: dict[int, list[Step]] = {}
-    # Narrowed in SQL to users holding a wanted role (and, for one's-own-record roles, to the
-    # subject), so a step's cost does not grow with every account in the service.
-    holders = [
-        sa.and_(User.roles.like(f"%{role}%"), User.employee_eid == case.subject_eid)  # type: ignore[attr-defined]
-        if role in R.SELF
-        else User.roles.like(f"%{role}%")  # type: ignore[attr-defined]
-        for role in sorted(wanted)
-    ]
-    candidates = select(User).where(User.active == True, sa.or_(*holders))  # noqa: E712
-    for user in session.exec(candidates).all():
-        if not user.role_set & wanted:
+    triggers = {s.trigger for s in waiting_steps(case, ctx.due)}
+    # Every branch of a waiting action, in the order ``Process.available`` tries them.
+    branches = []
+    for step in process.steps_from(case.state):
+        if step.trigger not in triggers or step.timer_only:
             continue
-        mine = [
-            s
-            for s in process.available(case.state, auth.actor_of(user), ctx)
-            if s.trigger in triggers and expected(s, user.role_set, ctx)
-        ]
-        if mine and user.id is not None:
-            out[user.id] = mine
+        found = step.authority(ctx) if step.authority else None
+        if found is not None and found.problem:
+            continue
+        if any(g.precheck and process.binds(g) and not g.check(ctx) for g in step.guards):
+            continue
+        branches.append((step, found))
+    if not branches:
+        return {}
+    agencies = sorted({a for _, found in branches if found for a in found.agencies})
+    staff = frozenset().union(*(_staff(step) for step, _ in branches))
+    own = frozenset().union(*(step.by & R.SELF for step, _ in branches))
+    anywhere = any(found is None and _staff(step) for step, found in branches)
+    query = _candidates(staff, own, anywhere)
+    if query is None:
+        return {}
+    rows = session.execute(query, {"agencies": agencies, "eid": case.subject_eid or ""}).all()
+    recused = ctx.recused_user_ids
+    wanted = frozenset().union(*(step.by for step, _ in branches)) | {R.RCSC}
+    out: dict[int, list[Step]] = {}
+    for user_id, username, roles, agency, eid in rows:
+        held = frozenset(r for r in roles.split(",") if r)
+        if not held & wanted or user_id in recused:
+            continue
+        actor = Actor(user_id, username, held, agency, eid)
+        mine: dict[str, Step] = {}
+        for step, found in branches:
+            if step.trigger in mine or check_authority(step, actor, ctx, found):
+                continue
+            if expected(step, held, ctx, found):
+                mine[step.trigger] = step
+        if mine:
+            out[user_id] = list(mine.values())
     return out
 
 
-def expected(step: Step, roles: Collection[str], ctx: Context) -> bool:
+def _staff(step: Step) -> frozenset[str]:
+    """The roles of ``step`` held by officers of an agency (the RCSC may stand in for an
+    agency's committee or HR officer, 19.3.6-19.3.7)."""
+    staff = step.by - R.SELF - {R.SYSTEM}
+    return staff | {R.RCSC} if step.by & R.RCSC_ACTS_AS else staff
+
+
+@lru_cache(maxsize=256)
+def _candidates(staff: frozenset[str], own: frozenset[str], anywhere: bool) -> Any:
+    """The users who could hold a waiting step's role, found in SQL by role and agency:
+    holders of one of the ``staff`` roles in the competent agencies (user_role, indexed on
+    role and agency; in any agency where a step names none), and the case's subject for an
+    ``own`` role (app_user indexed on employee ID). Built once per combination of roles, so
+    each step reuses one compiled statement; who of them may act is still decided by
+    ``check_authority``, as when they act."""
+    u = User.__table__.c  # type: ignore[attr-defined]
+    r = UserRole.__table__.c  # type: ignore[attr-defined]
+    terms = []
+    if staff:
+        holders = sa.select(r.user_id).where(r.role.in_(sorted(staff)))
+        if not anywhere:
+            holders = holders.where(r.agency_code.in_(sa.bindparam("agencies", expanding=True)))
+        terms.append(u.id.in_(holders))
+    if own:
+        terms.append(u.employee_eid == sa.bindparam("eid"))
+    if not terms:
+        return None
+    return sa.select(u.id, u.username, u.roles, u.agency_code, u.employee_eid).where(
+        u.active == sa.true(), sa.or_(*terms)
+    )
+
+
+def expected(
+    step: Step, roles: Collection[str], ctx: Context, found: Authority | None = None
+) -> bool:
     """Whether the case waits for a holder of ``roles`` on ``step`` (not merely lets an RCSC
-    officer act)."""
+    officer act); ``found``: the step's competent authority, if worked out already."""
     if set(roles) & step.by:
         return True
-    found = step.authority(ctx) if step.authority else None
+    found = found or (step.authority(ctx) if step.authority else None)
     return found is not None and set(found.agencies) == {R.RCSC_AGENCY}

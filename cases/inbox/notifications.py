@@ -90,19 +90,23 @@ def add(session: Session, notices: Sequence[Notice], now: datetime) -> int:
 
 
 _TABLE = Notification.__table__  # type: ignore[attr-defined]
-# Insert what is new, skip what the user has (unique user_id, key), and give back the ids
-# inserted: counted from RETURNING, as psycopg reports no rowcount for it. Built once and
-# run with the rows as parameters, so every step reuses one compiled statement.
+# Insert what is new and skip what the user has (unique user_id, key). Built once and run
+# with the rows as parameters, so every step reuses one compiled statement. SQLite counts
+# the rows inserted in the cursor's rowcount; psycopg reports none for an executemany, so
+# PostgreSQL counts the ids RETURNING gives back.
 _INSERT_NEW = {
-    name: dialect.insert(_TABLE)
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["user_id", "key"]),
+    "postgresql": postgresql.insert(_TABLE)
     .on_conflict_do_nothing(index_elements=["user_id", "key"])
-    .returning(_TABLE.c.id)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+    .returning(_TABLE.c.id),
 }
 
 
 def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
-    stmt = _INSERT_NEW.get(session.get_bind().dialect.name)
+    name = session.get_bind().dialect.name
+    stmt = _INSERT_NEW.get(name)
+    if name == "sqlite":
+        return int(session.execute(stmt, rows).rowcount)  # type: ignore[attr-defined]
     if stmt is not None:
         return len(session.execute(stmt, rows).all())
     # Other databases: check, then insert, inside the caller's transaction.
@@ -166,41 +170,43 @@ def _settle(session: Session, case: Case, from_state: str, now: datetime, ctx: C
     step was taken (by anyone) or the case moved on. A deadline's notices (near, missed) are
     settled once the deadline is no longer owed (met, late, cancelled, or taken by the
     timer). Settled notices leave the unread count and stay in the inbox's history."""
-    open_actions = sa.and_(
-        Notification.case_id == case.id,
-        Notification.kind == ACTION,
-        Notification.settled_at.is_(None),  # type: ignore[union-attr]
-    )
+    params: dict[str, Any] = {"b_now": now, "b_case": case.id}
     if case.state == from_state:  # still waiting for those it waited for, if they may act
-        still = set(next_actors.users_to_act(session, case, now, ctx))
-        answered = sa.and_(open_actions, Notification.user_id.not_in(still))  # type: ignore[attr-defined]
+        params["still"] = sorted(next_actors.users_to_act(session, case, now, ctx))
+        result = session.execute(_SETTLE_SOME, params)
     else:
-        answered = open_actions
-    done = session.exec(
-        select(Deadline.id).where(
-            Deadline.case_id == case.id,
-            Deadline.status != "armed",
-            ~sa.and_(
-                Deadline.status == "missed",
-                Deadline.settled_at.is_(None),  # type: ignore[union-attr]
-                Deadline.fired_at.is_(None),  # type: ignore[union-attr]
+        result = session.execute(_SETTLE_ALL, params)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _settle_statement(answered: Any) -> Any:
+    """One UPDATE per step, built once: the case's open "waits for you" notices that
+    ``answered`` selects, and its near/missed notices whose deadline is no longer owed (their
+    key is "near:<deadline id>" or "missed:<deadline id>")."""
+    n, d = _TABLE.c, Deadline.__table__.c  # type: ignore[attr-defined]
+    owed_no_more = sa.and_(
+        d.case_id == sa.bindparam("b_case"),
+        d.status != "armed",
+        ~sa.and_(d.status == "missed", d.settled_at.is_(None), d.fired_at.is_(None)),
+    )
+    keys = sa.union_all(
+        *(
+            sa.select(sa.literal(prefix) + sa.cast(d.id, sa.String)).where(owed_no_more)
+            for prefix in ("near:", "missed:")
+        )
+    )
+    return (
+        sa.update(_TABLE)
+        .where(
+            n.case_id == sa.bindparam("b_case"),
+            n.settled_at.is_(None),
+            sa.or_(
+                sa.and_(n.kind == ACTION, answered),
+                sa.and_(n.kind.in_((NEAR, MISSED)), n.key.in_(keys)),
             ),
         )
-    ).all()
-    keys = [f"{kind}:{d}" for d in done for kind in ("near", "missed")]
-    met = sa.and_(
-        Notification.case_id == case.id,
-        Notification.kind.in_((NEAR, MISSED)),  # type: ignore[attr-defined]
-        Notification.settled_at.is_(None),  # type: ignore[union-attr]
-        Notification.key.in_(keys),  # type: ignore[attr-defined]
+        .values(settled_at=sa.bindparam("b_now"))
     )
-    result = session.execute(
-        sa.update(Notification)
-        .where(sa.or_(answered, met) if keys else answered)
-        .values(settled_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _action_notices(session: Session, case: Case, actor: Actor, now: datetime, ctx: Context) -> int:
@@ -476,3 +482,7 @@ for _hooks, _listener in (
 ):
     if _listener not in _hooks:
         _hooks.append(_listener)
+
+
+_SETTLE_ALL = _settle_statement(sa.true())
+_SETTLE_SOME = _settle_statement(_TABLE.c.user_id.not_in(sa.bindparam("still", expanding=True)))

@@ -15,10 +15,11 @@ not from the separation: a due has no payable-by date until that order is record
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from cases.core import profiles
 from cases.core.models import CivilServant, ServiceEntry
@@ -89,6 +90,37 @@ def separate(
     _secondment_gratuity(session, profile, on)
     session.flush()
     return owed
+
+
+def reinstate(session: Session, eid: str, *, case_id: int, reason: str) -> list[ServiceEntry]:
+    """Undo the separation case ``case_id`` recorded, its penalty quashed or revoked
+    (19.8.3, 19.12.6; 19.9.9 "accordingly reinstated in service"): the register shows the
+    civil servant in service again, and each financial obligation that separation wrote
+    and still outstanding is revoked, with ``reason``: 7.7.7.2 owes it only "In the event a
+    civil servant does not fulfil his service obligation", and the reinstated civil servant
+    goes on serving it (7.7.7.1), so no office order for repayment (7.7.7.5) can follow.
+    A due already paid stays cleared. Returns the dues revoked."""
+    cs = session.get(CivilServant, eid)
+    if cs is None:
+        raise LookupError(f"no civil servant {eid}")
+    if cs.status == "separated":
+        cs.status = "in_service"
+        cs.separated_on = None
+        cs.separation_reason = ""
+        session.add(cs)
+    rows = session.exec(
+        select(ServiceEntry).where(
+            ServiceEntry.eid == eid,
+            ServiceEntry.case_id == case_id,
+            ServiceEntry.kind == "due",
+            ServiceEntry.status == "outstanding",
+        )
+    ).all()
+    revoked = [r for r in rows if json.loads(r.details or "{}").get("obligation")]
+    for row in revoked:
+        profiles.update_entry(session, row, status="revoked", revoked=reason)
+    session.flush()
+    return revoked
 
 
 def _secondment_gratuity(session: Session, profile: Profile, on: date) -> None:

@@ -1,22 +1,23 @@
 """What the disciplinary process's steps change beyond the case's state (BCSR 2023 chapter
 19): the charges, the penalties entered in the service record (19.11.9), suspension pay
-(19.9.8-19.9.12) and the outcome of an appeal (19.8.3).
+(19.9.8-19.9.13), separation on a penalty that ends service (19.11.14), recusal (19.3.5)
+and summonses (19.3.3.3-4). What an appeal or a court changes afterwards is in
+``cases.processes.disciplinary_appeal``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import select
 
-from cases.core import profiles, service
+from cases.core import profiles
 from cases.core.effects import EffectContext, effect
 from cases.core.models import (
     Case,
-    CaseAgency,
     CivilServant,
     Penalty,
     Recusal,
@@ -24,9 +25,9 @@ from cases.core.models import (
     User,
 )
 from cases.people.separation import separate
-from workflows import disciplinary, registry
-from workflows import roles as R
-from workflows.context import Context, Refusal, Refused
+from workflows import disciplinary
+from workflows.context import Refusal, Refused
+from workflows.obligations import add_months
 from workflows.offences import BY_NUMBER, PENALTY_BY_CODE
 
 
@@ -54,24 +55,29 @@ def transfer_to_committee(ec: EffectContext) -> None:
 @effect("record_penalties")
 def record_penalties(ec: EffectContext) -> None:
     """19.11.9: every administrative penalty is entered in the service record."""
+    for row in ec.data.get("findings") or []:
+        if row.get("penalty"):
+            enter_penalty(ec, row["charge"], row["penalty"])
+
+
+def enter_penalty(ec: EffectContext, charge: int, code: str) -> Penalty:
+    """19.11.9: the penalty ``code`` on charge ``charge`` entered in the service record, with
+    the term the decision gave (19.14.6.1)."""
     charges = {c["no"]: c for c in ec.data.get("charges") or []}
     term = ec.data.get("penalty_term_ends_on")
-    for row in ec.data.get("findings") or []:
-        if not row.get("penalty"):
-            continue
-        pen = PENALTY_BY_CODE[row["penalty"]]
-        ec.session.add(
-            Penalty(
-                case_id=ec.case.id,
-                eid=ec.case.subject_eid,
-                charge_no=row["charge"],
-                offence_no=charges[row["charge"]]["offence"],
-                code=pen.code,
-                severity=pen.severity,
-                imposed_on=ec.today,
-                term_ends_on=date.fromisoformat(term) if term else None,
-            )
-        )
+    pen = PENALTY_BY_CODE[code]
+    row = Penalty(
+        case_id=ec.case.id,
+        eid=ec.case.subject_eid,
+        charge_no=charge,
+        offence_no=charges[charge]["offence"],
+        code=pen.code,
+        severity=pen.severity,
+        imposed_on=ec.today,
+        term_ends_on=date.fromisoformat(term) if term else None,
+    )
+    ec.session.add(row)
+    return row
 
 
 @effect("record_summary_retirement")
@@ -91,22 +97,6 @@ def record_summary_retirement(ec: EffectContext) -> None:
     ec.data["findings"] = [{"charge": 0, "finding": "guilty", "penalty": "compulsory_retirement"}]
 
 
-@effect("apply_appeal_outcome")
-def apply_appeal_outcome(ec: EffectContext) -> None:
-    """A quashed or remanded decision revokes its penalties; the DC decides again (19.8.3)."""
-    if ec.fields.get("appeal_outcome") in ("quashed", "remanded"):
-        for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
-            p.status = "revoked"
-            ec.session.add(p)
-        revoke_fines(ec)
-    if ec.fields.get("appeal_outcome") == "quashed":
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in ec.data.get("findings") or []
-        ]
-    if ec.fields.get("appeal_outcome") in ("upheld", "quashed"):
-        close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
-
-
 @effect("start_suspension")
 def start_suspension(ec: EffectContext) -> None:
     """19.9.8: subsistence allowance of half the gross pay, less professional allowance."""
@@ -121,6 +111,7 @@ def revoke_suspension(ec: EffectContext) -> None:
     """19.9.12: the order stays in force until modified or revoked."""
     ec.data["suspended"] = False
     ec.data["suspension_revoked_on"] = ec.fields.get("revoked_on")
+    _end_on_register(ec, "revoked", ec.fields.get("revoked_on") or ec.today)
 
 
 @effect("close_suspension")
@@ -145,22 +136,61 @@ def close_suspension(ec: EffectContext) -> None:
             "acquitted: remaining 50% of gross pay payable and the period counts as active "
             "service (19.9.9, 19.9.11)"
         )
+    _end_on_register(ec, "ended", ec.today, outcome=ec.data["suspension_outcome"])
 
 
-@effect("record_appellate_body")
-def record_appellate_body(ec: EffectContext) -> None:
-    """19.3.7: the appellate body named when the appeal is lodged (by who decided) sees the
-    case from then on (cases.core.queries.visibility), whichever body that is."""
-    subject = service.subject_of(ec.session, ec.case.subject_eid)
-    ctx = Context(subject=subject, data=ec.data, fields=ec.fields, today=ec.today)
-    body = disciplinary.appellate_authority(registry.for_case(ec.case), ctx)
-    for code in body.agencies:
-        if ec.session.get(CaseAgency, (ec.case.id, code)) is None:
-            ec.session.add(CaseAgency(case_id=ec.case.id, agency_code=code, part="appellate"))  # type: ignore[arg-type]
-    ec.data["appellate_body"] = {"agencies": list(body.agencies), "cite": body.cite}
+# 19.9.15: "RCSC may recruit or transfer a civil servant to fill an Executive position if
+# the incumbent is on suspension ... beyond 6 months" (calendar months).
+EXECUTIVE_FILL_MONTHS = 6
 
 
-# The penalties that end service (19.11.14): the register records the separation.
+@effect("suspension_on_register")
+def suspension_on_register(ec: EffectContext) -> None:
+    """19.9.15: "The Agency concerned shall not recruit new employees in place of the
+    incumbent when the incumbent is under suspension till all the administrative and/court
+    proceedings are completed and the final decision against the incumbent is taken.
+    However, RCSC may recruit or transfer a civil servant to fill an Executive position if
+    the incumbent is on suspension ... beyond 6 months." The suspension (by whose order,
+    19.9.2) is a line of the civil servant's record naming the position held for them; for
+    an Executive position, the day the six months end and the day from which the RCSC may
+    fill it."""
+    cs = ec.session.get(CivilServant, ec.case.subject_eid)
+    assert cs is not None
+    start = date.fromisoformat(str(ec.data.get("suspended_from") or ec.today.isoformat()))
+    if ec.data.get("ordered_under") == "acab":
+        order = f"on the Anti-Corruption Commission's order {ec.data.get('acc_order_no')} "
+        order += "under ACAB 2011 (BCSR 19.9.2)"
+    elif ec.data.get("suspension_continued"):
+        order = f"continued from case {ec.data['suspension_continued']['from_case']} "
+        order += "(BCSR 19.9.13)"
+    else:
+        order = f"office order {ec.data.get('office_order_no')} (BCSR 19.9.6)"
+    position = f"{cs.position_title} ({cs.position_level}), {cs.agency_code}"
+    values: dict[str, str] = {
+        "position": position,
+        "order": order,
+        "no_recruitment": f"The agency shall not recruit in place of the incumbent in "
+        f"{position} until all administrative and court proceedings are completed and the "
+        "final decision is taken (BCSR 19.9.15)",
+    }
+    if cs.position_level.upper().startswith("EX"):
+        fill_from = add_months(start, EXECUTIVE_FILL_MONTHS)
+        values["executive_position"] = (
+            f"Executive position: six months of suspension end on "
+            f"{(fill_from - timedelta(days=1)).isoformat()}; from {fill_from.isoformat()} the "
+            "RCSC may recruit or transfer a civil servant to fill it (BCSR 19.9.15)"
+        )
+    ec.add_entry("suspension", start_on=start, status="in_force", **values)
+
+
+def _end_on_register(ec: EffectContext, status: str, on: date | str, **details: str) -> None:
+    """The suspension this case recorded on the register (19.9.15) ends with it: revoked
+    (19.9.12) or settled by the outcome (19.9.9, 19.9.10). A case of the first version
+    recorded none."""
+    for row in case_entries(ec, "suspension", "in_force"):
+        profiles.update_entry(ec.session, row, end_on=on, status=status, **details)
+
+
 SEPARATING = ("compulsory_retirement", "dismissal")
 
 
@@ -200,11 +230,7 @@ def death_decision(ec: EffectContext) -> None:
         {"charge": c["no"], "finding": "guilty" if guilty else "not_guilty", "penalty": None}
         for c in charges
     ]
-    for p in ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all():
-        if p.status == "in_force":
-            p.status = "revoked"
-            ec.session.add(p)
-    revoke_fines(ec)
+    revoke_penalties(ec)
     ec.data["decided_on_death"] = {
         "died_on": ec.fields.get("died_on"),
         "outcome": "charges established" if guilty else "charges not established",
@@ -273,21 +299,43 @@ def record_fines(ec: EffectContext) -> None:
         )
 
 
+def case_entries(ec: EffectContext, kind: str, status: str) -> list[ServiceEntry]:
+    """The lines of kind ``kind`` this case wrote on the civil servant's record, as they
+    stand (``status``)."""
+    return list(
+        ec.session.exec(
+            select(ServiceEntry).where(
+                ServiceEntry.case_id == ec.case.id,
+                ServiceEntry.kind == kind,
+                ServiceEntry.status == status,
+            )
+        ).all()
+    )
+
+
 def revoke_fines(ec: EffectContext, charge: int | None = None) -> None:
     """A fine revoked with its penalty (on appeal, 19.12.4; on death, 19.9.14) is no longer
     owed (``charge``: only that charge's fine)."""
-    rows = ec.session.exec(
-        select(ServiceEntry).where(
-            ServiceEntry.case_id == ec.case.id,
-            ServiceEntry.kind == "due",
-            ServiceEntry.status == "outstanding",
-        )
-    ).all()
-    for row in rows:
+    for row in case_entries(ec, "due", "outstanding"):
         details = json.loads(row.details or "{}")
         if details.get("penalty") == "fine" and charge in (None, details.get("charge")):
             row.status = "revoked"
             ec.session.add(row)
+
+
+def in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
+    """The case's penalties in force (``charge``: only that charge's)."""
+    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
+    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
+
+
+def revoke_penalties(ec: EffectContext, charge: int | None = None) -> None:
+    """The case's penalties in force revoked, with the fines they imposed (on appeal,
+    19.12.4; by a court, 19.12.6; on death, 19.9.14; ``charge``: only that charge's)."""
+    for p in in_force(ec, charge):
+        p.status = "revoked"
+        ec.session.add(p)
+    revoke_fines(ec, charge)
 
 
 def _member(ec: EffectContext) -> User:
@@ -428,180 +476,6 @@ def record_conviction(ec: EffectContext) -> None:
         note=f"Judgement of a Court of Law opening disciplinary case {ec.case.id} "
         "(BCSR 19.5.1.3); on the Negative List (BCSR 19.14.3.1)",
     )
-
-
-@effect("summary_decided_by_rcsc")
-def summary_decided_by_rcsc(ec: EffectContext) -> None:
-    """19.10.1: the RCSC itself decided the summary retirement, so its appeal goes to the
-    Administrative Tribunal ("For appeal cases against the decision of the RCSC", 19.3.7)."""
-    ec.data["decided_by"] = {"agencies": [R.RCSC_AGENCY], "cite": "19.10.1"}
-
-
-def _in_force(ec: EffectContext, charge: int | None = None) -> list[Penalty]:
-    rows = ec.session.exec(select(Penalty).where(Penalty.case_id == ec.case.id)).all()
-    return [p for p in rows if p.status == "in_force" and (charge is None or p.charge_no == charge)]
-
-
-def _revoke(ec: EffectContext, rows: list[Penalty]) -> None:
-    for p in rows:
-        p.status = "revoked"
-        ec.session.add(p)
-
-
-def _apply_findings(
-    ec: EffectContext, before: dict[int, dict], rows: list[dict], how: str
-) -> list[str]:
-    """A later body's findings over the committee's: on each charge whose finding or penalty
-    changed, the penalty in force is revoked and the new one entered in the service record
-    (19.11.9). Returns what changed, charge by charge."""
-    charges = {c["no"]: c for c in ec.data.get("charges") or []}
-    term = ec.data.get("penalty_term_ends_on")
-    changes: list[str] = []
-    for row in rows:
-        was = before.get(row["charge"], {})
-        if (was.get("finding"), was.get("penalty")) == (row["finding"], row["penalty"]):
-            continue
-        _revoke(ec, _in_force(ec, row["charge"]))
-        revoke_fines(ec, row["charge"])
-        if row["finding"] == "not_guilty":
-            changes.append(f"charge {row['charge']}: acquitted {how}")
-            continue
-        pen = PENALTY_BY_CODE[row["penalty"]]
-        ec.session.add(
-            Penalty(
-                case_id=ec.case.id,
-                eid=ec.case.subject_eid,
-                charge_no=row["charge"],
-                offence_no=charges[row["charge"]]["offence"],
-                code=pen.code,
-                severity=pen.severity,
-                imposed_on=ec.today,
-                term_ends_on=date.fromisoformat(term) if term else None,
-            )
-        )
-        old = (was.get("penalty") or "none").replace("_", " ")
-        changes.append(
-            f"charge {row['charge']}: penalty varied {how} from {old} to "
-            f"{pen.code.replace('_', ' ')}"
-        )
-    return changes
-
-
-@effect("execute_appeal_decision")
-def execute_appeal_decision(ec: EffectContext) -> None:
-    """19.8.3: "the Disciplinary Committee of the Appellate Authority shall execute the
-    decision rendered by the Appellate Authority". Upheld: the penalties stand. Varied: on
-    each charge whose finding or penalty changed, the committee's penalty is revoked and the
-    appellate body's entered in the service record (19.11.9). Quashed: every charge acquitted,
-    every penalty revoked. Remanded: the penalties are revoked until the deciding body decides
-    again. A civil servant this case separated is reinstated on the register when no
-    penalty that ends service stands; one the appellate body dismisses or retires is
-    separated (19.11.14)."""
-    outcome = ec.data.get("appeal_outcome")
-    before = {r["charge"]: r for r in ec.data.get("findings") or []}
-    changes: list[str] = []
-    if outcome in ("quashed", "remanded"):
-        _revoke(ec, _in_force(ec))
-        revoke_fines(ec)
-    if outcome == "quashed":
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
-        ]
-        changes.append("acquitted on every charge; every penalty revoked")
-    if outcome == "varied":
-        rows = ec.data.get("appellate_findings") or []
-        changes = _apply_findings(ec, before, rows, "on appeal")
-        ec.data["findings"] = rows
-    ec.data["appeal_executed"] = {
-        "outcome": outcome,
-        "on": ec.fields.get("executed_on"),
-        "changes": changes,
-        "cite": "19.8.3",
-    }
-    _reinstate_unless_separating(ec)
-    if outcome == "remanded":
-        return
-    if not ec.data.get("separation"):
-        separate_on_penalty(ec)
-    close_suspension(ec)  # the case ends here: settle the suspension (19.9.9, 19.9.10)
-
-
-def _reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None:
-    """A separation this case recorded stands only while a penalty that ends service does."""
-    if not ec.data.get("separation"):
-        return
-    if {p.code for p in _in_force(ec)} & set(SEPARATING):
-        return
-    cs = ec.session.get(CivilServant, ec.case.subject_eid)
-    if cs is not None and cs.status == "separated":
-        cs.status = "in_service"
-        cs.separated_on = None
-        cs.separation_reason = ""
-        ec.session.add(cs)
-    ec.data["reinstated"] = {"on": ec.today.isoformat(), "cite": cite}
-    ec.data["separation"] = None
-    ec.data["separated_on"] = None
-
-
-@effect("record_prosecution")
-def record_prosecution(ec: EffectContext) -> None:
-    """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
-    RCSC notified), then the criminal charges filed, kept together on the case."""
-    keys = (
-        "forwarded_to_oag_on",
-        "oag_reference",
-        "prosecution_court",
-        "charges_filed_on",
-        "court_case_no",
-    )
-    found = dict(ec.data.get("prosecution") or {})
-    found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})
-    found["cite"] = "19.11.5, 19.11.6, 19.13"
-    ec.data["prosecution"] = found
-
-
-@effect("record_court_appeal")
-def record_court_appeal(ec: EffectContext) -> None:
-    """19.12.5: the Tribunal's decision appealed to the High Court or Supreme Court."""
-    ec.data["court_appeal"] = {
-        "court": ec.fields.get("appeal_court"),
-        "filed_on": ec.fields.get("court_appeal_filed_on"),
-        "no": ec.fields.get("court_appeal_no"),
-        "cite": "19.12.5",
-    }
-
-
-@effect("apply_court_judgement")
-def apply_court_judgement(ec: EffectContext) -> None:
-    """19.12.6: "In the event the High Court or Supreme Court acquits the concerned civil
-    servant of all charges ... the penalty shall stand revoked. However, if the Court finds
-    him guilty on some charges he shall be imposed such administrative penalty as deemed
-    appropriate." On the closed case: acquitted, every penalty revoked (and a separation
-    it caused undone, the suspension settled as acquitted); guilty on some, each charge's
-    penalty as the court's findings give it; upheld, nothing changes."""
-    outcome = ec.fields.get("court_outcome")
-    before = {r["charge"]: r for r in ec.data.get("findings") or []}
-    changes: list[str] = []
-    if outcome == "acquitted":
-        _revoke(ec, _in_force(ec))
-        revoke_fines(ec)
-        ec.data["findings"] = [
-            {**r, "finding": "not_guilty", "penalty": None} for r in before.values()
-        ]
-        changes.append("acquitted of all charges; the penalty stands revoked")
-    if outcome == "guilty_on_some":
-        rows = ec.fields.get("court_findings") or []
-        changes = _apply_findings(ec, before, rows, "by the court")
-        ec.data["findings"] = rows
-    ec.data["court_judgement"] = {
-        "outcome": outcome,
-        "on": ec.fields.get("judgement_on"),
-        "changes": changes,
-        "cite": "19.12.6",
-    }
-    if outcome != "upheld":
-        _reinstate_unless_separating(ec, cite="19.12.6")
-        close_suspension(ec)
 
 
 @effect("record_summons")

@@ -13,18 +13,18 @@ from cases.core.models import CivilServant
 from cases.review import documents
 from workflows.context import Refused
 
+# A reprimand on charge 1 and a dismissal (19.11.14.7) on charge 2 of the main path.
+DISMISSED = [
+    {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
+    {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
+]
+
 
 def test_19_11_14_a_dismissal_once_executed_separates_the_civil_servant_from_2023_2(world):
     """19.11.14 "Dismissal or termination of service without post-retirement and other
     benefits": once the decision is executed (19.8.2.4(ii)), the register shows the civil
     servant separated, with the penalty and its section (2023.2)."""
-    case_id = world.walk_to(
-        "decided",
-        findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-        ],
-    )
+    case_id = world.walk_to("decided", findings=DISMISSED)
     assert world.case(case_id).process_version == "2023.2"
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
@@ -91,7 +91,7 @@ def _retired_summarily(world) -> int:
     return case_id
 
 
-def _refused(fn) -> tuple[str, str]:
+def refusal_of(fn) -> tuple[str, str]:
     from workflows.context import Refused
 
     with pytest.raises(Refused) as exc:
@@ -99,7 +99,43 @@ def _refused(fn) -> tuple[str, str]:
     return exc.value.kind, exc.value.refusals[0].cite
 
 
-def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_working_days(world):
+@pytest.fixture
+def tribunal_dc(world) -> str:
+    """A member of the Administrative Tribunal's own committee, which executes its
+    decisions (19.8.3)."""
+    from workflows import roles as R
+
+    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
+    return "at_dc"
+
+
+def appeal(world, case_id: int, grounds: list[str], statement: str) -> str:
+    """The respondent appeals today, received by the appellate body today (19.12.2)."""
+    return world.fire(
+        case_id,
+        "lodge_appeal",
+        "respondent",
+        grounds=grounds,
+        appeal_statement=statement,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+
+
+def tribunal_decides(world, case_id: int, outcome: str, reasons: str) -> str:
+    return world.fire(
+        case_id,
+        "decide_appeal",
+        "tribunal",
+        appeal_outcome=outcome,
+        due_process_examined=True,
+        appeal_reasons=reasons,
+    )
+
+
+def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_working_days(
+    world, tribunal_dc
+):
     """19.2.4: the right "To an appeal or review of a disciplinary decision"; 19.3.7:
     "Administrative Tribunal: For appeal cases against the decision of the RCSC"; 19.12.2:
     "within 10 working days from the receipt of the decision" (reading R-19.12.2-summary: the
@@ -107,9 +143,6 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
     is Tuesday 29 December (17 December, National Day, is no working day). The Tribunal's
     decision quashing it is executed by the Tribunal's own committee (19.8.3), and the
     civil servant is back in service on the register."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
     case = world.case(case_id)
     assert (case.state, case.closed_at) == ("retired_summarily", None)
@@ -118,15 +151,7 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
     with reading(world.engine) as s:
         assert s.get(CivilServant, "E100").status == "separated"
 
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.1"],
-        appeal_statement="No warning was ever served on me.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    appeal(world, case_id, ["19.12.2.1"], "No warning was ever served on me.")
     assert world.data(case_id)["appellate_body"] == {"agencies": ["AT"], "cite": "19.3.7"}
     decision = {
         "appeal_outcome": "quashed",
@@ -134,12 +159,12 @@ def test_19_2_4_a_summary_retirement_is_appealed_to_the_tribunal_within_10_worki
         "appeal_reasons": "The warnings were never served.",
     }
     # The RCSC decided: it does not hear the appeal against its own decision.
-    assert _refused(lambda: world.fire(case_id, "decide_appeal", "rcsc", **decision)) == (
+    assert refusal_of(lambda: world.fire(case_id, "decide_appeal", "rcsc", **decision)) == (
         "authority",
         "19.3.7",
     )
     assert world.fire(case_id, "decide_appeal", "tribunal", **decision) == "appeal_decided"
-    assert world.execute_appeal(case_id, "at_dc") == "closed"
+    assert world.execute_appeal(case_id, tribunal_dc) == "closed"
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
@@ -164,31 +189,13 @@ def test_19_2_4_an_unappealed_summary_retirement_is_final_when_the_window_lapses
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "in_force")]
 
 
-def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world):
+def test_19_8_3_a_remanded_summary_retirement_goes_back_to_the_rcsc(world, tribunal_dc):
     """19.8.3: the Tribunal's committee executes a remand; the RCSC, which decided, decides
     again on the HRC's recommendation (19.10.1)."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.4"],
-        appeal_statement="New appraisal evidence.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    world.fire(
-        case_id,
-        "decide_appeal",
-        "tribunal",
-        appeal_outcome="remanded",
-        due_process_examined=True,
-        appeal_reasons="Weigh the 2026 appraisal.",
-    )
-    assert world.execute_appeal(case_id, "at_dc") == "summary_recommended"
+    appeal(world, case_id, ["19.12.2.4"], "New appraisal evidence.")
+    tribunal_decides(world, case_id, "remanded", "Weigh the 2026 appraisal.")
+    assert world.execute_appeal(case_id, tribunal_dc) == "summary_recommended"
     assert _penalties(world, case_id) == [(0, "compulsory_retirement", "revoked")]
 
 
@@ -213,6 +220,18 @@ OVERSIGHT = {
 }
 
 
+def _oversight_appeal(world, case_id: int) -> str:
+    """The RCSC appeals as an oversight agency today (19.12.1)."""
+    return world.fire(
+        case_id,
+        "lodge_oversight_appeal",
+        "rcsc",
+        **OVERSIGHT,
+        appeal_lodged_on=world.today(),
+        appeal_received_on=world.today(),
+    )
+
+
 def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_closed(world, clock):
     """19.12.1: "In the event an aggrieved civil servant or oversight Agency has observed
     inconsistencies in the disciplinary action, the case may be appealed to the Appellate
@@ -226,18 +245,11 @@ def test_19_12_1_an_oversight_agency_appeals_after_the_respondent_s_window_close
         "appeal_lodged_on": world.today(),
         "appeal_received_on": world.today(),
     }
-    assert _refused(lambda: world.fire(case_id, "lodge_appeal", "respondent", **late)) == (
+    assert refusal_of(lambda: world.fire(case_id, "lodge_appeal", "respondent", **late)) == (
         "state",
         "19.12.2",
     )
-    state = world.fire(
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    state = _oversight_appeal(world, case_id)
     case = world.case(case_id)
     assert (state, case.closed_at) == ("appeal", None)
     assert world.deadline(case_id, "appellate_decision_due").due_on == date(2027, 1, 29)
@@ -247,14 +259,7 @@ def test_19_12_1_an_oversight_appeal_within_the_window_makes_it_moot(world):
     """19.12.1: lodged while the respondent's window runs, the oversight appeal ends that
     window (cancelled, not met: the respondent did not appeal)."""
     case_id = world.walk_to("decided")
-    world.fire(
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
+    _oversight_appeal(world, case_id)
     assert world.deadline(case_id, "appeal_window").status == "cancelled"
 
 
@@ -262,15 +267,7 @@ def test_19_12_1_a_case_closed_by_its_appeal_is_not_reopened_by_an_oversight_app
     """19.12.1 appeals "the disciplinary action" to the Appellate Authority: once that
     authority has decided, the oversight appeal is not available (the case stays closed)."""
     case_id = world.walk_to("closed")
-    fire = lambda: world.fire(  # noqa: E731
-        case_id,
-        "lodge_oversight_appeal",
-        "rcsc",
-        **OVERSIGHT,
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    assert _refused(fire) == ("guard", "19.12.1")
+    assert refusal_of(lambda: _oversight_appeal(world, case_id)) == ("guard", "19.12.1")
     assert world.case(case_id).state == "closed"
 
 
@@ -299,7 +296,7 @@ def test_19_8_3_the_appellate_authority_s_own_committee_executes_a_varied_decisi
     )
     assert state == "appeal_decided"
     assert _penalties(world, case_id) == [(1, "reprimand", "in_force"), (2, "demotion", "in_force")]
-    assert _refused(lambda: world.execute_appeal(case_id, "dc")) == ("authority", "19.8.3")
+    assert refusal_of(lambda: world.execute_appeal(case_id, "dc")) == ("authority", "19.8.3")
     assert world.execute_appeal(case_id, "rcsc") == "closed"
     assert _penalties(world, case_id) == [
         (1, "reprimand", "revoked"),
@@ -357,23 +354,12 @@ def test_19_12_4_a_varied_decision_needs_a_lawful_finding_on_every_charge(
         due_process_examined=True,
         appeal_reasons="Reasons.",
     )
-    assert _refused(fire) == refusal
+    assert refusal_of(fire) == refusal
     assert world.case(case_id).state == "appeal"
 
 
-def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_service(world):
-    """19.8.3 and 19.11.14.7: the dismissal separated the civil servant when executed; the
-    appellate decision quashing it, once executed, revokes it and the register shows them in
-    service again."""
-    case_id = world.walk_to(
-        "appeal",
-        findings=[
-            {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-            {"charge": 2, "finding": "guilty", "penalty": "dismissal"},
-        ],
-    )
-    with reading(world.engine) as s:
-        assert s.get(CivilServant, "E100").status == "separated"
+def quash(world, case_id: int) -> str:
+    """The RCSC quashes the decision on appeal and its own committee executes it (19.8.3)."""
     world.fire(
         case_id,
         "decide_appeal",
@@ -382,11 +368,69 @@ def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_ser
         due_process_examined=True,
         appeal_reasons="The notice was never served.",
     )
-    world.execute_appeal(case_id)
+    return world.execute_appeal(case_id)
+
+
+def test_19_8_3_a_dismissal_quashed_on_appeal_puts_the_civil_servant_back_in_service(world):
+    """19.8.3 and 19.11.14.7: the dismissal separated the civil servant when executed; the
+    appellate decision quashing it, once executed, revokes it and the register shows them in
+    service again."""
+    case_id = world.walk_to("appeal", findings=DISMISSED)
+    with reading(world.engine) as s:
+        assert s.get(CivilServant, "E100").status == "separated"
+    quash(world, case_id)
     with reading(world.engine) as s:
         cs = s.get(CivilServant, "E100")
         assert (cs.status, cs.separated_on, cs.separation_reason) == ("in_service", None, "")
     assert world.data(case_id)["reinstated"]["cite"] == "19.8.3"
+
+
+def test_7_7_7_2_a_reinstatement_revokes_the_ltt_dues_the_dismissal_left(world):
+    """7.7.7.2: "In the event a civil servant does not fulfil his service obligation, he
+    shall be liable for financial obligation"; 19.9.9: "accordingly reinstated in service".
+    The dismissal separated the civil servant with a master's obligation unserved, leaving
+    twice the costs as a due (7.7.7.6); the appeal quashes it, and once executed (19.8.3)
+    the civil servant serves on: the due is revoked, saying why, and no office order for
+    repayment (7.7.7.5) can be recorded on it."""
+    import json
+
+    from sqlmodel import select
+    from test_register_edits import ltt_with_obligation
+
+    from cases.core.models import ServiceEntry
+    from cases.people import repayment
+
+    ltt_with_obligation(world)  # a master's, 1st LTT, obligation to 1 January 2028
+    case_id = world.walk_to("appeal", findings=DISMISSED)
+
+    def dues() -> list[ServiceEntry]:
+        with reading(world.engine) as s:
+            return list(s.exec(select(ServiceEntry).where(ServiceEntry.kind == "due")).all())
+
+    [due] = dues()
+    assert (due.status, due.case_id, json.loads(due.details)["amount"]) == (
+        "outstanding",
+        case_id,
+        "3000000.00",
+    )
+    quash(world, case_id)
+    [due] = dues()
+    assert due.status == "revoked"
+    assert "(BCSR 19.8.3)" in json.loads(due.details)["revoked"]
+    assert "(BCSR 7.7.7.2)" in json.loads(due.details)["revoked"]
+    assert world.data(case_id)["reinstated"]["dues_revoked"] == [due.id]
+    order = {"order_no": "MOH/HR/2026/90", "issued_on": world.today()}
+    with transaction(world.engine) as s:
+        fire = functools.partial(
+            repayment.record_repayment_order,
+            s,
+            "E100",
+            due.id,
+            order,
+            world.actors["hr"],
+            world.clock.now,
+        )
+        assert refusal_of(fire) == ("state", "7.7.7.5")
 
 
 # ------------------------------------------------- 19.11.5, 19.11.6, 19.13: prosecution
@@ -412,7 +456,7 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
         "charges_filed_on": world.today(),
         "court_case_no": "TDC/CR/118",
     }
-    assert _refused(
+    assert refusal_of(
         functools.partial(world.fire, case_id, "record_criminal_charges", "dc", **charges)
     ) == ("guard", "19.11.6")
     for missing, cite in (
@@ -421,7 +465,7 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
     ):
         raw = {**PROSECUTION, missing: False, "forwarded_to_oag_on": world.today()}
         fire = functools.partial(world.fire, case_id, "forward_for_prosecution", "dc", **raw)
-        assert _refused(fire) == ("guard", cite)
+        assert refusal_of(fire) == ("guard", cite)
     world.fire(
         case_id, "forward_for_prosecution", "dc", **PROSECUTION, forwarded_to_oag_on=world.today()
     )
@@ -436,34 +480,28 @@ def test_19_11_6_a_case_is_forwarded_for_prosecution_through_the_attorney_genera
 # ----------------------------------- 19.12.5, 19.12.6: beyond the Tribunal, to the courts
 
 
-def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world):
+def court_judgement(world, case_id: int, outcome: str, summary: str) -> str:
+    """The Tribunal records the High Court's judgement today (19.12.6)."""
+    return world.fire(
+        case_id,
+        "record_court_judgement",
+        "tribunal",
+        judgement_on=world.today(),
+        court_outcome=outcome,
+        judgement_summary=summary,
+    )
+
+
+def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world, tribunal_dc):
     """19.12.5: "An aggrieved civil servant, if not satisfied with the decision of the
     ultimate Appellate Authority, namely, Administrative Tribunal, may appeal against such
     decision to the High Court or Supreme Court"; 19.12.6: "In the event the High Court or
     Supreme Court acquits the concerned civil servant of all charges ... the penalty shall
     stand revoked." The case stays closed, on the day it closed."""
-    from workflows import roles as R
-
-    world.add_user("at_dc", (R.DC_MEMBER,), agency="AT")
     case_id = _retired_summarily(world)
-    world.fire(
-        case_id,
-        "lodge_appeal",
-        "respondent",
-        grounds=["19.12.2.2"],
-        appeal_statement="The appraisals were not mine.",
-        appeal_lodged_on=world.today(),
-        appeal_received_on=world.today(),
-    )
-    world.fire(
-        case_id,
-        "decide_appeal",
-        "tribunal",
-        appeal_outcome="upheld",
-        due_process_examined=True,
-        appeal_reasons="The record supports the retirement.",
-    )
-    world.execute_appeal(case_id, "at_dc")
+    appeal(world, case_id, ["19.12.2.2"], "The appraisals were not mine.")
+    tribunal_decides(world, case_id, "upheld", "The record supports the retirement.")
+    world.execute_appeal(case_id, tribunal_dc)
     closed_at = world.case(case_id).closed_at
     world.clock.advance(days=40)
     world.fire(
@@ -475,13 +513,8 @@ def test_19_12_6_a_court_acquittal_revokes_the_penalty_on_the_closed_case(world)
         court_appeal_no="HC/ADM/7",
     )
     world.clock.advance(days=60)
-    state = world.fire(
-        case_id,
-        "record_court_judgement",
-        "tribunal",
-        judgement_on=world.today(),
-        court_outcome="acquitted",
-        judgement_summary="Acquitted: the appraisals were of another officer.",
+    state = court_judgement(
+        world, case_id, "acquitted", "Acquitted: the appraisals were of another officer."
     )
     case = world.case(case_id)
     assert (state, case.closed_at) == ("closed", closed_at)
@@ -507,7 +540,7 @@ def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(worl
         "non_compliance_details": "Reprimand recommended to the witness's agency.",
     }
     fire = functools.partial(world.fire, case_id, "record_non_compliance", "secretary", **failure)
-    assert _refused(fire) == ("guard", "19.3.3.4")  # no summons issued yet
+    assert refusal_of(fire) == ("guard", "19.3.3.4")  # no summons issued yet
     world.fire(
         case_id,
         "issue_summons",
@@ -517,7 +550,7 @@ def test_19_3_3_4_a_failure_to_comply_is_recorded_against_an_issued_summons(worl
         summoned_for=world.today(3),
         summons_purpose="Produce the stock ledger for November.",
     )
-    assert _refused(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
+    assert refusal_of(functools.partial(fire, summons_no=2)) == ("guard", "19.3.3.4")
     assert fire() == "investigating"
     [summons] = world.data(case_id)["summonses"]
     assert (summons["kind"], summons["not_complied"]["action"]) == (
@@ -535,19 +568,26 @@ def test_19_9_13_a_suspension_in_force_is_continued_on_a_later_proceeding(world)
     under suspension may, for justifiable reasons, order the continued suspension of the
     civil servant until the completion of all the proceedings against him." Only a
     suspension in force of the same civil servant can be continued."""
+    from sqlmodel import select
     from test_paths import suspend
+
+    from cases.core.models import ServiceEntry
 
     first = world.walk_to("investigating")
     later = world.walk_to("investigating")
     raw = {"continued_from": world.today(), "reasons": "Both cases concern the same store."}
     fire = functools.partial(world.fire, later, "continue_suspension", "dc", **raw)
-    assert _refused(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
+    assert refusal_of(functools.partial(fire, suspension_case=first)) == ("field", "19.9.13")
     suspend(world, first)
     assert fire(suspension_case=first) == "investigating"
     data = world.data(later)
     assert (data["suspended"], data["subsistence_allowance"]) == (True, "20000.00")
     assert data["suspension_continued"]["from_case"] == first
-    assert _refused(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
+    with reading(world.engine) as s:  # 19.9.15: the record holds the position on both
+        rows = s.exec(select(ServiceEntry).where(ServiceEntry.kind == "suspension")).all()
+    assert [(r.case_id, r.status) for r in rows] == [(first, "in_force"), (later, "in_force")]
+    assert f"continued from case {first} (BCSR 19.9.13)" in rows[1].details
+    assert refusal_of(functools.partial(fire, suspension_case=first)) == ("guard", "19.9.12")
 
 
 def html_of(world, case_id: int, kind: str, username: str) -> str:
@@ -577,7 +617,7 @@ def _minor_penalties(world, eid: str, count: int) -> None:
             )
 
 
-def _decide(world, case_id: int, findings: list[dict], **extra) -> None:
+def decide(world, case_id: int, findings: list[dict], **extra) -> None:
     world.fire(
         case_id,
         "record_decision",
@@ -597,7 +637,7 @@ def test_19_11_13_4_the_decision_records_that_repeated_minor_penalties_led_to_a_
     met with a major penalty, and the decision and its letter say why."""
     _minor_penalties(world, "E100", 3)
     case_id = world.walk_to("dc_meeting", charges=["11"])
-    _decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}])
+    decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "withhold_promotion"}])
     assert world.data(case_id)["repeated_minor"]["minor_on_record"] == 3
     world.drive(case_id, "decided")
     letter = html_of(world, case_id, "decision_letter", "chair")
@@ -613,7 +653,7 @@ def test_19_11_1_an_unpaid_fine_is_owed_on_the_record_with_24_percent_a_year(wor
     from cases.people import register_reads
 
     case_id = world.walk_to("dc_meeting", charges=["11"])
-    _decide(
+    decide(
         world,
         case_id,
         [{"charge": 1, "finding": "guilty", "penalty": "fine", "amount": "36500"}],
@@ -663,7 +703,7 @@ def test_19_11_11_another_offence_is_charged_decided_and_printed_as_outside_the_
         in notice
     )
     world.drive(case_id, "dc_meeting")
-    _decide(
+    decide(
         world,
         case_id,
         [
@@ -753,7 +793,7 @@ def test_19_3_5_an_objection_upheld_by_the_chair_takes_the_member_off_the_case(w
     )
     assert world.data(case_id)["objections"][0]["status"] == "upheld"
     with pytest.raises(Refused) as refused:
-        _decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}])
+        decide(world, case_id, [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}])
     assert refused.value.refusals[0].cite == "19.3.5"
     assert "dc2 stepped aside from this case" in refused.value.refusals[0].reason
     with pytest.raises(Refused) as refused:

@@ -149,7 +149,7 @@ def test_import_refuses_unknown_columns(world) -> None:
     assert [e.reason for e in result.errors] == ["header has unknown column(s): shoe_size"]
 
 
-def _ltt_with_obligation(world) -> None:
+def ltt_with_obligation(world) -> None:
     add(
         world,
         "rcsc",
@@ -174,7 +174,7 @@ def separate(world, username: str = "hr", **fields):
 
 
 def test_resignation_before_the_obligation_is_served_leaves_a_due(world) -> None:
-    _ltt_with_obligation(world)
+    ltt_with_obligation(world)
     (owed,) = separate(world, order_no="MOH/HR/2026/88")
     assert str(owed.amount) == "3000000.00"  # 2 x (10 lakh + 5 lakh), 1st LTT (7.7.7.6)
     assert owed.due_on is None  # 7.7.7.5: 90 days from the office order for repayment
@@ -191,7 +191,7 @@ def test_resignation_before_the_obligation_is_served_leaves_a_due(world) -> None
 
 
 def test_death_voids_the_financial_obligation(world) -> None:
-    _ltt_with_obligation(world)
+    ltt_with_obligation(world)
     assert separate(world, separation_type="death") == []  # 7.7.7.10
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from cases.core import timers
+from cases.core import profiles, timers
 from cases.core.db import transaction
 from cases.core.models import Case, Document, SecurityEvent, User
 from cases.core.service import NotFound
@@ -403,6 +403,13 @@ def test_no_get_route_changes_anything(demo_app, clock) -> None:
         }
         paper = _a_paper_on(s, app, cases[0], clock)
         values["paper_id"] = [str(paper.id)]
+        # A due a separation left, awaiting its office order (the record page's form, 7.7.7.5).
+        due = profiles.add_entry(
+            s, eid=cases[0].subject_eid, kind="due", now=clock(), by="register",
+            start_on=clock().date(), status="outstanding", obligation="ltt", amount="1000.00",
+        )  # fmt: skip
+        s.flush()
+        values["entry_id"] = [str(due.id)]
     with TestClient(app) as c:
         login(c, "admin", seed.PASSWORD)
         clock.advance(hours=0.1)  # so the session's last-seen bookkeeping does happen
