@@ -1,5 +1,5 @@
 """``python -m bench [--tiny] [--cases-large N] [--deadlines-large N] [--texts-large N]
-[--reps N] [--keep]``"""
+[--reps N] [--keep] [--search-only]``"""
 
 import sys
 

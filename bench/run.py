@@ -32,6 +32,41 @@ def say(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
+def run_search(sizes: Sizes, url: str) -> tuple[list[Row], list[str]]:
+    """``--search-only``: the search's rows alone (issue 18), on the same data as a full run
+    (the base, the small cases and texts, the large cases and texts; no deadline padding),
+    small measured before the database grows, large after, one round each."""
+    notes: list[str] = []
+    small: list[float] = []
+    large: list[float] = []
+    builder = Builder(url, datetime.now(UTC))
+    try:
+        builder.base()
+        t0 = time.perf_counter()
+        builder.grow_cases(sizes.cases_small)
+        builder.pad_texts(sizes.texts_small)
+        notes.append(f"small: {sizes.cases_small:,} cases, {sizes.texts_small:,} texts: {_s(t0)}")
+        say("search, small")
+        measure.search(url, sizes, small)
+        t0 = time.perf_counter()
+        builder.grow_cases(sizes.cases_large)
+        t1 = time.perf_counter()
+        builder.pad_texts(sizes.texts_large)
+        notes.append(
+            f"large: {sizes.cases_large:,} cases in {time.perf_counter() - t0:.1f} s, of which "
+            f"{sizes.texts_large:,} papers' texts, indexed as written: {_s(t1)}"
+        )
+        say("search, large")
+        measure.search(url, sizes, large)
+    finally:
+        builder.close()
+    notes.append(
+        f"search: {len(measure.SEARCHES)} queries x {sizes.search_requests}, in process "
+        "(case_search.find as the search page calls it), as the committee member"
+    )
+    return search_rows(sizes, small, large), notes
+
+
 def run(sizes: Sizes, url: str) -> tuple[list[Row], list[str]]:
     """Everything measured; returns the table's rows and the notes printed above it. A
     measurement that fails is noted and its rows show "-": the others still count."""
@@ -280,7 +315,7 @@ def _s(t0: float) -> str:
     return f"{time.perf_counter() - t0:.1f} s"
 
 
-def parse(argv: list[str]) -> tuple[Sizes, bool]:
+def parse(argv: list[str]) -> tuple[Sizes, bool, bool]:
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -294,6 +329,7 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
     p.add_argument("--import-rows", type=int, help="lines of the register import (100,000)")
     p.add_argument("--texts-large", type=int, help="papers' texts in the large (200,000)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
+    p.add_argument("--search-only", action="store_true", help="only the search's rows (8.)")
     args = p.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
     changes = {
@@ -304,11 +340,11 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
         "texts_large": args.texts_large,
     }
     fields = {k: v for k, v in changes.items() if v is not None}
-    return Sizes(**{**sizes.__dict__, **fields}), args.keep
+    return Sizes(**{**sizes.__dict__, **fields}), args.keep, args.search_only
 
 
 def main(argv: list[str] | None = None) -> int:
-    sizes, keep = parse(sys.argv[1:] if argv is None else argv)
+    sizes, keep, search_only = parse(sys.argv[1:] if argv is None else argv)
     url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
     workdir = None
     if not url.startswith("postgresql"):
@@ -316,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{os.path.join(workdir, SQLITE_FILE)}"
     started = time.perf_counter()
     try:
-        rows, notes = run(sizes, url)
+        rows, notes = (run_search if search_only else run)(sizes, url)
     finally:
         if workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
