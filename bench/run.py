@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from bench import measure
+from bench import peers as peer_set
 from bench.data import Builder
 from bench.measure import TINY, Sizes
 from bench.report import Row, table
@@ -242,6 +243,12 @@ def _s(t0: float) -> str:
 
 
 def parse(argv: list[str]) -> tuple[Sizes, bool]:
+    sizes, keep, _ = parse_all(argv)
+    return sizes, keep
+
+
+def parse_all(argv: list[str]) -> tuple[Sizes, bool, bool]:
+    """The sizes, --keep, and --peers (the peer comparison alone)."""
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -254,6 +261,12 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
     p.add_argument("--reps", type=int, help="repetitions of throughput and sweep runs (3)")
     p.add_argument("--import-rows", type=int, help="lines of the register import (100,000)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
+    p.add_argument(
+        "--peers",
+        action="store_true",
+        help="only the peer comparison (SpiffWorkflow, django-viewflow; the bench extra); "
+        "without this flag it runs after the rest whenever the extra is installed",
+    )
     args = p.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
     changes = {
@@ -263,11 +276,38 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
         "import_rows": args.import_rows,
     }
     fields = {k: v for k, v in changes.items() if v is not None}
-    return Sizes(**{**sizes.__dict__, **fields}), args.keep
+    return Sizes(**{**sizes.__dict__, **fields}), args.keep, args.peers
+
+
+def peers(sizes: Sizes) -> str:
+    """The peer table (issue 19), or one line saying how to install the peers."""
+    if not peer_set.installed():
+        return peer_set.INSTALL_HINT
+    from bench.peers import measure as peer_measure
+    from bench.peers import table as peer_table
+
+    workdir = tempfile.mkdtemp(prefix="drukflow-peers-")
+    try:
+        comparison, problem = peer_measure.attempt(workdir, sizes, say)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if comparison is None:
+        return problem
+    return (
+        f"peers: serve_notice side by side, {sizes.reps} alternating round(s) of "
+        f"{sizes.requests} steps, {sizes.clients} clients, one fresh case per step "
+        "(SQLite WAL, each commit synced; uvicorn, one worker each)\n\n"
+        + peer_table.table(comparison)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    sizes, keep = parse(sys.argv[1:] if argv is None else argv)
+    sizes, keep, peers_only = parse_all(sys.argv[1:] if argv is None else argv)
+    if peers_only:
+        started = time.perf_counter()
+        print(peers(sizes))
+        print(f"\n{_s(started)} in all")
+        return 0
     url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
     workdir = None
     if not url.startswith("postgresql"):
@@ -289,5 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  database kept: {url}")
     print()
     print(table(rows))
+    print()
+    print(peers(sizes))
     print(f"\n{_s(started)} in all")
     return 0
