@@ -16,6 +16,7 @@ import json
 import os
 import statistics
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,17 +61,18 @@ def _post(port: int, path: str, body: dict[str, Any]) -> dict[str, Any]:
     return json.loads(text)
 
 
-def compare(workdir: str, sizes: Sizes) -> Comparison:
+def compare(workdir: str, sizes: Sizes, say: Callable[[str], None] = print) -> Comparison:
     """The comparison on fresh SQLite databases in ``workdir``."""
     builder = Builder(f"sqlite:///{os.path.join(workdir, 'drukflow.db')}", datetime.now(UTC))
     try:
+        say("peers: drukflow's base data")
         builder.base()
-        return _run(builder, workdir, sizes)
+        return _run(builder, workdir, sizes, say)
     finally:
         builder.close()
 
 
-def _run(builder: Builder, workdir: str, sizes: Sizes) -> Comparison:
+def _run(builder: Builder, workdir: str, sizes: Sizes, say: Callable[[str], None]) -> Comparison:
     fields = {**NOTICE, "prima_facie": True, "notice_received_on": builder.today.isoformat()}
     complaint = {**COMPLAINT, "received_on": builder.today.isoformat()}
     warm, n = sizes.warmup * sizes.clients, sizes.requests
@@ -81,13 +83,15 @@ def _run(builder: Builder, workdir: str, sizes: Sizes) -> Comparison:
         SPIFF: f"sqlite:///{os.path.join(workdir, 'spiff.db')}",
         VIEWFLOW: f"sqlite:///{os.path.join(workdir, 'viewflow.db')}",
     }
+    say("peers: four servers")
     with ExitStack() as stack:
-        servers = {k: stack.enter_context(Server(urls[k], f)) for k, f in FACTORIES.items()}
+        servers = _start({k: Server(urls[k], f) for k, f in FACTORIES.items()}, stack)
         headers = {
             DRUKFLOW: {"authorization": f"Bearer {builder.token()}"},
             BARE: {},
             SPIFF: {},
         }
+        say(f"peers: {need} fresh cases or workflows on each")
         setup = {"n": need, "complaint": complaint, "enquiry": ENQUIRY}
         spiff_ids = _post(servers[SPIFF].port, "/prepare", setup)["ids"]
         made = _post(servers[VIEWFLOW].port, "/prepare", setup)
@@ -115,6 +119,7 @@ def _run(builder: Builder, workdir: str, sizes: Sizes) -> Comparison:
             return r
 
         order = list(FACTORIES)
+        say("peers: warm-up and rounds")
         for system in order:
             load(system, steps[system][:warm])
         for r in range(sizes.reps):
@@ -127,12 +132,24 @@ def _run(builder: Builder, workdir: str, sizes: Sizes) -> Comparison:
     return out
 
 
+def _start(servers: dict[str, Server], stack: ExitStack) -> dict[str, Server]:
+    """All servers started at once (each start is mostly imports), each stopped by
+    ``stack``; one that fails to start stops the ones that did."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        started = {k: pool.submit(srv.__enter__) for k, srv in servers.items()}
+    for k, future in started.items():
+        if future.exception() is None:
+            stack.push(servers[k].__exit__)
+    for future in started.values():
+        future.result()
+    return servers
+
+
 def attempt(
     workdir: str, sizes: Sizes, say: Callable[[str], None]
 ) -> tuple[Comparison | None, str]:
     """The comparison, or None and why not (a failure is reported, not raised)."""
-    say("peer comparison: drukflow, bare insert, SpiffWorkflow, django-viewflow")
     try:
-        return compare(workdir, sizes), ""
+        return compare(workdir, sizes, say), ""
     except Exception as exc:  # noqa: BLE001 - reported in the output, the run goes on
         return None, f"FAILED peer comparison: {type(exc).__name__}: {str(exc)[:300]}"
