@@ -85,3 +85,15 @@ def create() -> Any:
     from django.core.asgi import get_asgi_application
 
     return get_asgi_application()
+
+
+def create_threaded() -> Any:
+    """The same site as Django's WSGI application in uvicorn's thread pool (10 threads):
+    views run concurrently, as under gunicorn's gthread workers, where ASGI runs every
+    sync view on one thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(setup, os.environ[URL_VARIABLE]).result()
+    from django.core.wsgi import get_wsgi_application
+    from uvicorn.middleware.wsgi import WSGIMiddleware
+
+    return WSGIMiddleware(get_wsgi_application())

@@ -51,7 +51,7 @@ def test_the_benchmark_runs_with_tiny_sizes_and_prints_every_row(
     assert sum(1 for ln in lines if ln.endswith(("pass", "MISS"))) >= 9
     # The peer comparison (issue 19): the test extra installs the peers, so their rows
     # are measured and judged against their goals.
-    for system in ("drukflow", "viewflow", "spiff", "bare"):
+    for system in ("drukflow", "viewflow", "viewflow-asgi", "spiff", "bare"):
         line = next((ln for ln in lines if ln.startswith(f"{system} ")), None)
         assert line is not None, f"no peer row {system!r} in:\n{out}"
         assert NUMBER.findall(line), f"no figure in {line!r}"
