@@ -32,9 +32,12 @@ from cases.core.models import (
     CivilServant,
     Deadline,
     User,
+    UserRole,
+    role_rows,
 )
 from cases.demo import seed
 from cases.people import auth
+from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Actor
 
@@ -174,6 +177,41 @@ class Builder:
         n = max(0, total - self.count(CASE))
         picks = self.rng.choices(self.growth, weights=self.weights, k=n)
         self.copied += self._copy(picks)
+        return n
+
+    def grow_users(self, total: int) -> int:
+        """Accounts until the service has ``total``: civil servants of every agency with an
+        account for their own applications (the officers who act on cases are the demo's
+        HR officers and committees). Who must act next on a case is found in SQL by role and
+        competent agency, so a step should not slow as accounts grow."""
+        agency = sa.table("agency", sa.column("code"))
+        user = User.__table__  # type: ignore[attr-defined]
+        with self.bulk.begin() as conn:
+            codes = conn.execute(sa.select(agency.c.code).order_by(agency.c.code)).scalars().all()
+            have = conn.execute(sa.select(sa.func.count()).select_from(user)).scalar_one()
+            n = max(0, total - have)
+            rows = [
+                {
+                    "username": f"bench-user-{have + i}",
+                    "display_name": f"Bench user {have + i}",
+                    "password_hash": "!",  # no password: these accounts never log in
+                    "roles": R.CIVIL_SERVANT,
+                    "agency_code": codes[i % len(codes)],
+                    "employee_eid": None,
+                    "active": True,
+                    "email": "",
+                }
+                for i in range(n)
+            ]
+            for part in _chunks(rows, CHUNK):
+                conn.execute(user.insert(), part)
+            # The role index the app keeps beside each account (models.UserRole).
+            ids = conn.execute(
+                sa.select(user.c.id, user.c.roles, user.c.agency_code).where(user.c.id > have)
+            ).all()
+            held = [row for i, roles, agency in ids for row in role_rows(i, roles, agency)]
+            for part in _chunks(held, CHUNK):
+                conn.execute(UserRole.__table__.insert(), part)  # type: ignore[attr-defined]
         return n
 
     def fresh_enquiries(self, n: int) -> list[tuple[int, int]]:

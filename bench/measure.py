@@ -39,6 +39,7 @@ class Sizes:
     page_seconds: float = 60.0  # stop a page's series early if it is this slow
     warmup: int = 3
     import_rows: int = 100_000  # lines of the register import's CSV file
+    accounts: int = 10_000  # user accounts for the second transitions run
 
 
 TINY = Sizes(
@@ -54,6 +55,7 @@ TINY = Sizes(
     page_rounds=1,
     warmup=1,
     import_rows=300,
+    accounts=200,
 )
 
 # What a committee member opens: the dashboard (the case list, urgent first), the same list

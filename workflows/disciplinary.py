@@ -1596,7 +1596,12 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=("present_not_recused", *step.effects, "note_repeated_minor"),
+        effects=(
+            "present_not_recused",
+            "present_from_committee",
+            *step.effects,
+            "note_repeated_minor",
+        ),
     )
 
 
@@ -2424,7 +2429,8 @@ V2 = revise(
     "shall not fill by recruitment, and for an Executive position the day from which the "
     "RCSC may fill it; 19.8.3, 19.12.6 with 7.7.7.2: a civil servant reinstated when the "
     "separating penalty is quashed or revoked serves on, and the outstanding dues the "
-    "separation wrote are revoked",
+    "separation wrote are revoked; 19.3.4, 2.10.6.1: once the agency's committee is a "
+    "record, the members present are chosen from its members serving on the meeting's day",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,

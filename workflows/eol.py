@@ -420,7 +420,7 @@ def rejoined_in_time(ctx: Context) -> bool:
 
 
 def waiting_list_only_if_unprotected(ctx: Context) -> bool:
-    if ctx.value("placement") != "waiting_list":
+    if waiting_list.not_on_the_list(ctx):
         return True
     return ctx.data.get("position_protected") is False
 

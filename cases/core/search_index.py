@@ -83,22 +83,26 @@ def case_documents(
     return docs
 
 
+_TEXT = SearchText.__table__  # type: ignore[attr-defined]
+# Built once: every step rewrites its case's words, so both statements keep their compiled form.
+_DELETE = sa.delete(_TEXT).where(
+    _TEXT.c.case_id == sa.bindparam("b_case"), sa.not_(_TEXT.c.source.startswith("paper:"))
+)
+_INSERT = sa.insert(_TEXT)
+
+
 def _write(conn: Connection, case_id: int, docs: list[tuple[str, str, str]]) -> None:
-    conn.execute(
-        sa.delete(SearchText).where(
-            SearchText.case_id == case_id,  # type: ignore[arg-type]
-            sa.not_(SearchText.source.startswith("paper:")),  # type: ignore[attr-defined]
-        )
-    )
+    conn.execute(_DELETE, {"b_case": case_id})
     if docs:
         conn.execute(
-            sa.insert(SearchText),
+            _INSERT,
             [{"case_id": case_id, "source": s, "readers": r, "body": b} for s, r, b in docs],
         )
 
 
 def index_case(session: Session, case: Case, subject_name: str) -> None:
-    """Rewrite the case's words, in the caller's transaction."""
+    """Rewrite the case's words (as stored: the data's JSON form), in the caller's
+    transaction."""
     process = registry.for_case(case)
     docs = case_documents(
         case.id or 0,

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles
-from cases.core.effects import EFFECTS, EffectContext
+from cases.core.effects import EFFECTS, MOVES_DEADLINES, EffectContext
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
 from workflows import registry
 from workflows import roles as R
@@ -66,6 +66,16 @@ _SUBJECT = (
 _RECUSED = select(Recusal.user_id).where(Recusal.case_id == sa.bindparam("case_id"))
 _CASE = select(Case).where(Case.id == sa.bindparam("case_id"))
 _CASE_LOCKED = _CASE.with_for_update()
+# A step's write: the new state, version, data and times, only if no one wrote it meanwhile.
+_CASE_TABLE = Case.__table__  # type: ignore[attr-defined]
+_WRITE_CASE = (
+    sa.update(_CASE_TABLE)
+    .where(
+        _CASE_TABLE.c.id == sa.bindparam("b_id"),
+        _CASE_TABLE.c.version == sa.bindparam("b_version"),
+    )
+    .values({c: sa.bindparam(c) for c in ("state", "version", "data", "updated_at", "closed_at")})
+)
 
 
 def subject_of(session: Session, eid: str) -> Subject:
@@ -183,7 +193,7 @@ def _fire(
 
     for name in taken.effects:
         EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
-    if taken.effects:  # an effect may have moved or armed deadlines of its own
+    if MOVES_DEADLINES.intersection(taken.effects):  # rows of its own case changed
         open_rows = deadlines.unsettled(session, case.id or 0)
     deadlines.settle(session, open_rows, taken.settles, now, ctx.today)
     if taken.cancels:
@@ -216,11 +226,8 @@ def _fire(
         # A step recorded on a closed case (19.12.6: a court's judgement) keeps its day.
         "closed_at": (case.closed_at or now) if final else None,
     }
-    result = session.execute(
-        sa.update(Case)
-        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
-        .values(**written)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _WRITE_CASE, {**written, "b_id": case.id, "b_version": case.version}
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Stale(case.version + 1)
@@ -245,6 +252,7 @@ def _fire(
     # lazily read record stand; the data and the open deadlines are the new ones. The
     # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
     after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
+    session.flush()  # the hooks read the step's deadline rows in SQL, as the step left them
     hooks.after_step(session, case, from_state, actor, now, after)  # the inbox's notices
     return Fired(case, event, taken, after)
 

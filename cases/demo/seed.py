@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from cases.core import audit, calendar_store, deadlines, profiles, service
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant, User
-from cases.demo import disciplinary, disciplinary_rcsc, eol, ltt, secondment, transfer
+from cases.demo import committees, disciplinary, disciplinary_rcsc, eol, ltt, secondment, transfer
 from cases.demo.kit import Script, servant
 from cases.people import auth
 from workflows import registry
@@ -254,6 +254,7 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         _register(session, now)
         actors = _users(session)
         cases = _cases(session, actors, now)
+        meetings = committees.build(session, actors, now)
     return {
         "created": True,
         "now": now.isoformat(),
@@ -263,6 +264,7 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         + sum(len(_resolved(getattr(m, "SERVANTS", ()), bhutan_today(now))) for m in MODULES),
         "users": list(USERS),
         "cases": cases,
+        "committees": meetings,
     }
 
 
