@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from bench import measure
+from bench import peers as peer_set
 from bench.data import Builder
 from bench.measure import TINY, Sizes
 from bench.report import Row, table
@@ -330,7 +331,8 @@ def _s(t0: float) -> str:
     return f"{time.perf_counter() - t0:.1f} s"
 
 
-def parse(argv: list[str]) -> tuple[Sizes, bool, bool]:
+def parse_all(argv: list[str]) -> tuple[Sizes, bool, bool, bool]:
+    """The sizes, --keep, --search-only and --peers (the peer comparison alone)."""
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -345,6 +347,12 @@ def parse(argv: list[str]) -> tuple[Sizes, bool, bool]:
     p.add_argument("--texts-large", type=int, help="papers' texts in the large (200,000)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
     p.add_argument("--search-only", action="store_true", help="only the search's rows (8.)")
+    p.add_argument(
+        "--peers",
+        action="store_true",
+        help="only the peer comparison (SpiffWorkflow, django-viewflow; the bench extra); "
+        "without this flag it runs after the rest whenever the extra is installed",
+    )
     args = p.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
     changes = {
@@ -355,11 +363,38 @@ def parse(argv: list[str]) -> tuple[Sizes, bool, bool]:
         "texts_large": args.texts_large,
     }
     fields = {k: v for k, v in changes.items() if v is not None}
-    return Sizes(**{**sizes.__dict__, **fields}), args.keep, args.search_only
+    return Sizes(**{**sizes.__dict__, **fields}), args.keep, args.search_only, args.peers
+
+
+def peers(sizes: Sizes) -> str:
+    """The peer table (issue 19), or one line saying how to install the peers."""
+    if not peer_set.installed():
+        return peer_set.INSTALL_HINT
+    from bench.peers import measure as peer_measure
+    from bench.peers import table as peer_table
+
+    workdir = tempfile.mkdtemp(prefix="drukflow-peers-")
+    try:
+        comparison, problem = peer_measure.attempt(workdir, sizes, say)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if comparison is None:
+        return problem
+    return (
+        f"peers: serve_notice side by side, {sizes.reps} alternating round(s) of "
+        f"{sizes.requests} steps, {sizes.clients} clients, one fresh case per step "
+        "(SQLite WAL, each commit synced; uvicorn, one worker each)\n\n"
+        + peer_table.table(comparison)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    sizes, keep, search_only = parse(sys.argv[1:] if argv is None else argv)
+    sizes, keep, search_only, peers_only = parse_all(sys.argv[1:] if argv is None else argv)
+    if peers_only:
+        started = time.perf_counter()
+        print(peers(sizes))
+        print(f"\n{_s(started)} in all")
+        return 0
     url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
     workdir = None
     if not url.startswith("postgresql"):
@@ -381,5 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  database kept: {url}")
     print()
     print(table(rows))
+    print()
+    print(peers(sizes))
     print(f"\n{_s(started)} in all")
     return 0

@@ -51,4 +51,18 @@ def test_the_benchmark_runs_with_tiny_sizes_and_prints_every_row(
     assert re.search(r"audit chain: [\d,]+ events, verified", out)
     # Rows with a target say whether it was met.
     assert sum(1 for ln in lines if ln.endswith(("pass", "MISS"))) >= 10
+    # The peer comparison (issue 19): the test extra installs the peers, so their rows
+    # are measured and judged against their goals.
+    for system in ("drukflow", "viewflow", "viewflow-asgi", "spiff", "bare"):
+        line = next((ln for ln in lines if ln.startswith(f"{system} ")), None)
+        assert line is not None, f"no peer row {system!r} in:\n{out}"
+        assert NUMBER.findall(line), f"no figure in {line!r}"
+    assert (
+        sum(
+            1
+            for ln in lines
+            if ln.startswith(("viewflow ", "spiff ")) and ln.endswith(("pass", "MISS"))
+        )
+        == 2
+    )
     assert list(tmp_path.iterdir()) == [], "the throwaway database was not removed"
