@@ -102,7 +102,7 @@ _INSERT = sa.insert(_EVENTS)
 
 
 def head(session: Session) -> tuple[int, str]:
-    row = session.execute(_HEAD).first()
+    row = session.connection().execute(_HEAD).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -150,7 +150,7 @@ def append(
     ev.hash = digest(ev)
     if session.new:  # a case opened by this step: its row first, the event refers to it
         session.flush()
-    session.execute(_INSERT, {name: getattr(ev, name) for name in EVENT_COLUMNS})
+    session.connection().execute(_INSERT, {name: getattr(ev, name) for name in EVENT_COLUMNS})
     return ev
 
 

@@ -126,7 +126,8 @@ def users_to_act(
     query = _candidates(staff, own, anywhere)
     if query is None:
         return {}
-    rows = session.execute(query, {"agencies": agencies, "eid": case.subject_eid or ""}).all()
+    params = {"agencies": agencies, "eid": case.subject_eid or ""}
+    rows = session.connection().execute(query, params).all()
     recused = ctx.recused_user_ids
     wanted = frozenset().union(*(step.by for step, _ in branches)) | {R.RCSC}
     out: dict[int, list[Step]] = {}

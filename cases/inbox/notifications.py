@@ -106,9 +106,9 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     name = session.get_bind().dialect.name
     stmt = _INSERT_NEW.get(name)
     if name == "sqlite":
-        return int(session.execute(stmt, rows).rowcount)  # type: ignore[attr-defined]
+        return int(session.connection().execute(stmt, rows).rowcount)  # type: ignore[attr-defined]
     if stmt is not None:
-        return len(session.execute(stmt, rows).all())
+        return len(session.connection().execute(stmt, rows).all())
     # Other databases: check, then insert, inside the caller's transaction.
     have = set(
         session.exec(
@@ -180,9 +180,9 @@ def _settle(session: Session, case: Case, from_state: str, now: datetime, ctx: C
     params: dict[str, Any] = {"b_now": now, "b_case": case.id}
     if case.state == from_state:  # still waiting for those it waited for, if they may act
         params["still"] = sorted(next_actors.users_to_act(session, case, now, ctx))
-        result = session.execute(_SETTLE_SOME, params)
+        result = session.connection().execute(_SETTLE_SOME, params)
     else:
-        result = session.execute(_SETTLE_ALL, params)
+        result = session.connection().execute(_SETTLE_ALL, params)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
