@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from bench import measure
-from bench.data import Builder
+from bench.data import CASE, EVENT, Builder
 from bench.measure import TINY, Sizes
 from bench.report import Row, table
 
 SQLITE_FILE = "bench.db"
 IMPORT_TARGET_S = 15.0  # issue 20: 100,000 register rows on a 2-core machine
+VERIFY_GOAL_EPS = 150_000.0  # issue 19: a 500,000-event chain verified in under 4 s
 T = TypeVar("T")
 
 
@@ -203,6 +204,15 @@ def rows_of(
             "a/b",
         ),
         Row(
+            f"   audit verify of {ver.events:,} events, events/s vs issue 19's goal"
+            if ver
+            else "   audit verify, events/s vs issue 19's goal",
+            ver and ver.verify_eps,
+            VERIFY_GOAL_EPS,
+            ">= 1",
+            "a/b",
+        ),
+        Row(
             "   payload() + sha256 in memory, events/s vs sha256 alone",
             ver and ver.payload_eps,
             ver and ver.hashlib_eps,
@@ -241,7 +251,85 @@ def _s(t0: float) -> str:
     return f"{time.perf_counter() - t0:.1f} s"
 
 
-def parse(argv: list[str]) -> tuple[Sizes, bool]:
+def run_only(part: str, sizes: Sizes, url: str, workers: list[int], events: int) -> list[Row]:
+    """One part of the bench on its own data: ``transitions`` (with each number of uvicorn
+    workers in turn, on the same database) or ``verify`` (a chain of at least ``events``)."""
+    builder = Builder(url, datetime.now(UTC))
+    rows: list[Row] = []
+    try:
+        builder.base()
+        if part == "verify":
+            say(f"building a chain of {events:,} events")
+            t0 = time.perf_counter()
+            chain = grow_chain(builder, events)
+            say(f"{chain:,} events built in {_s(t0)}; verifying")
+            ver = measure.verify(builder)
+            rows.append(
+                Row(
+                    f"audit verify of {ver.events:,} events, events/s vs issue 19's goal",
+                    ver.verify_eps,
+                    VERIFY_GOAL_EPS,
+                    ">= 1",
+                    "a/b",
+                )
+            )
+            rows.append(
+                Row(
+                    "   the same, events per CPU second (the machine's other load left out)",
+                    ver.cpu_eps,
+                    VERIFY_GOAL_EPS,
+                    ">= 1",
+                    "a/b",
+                )
+            )
+            rows.append(
+                Row(
+                    "   the same, events/s vs sha256 alone over the same bytes",
+                    ver.verify_eps,
+                    ver.hashlib_eps,
+                    ">= 0.5",
+                    "a/b",
+                )
+            )
+            return rows
+        builder.grow_cases(sizes.cases_small)
+        for n in workers:
+            say(f"transitions, {n} worker(s)")
+            thru = measure.transitions(builder, sizes, n)
+            runs = ", ".join(f"{x:.1f}" for x in thru.transition_rps)
+            rows.append(
+                Row(
+                    f"transitions/s, {n} worker(s), {sizes.clients} clients (runs {runs}) "
+                    "vs bare insert",
+                    statistics.median(thru.transition_rps),
+                    statistics.median(thru.bare_rps),
+                    ratio_of="a/b",
+                )
+            )
+            if thru.head_held is not None:
+                rows.append(
+                    Row(
+                        f"   audit head lock held, share of samples; mean waiting ({n} worker(s))",
+                        thru.head_held,
+                        thru.head_waiting,
+                    )
+                )
+        return rows
+    finally:
+        builder.close()
+
+
+def grow_chain(builder: Builder, events: int) -> int:
+    """Copies of the demo's cases until the chain holds at least ``events`` events."""
+    have = builder.count(EVENT)
+    while have < events:
+        cases = builder.count(CASE)
+        builder.grow_cases(cases + int((events - have) * cases / have) + 1)
+        have = builder.count(EVENT)
+    return have
+
+
+def parse(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -254,6 +342,21 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
     p.add_argument("--reps", type=int, help="repetitions of throughput and sweep runs (3)")
     p.add_argument("--import-rows", type=int, help="lines of the register import (100,000)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
+    p.add_argument(
+        "--only",
+        choices=("transitions", "verify"),
+        help="one part alone, on its own data: transitions (1,000 cases; see --workers) or "
+        "audit verify (a chain of --verify-events events)",
+    )
+    p.add_argument(
+        "--workers",
+        default="1",
+        help="uvicorn workers for --only transitions, a comma-separated list measured in turn "
+        "(e.g. 1,2)",
+    )
+    p.add_argument(
+        "--verify-events", type=int, default=500_000, help="chain length for --only verify"
+    )
     args = p.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
     changes = {
@@ -263,11 +366,12 @@ def parse(argv: list[str]) -> tuple[Sizes, bool]:
         "import_rows": args.import_rows,
     }
     fields = {k: v for k, v in changes.items() if v is not None}
-    return Sizes(**{**sizes.__dict__, **fields}), args.keep
+    return Sizes(**{**sizes.__dict__, **fields}), args
 
 
 def main(argv: list[str] | None = None) -> int:
-    sizes, keep = parse(sys.argv[1:] if argv is None else argv)
+    sizes, args = parse(sys.argv[1:] if argv is None else argv)
+    keep = args.keep
     url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
     workdir = None
     if not url.startswith("postgresql"):
@@ -275,7 +379,11 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{os.path.join(workdir, SQLITE_FILE)}"
     started = time.perf_counter()
     try:
-        rows, notes = run(sizes, url)
+        if args.only:
+            workers = [int(n) for n in args.workers.split(",")]
+            rows, notes = run_only(args.only, sizes, url, workers, args.verify_events), []
+        else:
+            rows, notes = run(sizes, url)
     finally:
         if workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
