@@ -163,11 +163,13 @@ class Throughput:
 class HeadLockSampler:
     """Samples pg_locks every 20 ms while transitions run, from its own connection: how
     often the audit head's advisory lock is held, and how many transactions wait for it.
-    Held near all the time means the append is where the steps queue."""
+    Held near all the time means the append is where the steps queue. Advisory locks are
+    per database: other databases of the server (other benches, tests) are left out."""
 
     QUERY = sa.text(
         "SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted) "
-        "FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND objsubid = 1"
+        "FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND objsubid = 1 "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
 
     def __init__(self, builder: Builder, key: int = HEAD_LOCK) -> None:
