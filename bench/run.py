@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    served = f"{args.workers} worker(s)" if args.only == "transitions" else "one worker"
+    served = f"workers {args.workers}" if args.only == "transitions" else "one worker"
     print(
         f"drukflow bench on {url.split('://')[0]}, {os.cpu_count()} CPUs; over HTTP "
         f"(uvicorn subprocess, {served}; load generator in its own process)"
