@@ -1,4 +1,5 @@
-"""``python -m bench [--tiny] [--cases-large N] [--deadlines-large N] [--reps N] [--keep]``"""
+"""``python -m bench [--tiny] [--cases-large N] [--deadlines-large N] [--texts-large N]
+[--reps N] [--keep] [--search-only]``"""
 
 import sys
 

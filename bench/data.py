@@ -31,10 +31,14 @@ from cases.core.models import (
     CaseAgency,
     CivilServant,
     Deadline,
+    SearchText,
     User,
+    UserRole,
+    role_rows,
 )
 from cases.demo import seed
 from cases.people import auth
+from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Actor
 
@@ -43,6 +47,7 @@ DEADLINE = Deadline.__table__  # type: ignore[attr-defined]
 EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
 SERVANT = CivilServant.__table__  # type: ignore[attr-defined]
 PARTY = CaseAgency.__table__  # type: ignore[attr-defined]
+WORDS = SearchText.__table__  # type: ignore[attr-defined]
 
 # The committee member whose dashboard is measured, and the agency most cases belong to.
 VIEWER = "dc"
@@ -71,6 +76,7 @@ class Template:
     deadlines: list[dict[str, Any]]
     events: list[dict[str, Any]]
     parties: list[dict[str, Any]]
+    words: list[dict[str, Any]]  # its search_text rows (cases.core.search_index)
 
 
 def read_template(conn: Connection, case_id: int) -> Template:
@@ -81,6 +87,7 @@ def read_template(conn: Connection, case_id: int) -> Template:
     )
     events = conn.execute(sa.select(EVENT).where(EVENT.c.case_id == case_id).order_by(EVENT.c.seq))
     parties = conn.execute(sa.select(PARTY).where(PARTY.c.case_id == case_id))
+    words = conn.execute(sa.select(WORDS).where(WORDS.c.case_id == case_id))
     return Template(
         case,
         dict(servant.mappings().one()),
@@ -90,6 +97,7 @@ def read_template(conn: Connection, case_id: int) -> Template:
             for e in events.mappings()
         ],
         [dict(p) for p in parties.mappings()],
+        [{k: v for k, v in w.items() if k != "id"} for w in words.mappings()],
     )
 
 
@@ -176,6 +184,41 @@ class Builder:
         self.copied += self._copy(picks)
         return n
 
+    def grow_users(self, total: int) -> int:
+        """Accounts until the service has ``total``: civil servants of every agency with an
+        account for their own applications (the officers who act on cases are the demo's
+        HR officers and committees). Who must act next on a case is found in SQL by role and
+        competent agency, so a step should not slow as accounts grow."""
+        agency = sa.table("agency", sa.column("code"))
+        user = User.__table__  # type: ignore[attr-defined]
+        with self.bulk.begin() as conn:
+            codes = conn.execute(sa.select(agency.c.code).order_by(agency.c.code)).scalars().all()
+            have = conn.execute(sa.select(sa.func.count()).select_from(user)).scalar_one()
+            n = max(0, total - have)
+            rows = [
+                {
+                    "username": f"bench-user-{have + i}",
+                    "display_name": f"Bench user {have + i}",
+                    "password_hash": "!",  # no password: these accounts never log in
+                    "roles": R.CIVIL_SERVANT,
+                    "agency_code": codes[i % len(codes)],
+                    "employee_eid": None,
+                    "active": True,
+                    "email": "",
+                }
+                for i in range(n)
+            ]
+            for part in _chunks(rows, CHUNK):
+                conn.execute(user.insert(), part)
+            # The role index the app keeps beside each account (models.UserRole).
+            ids = conn.execute(
+                sa.select(user.c.id, user.c.roles, user.c.agency_code).where(user.c.id > have)
+            ).all()
+            held = [row for i, roles, agency in ids for row in role_rows(i, roles, agency)]
+            for part in _chunks(held, CHUNK):
+                conn.execute(UserRole.__table__.insert(), part)  # type: ignore[attr-defined]
+        return n
+
     def fresh_enquiries(self, n: int) -> list[tuple[int, int]]:
         """``n`` disciplinary cases in enquiry_directed, each ready for serve_notice."""
         assert self.enquiry is not None
@@ -242,6 +285,39 @@ class Builder:
             _sync_sequences(conn)
         return n
 
+    def pad_texts(self, total: int) -> int:
+        """Papers' texts (search_text rows of source "paper:N") on the copied cases until
+        ``total`` exist: a few short paragraphs each, drawn from a fixed stock of words so
+        a query matches a realistic share of them; one in ten withheld (19.8.2.2(xi)), read
+        only by the roles the case file names. Written in bulk, as the copies are."""
+        with self.bulk.connect() as conn:
+            have = conn.execute(
+                sa.select(sa.func.count()).select_from(WORDS).where(WORDS.c.source.like("paper:%"))  # type: ignore[attr-defined]
+            ).scalar_one()
+        n = max(0, total - have)
+        targets = self.copied or [t.case["id"] for t in self.growth]
+        paragraphs = _paragraphs(self.rng)
+        withheld = ",appellate,dc_member,hrc_chair,investigator,member_secretary,rcsc,"
+        start = 10_000_000 + have  # beyond any real paper's number
+        with self.bulk.begin() as conn:
+            rows = []
+            for i in range(n):
+                body = " ".join(self.rng.sample(paragraphs, 3))
+                rows.append(
+                    {
+                        "case_id": self.rng.choice(targets),
+                        "source": f"paper:{start + i}",
+                        "readers": withheld if i % 10 == 9 else "",
+                        "body": f"paper {start + i}.pdf {body}",
+                    }
+                )
+                if len(rows) >= CHUNK:
+                    conn.execute(WORDS.insert(), rows)
+                    rows = []
+            if rows:
+                conn.execute(WORDS.insert(), rows)
+        return n
+
     def _copy(self, picks: Sequence[Template], events: int | None = None) -> list[int]:
         ids: list[int] = []
         with self.bulk.begin() as conn:
@@ -249,7 +325,7 @@ class Builder:
             case_id = _max(conn, CASE.c.id)
             deadline_id = _max(conn, DEADLINE.c.id)
             for batch in _chunks(picks, 5000):
-                servants, cases, rows, trail, parties = [], [], [], [], []
+                servants, cases, rows, trail, parties, words = [], [], [], [], [], []
                 for t in batch:
                     case_id += 1
                     ids.append(case_id)
@@ -272,12 +348,27 @@ class Builder:
                         steps = [t.events[i % len(t.events)] for i in range(events)]
                     trail += [chain.link({**e, "case_id": case_id}) for e in steps]
                     parties += [{**p, "case_id": case_id} for p in t.parties]
+                    # Its words as the step's hook would have written them: its own name
+                    # and number (search_index.case_documents).
+                    tid = str(t.case["id"])
+                    words += [
+                        {
+                            **w,
+                            "case_id": case_id,
+                            "body": w["body"]
+                            .replace(t.servant["name"], name)
+                            .replace(t.servant["eid"], eid)
+                            .replace(f"#{tid} {tid} ", f"#{case_id} {case_id} ", 1),
+                        }
+                        for w in t.words
+                    ]
                 for table, values in (
                     (SERVANT, servants),
                     (CASE, cases),
                     (DEADLINE, rows),
                     (EVENT, trail),
                     (PARTY, parties),
+                    (WORDS, words),
                 ):
                     for part in _chunks(values, CHUNK):
                         conn.execute(table.insert(), part)
@@ -404,6 +495,26 @@ def _sync_sequences(conn: Connection) -> None:
                 f'(SELECT max(id) FROM "{table.name}"))'
             )
         )
+
+
+# The stock of the bench's papers: the words of the rules' papers (registers, vouchers,
+# reports) and generated surnames, so a query finds some papers and not all.
+STOCK = (
+    "attendance register extract stock ledger issue voucher requisition store consumables "
+    "vehicle log book fuel claim travel advance adjustment workshop attendance sheet audit "
+    "memo witness statement investigation report findings hearing explanation notice charge "
+    "absence leave duty station medical certificate tour approval daily allowance procurement "
+    "tender evaluation committee minutes payment order cash book receipt bank statement"
+).split()
+
+
+def _paragraphs(rng: random.Random, count: int = 400) -> list[str]:
+    out = []
+    for i in range(count):
+        words = rng.choices(STOCK, k=18)
+        words.insert(rng.randrange(len(words)), f"ref{i:03d}")  # a word few papers share
+        out.append(" ".join(words) + ".")
+    return out
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -17,9 +17,10 @@ from sqlmodel import Session
 from bench.data import DEADLINE, EVENT, NOTICE, PASSWORD, VIEWER, Builder
 from bench.http_load import follow_pages, login
 from bench.server import Server
-from cases.core import audit, service, timers
-from cases.core.db import transaction
-from cases.people import register_import
+from cases.core import audit, db, service, timers
+from cases.core.db import reading, transaction
+from cases.core.models import User
+from cases.people import auth, case_search, register_import
 
 APP = "bench.app_factory:create"
 HEAD_LOCK = 7231  # the advisory lock key of cases.core.audit.lock_head
@@ -41,6 +42,10 @@ class Sizes:
     page_seconds: float = 60.0  # stop a page's series early if it is this slow
     warmup: int = 3
     import_rows: int = 100_000  # lines of the register import's CSV file
+    accounts: int = 10_000  # user accounts for the second transitions run
+    texts_small: int = 2_000  # papers' texts beside the small cases (two a case)
+    texts_large: int = 200_000
+    search_requests: int = 20  # each query, per round
 
 
 TINY = Sizes(
@@ -56,6 +61,10 @@ TINY = Sizes(
     page_rounds=1,
     warmup=1,
     import_rows=300,
+    accounts=200,
+    texts_small=120,
+    texts_large=800,
+    search_requests=3,
 )
 
 # What a committee member opens: the dashboard (the case list, urgent first), the same list
@@ -144,6 +153,38 @@ def _deep(port: int, cookie: str, path: str, page: int) -> str:
         return follow_pages("127.0.0.1", port, cookie, path, page)
     except LookupError as exc:
         raise Failed(str(exc)) from None
+
+
+# What a committee member types in the search box (and one with a filter): common words
+# of the facts, a phrase, a word few papers hold, a name; the page's own call.
+SEARCHES: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("absent", {}),
+    ("stock ledger", {}),
+    ("ref123 voucher", {}),
+    ("Dorji", {}),
+    ("fuel claim", {"process": "disciplinary"}),
+)
+
+
+def search(url: str, sizes: Sizes, into: list[float]) -> list[float]:
+    """The search box's answer (cases.people.case_search.find, as GET /search calls it) for
+    each of SEARCHES, in process, as the committee member; ``into`` gathers the ms."""
+    engine = db.engine_for(url)
+    try:
+        with transaction(engine) as s:
+            user = s.exec(sa.select(User).where(User.username == VIEWER)).scalars().one()  # type: ignore[call-overload]
+            actor = auth.actor_of(user)
+        for text, given in SEARCHES:
+            narrowed = case_search.filters(**given)
+            for i in range(sizes.warmup + sizes.search_requests):
+                t0 = time.perf_counter()
+                with reading(engine) as s:
+                    case_search.find(s, actor, text, narrowed)
+                if i >= sizes.warmup:
+                    into.append((time.perf_counter() - t0) * 1000)
+    finally:
+        engine.dispose()
+    return into
 
 
 @dataclass

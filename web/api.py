@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
@@ -16,9 +17,11 @@ from cases.core import audit, queries, service
 from cases.core.models import CivilServant
 from cases.people import register, register_reads
 from cases.processes import applications
-from web import views
+from web import case_file_pages, views
 from web.api_schema import ActedOut, CaseOut, CasePage
+from web.case_file_pages import UPLOAD_LIMIT
 from web.deps import CurrentViewer, now, tx
+from web.forms import step_values
 from web.idempotency import Idempotency, IdempotentRoute
 from web.params import MAX_ROW_ID, CaseId
 from workflows import registry
@@ -254,6 +257,149 @@ def act(
     viewer: CurrentViewer,
     idem: Idempotency,
 ) -> Response:
+    return _act(request, case_id, trigger, viewer, idem, body.fields, body.version)
+
+
+# The multipart body of a step with its papers, as the OpenAPI declares it: FastAPI does not
+# read it (the idempotency key hashes the raw body first); the route reads the form itself.
+WITH_PAPERS_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["version"],
+                "properties": {
+                    "version": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": MAX_ROW_ID,
+                        "description": "the case version the caller last saw (else 409)",
+                    },
+                    "fields": {
+                        "type": "string",
+                        "description": "the step's other fields, as a JSON object",
+                    },
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "a paper for the step's file field of this name",
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/cases/{case_id}/actions/{trigger}/with-papers",
+    response_model=ActedOut,
+    max_body_size=UPLOAD_LIMIT,
+    openapi_extra={"requestBody": WITH_PAPERS_BODY},
+)
+async def act_with_papers(
+    request: Request, case_id: CaseId, trigger: str, viewer: CurrentViewer, idem: Idempotency
+) -> Response:
+    """The step with its papers: a multipart form with ``version``, ``fields`` (a JSON
+    object, as in the JSON call) and a file part for each file field the step declares
+    (GET /api/processes: type "file"; several parts of one name for several papers). The
+    papers go on the case file in the step's transaction (a refused paper refuses the
+    step); the step's facts keep each one's name, SHA-256 and size."""
+    form, fields = await _with_papers(request)
+    version = str(form.get("version") or "").strip()
+    if not (version.isdigit() and int(version) <= MAX_ROW_ID):
+        reason = "version: the case version last seen, a whole number"
+        raise Refused([Refusal("field", "", reason, "version")])
+    filing = case_file_pages.filing(request)
+    return await run_in_threadpool(
+        _act, request, case_id, trigger, viewer, idem, fields, int(version), filing
+    )
+
+
+async def _with_papers(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The multipart form of a step with its papers, and the step's fields: ``fields`` (a
+    JSON object) with each file part (and any other part) beside it, none given twice."""
+    form = await request.form()
+    sent = await step_values(form)
+    for key in ("version", "process", "subject_eid"):
+        sent.pop(key, None)
+    try:
+        given = json.loads(str(sent.pop("fields", None) or "{}"))
+    except ValueError:
+        given = None
+    if not isinstance(given, dict):
+        raise Refused([Refusal("field", "", "fields: not a JSON object", "fields")])
+    clash = sorted(sent.keys() & given.keys())
+    if clash:
+        reason = f"{clash[0]}: given both in fields and as a form part"
+        raise Refused([Refusal("field", "", reason, clash[0])])
+    return form, {**given, **sent}
+
+
+OPEN_WITH_PAPERS_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["process", "subject_eid"],
+                "properties": {
+                    "process": {"type": "string", "description": "disciplinary, eol, ..."},
+                    "subject_eid": {"type": "string", "description": "the civil servant"},
+                    "fields": {
+                        "type": "string",
+                        "description": "the opening step's other fields, as a JSON object",
+                    },
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "a paper for the opening step's file field of this name",
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/cases/with-papers",
+    status_code=201,
+    response_model=CaseOut,
+    max_body_size=UPLOAD_LIMIT,
+    openapi_extra={"requestBody": OPEN_WITH_PAPERS_BODY},
+)
+async def create_case_with_papers(
+    request: Request, viewer: CurrentViewer, idem: Idempotency
+) -> Response:
+    """Open a case with the papers of its opening step (the complaint's evidence, 19.5.1.2;
+    EOL's Form 8/B, 8.12.10): ``process``, ``subject_eid``, ``fields`` (a JSON object) and a
+    file part per file field, filed on the case file in the opening's transaction."""
+    form, fields = await _with_papers(request)
+    process, eid = str(form.get("process") or ""), str(form.get("subject_eid") or "")
+    filing = case_file_pages.filing(request)
+
+    def run() -> Response:
+        with idem.transaction() as s:
+            fired = service.open_case(
+                s, process, eid, viewer.actor, fields, now=now(request), filing=filing
+            )
+            return idem.save(s, _view_in(s, request, viewer, fired.case.id, fired), 201)  # type: ignore[arg-type]
+
+    return await run_in_threadpool(run)
+
+
+def _act(
+    request: Request,
+    case_id: int,
+    trigger: str,
+    viewer: Any,
+    idem: Any,
+    fields: dict[str, Any],
+    version: int,
+    filing: service.Filing | None = None,
+) -> Response:
     with idem.transaction() as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
@@ -262,9 +408,10 @@ def act(
             case_id,
             trigger,
             viewer.actor,
-            body.fields,
+            fields,
             now=now(request),
-            expected_version=body.version,
+            expected_version=version,
+            filing=filing,
         )
         event = {"seq": fired.event.seq, "hash": fired.event.hash, "cite": fired.event.cite}
         # The answer shows the step's author the case as the step left it (redacted for

@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from sqlmodel import select
 
 from cases.core import search_index
 from cases.core.models import Case, CivilServant
 from web.deps import CurrentViewer, tx
 from web.params import SearchText
+from web.search_filters import SearchFilters
 
 router = APIRouter()
-Word = Annotated[str, Query(max_length=64, pattern=r"^[A-Za-z0-9_.-]*$")]
 
 
 @router.get("/api/search", tags=["cases"])
 def search(
-    request: Request,
-    viewer: CurrentViewer,
-    q: SearchText,
-    process: Word = "",
-    state: Word = "",
-    agency: Word = "",
-    version: Word = "",
-    opened_from: date | None = None,
-    opened_to: date | None = None,
+    request: Request, viewer: CurrentViewer, q: SearchText, filters: SearchFilters
 ) -> dict[str, Any]:
     """The cases you may see whose recorded facts or papers (those you may read) hold every
     word of ``q`` (a word or its start; no query syntax), open cases first; each with the
-    words in context, the matches between ``**``."""
-    filters = search_index.Filters(process, state, agency, version, opened_from, opened_to)
+    words in context, the matches between ``**``. Filters: ``process``, ``state``,
+    ``agency``, ``version``, ``opened_from``/``opened_to`` (Bhutan days), ``offence`` (a
+    Schedule 19/A row charged; 0 another offence, 19.11.11) and ``penalty`` (decided on a
+    charge, as it stands after any appeal)."""
     with tx(request) as s:
         hits = search_index.search(s, viewer.actor, q, filters)
         cases = {

@@ -19,6 +19,7 @@ from cases.people import auth
 from cases.review import case_file
 from web import (
     api,
+    api_committees,
     api_docs,
     api_dues,
     api_processes,
@@ -26,7 +27,9 @@ from web import (
     calendar_pages,
     case_file_pages,
     case_pages,
+    committee_pages,
     document_pages,
+    dues_pages,
     errors,
     health,
     idempotency,
@@ -103,16 +106,19 @@ def create_app(
     app.include_router(health.router)
     app.include_router(process_pages.router)
     app.include_router(register_pages.router)
+    app.include_router(dues_pages.router)
     app.include_router(review_pages.router)
     app.include_router(oversight_pages.router)
     app.include_router(penalty_pages.router)
     app.include_router(document_pages.router)
     app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)
+    app.include_router(committee_pages.router)
     app.include_router(api.router)
     app.include_router(api_processes.router)
     app.include_router(api_dues.router)
     app.include_router(api_search.router)
+    app.include_router(api_committees.router)
     security_pages.install(app)
     errors.install(app)
     case_file_pages.install(app)

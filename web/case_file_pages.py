@@ -29,6 +29,12 @@ router = APIRouter()
 UPLOAD_LIMIT = case_file.Limits.from_env().per_file + case_file.MB
 
 
+def filing(request: Request) -> case_file.StepPapers:
+    """What files a step's papers (its file fields) on the case file, in the step's
+    transaction: the app's store and limits (service.fire's ``filing``)."""
+    return case_file.StepPapers(request.app.state.file_store, request.app.state.file_limits)
+
+
 async def _upload(request: Request) -> dict[str, Any]:
     async with request.form() as form:  # closes the upload's temporary file
         upload = form.get("file")

@@ -10,14 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from cases.core import audit, queries, service
-from cases.core.models import AuditEvent, CivilServant
+from cases.core.models import Agency, AuditEvent, CivilServant
 from cases.people import case_search
 from web import views
+from web.case_file_pages import UPLOAD_LIMIT, filing
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
-from web.forms import form_to_fields, version_of
+from web.forms import form_to_fields, step_values, version_of
 from web.pages import is_htmx, message_page, render
 from web.params import CaseId, EventSeq, SearchText
-from workflows import registry
+from web.search_filters import SearchFilters
+from workflows import offences, registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Refusal
@@ -67,13 +69,15 @@ def _new_case_ctx(
     }
 
 
-@router.post("/cases", name="create_case")
+@router.post("/cases", name="create_case", max_body_size=UPLOAD_LIMIT)
 async def create_case(request: Request, viewer: CurrentViewer, _: CsrfChecked) -> Response:
     form = await request.form()
-    fields = form_to_fields(form)
+    fields = await step_values(form)
     process, eid = str(fields.pop("process", "disciplinary")), str(fields.pop("subject_eid", ""))
     with tx(request) as s:
-        fired = service.open_case(s, process, eid, viewer.actor, fields, now=now(request))
+        fired = service.open_case(
+            s, process, eid, viewer.actor, fields, now=now(request), filing=filing(request)
+        )
         case_id = fired.case.id
     # The case page confirms what was submitted, who decides and by when (``recorded``).
     url = request.url_for("case", case_id=case_id).include_query_params(recorded=fired.event.seq)
@@ -138,11 +142,12 @@ def case_timeline(
     return render(request, "pages/case.html", ctx, block="timeline")
 
 
-@router.post("/cases/{case_id}/actions/{trigger}", name="case_action")
+@router.post("/cases/{case_id}/actions/{trigger}", name="case_action", max_body_size=UPLOAD_LIMIT)
 async def case_action(
     request: Request, case_id: CaseId, trigger: str, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     form = await request.form()
+    given = await step_values(form)
     with tx(request) as s:
         if queries.can_see(s, viewer.actor, case_id) is None:
             raise service.NotFound(f"case {case_id} not found")
@@ -151,9 +156,10 @@ async def case_action(
             case_id,
             trigger,
             viewer.actor,
-            form_to_fields(form),
+            given,
             now=now(request),
             expected_version=version_of(form),
+            filing=filing(request),
         )
         flash = views.confirmation(
             s, fired.case, fired.step, viewer.actor, now(request), fired.context
@@ -240,11 +246,16 @@ async def render_refusal(
 
 
 @router.get("/search", name="search")
-def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> Response:
+def search_page(
+    request: Request, viewer: CurrentViewer, filters: SearchFilters, q: SearchText = ""
+) -> Response:
     """The search box of every page: the cases this user may see, by case number, name,
-    employee ID or title, and by the words of their facts and papers (case_search.find)."""
+    employee ID or title, and by the words of their facts and papers (case_search.find),
+    narrowed by the filters (process, state, agency, offence row, penalty, days opened,
+    version); the filters alone list the cases they keep."""
     with tx(request) as s:
-        found = case_search.find(s, viewer.actor, q)
+        found = case_search.find(s, viewer.actor, q, filters)
+        agencies = s.exec(select(Agency.code, Agency.name).order_by(Agency.code)).all()
     rows = [
         {
             "case": case,
@@ -255,4 +266,32 @@ def search_page(request: Request, viewer: CurrentViewer, q: SearchText = "") -> 
         }
         for case, name, snippet in found
     ]
-    return render(request, "pages/search.html", {"q": q.strip(), "rows": rows})
+    return render(
+        request,
+        "pages/search.html",
+        {
+            "q": q.strip(),
+            "rows": rows,
+            "f": filters,
+            "filtered": bool(filters),
+            "choices": _search_choices(filters, agencies),
+        },
+    )
+
+
+def _search_choices(filters: Any, agencies: Any) -> dict[str, Any]:
+    """What each filter offers: the processes, the states of the one chosen (else every
+    state by name), the agencies, the versions, the schedule's rows, the penalties."""
+    processes = [(k, registry.latest(k).title) for k in registry.keys()]
+    chosen = [filters.process] if filters.process else registry.keys()
+    states = {st.name: st.label for k in chosen for v in registry.versions(k) for st in v.states}
+    versions = sorted({v.version for k in chosen for v in registry.versions(k)})
+    return {
+        "processes": processes,
+        "states": sorted(states.items(), key=lambda kv: kv[1]),
+        "agencies": [(code, name) for code, name in agencies],
+        "versions": [(v, v) for v in versions],
+        "offences": [(0, "Another offence, not in the schedule (19.11.11)")]
+        + [(o.number, f"{o.number}. {o.nature}") for o in offences.OFFENCES],
+        "penalties": [(p.code, p.label) for p in offences.PENALTIES],
+    }

@@ -7,7 +7,8 @@ only through ``cases.core.service.fire`` (the timer sweep included); nothing her
 
 The commands are in the modules named for what they act on: web.cli_database (serve,
 migrate, demo, tick, audit, cases migrate), web.cli_backup (backup, restore),
-web.cli_people (tokens, users, the security log, the register import), web.cli_agencies,
+web.cli_people (tokens, users, the security log, the register import), web.cli_meetings
+(meetings from recorded meeting numbers), web.cli_agencies,
 web.cli_calendar; what they share is web.cli_helpers. This module builds the parser and
 runs one command.
 """
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 
 from cases.core.backup import BackupError
 from cases.people import security_log
-from web import cli_agencies, cli_backup, cli_calendar, cli_database, cli_people
+from web import cli_agencies, cli_backup, cli_calendar, cli_database, cli_meetings, cli_people
 from web.cli_helpers import CliError
 from workflows import roles as R
 from workflows.context import Refused
@@ -152,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--csv", metavar="FILE", help="also write the plan's lines as CSV")
     c.add_argument("--now", help="as of this time (ISO; no timezone = Bhutan time)")
     c.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
+
+    k = command("meetings", None, "committee meeting commands")
+    ksub = k.add_subparsers(dest="meetings_command", required=True, metavar="SUBCOMMAND")
+    cli_meetings.arguments(
+        command(
+            "migrate",
+            cli_meetings.cmd_meetings_migrate,
+            "make meetings of recorded HRC meeting numbers where number and date agree",
+            ksub,
+        )
+    )
 
     c = command(
         "import-register",

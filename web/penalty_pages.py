@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from cases.people import csv_cells
@@ -25,22 +25,27 @@ OffenceNo = Annotated[
 ]
 
 
-def _lines(request: Request, viewer: Any, **filters: Any) -> list[pc.OffenceLine]:
+def penalty_filters(
+    agency: AgencyCode = "",
+    year_from: YearFrom = None,
+    year_to: YearTo = None,
+    offence: OffenceNo = None,
+) -> dict[str, Any]:
+    """The table's filters, the same on the page, its CSV and the API (pc.table's keywords)."""
+    return {"agency": agency, "year_from": year_from, "year_to": year_to, "offence": offence}
+
+
+PenaltyFilters = Annotated[dict[str, Any], Depends(penalty_filters)]
+
+
+def _lines(request: Request, viewer: Any, filters: dict[str, Any]) -> list[pc.OffenceLine]:
     with tx(request) as s:
         return pc.table(s, viewer.actor, **filters)
 
 
 @router.get("/oversight/penalties", name="penalties", include_in_schema=False)
-def penalties_page(
-    request: Request,
-    viewer: CurrentViewer,
-    agency: AgencyCode = "",
-    year_from: YearFrom = None,
-    year_to: YearTo = None,
-    offence: OffenceNo = None,
-) -> Response:
-    filters = {"agency": agency, "year_from": year_from, "year_to": year_to, "offence": offence}
-    lines = _lines(request, viewer, **filters)
+def penalties_page(request: Request, viewer: CurrentViewer, filters: PenaltyFilters) -> Response:
+    lines = _lines(request, viewer, filters)
     ctx = {
         "lines": lines,
         "filters": filters,
@@ -54,17 +59,8 @@ def penalties_page(
 
 
 @router.get("/oversight/penalties.csv", name="penalties_csv", include_in_schema=False)
-def penalties_csv(
-    request: Request,
-    viewer: CurrentViewer,
-    agency: AgencyCode = "",
-    year_from: YearFrom = None,
-    year_to: YearTo = None,
-    offence: OffenceNo = None,
-) -> Response:
-    lines = _lines(
-        request, viewer, agency=agency, year_from=year_from, year_to=year_to, offence=offence
-    )
+def penalties_csv(request: Request, viewer: CurrentViewer, filters: PenaltyFilters) -> Response:
+    lines = _lines(request, viewer, filters)
     name = "penalty-consistency-" + now(request).strftime("%Y%m%d") + ".csv"
     return Response(
         csv_cells.write_csv([pc.CSV_HEADER, *pc.csv_rows(lines)]),
@@ -75,20 +71,13 @@ def penalties_csv(
 
 @router.get("/api/oversight/penalties", tags=["api"])
 def penalties_api(
-    request: Request,
-    viewer: CurrentViewer,
-    agency: AgencyCode = "",
-    year_from: YearFrom = None,
-    year_to: YearTo = None,
-    offence: OffenceNo = None,
+    request: Request, viewer: CurrentViewer, filters: PenaltyFilters
 ) -> dict[str, Any]:
     """Per offence of Schedule 19/A: the penalties decided (counts and shares), how many
     were revoked on appeal, the appellate outcomes, and each decision (case named for the
     RCSC, appellate bodies and administrators, and for a committee its own agency's; other
     agencies' counted only). BCSR 19.12.1."""
-    lines = _lines(
-        request, viewer, agency=agency, year_from=year_from, year_to=year_to, offence=offence
-    )
+    lines = _lines(request, viewer, filters)
     return {
         "cite": pc.CITE,
         "offences": [

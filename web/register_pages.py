@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from cases.core import profiles, queries, service
 from cases.core.models import Case
-from cases.people import record, register, register_reads
+from cases.people import record, register, register_reads, repayment
 from cases.processes import applications
 from web.deps import CsrfChecked, CurrentViewer, Viewer, now, tx
 from web.forms import form_to_fields
@@ -82,6 +82,7 @@ def _servant_ctx(
         "history": history,
         "edits": edits,
         "may_edit": may_edit,
+        "awaits_order": repayment.awaits_order,  # web.dues_pages records it (7.7.7.5)
         "fields": register.FIELDS,
         "sensitive": register.SENSITIVE,
         "rcsc": register.is_rcsc(viewer.actor),
@@ -108,6 +109,8 @@ SAVED = {
     "unchanged": "Nothing changed: the record already held these values.",
     "separation": "Saved: the separation is recorded on the record and in its history.",
     "history": "Saved: the line is added to the service history.",
+    "repayment": "Saved: the office order for repayment is on the due; the 90 days to pay run "
+    "from it (BCSR 7.7.7.5).",
 }
 
 

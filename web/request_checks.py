@@ -3,8 +3,9 @@ that no field can hold.
 
 - A body larger than its route's limit is refused with 413 before it is read whole (a 10 MB
   ``reasons`` was once stored in a case and in the audit chain). The limit is 1 MB unless
-  the route declares its own with FastAPI's ``max_body_size=`` (the register's CSV upload
-  does), which FastAPI enforces again as the route reads.
+  the route declares its own with FastAPI's ``max_body_size=`` for a multipart body (the
+  register's CSV upload, the case file's papers, a step's papers), which FastAPI enforces
+  again as the route reads.
 - A JSON body must be JSON as RFC 8259 has it: Python's parser also takes ``NaN``,
   ``Infinity`` and ``1e400`` (which becomes infinity), and none of them is a number a field
   can hold: 422 naming where it was. Malformed JSON is 400, as the OpenAPI declares.
@@ -187,7 +188,12 @@ def app_routes(routes: Sequence[Any]) -> Iterator[Any]:
 
 
 def route_limit(scope: Scope) -> int:
-    """The body limit the matching route declares (``max_body_size=``), else the default."""
+    """The body limit the matching route declares (``max_body_size=``), else the default.
+    A declared limit is for files: only a multipart body gets it (a step's form takes its
+    papers, and its text stays within the default like any other form's)."""
+    content_type = Headers(scope=scope).get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        return DEFAULT_BODY_LIMIT
     for route in app_routes(scope["app"].router.routes):
         match, _ = route.matches(scope)
         if match == Match.FULL:

@@ -13,7 +13,14 @@ from cases.core import calendar_store, deadlines, search_index, service
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
-from cases.review import case_file, documents, due_process, penalty_consistency
+from cases.review import (
+    case_file,
+    committees,
+    documents,
+    due_process,
+    meetings,
+    penalty_consistency,
+)
 from workflows import case_file as file_rules
 from workflows import registry
 from workflows import roles as R
@@ -318,6 +325,8 @@ def page_panels(session: Session, case: Case, actor: Actor, now: datetime) -> di
         "due_process_panel": due_process.may_view(session, case, actor, now),
         "documents": documents.for_viewer(session, case, actor, now),
         "case_file": case_file_panel(session, case, actor),
+        "meetings_decided": meetings.decisions(session, case_id=case.id),
+        "investigation_committees": committees.of_case(session, case.id or 0),
     }
 
 

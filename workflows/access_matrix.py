@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from workflows import case_file, registry
+from workflows import case_file, committees, registry
 from workflows import roles as R
 from workflows.context import Context, Subject
 from workflows.declarations import Authority, Step
@@ -241,6 +241,20 @@ def case_file_section() -> list[str]:
     return out
 
 
+def committees_section() -> list[str]:
+    """Committees and their meetings (workflows.committees.ACCESS)."""
+    return [
+        "## Committees and meetings",
+        "",
+        "| Action | API | Who | BCSR |",
+        "|---|---|---|---|",
+        *[f"| {what} | {api} | {who} | {cite} |" for what, api, who, cite in committees.ACCESS],
+        "",
+        f"Quorum: {committees.QUORUM_RULE}.",
+        "",
+    ]
+
+
 def render() -> str:
     """The whole of docs/access-matrix.md."""
     out = [
@@ -272,6 +286,7 @@ def render() -> str:
         "",
         *confidential_section(),
         *case_file_section(),
+        *committees_section(),
     ]
     for process in registry.newest().values():
         out += process_section(process)

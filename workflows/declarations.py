@@ -20,7 +20,7 @@ class Field:
     """A form field a step takes; the web form and the API validation both come from it."""
 
     name: str
-    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings
+    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings, file
     label: str
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
@@ -36,8 +36,13 @@ class Field:
     # A findings field whose rows also take a fine's amount and a number of increments
     # (19.11.13.2-3, 19.11.14.2); a row keeps them only where given.
     amounts: bool = False
+    # A file field: the case-file kind (workflows.case_file.KINDS) its papers are filed as,
+    # in the step's own transaction; ``confidential`` (19.8.2.2(xi), 3.2.16) marks them too.
+    paper: str = ""
 
     def __post_init__(self) -> None:
+        if (self.type == "file") != bool(self.paper):
+            raise ValueError(f"field {self.name}: a file field, and only one, names its paper kind")
         if not self.max_length and self.type in bounds.TEXT_LIMITS:
             object.__setattr__(self, "max_length", bounds.TEXT_LIMITS[self.type])
 

@@ -1251,8 +1251,49 @@ CONVICTION_PRESCRIBES = Guard(
 
 
 def evidence_with_a_written_complaint(ctx: Context) -> bool:
-    """19.5.1.2: "On written complaint supported with sufficient documentary evidence"."""
-    return ctx.value("opened_by") != "written_complaint" or bool(ctx.value("evidence"))
+    """19.5.1.2: "On written complaint supported with sufficient documentary evidence":
+    the evidence described, or its papers attached (2023.2's ``evidence_files``)."""
+    return ctx.value("opened_by") != "written_complaint" or bool(
+        ctx.value("evidence") or ctx.value("evidence_files")
+    )
+
+
+# The papers a 2023.2 step takes with it, filed on the case file in the step's transaction
+# (workflows.case_file kinds; cases.review.case_file.StepPapers).
+EVIDENCE_FILES = Field(
+    "evidence_files",
+    "file",
+    "Documentary evidence: the papers (19.5.1.2)",
+    required=False,
+    paper="complaint_evidence",
+    help="PDF, image, DOCX, ODT or plain text; put on the case file with the complaint.",
+)
+REPORT_FILES = (
+    Field(
+        "report_files",
+        "file",
+        "The investigation report: the paper (19.8.2.2(x))",
+        required=False,
+        paper="investigation_report",
+    ),
+    Field(
+        "withheld_files",
+        "file",
+        "Parts withheld as inappropriate to disclose: the papers (19.8.2.2(xi))",
+        required=False,
+        paper="investigation_report",
+        visible_to=WITHHELD_READERS,
+        confidential="19.8.2.2(xi)",
+        help="Not shown to the respondent: only those who may read withheld parts.",
+    ),
+)
+APPEAL_FILES = Field(
+    "appeal_files",
+    "file",
+    "Appeal memorandum and any new evidence: the papers (19.12.2)",
+    required=False,
+    paper="appeal",
+)
 
 
 def supervisor_named_where_accountable(ctx: Context) -> bool:
@@ -1596,7 +1637,12 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=("present_not_recused", *step.effects, "note_repeated_minor"),
+        effects=(
+            "present_not_recused",
+            "present_from_committee",
+            *step.effects,
+            "note_repeated_minor",
+        ),
     )
 
 
@@ -2424,7 +2470,11 @@ V2 = revise(
     "shall not fill by recruitment, and for an Executive position the day from which the "
     "RCSC may fill it; 19.8.3, 19.12.6 with 7.7.7.2: a civil servant reinstated when the "
     "separating penalty is quashed or revoked serves on, and the outstanding dues the "
-    "separation wrote are revoked",
+    "separation wrote are revoked; 19.3.4, 2.10.6.1: once the agency's committee is a "
+    "record, the members present are chosen from its members serving on the meeting's day; "
+    "19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
+    "documentary evidence, the investigation report (parts withheld from the respondent "
+    "marked so) and the appeal memorandum are attached as papers to the step recording them",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -2485,7 +2535,10 @@ V2 = revise(
         ),
         _also(
             _guarded(
-                PROCESS.branches("open")[0],
+                replace(
+                    PROCESS.branches("open")[0],
+                    fields=(*PROCESS.branches("open")[0].fields, EVIDENCE_FILES),
+                ),
                 Guard(
                     "19.5.1.2",
                     "a written complaint is to be supported with documentary evidence: "
@@ -2494,6 +2547,10 @@ V2 = revise(
                 ),
             ),
             "record_conviction",
+        ),
+        replace(
+            PROCESS.branches("submit_report")[0],
+            fields=(*PROCESS.branches("submit_report")[0].fields, *REPORT_FILES),
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
@@ -2536,7 +2593,7 @@ V2 = revise(
         *map(_without_meeting_clock, PROCESS.branches("convene_meeting")),
         *map(_without_meeting_clock, PROCESS.branches("return_to_dc")),
         _decide_appeal_v2,
-        _lodge,
+        replace(_lodge, fields=(*_lodge.fields, APPEAL_FILES)),
         *SUMMARY_APPEAL_V2,
         *SUSPENSION_V2,
         _notice_v2(PROCESS.branches("serve_notice")[0]),

@@ -420,7 +420,7 @@ def rejoined_in_time(ctx: Context) -> bool:
 
 
 def waiting_list_only_if_unprotected(ctx: Context) -> bool:
-    if ctx.value("placement") != "waiting_list":
+    if waiting_list.not_on_the_list(ctx):
         return True
     return ctx.data.get("position_protected") is False
 
@@ -1059,6 +1059,17 @@ def _v1(trigger: str) -> list[Step]:
     return [s for s in STEPS if s.trigger == trigger]
 
 
+# The application's papers (the signed Form 8/B, what supports the reasons), filed on the
+# case file with the application (workflows.case_file kind "application").
+FORM_8B = Field(
+    "application_files",
+    "file",
+    "Form 8/B and supporting papers (8.12.10)",
+    required=False,
+    paper="application",
+    help="The signed undertaking of Form 8/B and any paper supporting the reasons.",
+)
+
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1066,9 +1077,10 @@ V2 = revise(
     changes="Issue 16: 8.12.3 with 7.7.6.2: no leave of any kind, study leave (LTT) included, "
     "adjoins EOL; 8.12.7: the pay stopped for the days of EOL is recorded; 8.12.8: a promotion "
     "approved during the leave takes effect only on rejoining; 13.5.1.5: a return on the "
-    "Waiting List runs its six months (calendar months, the last day stated).",
+    "Waiting List runs its six months (calendar months, the last day stated). 8.12.10: the "
+    "signed Form 8/B and supporting papers are attached to the application.",
     replace=(
-        *[_swap_leave_guard(s) for s in _v1("open")],
+        *[replace(_swap_leave_guard(s), fields=(*s.fields, FORM_8B)) for s in _v1("open")],
         *[_swap_leave_guard(s) for s in _v1("approve")],
         *[replace(s, effects=("eol_commence_2023_2",)) for s in _v1("commence")],
         *[replace(s, effects=("eol_commence_2023_2",)) for s in _v1("leave_begins")],

@@ -7,6 +7,7 @@ behind the web forms, the API and the CLI.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +15,19 @@ from typing import Any
 from workflows import bounds
 from workflows.context import Refusal
 from workflows.declarations import Field, Step
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent for a step's file field (a multipart part): its name as sent and its
+    bytes. The step's parse keeps it; ``cases.core.service.fire`` files it on the case file
+    in the step's transaction and records only its hash in the step's facts."""
+
+    name: str
+    data: bytes = b""
+
+    def __repr__(self) -> str:  # never the bytes in a log or an error
+        return f"Upload({self.name!r}, {len(self.data)} bytes)"
 
 
 def parse_fields(
@@ -75,6 +89,8 @@ def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any
     if f.type == "findings":
         return _parse_findings(f, raw, data)
     value = raw.get(f.name)
+    if f.type == "file":
+        return _uploads(value)
     if f.type == "bool":
         return value in (True, "true", "on", "1", "yes", 1)
     if f.type == "multichoice":
@@ -163,6 +179,16 @@ def _parse_findings(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -
     return rows
 
 
+def _uploads(value: Any) -> list[Upload]:
+    """The files sent for a file field; a form's empty file input (no file chosen) is none.
+    Only a multipart part is a file: text or JSON naming one is refused, so a paper cannot be
+    recorded as attached without its bytes."""
+    items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
+    if not all(isinstance(u, Upload) for u in items):
+        raise ValueError("attach the file itself (a multipart form part of this name)")
+    return [u for u in items if u.data or u.name]
+
+
 # What a findings row with ``amounts`` also takes, each parsed as its own field would be.
 ROW_AMOUNTS = (
     Field("amount", "decimal", "fine, Nu"),
@@ -208,4 +234,5 @@ def field_decl(f: Field) -> dict[str, Any]:
         "confidential": f.confidential,
         "max_length": f.max_length or None,
         **({"amounts": True} if f.amounts else {}),
+        **({"paper": f.paper, "multiple": True} if f.type == "file" else {}),
     }

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from workflows import readings
+from workflows import readings, waiting_list
 from workflows import roles as R
 from workflows.condonation import no_condonation
 from workflows.context import Context
@@ -38,6 +38,7 @@ from workflows.record import (
     RATINGS_AT_LEAST_GOOD,
 )
 from workflows.revision import revise
+from workflows.secondment import QUARTER
 from workflows.values import as_date
 
 VERSION = "2023.1"
@@ -1422,6 +1423,24 @@ def _branches(trigger: str) -> list[Step]:
     return [s for s in STEPS if s.trigger == trigger]
 
 
+def _returned(step: Step) -> Step:
+    """A report_back branch with the fields every 2023.2 return takes (one form serves each
+    outcome): the actual scholarship cost (7.7.7.6 i), Schedule 10/B (8.11.8.1) and the
+    placement (7.7.4.2, 8.11.11), on the Waiting List only on completion."""
+    listed = PLACEMENT_GUARDS if step.dest == "completed" else (LIST_ON_COMPLETION,)
+    return replace(
+        step,
+        fields=(*step.fields, ACTUAL_SCHOLARSHIP_COST, SCHEDULE_10B, PLACEMENT),
+        guards=(*step.guards, *listed),
+    )
+
+
+def _placed(step: Step) -> tuple[Step, ...]:
+    """A completed return placed, or on the Waiting List after a bachelor's if no position is
+    vacant (7.7.4.2, 8.11.11; waiting_list.branch)."""
+    return waiting_list.branch(step) if step.dest == "completed" else (step,)
+
+
 # -- 7.7.8.1 ix: a mixed-mode refund, its office order, and the year's delay when late
 
 
@@ -1585,6 +1604,169 @@ PDB_STEPS = (
 )
 
 
+# -- 7.4.7: the parent agency consulted for a parented position
+
+
+def parent_consulted_if_parented(ctx: Context) -> bool:
+    """7.4.7: where the working agency has a parent agency (the position is parented), the
+    date the parent was consulted, not after the HRC's meeting that initiates the proposal."""
+    parent = ctx.subject.parent_agency
+    if not parent or parent == ctx.subject.agency:
+        return True
+    consulted, meeting = (
+        as_date(ctx.value("parent_agency_consulted_on")),
+        as_date(ctx.value("recommended_on")),
+    )
+    return consulted is not None and (meeting is None or consulted <= meeting)
+
+
+PARENT_CONSULTED_ON = Field(
+    "parent_agency_consulted_on",
+    "date",
+    "Parent agency consulted on (a parented position, 7.4.7)",
+    required=False,
+)
+PARENT_CONSULTED = Guard(
+    "7.4.7",
+    "the position is parented: the working agency consults the parent agency before "
+    "initiating the LTT proposal; give the date it was consulted, on or before the HRC meeting",
+    parent_consulted_if_parented,
+)
+
+
+# -- 8.12.9: a government quarter vacated for an LTT exceeding 12 months (9.7.2)
+
+QUARTER_MONTHS = 12  # 8.12.9
+
+
+def quarter_vacated_if_over_12_months(ctx: Context) -> bool:
+    """8.12.9: "A civil servant who has been provided with a government quarter shall vacate
+    it when he leaves for LTT ... exceeding 12 months" (9.7.2): a course whose last day falls
+    on or after the same date twelve months on exceeds them."""
+    if ctx.value("government_quarter") != "retained":
+        return True
+    start = as_date(ctx.value("commenced_on")) or as_date(ctx.data.get("start_on"))
+    end = as_date(ctx.data.get("end_on"))
+    return start is None or end is None or end < add_months(start, QUARTER_MONTHS)
+
+
+GOVERNMENT_QUARTER = Field(
+    "government_quarter",
+    "choice",
+    "Government quarter (vacated for an LTT exceeding 12 months, 8.12.9)",
+    required=False,
+    choices=QUARTER,
+)
+QUARTER_VACATED = Guard(
+    "8.12.9",
+    "a government quarter is vacated on leaving for an LTT exceeding 12 months (9.7.2)",
+    quarter_vacated_if_over_12_months,
+)
+
+
+# -- 7.7.4.2, 8.11.11: placement after a bachelor's degree; the Waiting List's six months
+
+PLACEMENTS = (
+    ("own_position", "Resumed the position held before the study leave"),
+    ("other_position", "Placed in another vacant position"),
+    (
+        "waiting_list",
+        "No vacant position after a bachelor's degree: on the RCSC Waiting List (7.7.4.2, "
+        "13.5.1.2 iii)",
+    ),
+)
+PLACEMENT = Field(
+    "placement",
+    "choice",
+    "Placement on return (after a bachelor's the position was not protected, 8.11.11)",
+    required=False,
+    choices=PLACEMENTS,
+)
+
+
+def after_bachelors(ctx: Context) -> bool:
+    return ctx.data.get("level") == "bachelors"
+
+
+def placement_given_after_bachelors(ctx: Context) -> bool:
+    return not after_bachelors(ctx) or bool(ctx.value("placement"))
+
+
+def waiting_list_only_after_bachelors(ctx: Context) -> bool:
+    return after_bachelors(ctx) or not waiting_list.on_the_list(ctx)
+
+
+LIST_ON_COMPLETION = Guard(
+    "7.7.4.2",
+    'the Waiting List follows a bachelor\'s degree "upon completion of study"',
+    waiting_list.not_on_the_list,
+)
+PLACEMENT_GUARDS = (
+    Guard(
+        "7.7.4.2, 8.11.11",
+        "the position is not protected while pursuing a bachelor's degree: state the placement "
+        "on completion (the Waiting List if there is no vacant position)",
+        placement_given_after_bachelors,
+    ),
+    Guard(
+        "8.11.11",
+        "service protection is ensured on study leave: only a civil servant completing a "
+        "bachelor's degree goes on the Waiting List",
+        waiting_list_only_after_bachelors,
+    ),
+)
+
+
+# -- 8.11.8: the study leave counted as active service for promotion
+
+PROMOTION_MONTHS = 18  # 8.11.8.1
+SCHEDULE_10B_MONTHS = 24  # 8.11.8.1: "more than two years"
+SCHEDULE_10B = Field(
+    "schedule_10b",
+    "bool",
+    "Covered by Schedule 10/B (the entire course counts for promotion if over two years, 8.11.8.1)",
+    required=False,
+)
+
+
+def study_leave_for_promotion(
+    level: str | None, start: date, end: date, schedule_10b: bool = False
+) -> dict[str, Any]:
+    """8.11.8: which days of the study leave (``start`` to ``end``, the course, both
+    included) are active service for promotion: up to 18 calendar months for any single LTT;
+    the entire course under Schedule 10/B when it is more than two years; none for a
+    bachelor's degree. The last day counted is stated."""
+    if level == "bachelors":
+        counted_to, why = None, "a bachelor's degree: none of it (8.11.8.2)"
+    elif schedule_10b and end >= add_months(start, SCHEDULE_10B_MONTHS):
+        counted_to, why = (
+            end,
+            "Schedule 10/B, a course of more than two years: all of it (8.11.8.1)",
+        )
+    else:
+        counted_to = min(end, add_months(start, PROMOTION_MONTHS) - timedelta(days=1))
+        why = "up to 18 months for a single LTT (8.11.8.1)"
+    out: dict[str, Any] = {"cite": "8.11.8", "counted_to": None, "not_counted_from": None}
+    if counted_to is None:
+        out["note"] = (
+            f"Study leave {start:%a %d %b %Y} to {end:%a %d %b %Y}: not active service for "
+            f"promotion, {why}"
+        )
+        out["not_counted_from"] = start.isoformat()
+        return out
+    out["counted_to"] = counted_to.isoformat()
+    note = (
+        f"Study leave active service for promotion from {start:%a %d %b %Y} to "
+        f"{counted_to:%a %d %b %Y}, the last day counted, {why}"
+    )
+    if counted_to < end:
+        rest = counted_to + timedelta(days=1)
+        out["not_counted_from"] = rest.isoformat()
+        note += f"; from {rest:%a %d %b %Y} to {end:%a %d %b %Y} not counted"
+    out["note"] = note
+    return out
+
+
 V2 = revise(
     PROCESS,
     version="2023.2",
@@ -1600,7 +1782,12 @@ V2 = revise(
     "and not refunding within 90 days of the order delays promotion by one year (a timer); "
     "7.7.5.3: leaving without the pre-departure requirements is recorded: promotion delayed "
     "by double the course, the signed Undertaking due within a month of leaving, else "
-    "compulsory retirement proposed (not condoned)",
+    "compulsory retirement proposed (not condoned); 7.4.7: the parent agency consulted "
+    "before the HRC initiates the proposal for a parented position; 8.12.9: a government "
+    "quarter vacated on leaving for an LTT exceeding 12 months; 7.7.4.2, 8.11.11: after a "
+    "bachelor's degree the placement is stated, on the Waiting List if no position is vacant, "
+    "with its six months (13.5.1.5); 8.11.8: the study leave counted as active service for "
+    "promotion (18 months, Schedule 10/B, none for a bachelor's) recorded on return or withdrawal",
     replace=(
         replace(
             _branches("condone")[0],
@@ -1623,8 +1810,17 @@ V2 = revise(
         *(
             b
             for s in _branches("report_back")
-            for b in ((_into_refund(s),) if s.dest == "failed" else ())
-            + (_v2(s, fields=(ACTUAL_SCHOLARSHIP_COST,), guards=(MIXED_MODE_EXPENSES_ON_RETURN,)),)
+            for b in ((_into_refund(_returned(s)),) if s.dest == "failed" else ())
+            + _placed(_v2(_returned(s), guards=(MIXED_MODE_EXPENSES_ON_RETURN,)))
+        ),
+        replace(
+            _branches("recommend")[0],
+            fields=(*_branches("recommend")[0].fields, PARENT_CONSULTED_ON),
+            guards=(*_branches("recommend")[0].guards, PARENT_CONSULTED),
+        ),
+        *(
+            replace(s, fields=(*s.fields, GOVERNMENT_QUARTER), guards=(*s.guards, QUARTER_VACATED))
+            for s in _branches("report_joining")
         ),
         *(
             b
@@ -1637,8 +1833,17 @@ V2 = revise(
             for b in ((_into_refund(s),) if s.dest == "failed" else ()) + (_v2(s),)
         ),
     ),
-    add=(*REFUND_STEPS, *PDB_STEPS),
-    states=(*REFUND_STATES, *PDB_STATES),
+    add=(
+        *REFUND_STEPS,
+        *(
+            replace(s, fields=(*s.fields, GOVERNMENT_QUARTER), guards=(*s.guards, QUARTER_VACATED))
+            if s.trigger == "left_without_briefing"
+            else s
+            for s in PDB_STEPS
+        ),
+        *waiting_list.steps("completed", RECORDERS, "7.7.4.2, 8.11.11, 13.5.1.2 iii"),
+    ),
+    states=(*REFUND_STATES, *PDB_STATES, *waiting_list.STATES),
     readings=(
         readings.InForce(readings.LTT_OBLIGATION_DURATION, "calendar", readings.DURATION_WHY),
     ),

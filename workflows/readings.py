@@ -339,6 +339,73 @@ JOINING_DEADLINE = Reading(
     ),
 )
 
+LTT_TRANSFER_SCOPE = Reading(
+    "R-13.4.5.2-scope",
+    "13.4.5.2, 7.7.7.7",
+    "13.4.5.2: Completed a minimum duration equal to the LTT period in the same position at "
+    "the time of the transfer effective date, if any, to apply to another position within "
+    "or outside an Agency; 7.7.7.7: A civil servant shall have service obligation to his "
+    "agency/position as per Section 13.4.5.2 to be eligible for transfer",
+    'Does the period bar every transfer (7.7.7.7 "to be eligible for transfer"), or only a '
+    'civil servant applying for another position (13.4.5.2 "to apply to another position"): '
+    "a transfer on request or a lateral transfer, not one the agencies plan?",
+    (
+        Option(
+            "every",
+            "every transfer waits for the period, planned, OSA and foreign posting included",
+        ),
+        Option(
+            "applied",
+            "only a transfer the civil servant applies for (on request, lateral) waits for the "
+            "period; one the agencies make (planned, OSA, foreign posting) does not",
+        ),
+    ),
+)
+
+LOWER_LEVEL_PAY = Reading(
+    "R-13.4.16",
+    "13.4.16",
+    "13.4.16.1: When a transfer is in the public interest, the employee shall be entitled to "
+    "maintain his existing salary, even if his Position Title and Position Level change. "
+    "13.4.16.2: When a transfer is of the employee's personal choice, remuneration will be "
+    "based on the new Position Title and Position Level.",
+    "Which kinds of transfer are of the employee's personal choice: both that the civil "
+    "servant applies for (on request, and lateral to an announced vacancy, 13.6), or only a "
+    "transfer on request, a lateral transfer filling a vacancy the agency urgently needs "
+    "(13.4.4) being in the public interest?",
+    (
+        Option(
+            "applied",
+            "on request and lateral: personal choice, pay by the new position (13.4.16.2); "
+            "planned, OSA, foreign posting: public interest, salary kept (13.4.16.1)",
+        ),
+        Option(
+            "on_request_only",
+            "on request only: personal choice, pay by the new position (13.4.16.2); lateral, "
+            "planned, OSA, foreign posting: public interest, salary kept (13.4.16.1)",
+        ),
+    ),
+)
+
+OSA_SPECIALIST = Reading(
+    "R-13.7.1",
+    "13.7.1",
+    "13.7.1: A civil servant in PMC (up to P2) and Specialist; 2.2.6: progression to P1 "
+    "specialist and ES positions shall be based on the fulfilment of relevant specialist "
+    "promotion criteria",
+    'Is "Specialist" the Specialist positions of the Executive & Specialist Category (ES1-ES3, '
+    "2.2.2.1 ii) only, or also the P1 Specialist (2.2.6, 12.4.1, 12.6.1), who is at P1, "
+    'above the PMC\'s "up to P2"?',
+    (
+        Option("es_only", "an OSA is open to P2-P5 and to ES1-ES3; no P1"),
+        Option(
+            "p1_specialist",
+            "an OSA is open to P2-P5, to ES1-ES3 and to a P1 Specialist (declared on the "
+            "proposal); a P1 in management is not",
+        ),
+    ),
+)
+
 
 CONDONE_WHY = (
     "8.15.2 lets the HRC regularise an absence due to unavoidable circumstances; the "
@@ -362,4 +429,7 @@ ALL: tuple[Reading, ...] = (
     LTT_OBLIGATION_DURATION,
     SECONDMENT_OBLIGATION_DURATION,
     JOINING_DEADLINE,
+    LTT_TRANSFER_SCOPE,
+    LOWER_LEVEL_PAY,
+    OSA_SPECIALIST,
 )

@@ -1240,6 +1240,18 @@ PROCESS = Process(
             "within",
             "13.9.4 has the civil servant report within the admissible joining time",
         ),
+        readings.InForce(
+            readings.LTT_TRANSFER_SCOPE,
+            "every",
+            '7.7.7.7 makes the LTT obligation a condition "to be eligible for transfer", '
+            "whatever the kind of transfer",
+        ),
+        readings.InForce(
+            readings.OSA_SPECIALIST,
+            "es_only",
+            '2.2.2.1 ii names the Specialists of the ESC "(ES)"; the first version read '
+            "13.7.1 by the position level alone",
+        ),
     ),
 )
 
@@ -1401,15 +1413,22 @@ TRANSFER_BENEFITS = Rule(
 )
 
 
-def lower_level_pay(kind: str | None, from_level: str, to_level: str) -> str | None:
-    """13.4.16: pay on a transfer to a lower position level. A transfer the agencies make
-    (planned, OSA, foreign posting) is in the public interest: the existing salary is kept
-    (13.4.16.1); one the civil servant applied for (on request, lateral) is of personal
-    choice: pay by the new position title and level (13.4.16.2). None when not lower."""
+# R-13.4.16: the kinds of transfer of the employee's personal choice, by reading.
+PERSONAL_CHOICE = {"applied": APPLIED_KINDS, "on_request_only": ("on_request",)}
+
+
+def lower_level_pay(
+    kind: str | None, from_level: str, to_level: str, reading: str = "applied"
+) -> str | None:
+    """13.4.16: pay on a transfer to a lower position level. A transfer of the employee's
+    personal choice is paid by the new position title and level (13.4.16.2); any other is in
+    the public interest and keeps the existing salary (13.4.16.1). Which kinds are personal
+    choice is the case's reading of 13.4.16 (R-13.4.16: on request and lateral, or on
+    request only). None when not lower."""
     order = {level: i for i, level in enumerate(LEVELS)}
     if from_level not in order or to_level not in order or order[to_level] <= order[from_level]:
         return None
-    if kind in APPLIED_KINDS:
+    if kind in PERSONAL_CHOICE[reading]:
         return (
             f"transfer of personal choice to a lower position level ({from_level} to "
             f"{to_level}): remuneration based on the new position title and level (13.4.16.2)"
@@ -1435,6 +1454,29 @@ NEW_LEVEL = Field(
 )
 
 
+def osa_level_2023_2(p: Profile, proposal: Mapping[str, Any], today: date) -> bool:
+    """13.7.1 "A civil servant in PMC (up to P2) and Specialist": a P1 Specialist (2.2.6,
+    12.4.1) is a Specialist, so is eligible; a P1 in management is not (reading R-13.7.1)."""
+    if osa_level(p, proposal, today):
+        return True
+    return p.level.upper() == "P1" and bool(proposal.get("p1_specialist"))
+
+
+OSA_LEVEL_2023_2 = Rule(
+    "13.7.1",
+    "an OSA is open to PMC up to P2 and to Specialists, a P1 Specialist included (not a P1 "
+    "in management)",
+    osa_level_2023_2,
+    under=(readings.OSA_SPECIALIST.id, "p1_specialist"),
+)
+P1_SPECIALIST = Field(
+    "p1_specialist",
+    "bool",
+    "Holds a P1 Specialist position (2.2.6, 12.4.1; for an OSA, 13.7.1)",
+    required=False,
+)
+
+
 LTT_EQUAL_PERIOD = Rule(
     "13.4.5.2, 7.7.7.7",
     "after long-term training, a period equal to the LTT (calendar months and days) served "
@@ -1442,9 +1484,37 @@ LTT_EQUAL_PERIOD = Rule(
     'obligation, is the obligation that bars a transfer (7.7.7.7: "as per Section 13.4.5.2")',
     ltt_equal_period_served,
     explain=_explain_ltt_equal_period,
+    under=(readings.LTT_TRANSFER_SCOPE.id, "every"),
+)
+
+
+def ltt_equal_period_served_if_applied(
+    p: Profile, proposal: Mapping[str, Any], today: date
+) -> bool:
+    """13.4.5.2 "to apply to another position", reading R-13.4.5.2-scope "applied": only a
+    transfer the civil servant applies for waits for the period equal to the LTT."""
+    return _kind(proposal) not in APPLIED_KINDS or ltt_equal_period_served(p, proposal, today)
+
+
+LTT_EQUAL_PERIOD_APPLIED = replace(
+    LTT_EQUAL_PERIOD,
+    reason="after long-term training, before applying to another position (on request, "
+    "lateral), a period equal to the LTT (calendar months and days) served in the same "
+    'position by the effective date (7.7.7.7: "as per Section 13.4.5.2")',
+    check=ltt_equal_period_served_if_applied,
+    under=(readings.LTT_TRANSFER_SCOPE.id, "applied"),
 )
 RULES_2023_2 = (
-    *(LTT_EQUAL_PERIOD if r.cite == "13.4.5.2" else r for r in RULES if r.cite != "7.7.7.7"),
+    *(
+        x
+        for r in RULES
+        if r.cite != "7.7.7.7"
+        for x in (
+            (LTT_EQUAL_PERIOD, LTT_EQUAL_PERIOD_APPLIED)
+            if r.cite == "13.4.5.2"
+            else (OSA_LEVEL_2023_2 if r.check is osa_level else r,)
+        )
+    ),
     TRANSFER_BENEFITS,
 )
 
@@ -1511,10 +1581,11 @@ V2 = revise(
     "of three years ends the day before the same date three years on; 13.3.2: into or out of a "
     "constitutional office by the parent agency, in consultation with the office; 13.4.16: pay "
     "on a transfer to a lower level; 13.6.6: transfer benefits only after five years at a "
-    "place of posting reached by lateral transfer.",
+    "place of posting reached by lateral transfer; 13.7.1: an OSA is open to a P1 Specialist "
+    "(reading R-13.7.1).",
     replace=(
         *[
-            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL))
+            replace(s, guards=OPEN_GUARDS_2023_2, fields=(*s.fields, NEW_LEVEL, P1_SPECIALIST))
             for s in _revised("open", effects=("open_transfer_2023_2",))
         ],
         *_revised("decline", authority=declining_body_2023_2),
@@ -1558,7 +1629,29 @@ V2 = revise(
             "joining time, so reporting falls due on the first working day after it; the "
             "first version withheld the salary on that very day (issue 16)",
         ),
+        readings.InForce(
+            readings.LTT_TRANSFER_SCOPE,
+            "every",
+            '7.7.7.7 makes the obligation of 13.4.5.2 a condition "to be eligible for '
+            'transfer", whatever its kind; 13.4.5 governs every transfer within the Super '
+            "Structure group, and the planned transfers of 13.4.2 most of all",
+        ),
+        readings.InForce(
+            readings.LOWER_LEVEL_PAY,
+            "applied",
+            "a transfer on request and a lateral transfer are both the civil servant's "
+            "application (13.4.10, 13.6), which he may withdraw; planned transfers, OSA and "
+            "foreign postings are the agencies' (13.4.2, 13.7.5, 13.8)",
+        ),
+        readings.InForce(
+            readings.OSA_SPECIALIST,
+            "p1_specialist",
+            '2.2.6 and 12.4.1 make the "P1 Specialist" a Specialist position and 12.6.1 '
+            'speaks of "P1 Specialist and Specialist at ES3-1"; 13.7.1 opens the OSA to '
+            '"Specialist" without a level, so the P1 Specialist is in (issue 16)',
+        ),
     ),
+    proposal_fields=(*PROCESS.proposal_fields, P1_SPECIALIST),
 )
 
 # Every version, oldest first (workflows.registry, workflows.revision).

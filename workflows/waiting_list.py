@@ -1,7 +1,8 @@
 """The RCSC's Waiting List (BCSR 13.5.1) as a civil servant displaced on return reaches it:
-from EOL beyond six months (8.12.14, 13.5.1.2 ii) and from secondment (13.10.7.3,
-13.5.1.2 i). Version 2023.2 of the EOL and secondment definitions end their return on the
-list in the state below instead of closing the case, so its clock runs.
+from EOL beyond six months (8.12.14, 13.5.1.2 ii), from secondment (13.10.7.3, 13.5.1.2 i)
+and on completing a bachelor's degree (7.7.4.2, 8.11.11, 13.5.1.2 iii). Version 2023.2 of
+the EOL, secondment and LTT definitions end their return on the list in the state below
+instead of closing the case, so its clock runs.
 
 13.5.1.5: "i. Maximum duration for civil servant on 'Waiting List' shall be six months;
 ii. Within six months, the following options shall be explored: a. Transfer to a suitable
@@ -13,6 +14,7 @@ Retirement." Six months are calendar months from the day on the list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -114,10 +116,23 @@ def steps(placed: str, by: frozenset[str], when_cite: str) -> tuple[Step, ...]:
     )
 
 
+def _also(first: Callable[[Context], bool] | None, then: Callable[[Context], bool]):
+    if first is None:
+        return then
+    return lambda ctx: first(ctx) and then(ctx)
+
+
 def branch(step: Step, **changes: object) -> tuple[Step, Step]:
     """A returning step split in two: placed (or on the Interim Transfer List) as before, or
-    on the Waiting List, which arms the six months."""
+    on the Waiting List, which arms the six months. A branch the step already was (its
+    ``when``, e.g. an LTT completed rather than failed) still holds on both."""
     return (
-        replace(step, when=not_on_the_list, **changes),  # type: ignore[arg-type]
-        replace(step, dest=WAITING, when=on_the_list, arms=(*step.arms, ARM), **changes),  # type: ignore[arg-type]
+        replace(step, when=_also(step.when, not_on_the_list), **changes),  # type: ignore[arg-type]
+        replace(
+            step,
+            dest=WAITING,
+            when=_also(step.when, on_the_list),
+            arms=(*step.arms, ARM),
+            **changes,  # type: ignore[arg-type]
+        ),
     )

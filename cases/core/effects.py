@@ -45,11 +45,16 @@ class EffectContext:
 
 Effect = Callable[[EffectContext], None]
 EFFECTS: dict[str, Effect] = {}
+# Effects that arm, move or settle deadline rows of their own case: after one of them the
+# step re-reads the case's open deadlines; after any other it keeps the rows it read.
+MOVES_DEADLINES: set[str] = set()
 
 
-def effect(name: str) -> Callable[[Effect], Effect]:
+def effect(name: str, *, moves_deadlines: bool = False) -> Callable[[Effect], Effect]:
     def register(fn: Effect) -> Effect:
         EFFECTS[name] = fn
+        if moves_deadlines:
+            MOVES_DEADLINES.add(name)
         return fn
 
     return register

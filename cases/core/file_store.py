@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +37,20 @@ class FileStore(Protocol):
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def safe_name(given: str) -> str:
+    """The name as shown and downloaded: the last path part, no control or path
+    characters, at most 200 characters (Dzongkha and other letters kept)."""
+    name = unicodedata.normalize("NFC", given).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" ._") or "paper"
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 199 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
+    return name
 
 
 class LocalStore:

@@ -77,9 +77,9 @@ class User(SQLModel, table=True):
     display_name: str
     password_hash: str
     roles: str  # comma-separated role names (workflows.roles)
-    # Indexed: who may act next on a case is looked up among the competent agency's officers
-    # and, for one's own application or case, by employee ID (cases.inbox.next_actors).
-    agency_code: str | None = Field(default=None, foreign_key="agency.code", index=True)
+    agency_code: str | None = Field(default=None, foreign_key="agency.code")
+    # Indexed: the one who may act on their own application or case is found by employee ID
+    # (cases.inbox.next_actors); officers by role and agency in user_role.
     employee_eid: str | None = Field(default=None, foreign_key="civil_servant.eid", index=True)
     active: bool = True
     email: str = Field(default="", max_length=254)  # for the optional e-mail copy of the inbox
@@ -87,6 +87,34 @@ class User(SQLModel, table=True):
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(",") if r)
+
+
+class UserRole(SQLModel, table=True):
+    """One role a user holds, with their agency: who may act next on a case is found here by
+    role and competent agency (index), so the lookup reads the holders, not every account.
+    Written from ``User.roles`` whenever a user row is inserted or updated (below)."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (sa.Index("ix_user_role_role_agency", "role", "agency_code"),)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=32)
+    agency_code: str | None = Field(default=None, max_length=32)
+
+
+def role_rows(user_id: int, roles: str, agency_code: str | None) -> list[dict[str, Any]]:
+    """The user_role rows for a user's comma-separated ``roles``."""
+    names = dict.fromkeys(r for r in roles.split(",") if r)
+    return [{"user_id": user_id, "role": r, "agency_code": agency_code} for r in names]
+
+
+@sa.event.listens_for(User, "after_insert")
+@sa.event.listens_for(User, "after_update")
+def _index_roles(_mapper: Any, connection: sa.Connection, user: User) -> None:
+    table = UserRole.__table__  # type: ignore[attr-defined]
+    connection.execute(table.delete().where(table.c.user_id == user.id))
+    rows = role_rows(user.id or 0, user.roles, user.agency_code)
+    if rows:
+        connection.execute(table.insert(), rows)
 
 
 class WebSession(SQLModel, table=True):
@@ -378,3 +406,90 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     body: str
     created_at: datetime = Field(sa_type=_utc(), index=True)
+
+
+class Committee(SQLModel, table=True):
+    """A committee (workflows.committees.KINDS): an agency's HRC, which also sits as its
+    Disciplinary Committee (19.3.4), the RCSC's Commission, an Investigation Committee for
+    one case (19.8.2.2) or an appellate authority's DC (19.8.3). ``code`` is the short name
+    meetings are numbered under ("MOH HRC"); ``min_present`` the minimum the agency sets
+    for a decision (the BCSR sets no quorum); ``exception_*`` the RCSC's prior approval of
+    a composition other than 2.10.6.1's (2.10.6.2)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_code: str = Field(foreign_key="agency.code", index=True)
+    kind: str = Field(max_length=32)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+    min_present: int = 3
+    exception_ref: str = Field(default="", max_length=200)
+    exception_on: date | None = None
+    created_at: datetime = Field(sa_type=_utc())
+
+
+class CommitteeMember(SQLModel, table=True):
+    """A user's seat on a committee (workflows.committees.SEATS) from ``start_on`` to
+    ``end_on`` (both included; None: still serving). Never deleted: an ended membership
+    keeps the meetings it sat in readable."""
+
+    __tablename__ = "committee_member"
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    seat: str = Field(max_length=32)
+    start_on: date
+    end_on: date | None = None
+
+
+class Meeting(SQLModel, table=True):
+    """A numbered meeting of a committee ("MOH HRC 7/2026": number within the committee and
+    year). ``present`` is the canonical JSON list of the user ids of members present, as the
+    chair or member secretary recorded it. Its minutes, once issued, are in meeting_minutes."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("committee_id", "year", "number", name="uq_meeting_number"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    year: int
+    number: int
+    held_on: date
+    present: str = "[]"
+    note: str = ""
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=_utc())
+
+
+class MeetingItem(SQLModel, table=True):
+    """A case on a meeting's agenda beyond what the agenda finds by itself (``status``
+    "added"), a case the chair deferred ("deferred"), or a decision taken in the meeting
+    ("decided": ``audit_seq`` is the step's event)."""
+
+    __tablename__ = "meeting_item"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    status: str = Field(max_length=16)
+    audit_seq: int | None = Field(default=None, foreign_key="audit_event.seq")
+    trigger: str = Field(default="", max_length=64)
+    present: str = "[]"  # decided: the members who sat on this item (recused left out)
+    recused: str = "[]"  # decided: members present but recused on this case (19.3.5)
+    at: datetime = Field(sa_type=_utc())
+
+
+class MeetingMinutes(SQLModel, table=True):
+    """A meeting's minutes as issued: the exact HTML and PDF and the PDF's SHA-256, which
+    the audit event of the issue (``audit_seq``) also carries. A correction is a new issue
+    (``supersedes_id``)."""
+
+    __tablename__ = "meeting_minutes"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    html: str
+    pdf: bytes = Field(sa_type=sa.LargeBinary())
+    sha256: str = Field(max_length=64)
+    audit_seq: int = Field(foreign_key="audit_event.seq")
+    supersedes_id: int | None = Field(default=None, foreign_key="meeting_minutes.id")
+    issued_by: str = Field(max_length=64)
+    issued_at: datetime = Field(sa_type=_utc())

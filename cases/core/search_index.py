@@ -83,22 +83,26 @@ def case_documents(
     return docs
 
 
+_TEXT = SearchText.__table__  # type: ignore[attr-defined]
+# Built once: every step rewrites its case's words, so both statements keep their compiled form.
+_DELETE = sa.delete(_TEXT).where(
+    _TEXT.c.case_id == sa.bindparam("b_case"), sa.not_(_TEXT.c.source.startswith("paper:"))
+)
+_INSERT = sa.insert(_TEXT)
+
+
 def _write(conn: Connection, case_id: int, docs: list[tuple[str, str, str]]) -> None:
-    conn.execute(
-        sa.delete(SearchText).where(
-            SearchText.case_id == case_id,  # type: ignore[arg-type]
-            sa.not_(SearchText.source.startswith("paper:")),  # type: ignore[attr-defined]
-        )
-    )
+    conn.execute(_DELETE, {"b_case": case_id})
     if docs:
         conn.execute(
-            sa.insert(SearchText),
+            _INSERT,
             [{"case_id": case_id, "source": s, "readers": r, "body": b} for s, r, b in docs],
         )
 
 
 def index_case(session: Session, case: Case, subject_name: str) -> None:
-    """Rewrite the case's words, in the caller's transaction."""
+    """Rewrite the case's words (as stored: the data's JSON form), in the caller's
+    transaction."""
     process = registry.for_case(case)
     docs = case_documents(
         case.id or 0,
@@ -180,12 +184,21 @@ def index_paper(
 
 @dataclass(frozen=True)
 class Filters:
+    """What a search is narrowed to, besides its words (cases.people.case_search checks the
+    values): the case's process, state, agency, rule version, the day it was opened (a
+    Bhutan day), a Schedule 19/A row charged, a penalty decided on a charge."""
+
     process: str = ""
     state: str = ""
     agency: str = ""
     version: str = ""
     opened_from: date | None = None
     opened_to: date | None = None
+    offence: int | None = None
+    penalty: str = ""
+
+    def __bool__(self) -> bool:
+        return any(v not in ("", None) for v in vars(self).values())
 
 
 @dataclass(frozen=True)
@@ -207,7 +220,27 @@ def _reader_filter(actor: Actor) -> sa.ColumnElement[bool]:
     return sa.or_(*rules)
 
 
-def _case_filters(f: Filters) -> list[sa.ColumnElement[bool]]:
+# A charge's Schedule 19/A row and a finding's penalty, read from the case's recorded data
+# (its ``charges`` and ``findings`` lists: a decision varied on appeal rewrites the findings,
+# so the penalty is the one standing). One condition per database's JSON functions.
+_IN_LIST = {
+    "sqlite": "EXISTS (SELECT 1 FROM json_tree(\"case\".data, '$.{list}') AS j "
+    "WHERE j.key = '{key}' AND CAST(j.atom AS TEXT) = :{param})",
+    "postgresql": "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN "
+    "jsonb_typeof(CAST(\"case\".data AS jsonb) -> '{list}') = 'array' "
+    "THEN CAST(\"case\".data AS jsonb) -> '{list}' ELSE '[]'::jsonb END) AS j(v) "
+    "WHERE j.v ->> '{key}' = :{param})",
+}
+
+
+def _in_list(dialect: str, list_name: str, key: str, value: str) -> sa.ColumnElement[bool]:
+    param = f"{list_name}_{key}"
+    sql = _IN_LIST[dialect].format(list=list_name, key=key, param=param)
+    return sa.text(sql).bindparams(**{param: value})  # type: ignore[return-value]
+
+
+def case_filters(f: Filters, dialect: str) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``Case`` (joined as "case") that ``f`` sets."""
     out: list[sa.ColumnElement[bool]] = []
     for column, value in (
         (Case.process, f.process),
@@ -222,6 +255,10 @@ def _case_filters(f: Filters) -> list[sa.ColumnElement[bool]]:
         out.append(Case.opened_at >= _bhutan_midnight(f.opened_from))  # type: ignore[operator]
     if f.opened_to:
         out.append(Case.opened_at < _bhutan_midnight(f.opened_to + timedelta(days=1)))  # type: ignore[operator]
+    if f.offence is not None:
+        out.append(_in_list(dialect, "charges", "offence", str(f.offence)))
+    if f.penalty:
+        out.append(_in_list(dialect, "findings", "penalty", f.penalty))
     return out
 
 
@@ -238,7 +275,11 @@ def search(
     if not terms:
         return []
     conn = session.connection()
-    where = [queries.visibility(actor), _reader_filter(actor), *_case_filters(filters or Filters())]
+    where = [
+        queries.visibility(actor),
+        _reader_filter(actor),
+        *case_filters(filters or Filters(), conn.dialect.name),
+    ]
     if conn.dialect.name == "postgresql":
         query = " & ".join(f"{t}:*" for t in terms)
         tsv = sa.func.to_tsvector(sa.literal_column("'simple'"), SearchText.body)

@@ -14,21 +14,22 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from time import perf_counter
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles
-from cases.core.effects import EFFECTS, EffectContext
+from cases.core.effects import EFFECTS, MOVES_DEADLINES, EffectContext
+from cases.core.file_store import safe_name, sha256_of
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Actor, Context, Refusal, Refused, Subject
 from workflows.declarations import Field, Step
-from workflows.fields import parse_values
+from workflows.fields import Upload, parse_values
 from workflows.record import EID_CITE, eid_problem
 
 SYSTEM_ACTOR = Actor(user_id=0, username="system", roles=frozenset({R.SYSTEM}), agency=None)
@@ -49,6 +50,23 @@ class Stale(Exception):
         )
 
 
+class Filing(Protocol):
+    """Puts the papers sent for a step's file field on the case file, in the step's
+    transaction, after the step's event (cases.review.case_file.StepPapers): a paper it
+    refuses (type, size) refuses the step with it."""
+
+    def __call__(
+        self,
+        session: Session,
+        case: Case,
+        step_event: AuditEvent,
+        field: Field,
+        uploads: list[Upload],
+        actor: Actor,
+        now: datetime,
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class Fired:
     case: Case
@@ -66,6 +84,16 @@ _SUBJECT = (
 _RECUSED = select(Recusal.user_id).where(Recusal.case_id == sa.bindparam("case_id"))
 _CASE = select(Case).where(Case.id == sa.bindparam("case_id"))
 _CASE_LOCKED = _CASE.with_for_update()
+# A step's write: the new state, version, data and times, only if no one wrote it meanwhile.
+_CASE_TABLE = Case.__table__  # type: ignore[attr-defined]
+_WRITE_CASE = (
+    sa.update(_CASE_TABLE)
+    .where(
+        _CASE_TABLE.c.id == sa.bindparam("b_id"),
+        _CASE_TABLE.c.version == sa.bindparam("b_version"),
+    )
+    .values({c: sa.bindparam(c) for c in ("state", "version", "data", "updated_at", "closed_at")})
+)
 
 
 def subject_of(session: Session, eid: str) -> Subject:
@@ -144,12 +172,15 @@ def fire(
     *,
     now: datetime,
     expected_version: int | None,
+    filing: Filing | None = None,
 ) -> Fired:
     """Apply one step to one case, inside the caller's transaction (counted and timed for
-    /metrics by its outcome: 200, the refusal's status, 409 stale, 404 unknown)."""
+    /metrics by its outcome: 200, the refusal's status, 409 stale, 404 unknown).
+    ``filing`` files the papers sent for the step's file fields (the web form and the API's
+    multipart request pass one; a step sent papers without it is refused)."""
     started = perf_counter()
     try:
-        fired = _fire(session, case_id, trigger, actor, raw, now, expected_version)
+        fired = _fire(session, case_id, trigger, actor, raw, now, expected_version, filing)
     except (Refused, Stale, NotFound) as e:
         case = session.get(Case, case_id)  # already loaded, unless the case is unknown
         outcome = e.status if isinstance(e, Refused) else 409 if isinstance(e, Stale) else 404
@@ -167,6 +198,7 @@ def _fire(
     raw: dict[str, Any],
     now: datetime,
     expected_version: int | None,
+    filing: Filing | None = None,
 ) -> Fired:
     case = load(session, case_id, for_update=True)
     if expected_version is not None and expected_version != case.version:
@@ -175,6 +207,7 @@ def _fire(
     open_rows = deadlines.unsettled(session, case.id or 0)
     ctx = context(session, case, now, open_rows=open_rows)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
+    papers = _papers_sent(step, fields, filing is not None)
     typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)
     data = dict(ctx.data)
@@ -183,7 +216,7 @@ def _fire(
 
     for name in taken.effects:
         EFFECTS[name](EffectContext(session, case, data, fields, now, ctx.today, actor))
-    if taken.effects:  # an effect may have moved or armed deadlines of its own
+    if MOVES_DEADLINES.intersection(taken.effects):  # rows of its own case changed
         open_rows = deadlines.unsettled(session, case.id or 0)
     deadlines.settle(session, open_rows, taken.settles, now, ctx.today)
     if taken.cancels:
@@ -216,11 +249,8 @@ def _fire(
         # A step recorded on a closed case (19.12.6: a court's judgement) keeps its day.
         "closed_at": (case.closed_at or now) if final else None,
     }
-    result = session.execute(
-        sa.update(Case)
-        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
-        .values(**written)
-        .execution_options(synchronize_session=False)
+    result = session.connection().execute(
+        _WRITE_CASE, {**written, "b_id": case.id, "b_version": case.version}
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Stale(case.version + 1)
@@ -241,12 +271,39 @@ def _fire(
         process=process.key,
         process_version=case.process_version,
     )
+    for f, uploads in papers:
+        filing(session, case, event, f, uploads, actor, now)  # type: ignore[misc]
     # The context the step ran in, moved on to the new state: the subject, recusals and
     # lazily read record stand; the data and the open deadlines are the new ones. The
     # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
     after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
+    session.flush()  # the hooks read the step's deadline rows in SQL, as the step left them
     hooks.after_step(session, case, from_state, actor, now, after)  # the inbox's notices
     return Fired(case, event, taken, after)
+
+
+def _papers_sent(
+    step: Step, fields: dict[str, Any], can_file: bool
+) -> list[tuple[Field, list[Upload]]]:
+    """The papers sent for the step's file fields, taken out of its facts: the facts (the
+    case's data, the step's event) keep each paper's name, SHA-256 and size, the bytes go to
+    the case file. A field sent no paper is left out of the facts."""
+    out = []
+    for f in step.fields:
+        if f.type != "file":
+            continue
+        uploads = fields.pop(f.name, None) or []
+        if not uploads:
+            continue
+        if not can_file:
+            reason = f"{f.label}: papers are sent with the step's form or a multipart request"
+            raise Refused([Refusal("field", step.cite, reason, f.name)])
+        fields[f.name] = [
+            {"name": safe_name(u.name), "sha256": sha256_of(u.data), "size": len(u.data)}
+            for u in uploads
+        ]
+        out.append((f, uploads))
+    return out
 
 
 def open_case(
@@ -257,6 +314,7 @@ def open_case(
     raw: dict[str, Any],
     *,
     now: datetime,
+    filing: Filing | None = None,
 ) -> Fired:
     """Create a case and take its process's opening step, in one transaction."""
     process = registry.requested(process_key, bhutan_today(now))
@@ -285,6 +343,7 @@ def open_case(
         raw,
         now=now,  # type: ignore[arg-type]
         expected_version=0,
+        filing=filing,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from cases.demo.kit import Day, Script, Step
+from cases.demo.papers import Paper
 
 # The Disciplinary Committee of the demo's agency, present at each decision (19.3.4).
 MEMBERS = "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo"
@@ -187,6 +188,48 @@ def scripts(d: Day, today: date) -> list[Script]:
                 },
             ),
         ],
+        papers=(
+            Paper(
+                "open",
+                "hr",
+                "complaint_evidence",
+                "stock verification report.pdf",
+                "Annual stock verification: medical consumables",
+                "Stock Verification Committee, Ministry of Health",
+                (
+                    "Consumables worth Nu 38,400 were issued from the central store without "
+                    "requisitions between March and June.",
+                    "The stock ledger was not maintained for four months; issue vouchers "
+                    "were found unsigned.",
+                ),
+            ),
+            Paper(
+                "submit_report",
+                "secretary",
+                "investigation_report",
+                "investigation report.pdf",
+                "Report of the investigation (19.8.2.2)",
+                "Member Secretary, Disciplinary Committee",
+                (
+                    "The issues without requisition are confirmed by the vouchers and the "
+                    "statements of three store assistants.",
+                    "No personal gain was found: the consumables reached the vaccination "
+                    "campaign's outreach clinics.",
+                ),
+            ),
+            Paper(
+                "lodge_appeal",
+                "respondent",
+                "appeal",
+                "appeal memorandum.pdf",
+                "Memorandum of appeal (19.12.2.3)",
+                "Dawa Gyeltshen, Chief Store Officer",
+                (
+                    "The penalty does not weigh the workload of the vaccination campaign, "
+                    "during which the store served forty outreach clinics.",
+                ),
+            ),
+        ),
     )
     decided = Script(
         "decided",
@@ -248,6 +291,21 @@ def scripts(d: Day, today: date) -> list[Script]:
             "Sunday and submitted a fuel claim for it.",
             "Vehicle log book; fuel claim form",
             d(0),
+        ),
+        papers=(
+            Paper(
+                "open",
+                "hr",
+                "complaint_evidence",
+                "vehicle log book.pdf",
+                "Pool vehicle log book, BP-1-A2231",
+                "Transport Section, Ministry of Health",
+                (
+                    "Sunday: the vehicle left Thimphu at 08:10 for Paro and returned at "
+                    "19:40; no duty order was issued for the trip.",
+                    "Fuel claim of Nu 1,850 submitted for the same day.",
+                ),
+            ),
         ),
     )
     adr = Script(
@@ -322,6 +380,20 @@ def scripts(d: Day, today: date) -> list[Script]:
             _investigation(d, 7, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
             (4, "commence_investigation", "investigator", {"commenced_on": d(4)}),
         ],
+        papers=(
+            Paper(
+                "open",
+                "hr",
+                "complaint_evidence",
+                "audit memo RAA-MOH-2026-7.pdf",
+                "Audit memo RAA/MOH/2026/7: travel claims",
+                "Royal Audit Authority",
+                (
+                    "Travel claims of Nu 64,200 were paid for three workshops whose "
+                    "attendance sheets do not bear the claimant's signature.",
+                ),
+            ),
+        ),
     )
     endorsement = Script(
         "endorsement",

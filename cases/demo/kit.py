@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from cases.demo.papers import Paper
 from workflows.record import category_of
 
 Day = Callable[[int], str]  # working days before today -> ISO date
@@ -31,6 +32,8 @@ class Script:
     opening: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
     process: str = "disciplinary"
+    # Papers put on the case file after a step (cases.demo.papers.Paper).
+    papers: tuple[Paper, ...] = ()
 
 
 def servant(

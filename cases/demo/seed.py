@@ -23,10 +23,19 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, deadlines, profiles, service
+from cases.core import audit, calendar_store, deadlines, file_store, profiles, service
 from cases.core.db import transaction
 from cases.core.models import Agency, Case, CivilServant, User
-from cases.demo import disciplinary, disciplinary_rcsc, eol, ltt, secondment, transfer
+from cases.demo import (
+    committees,
+    disciplinary,
+    disciplinary_rcsc,
+    eol,
+    ltt,
+    papers,
+    secondment,
+    transfer,
+)
 from cases.demo.kit import Script, servant
 from cases.people import auth
 from workflows import registry
@@ -243,17 +252,22 @@ def existing(session: Session) -> list[str]:
     return found
 
 
-def build(engine: Engine, now: datetime) -> dict[str, Any]:
-    """Create the demo world at ``now`` (timezone-aware); nothing if it is already there."""
+def build(
+    engine: Engine, now: datetime, store: file_store.FileStore | None = None
+) -> dict[str, Any]:
+    """Create the demo world at ``now`` (timezone-aware); nothing if it is already there.
+    The cases' papers go to ``store`` (else the database's, cases.core.file_store)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    store = store or file_store.store_for(engine.url.render_as_string(hide_password=False))
     with transaction(engine) as session:
         already = existing(session)
         if already:
             return {"created": False, "existing": already, "password": PASSWORD}
         _register(session, now)
         actors = _users(session)
-        cases = _cases(session, actors, now)
+        cases = _cases(session, actors, now, store)
+        meetings = committees.build(session, actors, now)
     return {
         "created": True,
         "now": now.isoformat(),
@@ -263,6 +277,7 @@ def build(engine: Engine, now: datetime) -> dict[str, Any]:
         + sum(len(_resolved(getattr(m, "SERVANTS", ()), bhutan_today(now))) for m in MODULES),
         "users": list(USERS),
         "cases": cases,
+        "committees": meetings,
     }
 
 
@@ -319,7 +334,9 @@ def _users(session: Session) -> dict[str, Actor]:
     return actors
 
 
-def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[dict[str, Any]]:
+def _cases(
+    session: Session, actors: dict[str, Actor], now: datetime, store: file_store.FileStore
+) -> list[dict[str, Any]]:
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     days: dict[int, date] = {}
@@ -356,6 +373,7 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
     gap = min(timedelta(minutes=1), (now - midnight) / (on_today + 1))
 
     ids: dict[str, int] = {}
+    filed: set[tuple[str, str]] = set()
     seen_today = 0
     for when_day, ci, si, script, trigger, user, fields in timeline:
         if when_day == today:
@@ -370,17 +388,22 @@ def _cases(session: Session, actors: dict[str, Actor], now: datetime) -> list[di
                 session, script.process, script.eid, actors[user], dict(fields), now=at
             )
             ids[script.key] = fired.case.id  # type: ignore[assignment]
-            continue
-        case = service.load(session, ids[script.key])
-        service.fire(
-            session,
-            case.id,
-            trigger,
-            actors[user],
-            _not_after(case, fields, when_day, trigger),
-            now=at,  # type: ignore[arg-type]
-            expected_version=case.version,
-        )
+        else:
+            case = service.load(session, ids[script.key])
+            service.fire(
+                session,
+                case.id,
+                trigger,
+                actors[user],
+                _not_after(case, fields, when_day, trigger),
+                now=at,  # type: ignore[arg-type]
+                expected_version=case.version,
+            )
+        for paper in script.papers:
+            if paper.after == trigger and (script.key, paper.name) not in filed:
+                filed.add((script.key, paper.name))
+                dated = when_day.isoformat()
+                papers.add(session, store, ids[script.key], paper, actors[paper.by], at, dated)
 
     out = [_summary(session, ids[s.key], s.key, s.label, s.process, s.eid, today) for s in scripts]
     # A step may open a case of its own (a transfer's referral for action, 13.12.2; a breach

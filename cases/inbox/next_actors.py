@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from cases.core import service
-from cases.core.models import Case, User
+from cases.core.models import Case, User, UserRole
 from workflows import registry
 from workflows import roles as R
 from workflows.context import Actor, Context
@@ -156,33 +156,26 @@ def _staff(step: Step) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def _candidates(staff: frozenset[str], own: frozenset[str], anywhere: bool) -> Any:
     """The users who could hold a waiting step's role, found in SQL by role and agency:
-    officers holding one of the ``staff`` roles in the competent agencies (index on
-    app_user.agency_code; in any agency where a step names none), and the case's subject
-    holding an ``own`` role (index on app_user.employee_eid). Built once per combination of
-    roles, so each step reuses one compiled statement; who of them may act is still decided
-    by ``check_authority``, as when they act."""
+    holders of one of the ``staff`` roles in the competent agencies (user_role, indexed on
+    role and agency; in any agency where a step names none), and the case's subject for an
+    ``own`` role (app_user indexed on employee ID). Built once per combination of roles, so
+    each step reuses one compiled statement; who of them may act is still decided by
+    ``check_authority``, as when they act."""
     u = User.__table__.c  # type: ignore[attr-defined]
+    r = UserRole.__table__.c  # type: ignore[attr-defined]
     terms = []
     if staff:
-        held = sa.or_(*(_has_role(u.roles, role) for role in sorted(staff)))
-        terms.append(
-            held
-            if anywhere
-            else sa.and_(u.agency_code.in_(sa.bindparam("agencies", expanding=True)), held)
-        )
+        holders = sa.select(r.user_id).where(r.role.in_(sorted(staff)))
+        if not anywhere:
+            holders = holders.where(r.agency_code.in_(sa.bindparam("agencies", expanding=True)))
+        terms.append(u.id.in_(holders))
     if own:
-        held = sa.or_(*(_has_role(u.roles, role) for role in sorted(own)))
-        terms.append(sa.and_(u.employee_eid == sa.bindparam("eid"), held))
+        terms.append(u.employee_eid == sa.bindparam("eid"))
     if not terms:
         return None
     return sa.select(u.id, u.username, u.roles, u.agency_code, u.employee_eid).where(
         u.active == sa.true(), sa.or_(*terms)
     )
-
-
-def _has_role(roles: Any, role: str) -> Any:
-    """``roles`` is comma-separated: match the whole name, not a name it is part of."""
-    return (sa.literal(",") + roles + ",").like(f"%,{role},%")
 
 
 def expected(

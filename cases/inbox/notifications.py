@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 
 from cases.core import calendar_store, hooks, queries, service
 from cases.core.db import transaction
-from cases.core.models import Case, Deadline, Notification, User
+from cases.core.models import Case, Deadline, Notification, Recusal, User
 from cases.inbox import mailer, next_actors
 from workflows import registry
 from workflows import roles as R
@@ -159,10 +159,17 @@ def after_step(
 
     A step that stays in its stage (a suspension, an appraisal received) leaves the case
     waiting for the same steps; those users were told when it entered the stage."""
-    _safely(session, "settle", _settle, case, from_state, now, ctx)
+    return _safely(session, "step", _step_notices, case, from_state, actor, now, ctx)
+
+
+def _step_notices(
+    session: Session, case: Case, from_state: str, actor: Actor, now: datetime, ctx: Context
+) -> int:
+    """Both halves under one savepoint: a failure loses the step's notices, never the step."""
+    _settle(session, case, from_state, now, ctx)
     if case.state == from_state:
         return 0
-    return _safely(session, "action", _action_notices, case, actor, now, ctx)
+    return _action_notices(session, case, actor, now, ctx)
 
 
 def _settle(session: Session, case: Case, from_state: str, now: datetime, ctx: Context) -> int:
@@ -378,7 +385,9 @@ def chairpersons(
     from agencies, 19.3.7; EOL for EX, 8.12.16(i)) the case's agency may be an ordinary
     agency, so the RCSC's own officers are told too: its users holding hrc_chair or rcsc.
     An agency with no chairperson user falls back to its HR officers, so a miss is never
-    told to no one."""
+    told to no one. Never to a member recused on the case (19.3.5: "shall not be a member"
+    for it; a chairperson who stepped aside hands over to the HR officers) nor to the civil
+    servant the case is about."""
     agencies = {case.agency_code} | {a for act in actions for a in act.agencies}
     users = session.exec(
         select(User).where(
@@ -386,9 +395,17 @@ def chairpersons(
             User.agency_code.in_(agencies),  # type: ignore[union-attr]
         )
     ).all()
+    recused = set(session.exec(select(Recusal.user_id).where(Recusal.case_id == case.id)).all())
     out: set[int] = set()
     for agency in agencies:
-        staff = [u for u in users if u.agency_code == agency and u.id is not None]
+        staff = [
+            u
+            for u in users
+            if u.agency_code == agency
+            and u.id is not None
+            and u.id not in recused
+            and u.employee_eid != case.subject_eid
+        ]
         wanted = {R.HRC_CHAIR, R.RCSC} if agency == R.RCSC_AGENCY else {R.HRC_CHAIR}
         chairs = {u.id for u in staff if u.role_set & wanted}
         if not chairs and agency == case.agency_code:

@@ -34,6 +34,20 @@ def _refused(kind: str, reason: str, name: str) -> Refused:
     return Refused([Refusal(kind, CITE, reason, name)])
 
 
+def awaits_order(row: ServiceEntry) -> bool:
+    """An outstanding due a separation left whose office order for repayment is not yet
+    recorded here: what the record page offers to record (an LTT refund's order is recorded
+    on its case, 7.7.8.1 ix; a revoked due takes none)."""
+    details = json.loads(row.details or "{}")
+    return (
+        row.kind == "due"
+        and row.status == "outstanding"
+        and bool(details.get("obligation"))
+        and not details.get("refund_case")
+        and not details.get("repayment_order_no")
+    )
+
+
 def record_repayment_order(
     session: Session, eid: str, entry_id: int, raw: dict[str, Any], actor: Actor, now: datetime
 ) -> date | None:

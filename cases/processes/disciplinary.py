@@ -19,12 +19,15 @@ from cases.core.effects import EffectContext, effect
 from cases.core.models import (
     Case,
     CivilServant,
+    Committee,
+    CommitteeMember,
     Penalty,
     Recusal,
     ServiceEntry,
     User,
 )
 from cases.people.separation import separate
+from workflows import committees as committee_rules
 from workflows import disciplinary
 from workflows.context import Refusal, Refused
 from workflows.obligations import add_months
@@ -456,6 +459,53 @@ def present_not_recused(ec: EffectContext) -> None:
                     "19.3.5",
                     f"{', '.join(listed)} stepped aside from this case and cannot be listed "
                     "as present",
+                    "members_present",
+                )
+            ]
+        )
+
+
+@effect("present_from_committee")
+def present_from_committee(ec: EffectContext) -> None:
+    """19.3.4 "The HRC of an Agency, which shall function as the Disciplinary Committee",
+    composed of its members (2.10.6.1): from 2023.2, once the deciding body's committee is a
+    record (cases.review.committees), the members present are chosen from its members
+    serving on the meeting's day, by username or name, so nobody else (and, with
+    ``present_not_recused``, no recused member) is counted. Until the agency records its
+    committee the line stays as typed."""
+    agency = ec.actor.agency
+    if not agency:
+        return
+    committee = ec.session.exec(
+        select(Committee).where(
+            Committee.agency_code == agency,
+            Committee.kind.in_((committee_rules.HRC, committee_rules.COMMISSION)),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if committee is None:
+        return
+    raw_day = ec.fields.get("meeting_on")
+    day = date.fromisoformat(str(raw_day)) if raw_day else ec.today
+    rows = ec.session.exec(
+        select(CommitteeMember, User)
+        .join(User, User.id == CommitteeMember.user_id)  # type: ignore[arg-type]
+        .where(CommitteeMember.committee_id == committee.id, CommitteeMember.start_on <= day)
+    ).all()
+    known = {
+        name
+        for m, u in rows
+        if m.end_on is None or day <= m.end_on
+        for name in (u.username.lower(), u.display_name.lower())
+    }
+    strangers = sorted(member_names(str(ec.fields.get("members_present") or "")) - known)
+    if strangers:
+        raise Refused(
+            [
+                Refusal(
+                    "field",
+                    "19.3.4, 2.10.6.1",
+                    f"{', '.join(s[:64] for s in strangers)}: not a member of {committee.code} "
+                    f"on {day}; members present are chosen from the committee's members",
                     "members_present",
                 )
             ]

@@ -325,8 +325,14 @@ def ltt_return(ec: EffectContext) -> None:
 def ltt_return_2023_2(ec: EffectContext) -> None:
     """As ``ltt_return``; the actual scholarship-related cost (7.7.7.6 i) and a mixed-mode
     course's expenses (7.7.8.1 ix) enter the LTT line for separation to read, and a refund
-    awaits the office order for repayment (7.7.7.5)."""
+    awaits the office order for repayment (7.7.7.5). The study leave counted as active
+    service for promotion enters the line (8.11.8); after a bachelor's degree the placement
+    is noted (the position was not protected, 8.11.11), and a return with no vacant position
+    goes on the Waiting List for its six months (7.7.4.2, 13.5.1.2 iii, 13.5.1.5)."""
+    from cases.processes.waiting_list import put_on_list
+
     row = _entry(ec)
+    _promotion_service(ec, row, _d(ec.data["end_on"]), bool(ec.fields.get("schedule_10b")))
     profiles.update_entry(
         ec.session,
         row,
@@ -337,6 +343,36 @@ def ltt_return_2023_2(ec: EffectContext) -> None:
         },
     )
     _return(ec, on_order=True)
+    placement = ec.fields.get("placement")
+    if placement:
+        ec.data["placement_note"] = f"{dict(ltt.PLACEMENTS)[placement]}" + (
+            " (the position was not protected during the bachelor's degree, BCSR 8.11.11)"
+            if ec.data.get("level") == "bachelors"
+            else ""
+        )
+    if placement == "waiting_list":
+        put_on_list(
+            ec,
+            _d(ec.fields["reported_on"]),
+            "no vacant position on completing a bachelor's degree, BCSR 7.7.4.2",
+        )
+
+
+def _promotion_service(
+    ec: EffectContext, row: ServiceEntry, last_day: date, schedule_10b: bool = False
+) -> None:
+    """8.11.8: the study leave from the commencement to ``last_day`` counted as active
+    service for promotion, on the case and the LTT line (2023.2)."""
+    promotion = ltt.study_leave_for_promotion(
+        ec.data.get("level"), _d(ec.data["commenced_on"]), last_day, schedule_10b
+    )
+    ec.data["promotion_service"] = promotion
+    profiles.update_entry(
+        ec.session,
+        row,
+        promotion_active_until=promotion["counted_to"],
+        promotion_inactive_from=promotion["not_counted_from"],
+    )
 
 
 def _return(ec: EffectContext, on_order: bool) -> None:
@@ -396,8 +432,10 @@ def ltt_withdraw(ec: EffectContext) -> None:
 
 @effect("ltt_withdraw_2023_2")
 def ltt_withdraw_2023_2(ec: EffectContext) -> None:
-    """As ``ltt_withdraw``; a refund awaits the office order for repayment (7.7.7.5)."""
+    """As ``ltt_withdraw``; a refund awaits the office order for repayment (7.7.7.5); the
+    study leave to the withdrawal counted for promotion is recorded (8.11.8)."""
     _withdraw(ec, on_order=True)
+    _promotion_service(ec, _entry(ec), _d(ec.fields["withdrawn_on"]))
 
 
 def _withdraw(ec: EffectContext, on_order: bool) -> None:

@@ -295,8 +295,9 @@ def return_from_assignment(ec: EffectContext) -> None:
 def open_transfer_2023_2(ec: EffectContext) -> None:
     """As ``open_transfer``, and: whether the transfer is into or out of a constitutional
     office (13.3.2: the parent agency executes it, in consultation with the office); the
-    pay on a transfer to a lower position level (13.4.16); no transfer benefits before five
-    years at a place of posting reached by lateral transfer (13.6.6)."""
+    pay on a transfer to a lower position level (13.4.16, as the case reads it, R-13.4.16);
+    no transfer benefits before five years at a place of posting reached by lateral transfer
+    (13.6.6)."""
     cs = _servant(ec)
     working = _agency(ec, cs.agency_code, "receiving_agency")
     receiving = _agency(ec, str(ec.data["receiving_agency"]).strip().upper(), "receiving_agency")
@@ -305,7 +306,8 @@ def open_transfer_2023_2(ec: EffectContext) -> None:
     open_transfer(ec)
     new_level = ec.data.get("new_level")
     if new_level:
-        note = lower_level_pay(ec.data["transfer_kind"], cs.position_level, new_level)
+        reading = registry.for_case(ec.case).reading(readings.LOWER_LEVEL_PAY.id)
+        note = lower_level_pay(ec.data["transfer_kind"], cs.position_level, new_level, reading)
         if note:
             ec.data["pay_on_lower_level"] = f"{note[:1].upper()}{note[1:]}"
     record = profiles.profile_of(ec.session, cs.eid, ec.today)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,13 +19,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from cases.core import audit, search_index
-from cases.core.file_store import FileStore
+from cases.core.file_store import FileStore, safe_name
 from cases.core.models import AuditEvent, Case, CaseFile
 from cases.core.queries import can_see
 from cases.core.service import NotFound
 from workflows import case_file as rules
 from workflows import registry
 from workflows.context import Actor, Refusal, Refused
+from workflows.declarations import Field
+from workflows.fields import Upload
 
 ADD_FILE = "add_file"
 MB = 1024 * 1024
@@ -63,20 +63,6 @@ class TooLarge(Exception):
 
 def _field(reason: str, field: str, cite: str = "") -> Refused:
     return Refused([Refusal("field", cite, reason, field)])
-
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
-
-
-def safe_name(given: str) -> str:
-    """The name as shown and downloaded: the last path part, no control or path
-    characters, at most 200 characters (Dzongkha and other letters kept)."""
-    name = unicodedata.normalize("NFC", given).replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" ._") or "paper"
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 199 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
-    return name
 
 
 def media_type(data: bytes) -> str | None:
@@ -144,11 +130,51 @@ def add(
             "confidential",
             secrecy.cite,
         )
+    if supersedes is not None:
+        old = session.get(CaseFile, supersedes)
+        if old is None or old.case_id != case_id or not rules.may_read(actor, old.confidential):
+            raise _field(f"supersedes: no paper {supersedes} on this case", "supersedes")
+    return _record(
+        session,
+        store,
+        case,
+        actor,
+        name=name,
+        data=data,
+        kind=found,
+        secrecy=secrecy,
+        supersedes=supersedes,
+        now=now,
+        limits=limits,
+    )
+
+
+def _record(
+    session: Session,
+    store: FileStore,
+    case: Case,
+    actor: Actor,
+    *,
+    name: str,
+    data: bytes,
+    kind: rules.Kind,
+    secrecy: rules.Confidentiality,
+    supersedes: int | None,
+    now: datetime,
+    limits: Limits,
+    field: str = "file",
+    step: AuditEvent | None = None,
+) -> Added:
+    """Checks the bytes (empty, size, type by content), stores them and records the paper:
+    its event, its row, its words for the search. ``step`` is the event of the step the
+    paper was sent with (a step's file field, named ``field``)."""
+    case_id = case.id or 0
+    process = registry.for_case(case)
     if not data:
-        raise _field("the file is empty", "file")
+        raise _field(f"{field}: the file is empty", field)
     if len(data) > limits.per_file:
         raise TooLarge(
-            f"the file is larger than a paper may be ({limits.per_file // MB} MB)",
+            f"{field}: the file is larger than a paper may be ({limits.per_file // MB} MB)",
             limits.per_file,
         )
     held = session.exec(
@@ -163,21 +189,17 @@ def add(
     mtype = media_type(data)
     if mtype is None:
         kinds = ", ".join(rules.MEDIA_TYPES.values())
-        raise _field(f"file: its content is not one of the types taken ({kinds})", "file")
-    if supersedes is not None:
-        old = session.get(CaseFile, supersedes)
-        if old is None or old.case_id != case_id or not rules.may_read(actor, old.confidential):
-            raise _field(f"supersedes: no paper {supersedes} on this case", "supersedes")
+        raise _field(f"{field}: its content is not one of the types taken ({kinds})", field)
 
     sha = store.put(data)  # before the row: a stored file with no row is harmless
     shown = safe_name(name)
-    cite = rules.cite_of(found, process)
+    cite = rules.cite_of(kind, process)
     event = audit.append(
         session,
         case_id=case_id,
         now=now,
         actor=actor.username,
-        role=next(iter(sorted(actor.roles)), ""),
+        role=step.role if step is not None else next(iter(sorted(actor.roles)), ""),
         trigger=ADD_FILE,
         from_state=case.state,
         to_state=case.state,
@@ -186,9 +208,10 @@ def add(
             "name": shown,
             "size": len(data),
             "media_type": mtype,
-            "kind": found.key,
-            "confidential": confidential,
+            "kind": kind.key,
+            "confidential": secrecy.cite,
             "supersedes": supersedes,
+            **({"step": step.trigger, "step_seq": step.seq} if step is not None else {}),
         },
         cite=cite,
         process=case.process,
@@ -200,8 +223,8 @@ def add(
         name=shown,
         size=len(data),
         media_type=mtype,
-        kind=found.key,
-        confidential=confidential,
+        kind=kind.key,
+        confidential=secrecy.cite,
         supersedes_id=supersedes,
         audit_seq=event.seq,
         added_by=actor.username,
@@ -213,6 +236,46 @@ def add(
     text = search_index.paper_text(data, mtype)
     search_index.index_paper(session, case_id, paper.id or 0, shown, text, secrecy.readers)
     return Added(paper, event)
+
+
+@dataclass(frozen=True)
+class StepPapers:
+    """Files the papers sent for a step's file field (``cases.core.service.Filing``): the
+    field's kind and confidentiality are the definition's, the step's authority check is
+    the paper's (whoever may take the step may send its papers), and the paper's event
+    names the step's. Anything refused here refuses the step: one transaction."""
+
+    store: FileStore
+    limits: Limits
+
+    def __call__(
+        self,
+        session: Session,
+        case: Case,
+        step_event: AuditEvent,
+        field: Field,
+        uploads: list[Upload],
+        actor: Actor,
+        now: datetime,
+    ) -> None:
+        kind = rules.BY_KEY[field.paper]
+        secrecy = rules.CONFIDENTIAL_BY_CITE[field.confidential]
+        for upload in uploads:
+            _record(
+                session,
+                self.store,
+                case,
+                actor,
+                name=upload.name,
+                data=upload.data,
+                kind=kind,
+                secrecy=secrecy,
+                supersedes=None,
+                now=now,
+                limits=self.limits,
+                field=field.name,
+                step=step_event,
+            )
 
 
 @dataclass(frozen=True)

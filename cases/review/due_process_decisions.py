@@ -114,6 +114,7 @@ def decisions_and_recusals(
                 RecusalLine(user.username, user.display_name, "", rec.reason, at, None, ())
             )
 
+    in_meeting = _meetings(session, tr)
     process_is_19 = tr.process.key == "disciplinary"
     decisions: list[Decision] = []
     for ev in tr.events:
@@ -128,6 +129,8 @@ def decisions_and_recusals(
         }
         f = tr.fields_of(ev)
         detail = _detail(ev.trigger, f)
+        if ev.seq in in_meeting:
+            detail = "; ".join(p for p in (detail, in_meeting[ev.seq]) if p)
         flags = []
         if ev.actor in before:
             flags.append("taken by a member who had declared a recusal (19.3.5)")
@@ -152,6 +155,27 @@ def decisions_and_recusals(
             )
         )
     return tuple(decisions), tuple(recusals)
+
+
+def _meetings(session: Session, tr: Trail) -> dict[int, str]:
+    """Step seq -> "in meeting MOH HRC 7/2026 (sat: ...; recused, 19.3.5: ...)", from the
+    trail's ``meeting_decision`` events (cases.review.meetings.decide)."""
+    found = [tr.fields_of(e) for e in tr.of("meeting_decision")]
+    wanted = {str(u) for f in found for u in (*f.get("present", []), *f.get("recused", []))}
+    names = {
+        u.username: u.display_name
+        for u in session.exec(select(User).where(User.username.in_(wanted)))  # type: ignore[attr-defined]
+    }
+
+    def who(users: list[str]) -> str:
+        return ", ".join(names.get(str(u), str(u)) for u in users) or "none"
+
+    return {
+        int(f["step_seq"]): f"in meeting {f.get('meeting', '')} (sat: {who(f.get('present', []))}; "
+        f"recused, 19.3.5: {who(f.get('recused', []))})"
+        for f in found
+        if isinstance(f.get("step_seq"), int)
+    }
 
 
 def _detail(trigger: str, f: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from cases.core.db import reading, transaction
 from cases.core.models import SearchText
 from cases.people import case_search
 from cases.review import case_file
+from workflows.context import Refused
 
 
 def found(world: Any, who: str, text: str, **filters: Any) -> list[int]:
@@ -127,6 +128,43 @@ def test_filters_narrow_by_process_state_and_the_day_opened(world):
     assert found(world, "dc", "absent", opened_from=today) == [second]
     assert found(world, "dc", "absent", opened_to=today - date.resolution) == [first]
     assert found(world, "dc", "absent", process="eol") == []
+
+
+def test_filters_narrow_by_offence_row_penalty_and_version(world):
+    """Schedule 19/A rows charged and the penalties of 19.11.13-14 decided on a charge
+    narrow a search, on either database's JSON functions, as do the rules' versions."""
+    decided = world.walk_to("decided")  # charges 11 and 3: a reprimand and a demotion
+    served = world.walk_to("notice_served", charges=["15"])
+    assert found(world, "dc", "karma", offence=11) == [decided]
+    assert found(world, "dc", "karma", offence=15) == [served]
+    assert found(world, "dc", "karma", offence=1) == []
+    assert found(world, "dc", "karma", penalty="demotion") == [decided]
+    assert found(world, "dc", "karma", penalty="fine") == []
+    assert found(world, "dc", "karma", offence=3, penalty="reprimand") == [decided]
+    assert sorted(found(world, "dc", "karma", version="2023.2")) == [decided, served]
+    assert found(world, "dc", "karma", version="2023.1") == []
+    # The filters alone list what they keep (the search page's filters without words).
+    with reading(world.engine) as s:
+        only = case_search.find(s, world.actors["dc"], "", case_search.filters(offence=15))
+    assert [c.id for c, _, _ in only] == [served]
+
+
+@pytest.mark.parametrize(
+    ("given", "field"),
+    [
+        ({"offence": 34}, "offence"),
+        ({"penalty": "flogging"}, "penalty"),
+        ({"version": "1999.1"}, "version"),
+        ({"process": "eol", "state": "decided"}, "state"),
+        ({"opened_from": date(2026, 12, 14), "opened_to": date(2026, 12, 1)}, "opened_to"),
+    ],
+)
+def test_a_filter_no_case_could_match_is_refused_naming_it(given: Any, field: str) -> None:
+    """An unknown row, penalty, version or state, or days out of order, is an error the
+    searcher sees, not an empty list that reads as "no such cases"."""
+    with pytest.raises(Refused) as refused:
+        case_search.filters(**given)
+    assert [r.field for r in refused.value.refusals] == [field]
 
 
 def test_each_step_rewrites_the_index_and_the_migration_rebuilds_it(world):

@@ -17,7 +17,16 @@ from cases.core.db import transaction
 from cases.core.models import AuditEvent, ServiceEntry
 from cases.people import register, repayment
 from tests.cases import test_ltt_cases as base
-from tests.cases.test_ltt_cases import apply, at, details, entries, on_study_leave, report_back
+from tests.cases.test_ltt_cases import (
+    START,
+    apply,
+    approved,
+    at,
+    details,
+    entries,
+    on_study_leave,
+    report_back,
+)
 from workflows.context import Refused
 
 ltt_world = base.ltt_world  # the fixture: the LTT tests' world
@@ -366,3 +375,168 @@ def base_version_triggers() -> list[str]:
     from workflows import ltt
 
     return ltt.PROCESS.triggers()
+
+
+# ------------------------------------------------- 7.4.7, 8.12.9, 7.7.4.2, 8.11.11, 8.11.8
+
+
+def test_7_4_7_a_parented_position_needs_the_parent_agency_consulted(ltt_world):
+    """7.4.7: "For positions that are parented, the Working Agency shall consult with the
+    Parent Agency concerned prior to initiating LTT proposal." The HRC of a department
+    parented by a ministry cannot recommend without the date the parent was consulted, on or
+    before its meeting; an agency with no parent recommends as before."""
+    w = ltt_world  # DOPH: a department whose parent agency is MOH (tests/conftest.py)
+    w.make_servant("E210", agency="DOPH", **base.ELIGIBLE)
+    w.add_user("doph_chair", ["hrc_chair"], agency="DOPH")
+    w.add_user("doph_hr", ["hr_officer"], agency="DOPH")
+    case_id = apply(w, "E210", "doph_hr")
+    meeting = {"hrc_meeting_no": "DOPH/HRC/1", "recommended_on": w.today()}
+    with pytest.raises(Refused) as exc:
+        w.fire(case_id, "recommend", "doph_chair", **meeting)
+    [refusal] = exc.value.refusals
+    assert refusal.cite == "7.4.7" and "consults the parent agency" in refusal.reason
+    at(w, "2026-12-16")
+    with pytest.raises(Refused) as exc:  # consulted after the meeting: not "prior to"
+        w.fire(case_id, "recommend", "doph_chair", parent_agency_consulted_on="2026-12-15",
+               hrc_meeting_no="DOPH/HRC/1", recommended_on="2026-12-14")  # fmt: skip
+    assert [r.cite for r in exc.value.refusals] == ["7.4.7"]
+    state = w.fire(case_id, "recommend", "doph_chair", parent_agency_consulted_on="2026-12-10",
+                   hrc_meeting_no="DOPH/HRC/1", recommended_on="2026-12-14")  # fmt: skip
+    assert state == "recommended"
+    # E200's ministry has no parent: no consultation asked.
+    other = apply(w)
+    assert w.fire(other, "recommend", "chair", **meeting) == "recommended"
+
+
+@pytest.mark.parametrize(("end_on", "retained_ok"), [
+    ("2029-01-31", False),  # two years: exceeds 12 months
+    ("2028-02-01", False),  # 12 months and a day: the last day is the same date a year on
+    ("2028-01-31", True),  # twelve months exactly: does not exceed
+])  # fmt: skip
+def test_8_12_9_a_quarter_is_vacated_on_leaving_for_an_ltt_exceeding_12_months(
+    ltt_world, end_on, retained_ok
+):
+    """8.12.9: "A civil servant who has been provided with a government quarter shall vacate
+    it when he leaves for LTT, EOL, and Secondment exceeding 12 months as per Section
+    9.7.2." A course from 1 Feb 2027 exceeds twelve calendar months when its last day is
+    1 Feb 2028 or later."""
+    w = ltt_world
+    case_id = approved(w, end_on=end_on)
+    w.fire(case_id, "brief", "rcsc", pdb_attended_on=w.today(),
+           undertaking_signed_on=w.today(), guarantor_name="Dorji Penjor")  # fmt: skip
+    at(w, START)
+    joining = {"commenced_on": START, "joining_report_on": START}
+    if retained_ok:
+        w.fire(case_id, "report_joining", "applicant", government_quarter="retained", **joining)
+        return
+    with pytest.raises(Refused) as exc:
+        w.fire(case_id, "report_joining", "applicant", government_quarter="retained", **joining)
+    [refusal] = exc.value.refusals
+    assert refusal.cite == "8.12.9" and "9.7.2" in refusal.reason
+    assert w.case(case_id).state == "briefed"  # nothing half-written
+    w.fire(case_id, "report_joining", "applicant", government_quarter="vacated", **joining)
+    assert w.case(case_id).state == "on_study_leave"
+
+
+def _bachelors_on_study_leave(w) -> int:
+    w.make_servant("E301", level="S2", **base.CLASS_XII)
+    case_id = apply(w, "E301", "hr", level="bachelors", country="india", relevant_to_work=False)
+    w.fire(case_id, "recommend", "chair", hrc_meeting_no="MOH/HRC/9", recommended_on=w.today())
+    w.fire(case_id, "approve", "chair", approval_order_no="MOH/HRD/9", approved_on=w.today())
+    w.fire(case_id, "brief", "hr", pdb_attended_on=w.today(), undertaking_signed_on=w.today(),
+           guarantor_name="Dorji Penjor")  # fmt: skip
+    at(w, START)
+    w.fire(case_id, "report_joining", "hr", commenced_on=START, joining_report_on=START)
+    at(w, "2029-02-10")
+    return case_id
+
+
+def test_7_7_4_2_after_a_bachelors_with_no_vacancy_the_waiting_list_runs_six_months(ltt_world):
+    """7.7.4.2: "he will be allowed to pursue Bachelor's degree ... and upon completion of
+    study, shall be placed on the waiting list if there is no vacant position as per Section
+    13.5"; 8.11.11: "the position shall not be protected while pursuing a Bachelor's
+    degree"; 13.5.1.5 i: "Maximum duration ... on 'Waiting List' shall be six months". The
+    return must state the placement; with none vacant the case waits on the list to Thu 9
+    Aug 2029, the last day, and is closed by the placement."""
+    w = ltt_world
+    case_id = _bachelors_on_study_leave(w)
+    with pytest.raises(Refused) as exc:
+        report_back(w, case_id, "hr")
+    assert [r.cite for r in exc.value.refusals] == ["7.7.4.2, 8.11.11"]
+    assert report_back(w, case_id, "hr", placement="waiting_list") == "on_waiting_list"
+    data = w.data(case_id)
+    assert data["waiting_list_until"] == "2029-08-09"
+    assert "placed by Thu 09 Aug 2029, the last day (BCSR 13.5.1.5 i)" in data["waiting_list_note"]
+    assert "not protected during the bachelor's degree, BCSR 8.11.11" in data["placement_note"]
+    assert w.deadline(case_id, "waiting_list_ends", "armed").due_on == date(2029, 8, 9)
+    line = entries(w, "E301", kind="ltt")[0]
+    assert line.status == "completed"
+    at(w, "2029-05-02")
+    state = w.fire(case_id, "place_from_waiting_list", "hr", placed_on="2029-05-01",
+                   placed_how="transfer", position_title="Assistant Engineer")  # fmt: skip
+    assert state == "completed"
+    assert w.deadline(case_id, "waiting_list_ends").status == "met"
+
+
+def test_8_11_11_service_protection_keeps_a_masters_off_the_waiting_list(ltt_world):
+    """8.11.11: "Service protection shall be ensured for civil servants on Study Leave.
+    However, the position shall not be protected while pursuing a Bachelor's degree." A
+    master's returnee keeps the position: the Waiting List is refused, and no placement is
+    asked; the list follows only completion (7.7.4.2 "upon completion of study")."""
+    w = ltt_world
+    case_id = on_study_leave(w)
+    at(w, "2029-02-10")
+    with pytest.raises(Refused) as exc:
+        report_back(w, case_id, placement="waiting_list")
+    assert [r.cite for r in exc.value.refusals] == ["8.11.11"]
+    with pytest.raises(Refused) as exc:
+        report_back(w, case_id, outcome="pending_completion", placement="waiting_list",
+                    documents=["training_report"])  # fmt: skip
+    assert "7.7.4.2" in [r.cite for r in exc.value.refusals]
+    assert report_back(w, case_id) == "completed"
+
+
+def test_8_11_8_the_study_leave_counted_for_promotion_is_recorded_on_return(ltt_world):
+    """8.11.8.1: "Study Leave up to 18 months for any single LTT shall be considered as
+    active for the purpose of promotion." A two-year master's from 1 Feb 2027: 18 months
+    count, to Mon 31 Jul 2028, the last day counted; the rest does not."""
+    w = ltt_world
+    case_id = on_study_leave(w)
+    at(w, "2029-02-10")
+    report_back(w, case_id)
+    promotion = w.data(case_id)["promotion_service"]
+    assert promotion["counted_to"] == "2028-07-31"
+    assert promotion["not_counted_from"] == "2028-08-01"
+    assert "to Mon 31 Jul 2028, the last day counted" in promotion["note"]
+    assert "from Tue 01 Aug 2028 to Wed 31 Jan 2029 not counted" in promotion["note"]
+    line = details(entries(w, kind="ltt")[0])
+    assert line["promotion_active_until"] == "2028-07-31"
+
+
+def test_8_11_8_a_withdrawal_counts_the_study_leave_to_the_withdrawal(ltt_world):
+    """8.11.8.1 "Study Leave up to 18 months for any single LTT": seven months studied
+    before a withdrawal all count, to the day of the withdrawal."""
+    w = ltt_world
+    case_id = on_study_leave(w)
+    at(w, "2027-09-01")
+    w.fire(case_id, "withdraw", "rcsc", withdrawn_on="2027-08-20",
+           withdrawal_ground="beyond_control", reported_on="2027-08-30",
+           reasons="Medical board report")  # fmt: skip
+    promotion = w.data(case_id)["promotion_service"]
+    assert (promotion["counted_to"], promotion["not_counted_from"]) == ("2027-08-20", None)
+
+
+def test_8_12_9_leaving_without_the_pre_departure_requirements_vacates_the_quarter_too(ltt_world):
+    """8.12.9 "shall vacate it when he leaves for LTT ... exceeding 12 months": recording a
+    departure without the pre-departure requirements (7.7.5.3) asks the same of the quarter."""
+    w = ltt_world
+    case_id = apply(w)
+    w.fire(case_id, "recommend", "chair", hrc_meeting_no="H/1", recommended_on=w.today())
+    w.fire(case_id, "approve", "rcsc", approval_order_no="R/1", approved_on=w.today())
+    at(w, "2027-02-03")
+    left = {"left_on": "2027-01-30", "commenced_on": "2027-02-01", "remarks": "No PDB"}
+    with pytest.raises(Refused) as exc:
+        w.fire(case_id, "left_without_briefing", "rcsc", government_quarter="retained", **left)
+    assert [r.cite for r in exc.value.refusals] == ["8.12.9"]
+    w.fire(case_id, "left_without_briefing", "rcsc", government_quarter="vacated", **left)
+    assert w.case(case_id).state == "undertaking_awaited"

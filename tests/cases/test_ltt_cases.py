@@ -35,6 +35,16 @@ ELIGIBLE = {
     "bcse_selected": True,
 }
 
+# A supervisory-category candidate with Class XII: eligible for a bachelor's (7.7.4).
+CLASS_XII = {
+    **ELIGIBLE,
+    "qualification": "class_xii",
+    "bcse_selected": False,
+    "position_category": "SSC",
+    "appointment_date": date(2012, 1, 1),
+    "probation_end": date(2012, 12, 31),
+}
+
 START, END = "2027-02-01", "2029-01-31"  # a two-year master's in Australia
 
 APPLICATION: dict[str, Any] = ltt_application(start_on=START, end_on=END, applied_on="2026-12-14")
@@ -306,18 +316,7 @@ def test_7_7_3_moesd_approves_a_teachers_in_country_masters(ltt_world):
 
 def test_7_7_3_the_working_agency_approves_a_bachelors_without_pay(ltt_world):
     w = ltt_world
-    w.make_servant(
-        "E301",
-        level="S2",
-        **{
-            **ELIGIBLE,
-            "qualification": "class_xii",
-            "bcse_selected": False,
-            "position_category": "SSC",
-            "appointment_date": date(2012, 1, 1),
-            "probation_end": date(2012, 12, 31),
-        },
-    )
+    w.make_servant("E301", level="S2", **CLASS_XII)
     case_id = apply(w, "E301", "hr", level="bachelors", country="india", relevant_to_work=False)
     data = w.data(case_id)
     assert data["approving_agency"] == "MOH"

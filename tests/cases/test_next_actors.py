@@ -9,7 +9,7 @@ import pytest
 
 from cases.core import service
 from cases.core.db import transaction
-from cases.core.models import Agency
+from cases.core.models import Agency, User
 from cases.inbox import next_actors
 from workflows import roles as R
 
@@ -163,3 +163,25 @@ def test_13_9_4_a_relieved_transfer_waits_for_the_receiving_agency_to_report_joi
     found = waiting(world, case_id)
     assert "report_joining" in found["moe_hr"]
     assert "send_personal_file" in found["hr"]
+
+
+def test_19_3_4_a_role_given_or_moved_later_changes_who_the_case_waits_for(world):
+    """Holders are found by role and agency (user_role, kept from each user's roles): an
+    officer made a committee member of the competent agency is waited for at once, and one
+    moved to another agency no longer is."""
+    case_id = world.open()
+    nurse = world.add_user("nurse", (R.CIVIL_SERVANT,), agency="MOH")
+    assert "nurse" not in waiting(world, case_id)
+
+    with transaction(world.engine) as s:
+        user = s.get(User, nurse.user_id)
+        user.roles = f"{R.CIVIL_SERVANT},{R.DC_MEMBER}"
+    assert waiting(world, case_id)["nurse"] == [
+        "direct_enquiry",
+        "dismiss_complaint",
+        "refer_to_adr",
+    ]
+
+    with transaction(world.engine) as s:
+        s.get(User, nurse.user_id).agency_code = "MOHA"
+    assert "nurse" not in waiting(world, case_id)

@@ -365,3 +365,24 @@ def test_a_missed_deadline_notice_is_settled_when_the_late_step_is_taken(world, 
     world.fire(case_id, "commence_investigation", "secretary", commenced_on=world.today())
 
     assert all(n.settled_at is not None for n in notices(world, notifications.MISSED, case_id))
+
+
+def test_19_3_5_a_missed_deadline_is_never_told_to_a_recused_member_or_the_respondent(
+    world, clock, moha_chair
+):
+    """19.3.5 "A person related to or prejudicial against a respondent civil servant shall
+    not be a member of Disciplinary Committee": a chairperson who stepped aside is not told
+    of a miss on the case (the HR officer is, so it is never told to no one), and neither is
+    the civil servant the case is about, even holding a chairperson's role."""
+    case_id = world.walk_to("notice_served")
+    with transaction(world.engine) as s:
+        service.declare_recusal(s, case_id, world.actors["chair"], "uncle", now=clock.now)
+    world.make_servant("E500")
+    world.add_user("chair500", (R.HRC_CHAIR, R.RESPONDENT), agency="MOH", employee_eid="E500")
+    other = world.walk_to("notice_served", "E500", respondent="chair500")
+
+    clock.now = bt("2026-12-23")
+    timers.sweep(world.engine, clock.now)
+
+    assert told(world, notifications.MISSED, case_id) == ["chair500"]  # not "chair"
+    assert told(world, notifications.MISSED, other) == ["chair"]  # not "chair500"

@@ -1,6 +1,6 @@
-"""In a real browser: a committee member puts the complaint's evidence on the case file
-(19.5.1.2), the respondent downloads it from their case page, and the RCSC finds it, with
-its hash, in the due-process report (19.12.3)."""
+"""In a real browser: a committee member attaches the complaint's evidence while recording
+the complaint (19.5.1.2), the respondent downloads it from their case page, and the RCSC
+finds it, with its hash, in the due-process report (19.12.3)."""
 
 from __future__ import annotations
 
@@ -14,27 +14,36 @@ pytestmark = pytest.mark.browser
 EVIDENCE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def test_evidence_added_by_the_committee_is_downloaded_and_listed_in_the_report(
+def test_evidence_attached_by_the_committee_with_the_complaint_is_downloaded_and_listed(
     app, world, serve_app, browser_page, tmp_path
 ) -> None:
-    case_id = world.walk_to("notice_served")
+    """19.5.1.2: the complaint is "supported with sufficient documentary evidence": the DC
+    member attaches it on the form that records the complaint (2023.2)."""
     base = serve_app(app)
     page = browser_page
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
 
     sign_in(page, base, "dc")
-    page.goto(f"{base}/cases/{case_id}")
-    page.click("#case-file summary")
+    page.goto(f"{base}/cases/new?process=disciplinary")
+    page.select_option("select[name=subject_eid]", "E100")
+    page.select_option("select[name=opened_by]", "written_complaint")
+    page.fill("input[name=complainant_name]", "Karma Wangmo")
+    page.fill("input[name=complainant_address]", "Changzamtog, Thimphu")
+    page.fill("input[name=respondent_address]", "Motithang, Thimphu")
+    page.fill("textarea[name=narration]", "Absent on 2 and 3 December without leave.")
+    page.fill("input[name=received_on]", world.today())
     page.set_input_files(
-        "#paper-file",
+        "input[name=evidence_files]",
         files=[
             {"name": "attendance register.pdf", "mimeType": "application/pdf", "buffer": EVIDENCE}
         ],
     )
-    page.select_option("#paper-kind", "complaint_evidence")
-    page.click("form[name=add-paper] button[type=submit]")
-    page.wait_for_url(f"{base}/cases/{case_id}?added=1#case-file")
+    page.click("#application button[type=submit]")
+    page.wait_for_url(f"{base}/cases/*?recorded=*")
+    case_id = int(page.url.split("/cases/")[1].split("?")[0])
+    world.drive(case_id, "notice_served")
+    page.goto(f"{base}/cases/{case_id}")
     row = page.locator("#paper-1")
     assert "attendance register.pdf" in row.inner_text()
     assert "Documentary evidence of the complaint" in row.inner_text()

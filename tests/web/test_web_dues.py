@@ -58,3 +58,63 @@ def test_7_7_7_5_the_office_order_for_repayment_sets_the_last_day_to_pay(client,
         json={"order_no": "X", "issued_on": world.today()},
     )
     assert missing.status_code == 404
+
+
+def test_7_7_7_5_the_record_page_records_the_office_order_for_repayment(client, world):
+    """7.7.7.5: "The candidate or guarantor must fulfil the financial obligation within 90
+    days from the issuance of the office order for repayment." An HR officer records the
+    order from the record page, without the API: the same authority check (another agency's
+    officer is refused) and the same audit event; a bad field is named on the form and
+    nothing is written."""
+    from cases.core.models import AuditEvent
+    from tests.web.web_helpers import login
+
+    due = _due(world)
+    form_url = f"/servants/E100/dues/{due}/repayment-order"
+    csrf = login(client, "hr")
+    page = client.get("/servants/E100").text
+    assert form_url in page
+    assert "Record the office order for repayment (BCSR 7.7.7.5)" in page
+    form = client.get(form_url)
+    assert form.status_code == 200 and 'id="repayment-order-form"' in form.text
+
+    bad = client.post(form_url, data={"csrf_token": csrf, "order_no": "MOH/F/1", "issued_on": ""})
+    assert bad.status_code == 422 and "(BCSR 7.7.7.5)" in bad.text and "Not recorded" in bad.text
+    with world.session() as s:
+        assert s.get(ServiceEntry, due).end_on is None  # nothing half-written
+
+    chair = login(client, "chair")  # sees the record, does not keep it (16.3.3)
+    assert 'id="repayment-order-form"' not in client.get(form_url).text
+    refused = client.post(
+        form_url, data={"csrf_token": chair, "order_no": "X/1", "issued_on": world.today()}
+    )
+    assert refused.status_code == 403 and "(BCSR 16.3.3)" in refused.text
+    world.add_user("moha_hr", ["hr_officer"], agency="MOHA")
+    other = login(client, "moha_hr")
+    refused = client.post(
+        form_url, data={"csrf_token": other, "order_no": "X/1", "issued_on": world.today()}
+    )
+    assert refused.status_code == 404  # another agency's record: not theirs to see
+
+    csrf = login(client, "hr")
+    ok = client.post(
+        form_url,
+        data={"csrf_token": csrf, "order_no": "MOH/F/1", "issued_on": world.today()},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    page = client.get(ok.headers["location"]).text
+    assert "the 90 days to pay run from it (BCSR 7.7.7.5)" in page
+    assert "Record the office order for repayment" not in page
+    with world.session() as s:
+        assert s.get(ServiceEntry, due).end_on.isoformat() == "2027-03-14"
+        event = s.exec(
+            select(AuditEvent).where(AuditEvent.trigger == "record_repayment_order")
+        ).one()
+    assert event.cite.startswith("7.7.7.5")
+    assert 'id="order-recorded"' in client.get(form_url).text
+    again = client.post(
+        form_url, data={"csrf_token": csrf, "order_no": "MOH/F/2", "issued_on": world.today()}
+    )
+    assert again.status_code == 409 and "already recorded" in again.text
+    assert client.get("/servants/E100/dues/999999/repayment-order").status_code == 404

@@ -54,3 +54,20 @@ def test_8_12_3_the_eol_answer_names_study_leave(client, world, token):
     assert body["eligible"] is False
     assert [u["cite"] for u in body["unmet"]] == ["8.12.3, 7.7.6.2"]
     assert "not yet reported back (7.7.6.2)" in body["unmet"][0]["reason"]
+
+
+def test_13_7_1_the_osa_answer_admits_a_p1_specialist(client, world, token):
+    """13.7.1 "A civil servant in PMC (up to P2) and Specialist": asked about an OSA for a P1,
+    the answer cites 13.7.1 unless the proposal says the position is a P1 Specialist."""
+    from cases.core.models import CivilServant
+
+    with transaction(world.engine) as s:
+        cs = s.get(CivilServant, "E100")
+        cs.position_level = "P1"
+        s.add(cs)
+    url = "/api/employees/E100/eligibility/transfer?transfer_kind=osa&effective_on=2027-06-30"
+    manager = client.get(url, headers=token("hr")).json()
+    [unmet] = [u for u in manager["unmet"] if u["cite"] == "13.7.1"]
+    assert "reading R-13.7.1" in unmet["reason"]
+    specialist = client.get(url + "&p1_specialist=true", headers=token("hr")).json()
+    assert not [u for u in specialist["unmet"] if u["cite"] == "13.7.1"]

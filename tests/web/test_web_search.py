@@ -84,3 +84,35 @@ def test_the_search_api_filters_and_marks_matches(client, world, token) -> None:
     assert [r["case_id"] for r in received] == [first]
     bad = client.get("/api/search", params={"q": "x", "opened_from": "someday"}, headers=dc)
     assert bad.status_code == 422 and bad.json()["field"] == "opened_from"
+
+
+def test_the_search_page_filters_by_offence_and_penalty_alone_or_with_words(
+    client,
+    world,  # noqa: ANN001
+) -> None:
+    """The filters of the search page (process, stage, agency, Schedule 19/A row, penalty,
+    days opened, version) narrow the words, and alone list every case they keep."""
+    decided = world.walk_to("decided")  # offences 11 and 3; a reprimand and a demotion
+    served = world.walk_to("notice_served", charges=["15"])
+    login(client, "dc")
+    page = client.get("/search")
+    assert 'id="search-filters"' in page.text and 'name="penalty"' in page.text
+    alone = client.get("/search", params={"q": "", "offence": "15", "penalty": ""})
+    assert f"/cases/{served}" in alone.text and f'/cases/{decided}"' not in alone.text
+    assert "with these filters" in alone.text
+    words = client.get("/search", params={"q": "karma", "penalty": "demotion"})
+    assert f"/cases/{decided}" in words.text and f'/cases/{served}"' not in words.text
+    bad = client.get("/search", params={"q": "karma", "offence": "99"})
+    assert bad.status_code == 422 and "Schedule 19/A" in bad.text
+
+
+def test_the_search_api_filters_by_offence_row_and_penalty(client, world, token) -> None:  # noqa: ANN001
+    decided = world.walk_to("decided")
+    world.walk_to("notice_served", charges=["15"])
+    dc = token("dc")
+    got = client.get(
+        "/api/search", params={"q": "karma", "offence": "3", "penalty": "reprimand"}, headers=dc
+    ).json()["results"]
+    assert [r["case_id"] for r in got] == [decided]
+    bad = client.get("/api/search", params={"q": "karma", "penalty": "exile"}, headers=dc)
+    assert bad.status_code == 422 and bad.json()["field"] == "penalty"

@@ -666,3 +666,41 @@ def test_19_11_1_twenty_four_percent_a_year_after_the_ninety_days():
     assert o.with_penalty(date(2030, 9, 28)) == Decimal("1000000.00")
     assert o.with_penalty(date(2031, 9, 28)) == Decimal("1240000.00")
     assert o.with_penalty(date(2031, 3, 29)) == Decimal("1119671.23")  # 182 days
+
+
+@pytest.mark.parametrize(("level", "end", "schedule_10b", "counted_to"), [
+    ("masters", date(2029, 1, 31), False, "2028-07-31"),  # 24 months: 18 count
+    ("masters", date(2028, 3, 31), False, "2028-03-31"),  # 14 months: all count
+    # Schedule 10/B: "more than two years" - 24 months exactly is not, a day more is.
+    ("masters", date(2029, 1, 31), True, "2028-07-31"),
+    ("masters", date(2029, 2, 1), True, "2029-02-01"),
+    ("bachelors", date(2031, 1, 31), False, None),  # 8.11.8.2: none
+])  # fmt: skip
+def test_8_11_8_study_leave_active_for_promotion(level, end, schedule_10b, counted_to):
+    """8.11.8.1: "Study Leave up to 18 months for any single LTT shall be considered as
+    active for the purpose of promotion. However, for a civil servant covered under Schedule
+    10/B, the entire duration of the course shall be considered as active service for
+    promotion provided the course duration is more than two years"; 8.11.8.2: "For a
+    Bachelor's degree program, Study Leave shall not be considered as active service for the
+    purpose of promotion." Months are calendar months from 1 Feb 2027."""
+    got = ltt.study_leave_for_promotion(level, date(2027, 2, 1), end, schedule_10b)
+    assert (got["counted_to"], got["cite"]) == (counted_to, "8.11.8")
+    assert "8.11.8" in got["note"]
+
+
+@pytest.mark.parametrize(("trigger", "field", "cite"), [
+    ("recommend", "parent_agency_consulted_on", "7.4.7"),
+    ("report_joining", "government_quarter", "8.12.9"),
+    ("report_back", "placement", "7.7.4.2, 8.11.11"),
+    ("report_back", "schedule_10b", None),
+])  # fmt: skip
+def test_7_4_7_8_12_9_7_7_4_2_8_11_8_are_2023_2_steps_2023_1_had_none(trigger, field, cite):
+    """The first version, as it was: no parent agency consulted (7.4.7), no quarter asked
+    (8.12.9), no placement after a bachelor's (7.7.4.2, 8.11.11), no Schedule 10/B (8.11.8)."""
+
+    def has(process) -> bool:
+        steps = process.branches(trigger)
+        named = any(field in [f.name for f in s.fields] for s in steps)
+        return named and (cite is None or any(g.cite == cite for s in steps for g in s.guards))
+
+    assert (has(ltt.V2), has(ltt.PROCESS)) == (True, False)

@@ -12,7 +12,16 @@ from workflows.calendar import WorkingCalendar
 from workflows.context import Refused
 from workflows.eligibility import evaluate
 from workflows.obligations import calendar_span, ltt_transfer_bar_last_day
-from workflows.transfer import PROCESS, RULES, RULES_2023_2, V2, joining_time
+from workflows.transfer import (
+    LTT_EQUAL_PERIOD,
+    LTT_EQUAL_PERIOD_APPLIED,
+    PROCESS,
+    RULES,
+    RULES_2023_2,
+    V2,
+    joining_time,
+    lower_level_pay,
+)
 
 CAL = WorkingCalendar()
 
@@ -38,7 +47,9 @@ def test_7_7_7_7_bars_a_transfer_only_for_the_period_of_13_4_5_2():
     assert cites(RULES_2023_2, p, "2027-08-20") == []
     # 2023.1 refused for the whole obligation.
     assert cites(RULES, p, "2028-06-30") == ["7.7.7.7"]
-    assert V2.rules == RULES_2023_2 and PROCESS.rules == RULES
+    # V2 applies them, under its reading of 13.4.5.2's scope (every transfer).
+    assert V2.rules == tuple(r for r in RULES_2023_2 if r is not LTT_EQUAL_PERIOD_APPLIED)
+    assert PROCESS.rules == RULES
 
 
 @pytest.mark.parametrize(
@@ -154,3 +165,86 @@ def test_13_7_2_a_term_of_three_years_ends_the_day_before_the_same_date(term_end
         return True
 
     assert (ok(V2), ok(PROCESS)) == (v2_ok, v1_ok)
+
+
+@pytest.mark.parametrize(("level", "p1_specialist", "v2_ok", "v1_ok"), [
+    ("P1", True, True, False),  # a P1 Specialist: a Specialist (2.2.6, 12.4.1)
+    ("P1", False, False, False),  # a P1 in management: above "up to P2"
+    ("P2", False, True, True),
+    ("ES3", False, True, True),
+    ("EX3", False, False, False),
+])  # fmt: skip
+def test_13_7_1_an_osa_is_open_to_a_p1_specialist(level, p1_specialist, v2_ok, v1_ok):
+    """13.7.1 "A civil servant in PMC (up to P2) and Specialist"; 2.2.6 "progression to P1
+    specialist and ES positions shall be based on the fulfilment of relevant specialist
+    promotion criteria": a P1 Specialist is a Specialist, so 2023.2 opens the OSA to one
+    (reading R-13.7.1); 2023.1 refused every P1."""
+    p = profile(level=level, position_since=date(2010, 1, 1), date_of_birth=date(1980, 1, 1))
+    proposal = {"transfer_kind": "osa", "effective_on": "2027-06-30"}
+    proposal["p1_specialist"] = p1_specialist
+
+    def ok(process) -> bool:
+        unmet = evaluate(process.rules, p, proposal, TODAY, version=process)
+        return "13.7.1" not in [u.cite for u in unmet]
+
+    assert (ok(V2), ok(PROCESS)) == (v2_ok, v1_ok)
+    if not v2_ok:
+        [why] = [u.reason for u in evaluate(V2.rules, p, proposal, TODAY, version=V2)]
+        assert "a P1 Specialist included" in why and "reading R-13.7.1" in why
+    # The proposal form asks for it in 2023.2 only.
+    assert "p1_specialist" in [f.name for f in V2.proposal_fields]
+    assert "p1_specialist" not in [f.name for f in PROCESS.proposal_fields]
+    assert (PROCESS.reading("R-13.7.1"), V2.reading("R-13.7.1")) == ("es_only", "p1_specialist")
+
+
+@pytest.mark.parametrize(("kind", "every", "applied"), [
+    ("planned", True, False),
+    ("osa", True, False),
+    ("on_request", True, True),
+    ("lateral", True, True),
+])  # fmt: skip
+def test_13_4_5_2_the_scope_of_the_equal_period_is_a_declared_reading(kind, every, applied):
+    """13.4.5.2 "Completed a minimum duration equal to the LTT period in the same position at
+    the time of the transfer effective date, if any, to apply to another position"; 7.7.7.7
+    "as per Section 13.4.5.2 to be eligible for transfer". Whether the period bars every
+    transfer or only one applied for is reading R-13.4.5.2-scope: both are implemented; both
+    versions read "every"."""
+    course = ltt(date(2024, 8, 1), date(2026, 1, 31), reported_on="2026-02-20")
+    p = profile(position_since=date(2015, 1, 1), entries=(course,))
+    proposal = {"transfer_kind": kind, "effective_on": "2027-08-19"}
+    bars = {
+        option: "13.4.5.2, 7.7.7.7" in [u.cite for u in evaluate([rule], p, proposal, TODAY)]
+        for option, rule in (("every", LTT_EQUAL_PERIOD), ("applied", LTT_EQUAL_PERIOD_APPLIED))
+    }
+    assert bars == {"every": every, "applied": applied}
+    [unmet] = [
+        u for u in evaluate(V2.rules, p, proposal, TODAY, version=V2) if "13.4.5.2" in u.cite
+    ]
+    assert "reading R-13.4.5.2-scope" in unmet.reason
+    assert (PROCESS.reading("R-13.4.5.2-scope"), V2.reading("R-13.4.5.2-scope")) == (
+        "every",
+        "every",
+    )
+
+
+@pytest.mark.parametrize(("kind", "applied", "on_request_only"), [
+    ("on_request", "13.4.16.2", "13.4.16.2"),
+    ("lateral", "13.4.16.2", "13.4.16.1"),
+    ("planned", "13.4.16.1", "13.4.16.1"),
+    ("foreign", "13.4.16.1", "13.4.16.1"),
+])  # fmt: skip
+def test_13_4_16_which_transfers_are_of_personal_choice_is_a_declared_reading(
+    kind, applied, on_request_only
+):
+    """13.4.16.1 "When a transfer is in the public interest, the employee shall be entitled
+    to maintain his existing salary"; 13.4.16.2 "When a transfer is of the employee's
+    personal choice, remuneration will be based on the new Position Title and Position
+    Level". Whether a lateral transfer is personal choice is reading R-13.4.16: 2023.2 reads
+    the kinds the civil servant applies for (on request, lateral)."""
+    got = {
+        option: (lower_level_pay(kind, "P2", "P3", option) or "")[-10:-1]
+        for option in ("applied", "on_request_only")
+    }
+    assert got == {"applied": applied, "on_request_only": on_request_only}
+    assert lower_level_pay(kind, "P3", "P2", "on_request_only") is None  # not lower
+    assert V2.reading("R-13.4.16") == "applied"
