@@ -338,7 +338,16 @@ def _python_batches(session: Session, after: int = 0) -> Iterator[list[Any]]:
     table = AuditEvent.__table__  # type: ignore[attr-defined]
     columns = [table.c[name] for name in HASHED] + [table.c.hash]
     for part in _batches(session, columns, after=after):
-        yield [(row[0], row[12], row[13], _payload(*row[:13]).encode()) for row in part]
+        yield [(row[0], row[12], row[13], _python_payload(row[:13])) for row in part]
+
+
+def _python_payload(values: Sequence[Any]) -> bytes:
+    """``_payload``'s bytes of the ``HASHED`` values as read; none for a value no hash was
+    ever made from (a BLOB written into a text column), so such an event does not match."""
+    try:
+        return _payload(*values).encode()
+    except (TypeError, ValueError):
+        return b""
 
 
 def _chain(session: Session) -> Iterator[list[Any]]:
@@ -369,7 +378,7 @@ def _python_digest(session: Session, seq: int) -> str:
     row = session.execute(
         sa.select(*(table.c[name] for name in HASHED)).where(table.c.seq == seq)
     ).one()
-    return hashlib.sha256(_payload(*row).encode()).hexdigest()
+    return hashlib.sha256(_python_payload(row)).hexdigest()
 
 
 def _walk(
