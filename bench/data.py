@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bench.chain import Chain
-from cases.core import db, service, timers
+from cases.core import db, file_store, service, timers
 from cases.core.db import transaction
 from cases.core.models import (
     AuditEvent,
@@ -119,6 +122,7 @@ class Builder:
         self.investigating: Template | None = None
         self.copied: list[int] = []
         self.copies: list[str] = []  # PostgreSQL databases copy_to made, dropped by close
+        self.files = ""  # the demo papers' store (base), removed by close
 
     # ------------------------------------------------------------ the real cases
     def base(self) -> None:
@@ -126,7 +130,9 @@ class Builder:
         with self.bulk.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(CASE)).scalar_one():
                 raise SystemExit("the bench needs an empty database: it builds its own data")
-        seed.build(self.engine, self.now)
+        # The demo's papers go to a throwaway store of the bench's own, removed by close().
+        self.files = tempfile.mkdtemp(prefix="drukflow-bench-files-")
+        seed.build(self.engine, self.now, file_store.LocalStore(Path(self.files)))
         # The demo leaves two deadlines past due; settle them now, so no copy is due.
         timers.sweep(self.engine, self.now)
         with self.bulk.connect() as conn:
@@ -454,6 +460,8 @@ class Builder:
     def close(self) -> None:
         self.bulk.dispose()
         self.engine.dispose()
+        if self.files:
+            shutil.rmtree(self.files, ignore_errors=True)
         if self.copies:
             admin = self._server()
             with admin.connect() as conn:

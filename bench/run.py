@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from bench import measure
+from bench import peers as peer_set
 from bench.data import CASE, EVENT, Builder
 from bench.measure import TINY, Sizes
 from bench.report import Row, table
@@ -418,7 +419,9 @@ def grow_chain(builder: Builder, events: int) -> int:
     return have
 
 
-def parse(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
+def parse_all(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
+    """The sizes, and the flags: --keep, --search-only, --peers (the peer comparison
+    alone), --only (one part alone) with --workers and --verify-events."""
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -448,6 +451,12 @@ def parse(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
         "--verify-events", type=int, default=500_000, help="chain length for --only verify"
     )
     p.add_argument("--search-only", action="store_true", help="only the search's rows (8.)")
+    p.add_argument(
+        "--peers",
+        action="store_true",
+        help="only the peer comparison (SpiffWorkflow, django-viewflow; the bench extra); "
+        "without this flag it runs after the rest whenever the extra is installed",
+    )
     args = p.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
     changes = {
@@ -461,9 +470,36 @@ def parse(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
     return Sizes(**{**sizes.__dict__, **fields}), args
 
 
+def peers(sizes: Sizes) -> str:
+    """The peer table (issue 19), or one line saying how to install the peers."""
+    if not peer_set.installed():
+        return peer_set.INSTALL_HINT
+    from bench.peers import measure as peer_measure
+    from bench.peers import table as peer_table
+
+    workdir = tempfile.mkdtemp(prefix="drukflow-peers-")
+    try:
+        comparison, problem = peer_measure.attempt(workdir, sizes, say)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if comparison is None:
+        return problem
+    return (
+        f"peers: serve_notice side by side, {sizes.reps} alternating round(s) of "
+        f"{sizes.requests} steps, {sizes.clients} clients, one fresh case per step "
+        "(SQLite WAL, each commit synced; uvicorn, one worker each)\n\n"
+        + peer_table.table(comparison)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    sizes, args = parse(sys.argv[1:] if argv is None else argv)
+    sizes, args = parse_all(sys.argv[1:] if argv is None else argv)
     keep = args.keep
+    if args.peers:
+        started = time.perf_counter()
+        print(peers(sizes))
+        print(f"\n{_s(started)} in all")
+        return 0
     url = os.environ.get("DRUKFLOW_DATABASE_URL", "")
     workdir = None
     if not url.startswith("postgresql"):
@@ -490,5 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  database kept: {url}")
     print()
     print(table(rows))
+    if not args.only:  # a part alone is that part only
+        print()
+        print(peers(sizes))
     print(f"\n{_s(started)} in all")
     return 0

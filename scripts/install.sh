@@ -3,7 +3,9 @@
 # Python. Extra arguments name optional extras (e.g. `test`, `postgres`).
 #
 #   bash scripts/install.sh          # the app
-#   bash scripts/install.sh test     # the app, the test tools and the PostgreSQL driver
+#   bash scripts/install.sh test     # the app, the test tools, the PostgreSQL driver and the
+#                                    # bench's peers (SpiffWorkflow, django-viewflow)
+#   bash scripts/install.sh bench    # the app and the bench's peers (python -m bench --peers)
 #
 # uv (itself pinned below) lives in .tools/. `--locked` refuses to install when uv.lock no
 # longer matches pyproject.toml, so a stale lock fails CI instead of installing something
