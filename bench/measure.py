@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import statistics
 import threading
@@ -22,6 +23,7 @@ from cases.core.models import User
 from cases.people import auth, case_search, register_import
 
 APP = "bench.app_factory:create"
+HEAD_LOCK = 7231  # the advisory lock key of cases.core.audit.lock_head
 BARE = "bench.bare_app:create"
 
 
@@ -192,12 +194,64 @@ class Throughput:
     transition_ms: float  # median latency under load
     bare_ms: float
     peak_mb: float | None
+    workers: int = 1
+    # PostgreSQL only: share of the transition runs' samples in which a transaction held
+    # the audit chain's head lock (audit.lock_head), and the mean number queued for it.
+    head_held: float | None = None
+    head_waiting: float | None = None
 
 
-def transitions(builder: Builder, sizes: Sizes) -> Throughput:
+class HeadLockSampler:
+    """Samples pg_locks every 20 ms while transitions run, from its own connection: how
+    often the audit head's advisory lock is held, and how many transactions wait for it.
+    Held near all the time means the append is where the steps queue. Advisory locks are
+    per database: other databases of the server (other benches, tests) are left out."""
+
+    QUERY = sa.text(
+        "SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted) "
+        "FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND objsubid = 1 "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+
+    def __init__(self, builder: Builder, key: int = HEAD_LOCK) -> None:
+        self.engine, self.key = builder.bulk, key
+        self.samples: list[tuple[int, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-head-lock", daemon=True)
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while not self._stop.is_set():
+                held, waiting = conn.execute(self.QUERY, {"key": self.key}).one()
+                conn.rollback()  # each sample its own snapshot
+                self.samples.append((held, waiting))
+                self._stop.wait(0.02)  # light: the bench shares the cores it measures
+
+    def __enter__(self) -> HeadLockSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def held(self) -> float | None:
+        n = len(self.samples)
+        return sum(1 for h, _ in self.samples if h) / n if n else None
+
+    @property
+    def waiting(self) -> float | None:
+        n = len(self.samples)
+        return sum(w for _, w in self.samples) / n if n else None
+
+
+def transitions(builder: Builder, sizes: Sizes, workers: int = 1) -> Throughput:
     """serve_notice through POST /api/cases/{id}/actions/serve_notice, one fresh case per
     request (authority, guards, the explanation deadline armed, the audit append, the case
-    view answered), against the bare insert with the same body and clients."""
+    view answered), against the bare insert with the same body and clients, each served
+    by ``workers`` uvicorn processes. On PostgreSQL the audit head's lock is sampled
+    during the transition runs (``HeadLockSampler``)."""
     token = builder.token()
     fields = {**NOTICE, "prima_facie": True, "notice_received_on": builder.today.isoformat()}
     headers = {"authorization": f"Bearer {token}"}
@@ -213,19 +267,28 @@ def transitions(builder: Builder, sizes: Sizes) -> Throughput:
     rps: dict[str, list[float]] = {}
     ms: dict[str, list[float]] = {}
     peak = None
+    sampler = HeadLockSampler(builder) if builder.engine.dialect.name == "postgresql" else None
     for kind, factory in (("app", APP), ("bare", BARE)):
-        with Server(builder.url, factory) as srv:
+        with Server(builder.url, factory, workers) as srv:
             srv.load(batch(kind, warm), clients=sizes.clients, headers=headers)
-            for reqs in runs[kind]:
-                r = srv.load(reqs, clients=sizes.clients, headers=headers)
-                if r["errors"]:
-                    raise Failed(f"{kind}: {r['statuses']} {r['error_samples'][:1]}")
-                rps.setdefault(kind, []).append(r["completed"] / r["elapsed"])
-                ms.setdefault(kind, []).extend(x * 1000 for x in r["latencies"])
+            with sampler if sampler and kind == "app" else contextlib.nullcontext():
+                for reqs in runs[kind]:
+                    r = srv.load(reqs, clients=sizes.clients, headers=headers)
+                    if r["errors"]:
+                        raise Failed(f"{kind}: {r['statuses']} {r['error_samples'][:1]}")
+                    rps.setdefault(kind, []).append(r["completed"] / r["elapsed"])
+                    ms.setdefault(kind, []).extend(x * 1000 for x in r["latencies"])
             if kind == "app":
                 peak = srv.peak_rss_mb()
     return Throughput(
-        rps["app"], rps["bare"], statistics.median(ms["app"]), statistics.median(ms["bare"]), peak
+        rps["app"],
+        rps["bare"],
+        statistics.median(ms["app"]),
+        statistics.median(ms["bare"]),
+        peak,
+        workers,
+        sampler and sampler.held,
+        sampler and sampler.waiting,
     )
 
 
@@ -267,14 +330,16 @@ class Verify:
     verify_eps: float
     hashlib_eps: float
     payload_eps: float  # payload() + sha256 over rows already in memory
+    cpu_eps: float = 0.0  # events per second of this process's CPU time: on a shared
+    # machine the wall-clock figure also counts the time others held the cores
 
 
 def verify(builder: Builder) -> Verify:
     """``audit.verify`` over the whole chain, against SHA-256 alone over the same bytes."""
     with Session(builder.engine) as s:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = audit.verify(s)
-        took = time.perf_counter() - t0
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
     if not result.ok:
         raise RuntimeError(f"the bench's audit chain is broken: {result.problem}")
     sha_s = payload_s = 0.0
@@ -302,7 +367,9 @@ def verify(builder: Builder) -> Verify:
             sha_s += time.perf_counter() - t0
             assert digests == again == [e.hash for e in events]
             n += len(rows)
-    return Verify(result.events, result.events / took, n / sha_s, n / payload_s)
+    return Verify(
+        result.events, result.events / took, n / sha_s, n / payload_s, result.events / cpu
+    )
 
 
 @dataclass

@@ -20,12 +20,13 @@ from typing import TypeVar
 
 from bench import measure
 from bench import peers as peer_set
-from bench.data import Builder
+from bench.data import CASE, EVENT, Builder
 from bench.measure import TINY, Sizes
 from bench.report import Row, table
 
 SQLITE_FILE = "bench.db"
 IMPORT_TARGET_S = 15.0  # issue 20: 100,000 register rows on a 2-core machine
+VERIFY_GOAL_EPS = 150_000.0  # issue 19: a 500,000-event chain verified in under 4 s
 T = TypeVar("T")
 
 
@@ -293,6 +294,15 @@ def rows_of(
             "a/b",
         ),
         Row(
+            f"   audit verify of {ver.events:,} events, events/s vs issue 19's goal"
+            if ver
+            else "   audit verify, events/s vs issue 19's goal",
+            ver and ver.verify_eps,
+            VERIFY_GOAL_EPS,
+            ">= 1",
+            "a/b",
+        ),
+        Row(
             "   payload() + sha256 in memory, events/s vs sha256 alone",
             ver and ver.payload_eps,
             ver and ver.hashlib_eps,
@@ -331,8 +341,87 @@ def _s(t0: float) -> str:
     return f"{time.perf_counter() - t0:.1f} s"
 
 
-def parse_all(argv: list[str]) -> tuple[Sizes, bool, bool, bool]:
-    """The sizes, --keep, --search-only and --peers (the peer comparison alone)."""
+def run_only(part: str, sizes: Sizes, url: str, workers: list[int], events: int) -> list[Row]:
+    """One part of the bench on its own data: ``transitions`` (with each number of uvicorn
+    workers in turn, on the same database) or ``verify`` (a chain of at least ``events``)."""
+    builder = Builder(url, datetime.now(UTC))
+    rows: list[Row] = []
+    try:
+        builder.base()
+        if part == "verify":
+            say(f"building a chain of {events:,} events")
+            t0 = time.perf_counter()
+            chain = grow_chain(builder, events)
+            say(f"{chain:,} events built in {_s(t0)}; verifying")
+            ver = measure.verify(builder)
+            rows.append(
+                Row(
+                    f"audit verify of {ver.events:,} events, events/s vs issue 19's goal",
+                    ver.verify_eps,
+                    VERIFY_GOAL_EPS,
+                    ">= 1",
+                    "a/b",
+                )
+            )
+            rows.append(
+                Row(
+                    "   the same, events per CPU second (the machine's other load left out)",
+                    ver.cpu_eps,
+                    VERIFY_GOAL_EPS,
+                    ">= 1",
+                    "a/b",
+                )
+            )
+            rows.append(
+                Row(
+                    "   the same, events/s vs sha256 alone over the same bytes",
+                    ver.verify_eps,
+                    ver.hashlib_eps,
+                    ">= 0.5",
+                    "a/b",
+                )
+            )
+            return rows
+        builder.grow_cases(sizes.cases_small)
+        for n in workers:
+            say(f"transitions, {n} worker(s)")
+            thru = measure.transitions(builder, sizes, n)
+            runs = ", ".join(f"{x:.1f}" for x in thru.transition_rps)
+            rows.append(
+                Row(
+                    f"transitions/s, {n} worker(s), {sizes.clients} clients (runs {runs}) "
+                    "vs bare insert",
+                    statistics.median(thru.transition_rps),
+                    statistics.median(thru.bare_rps),
+                    ratio_of="a/b",
+                )
+            )
+            if thru.head_held is not None:
+                rows.append(
+                    Row(
+                        f"   audit head lock held, share of samples; mean waiting ({n} worker(s))",
+                        thru.head_held,
+                        thru.head_waiting,
+                    )
+                )
+        return rows
+    finally:
+        builder.close()
+
+
+def grow_chain(builder: Builder, events: int) -> int:
+    """Copies of the demo's cases until the chain holds at least ``events`` events."""
+    have = builder.count(EVENT)
+    while have < events:
+        cases = builder.count(CASE)
+        builder.grow_cases(cases + int((events - have) * cases / have) + 1)
+        have = builder.count(EVENT)
+    return have
+
+
+def parse_all(argv: list[str]) -> tuple[Sizes, argparse.Namespace]:
+    """The sizes, and the flags: --keep, --search-only, --peers (the peer comparison
+    alone), --only (one part alone) with --workers and --verify-events."""
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="drukflow's benchmark (issue 6): builds its own data and prints one table "
@@ -346,6 +435,21 @@ def parse_all(argv: list[str]) -> tuple[Sizes, bool, bool, bool]:
     p.add_argument("--import-rows", type=int, help="lines of the register import (100,000)")
     p.add_argument("--texts-large", type=int, help="papers' texts in the large (200,000)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite database afterwards")
+    p.add_argument(
+        "--only",
+        choices=("transitions", "verify"),
+        help="one part alone, on its own data: transitions (1,000 cases; see --workers) or "
+        "audit verify (a chain of --verify-events events)",
+    )
+    p.add_argument(
+        "--workers",
+        default="1",
+        help="uvicorn workers for --only transitions, a comma-separated list measured in turn "
+        "(e.g. 1,2)",
+    )
+    p.add_argument(
+        "--verify-events", type=int, default=500_000, help="chain length for --only verify"
+    )
     p.add_argument("--search-only", action="store_true", help="only the search's rows (8.)")
     p.add_argument(
         "--peers",
@@ -363,7 +467,7 @@ def parse_all(argv: list[str]) -> tuple[Sizes, bool, bool, bool]:
         "texts_large": args.texts_large,
     }
     fields = {k: v for k, v in changes.items() if v is not None}
-    return Sizes(**{**sizes.__dict__, **fields}), args.keep, args.search_only, args.peers
+    return Sizes(**{**sizes.__dict__, **fields}), args
 
 
 def peers(sizes: Sizes) -> str:
@@ -389,8 +493,9 @@ def peers(sizes: Sizes) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    sizes, keep, search_only, peers_only = parse_all(sys.argv[1:] if argv is None else argv)
-    if peers_only:
+    sizes, args = parse_all(sys.argv[1:] if argv is None else argv)
+    keep = args.keep
+    if args.peers:
         started = time.perf_counter()
         print(peers(sizes))
         print(f"\n{_s(started)} in all")
@@ -402,13 +507,18 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{os.path.join(workdir, SQLITE_FILE)}"
     started = time.perf_counter()
     try:
-        rows, notes = (run_search if search_only else run)(sizes, url)
+        if args.only:
+            workers = [int(n) for n in args.workers.split(",")]
+            rows, notes = run_only(args.only, sizes, url, workers, args.verify_events), []
+        else:
+            rows, notes = (run_search if args.search_only else run)(sizes, url)
     finally:
         if workdir and not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    served = f"workers {args.workers}" if args.only == "transitions" else "one worker"
     print(
-        f"drukflow bench on {url.split('://')[0]}, {os.cpu_count()} CPUs; pages over HTTP "
-        "(uvicorn subprocess, one worker; load generator in its own process)"
+        f"drukflow bench on {url.split('://')[0]}, {os.cpu_count()} CPUs; over HTTP "
+        f"(uvicorn subprocess, {served}; load generator in its own process)"
     )
     for note in notes:
         print(f"  {note}")
@@ -416,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  database kept: {url}")
     print()
     print(table(rows))
-    print()
-    print(peers(sizes))
+    if not args.only:  # a part alone is that part only
+        print()
+        print(peers(sizes))
     print(f"\n{_s(started)} in all")
     return 0

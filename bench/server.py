@@ -1,8 +1,9 @@
 """A real uvicorn server in its own process on a free loopback port, and the load generator
 run against it in another process.
 
-One worker, no reload, no access log: what a small deployment runs. The server's peak
-resident memory is read from /proc/<pid>/status (VmHWM, Linux), so no new dependency.
+One worker unless asked for more, no reload, no access log: what a small deployment runs.
+The server's peak resident memory is read from /proc/<pid>/status (VmHWM, Linux), so no new
+dependency (with several workers, the supervisor's only).
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def _env(url: str) -> dict[str, str]:
 class Server:
     """``with Server(url, "bench.app_factory:create") as srv:`` serves until the block ends."""
 
-    def __init__(self, url: str, factory: str) -> None:
-        self.url, self.factory = url, factory
+    def __init__(self, url: str, factory: str, workers: int = 1) -> None:
+        self.url, self.factory, self.workers = url, factory, workers
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -59,7 +60,7 @@ class Server:
             "--port",
             str(self.port),
             "--workers",
-            "1",
+            str(self.workers),
             "--no-access-log",
             "--log-level",
             "warning",

@@ -342,3 +342,15 @@ def test_a_chain_longer_than_a_batch_is_read_whole_and_in_order(world, awkward):
         rest = [row[0] for row in audit._rows(s, [AuditEvent.seq], batch=2, after=4)]
     assert seqs == list(range(1, awkward[-1] + 1))
     assert rest == seqs[4:]
+
+
+def test_a_value_the_database_cannot_write_as_json_is_named_at_its_event(world, awkward):
+    """SQLite refuses to write a BLOB as JSON: the rest of the chain is read the Python way
+    and the event is named as any changed event is."""
+    if world.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's text columns hold no BLOB")
+    seq = awkward[2]
+    tamper(world, f"UPDATE audit_event SET cite = CAST(cite AS BLOB) WHERE seq = {seq}")
+    result = verify(world)
+    assert (result.ok, result.broken_seq, result.events) == (False, seq, seq - 1)
+    assert result.problem == "its content does not match its hash"

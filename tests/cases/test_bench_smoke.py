@@ -21,6 +21,7 @@ ROWS = (
     "case page (10 events), median ms",
     "4. timer sweep of",
     "5. audit verify, events/s",
+    "events/s vs issue 19's goal",
     "6. server peak RSS MB during 1",
     "server peak RSS MB during 2",
     "7. register import of",
@@ -65,4 +66,33 @@ def test_the_benchmark_runs_with_tiny_sizes_and_prints_every_row(
         )
         == 2
     )
+    assert list(tmp_path.iterdir()) == [], "the throwaway database was not removed"
+
+
+def test_a_part_of_the_benchmark_runs_alone(capsys, monkeypatch, tmp_path, empty_db_url):
+    """``--only transitions`` with each number of uvicorn workers in turn, the audit head's
+    lock sampled on PostgreSQL, and ``--only verify`` over a chain of the length asked
+    for (issue 19). Each part wants an empty database: PostgreSQL's run, with one, takes
+    the transitions."""
+    postgres = empty_db_url.startswith("postgresql")
+    if postgres:
+        monkeypatch.setenv("DRUKFLOW_DATABASE_URL", empty_db_url)
+    else:
+        monkeypatch.delenv("DRUKFLOW_DATABASE_URL", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    assert main(["--tiny", "--only", "transitions", "--workers", "1,2"]) == 0
+    out = capsys.readouterr().out
+    for n in (1, 2):
+        lines = [ln for ln in out.splitlines() if f"{n} worker(s)" in ln]
+        assert len(lines) == (2 if postgres else 1), out  # the lock's row on PostgreSQL
+        for line in lines:
+            assert NUMBER.findall(line[len(line.split("  ")[0]) :]), f"no figure in {line!r}"
+    if postgres:
+        return
+    assert main(["--tiny", "--only", "verify", "--verify-events", "1500"]) == 0
+    out = capsys.readouterr().out
+    events = re.search(r"audit verify of ([\d,]+) events, events/s vs issue 19's goal", out)
+    assert events and int(events[1].replace(",", "")) >= 1500, out
+    assert "events per CPU second" in out
     assert list(tmp_path.iterdir()) == [], "the throwaway database was not removed"
