@@ -257,6 +257,14 @@ def _fire(
     # The row now holds what was just written: the object takes it without a re-read.
     for name, value in written.items():
         set_committed_value(case, name, value)
+    # The context the step ran in, moved on to the new state: the subject, recusals and
+    # lazily read record stand; the data and the open deadlines are the new ones. The
+    # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
+    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
+    session.flush()  # the hooks read the step's deadline rows in SQL, as the step left them
+    hooks.after_step(session, case, from_state, actor, now, after)  # the inbox's notices
+    # The chain's head is taken last (on PostgreSQL its lock is held from here to the
+    # commit, so every other step's append waits only for this step's last statements).
     event = audit.append(
         session,
         case_id=case.id,
@@ -273,12 +281,6 @@ def _fire(
     )
     for f, uploads in papers:
         filing(session, case, event, f, uploads, actor, now)  # type: ignore[misc]
-    # The context the step ran in, moved on to the new state: the subject, recusals and
-    # lazily read record stand; the data and the open deadlines are the new ones. The
-    # notices and the caller's answer ("what may I do next?") read it instead of a rebuild.
-    after = replace(ctx, data=data, fields={}, due=deadlines.due_dates(open_rows))
-    session.flush()  # the hooks read the step's deadline rows in SQL, as the step left them
-    hooks.after_step(session, case, from_state, actor, now, after)  # the inbox's notices
     return Fired(case, event, taken, after)
 
 
