@@ -13,7 +13,7 @@ from sqlmodel import select
 from cases.core import queries
 from cases.core.db import reading
 from cases.core.models import CivilServant
-from cases.review.committees import may_see_committees
+from cases.review.committees import may_see, may_see_committees
 from cases.review.oversight_filters import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
 from web.views import humanize
@@ -103,6 +103,7 @@ def make_templates() -> Jinja2Blocks:
     t.env.globals["role_labels"] = R.LABELS
     t.env.globals["record_url"] = record_url
     t.env.globals["may_see_committees"] = may_see_committees
+    t.env.globals["may_see_committee"] = may_see  # of one agency: link it or name it
     t.env.globals["may_oversee"] = may_oversee  # the nav shows the TAT page to whom it serves
     t.env.globals["htmx_src"] = "vendor/htmx-4.0.1/htmx.min.js"
     t.env.globals["mermaid_src"] = "vendor/mermaid-12.3.0/mermaid.min.js"

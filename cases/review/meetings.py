@@ -451,6 +451,7 @@ class Decided:
     present: tuple[str, ...]  # display names
     recused: tuple[str, ...]
     fields: dict[str, Any]
+    agency_code: str = ""  # the committee's: who may open the meeting (committees.may_see)
 
 
 def _names(session: Session, usernames: list[str]) -> tuple[str, ...]:
@@ -495,6 +496,7 @@ def decisions(
                 _names(session, json.loads(item.present)),
                 _names(session, json.loads(item.recused)),
                 json.loads(ev.fields),
+                committee.agency_code,
             )
         )
     return out
