@@ -406,7 +406,7 @@ class World:
                 "dc",
                 {
                     "investigated_by": "member_secretary",
-                    "investigators": "Member Secretary",
+                    "investigators": "secretary",
                     "directive_on": today,
                     "directive_received_on": today,
                 },

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from workflows import committees as committee_rules
 from workflows import readings
 from workflows import roles as R
 from workflows.context import Context
@@ -1637,12 +1638,7 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=(
-            "present_not_recused",
-            "present_from_committee",
-            *step.effects,
-            "note_repeated_minor",
-        ),
+        effects=(*step.effects, "note_repeated_minor"),
     )
 
 
@@ -2256,6 +2252,8 @@ IN_OFFICE = Guard(
     in_office,
     precheck=True,
 )
+
+
 IN_COURT = Guard(
     "19.9.9, 19.12.5",
     "on a closed case a suspension is ordered only while an appeal to the High Court or "
@@ -2395,6 +2393,63 @@ SUMMARY_APPEAL_V2 = (
         cite="19.2.4, 19.3.7",
     ),
 )
+
+
+# -- 19.3.5: investigators and members present are accounts, chosen, never typed
+
+INVESTIGATORS_V2 = Field(
+    "investigators",
+    "users",
+    "Investigator(s)",
+    users_from=committee_rules.INVESTIGATORS,
+    help="Chosen from the case's Investigation Committee where the agency recorded it, else "
+    "from the agency's users; never the respondent or a member who stepped aside (19.3.5).",
+)
+PRESENT_V2 = Field(
+    "members_present",
+    "users",
+    "Committee members present",
+    users_from=committee_rules.PRESENT,
+    help="Chosen from the committee's members serving on the meeting's day where the agency "
+    "recorded it, else from the agency's users; never a member who stepped aside (19.3.5).",
+)
+
+
+def _with_field(step: Step, field: Field) -> Step:
+    """``step`` with its field of ``field``'s name taken as ``field`` declares it."""
+    return replace(step, fields=tuple(field if f.name == field.name else f for f in step.fields))
+
+
+def taken_by_a_chosen_investigator(ctx: Context) -> bool:
+    """19.8.2.2(v)-(x) give the investigation's steps to "The Investigator or Investigating
+    Committee" the Disciplinary Committee directed: an officer acting only as an
+    investigator takes them only if the case names them among its investigators. The
+    Disciplinary Committee's members (the Member Secretary among them, 19.8.2.2(iii)) record
+    them as before."""
+    actor = ctx.actor
+    if actor is None or R.INVESTIGATOR not in actor.roles:
+        return True
+    if actor.roles & (COMMITTEE | {R.RCSC}):
+        return True
+    named = ctx.data.get("investigators")
+    return not isinstance(named, list) or actor.username in named
+
+
+def _by_chosen_investigators(step: Step) -> Step:
+    """``step`` limited to the chosen investigators, citing the provision giving it to them."""
+    return _guarded(
+        step,
+        Guard(
+            step.cite,
+            "this step is the investigator's or Investigation Committee's the Disciplinary "
+            "Committee directed (19.8.2.2): you are not among the investigators chosen on this "
+            "case",
+            taken_by_a_chosen_investigator,
+            precheck=True,
+        ),
+    )
+
+
 STATES_V2 = (
     State(
         "retired_summarily",
@@ -2472,6 +2527,10 @@ V2 = revise(
     "separating penalty is quashed or revoked serves on, and the outstanding dues the "
     "separation wrote are revoked; 19.3.4, 2.10.6.1: once the agency's committee is a "
     "record, the members present are chosen from its members serving on the meeting's day; "
+    "19.3.5, 19.8.2.2: investigators and members present are accounts chosen from the "
+    "committee's members (the Investigation Committee, the deciding committee) where recorded, "
+    "else the agency's active users, never the respondent or a recused member, and the "
+    "investigation's steps are taken by the investigators chosen; "
     "19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
     "documentary evidence, the investigation report (parts withheld from the respondent "
     "marked so) and the appeal memorandum are attached as papers to the step recording them",
@@ -2503,7 +2562,7 @@ V2 = revise(
     ),
     replace=(
         _extended(
-            _order,
+            _with_field(_order, INVESTIGATORS_V2),
             fields=(
                 Field(
                     "directive_received_on",
@@ -2548,16 +2607,23 @@ V2 = revise(
             ),
             "record_conviction",
         ),
-        replace(
-            PROCESS.branches("submit_report")[0],
-            fields=(*PROCESS.branches("submit_report")[0].fields, *REPORT_FILES),
+        _by_chosen_investigators(
+            replace(
+                PROCESS.branches("submit_report")[0],
+                fields=(*PROCESS.branches("submit_report")[0].fields, *REPORT_FILES),
+            )
+        ),
+        _by_chosen_investigators(PROCESS.branches("commence_investigation")[0]),
+        _by_chosen_investigators(PROCESS.branches("complete_investigation")[0]),
+        _by_chosen_investigators(
+            _with_field(PROCESS.branches("escalate_to_committee")[0], INVESTIGATORS_V2)
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
         _decision_v2(
             _extended(
                 _guarded(
-                    PROCESS.branches("record_decision")[0],
+                    _with_field(PROCESS.branches("record_decision")[0], PRESENT_V2),
                     Guard(
                         "19.11.7, 19.11.8",
                         "a conviction by a Court of Law is not re-tried: a charge of conviction "

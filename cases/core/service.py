@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles
+from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles, step_users
 from cases.core.effects import EFFECTS, MOVES_DEADLINES, EffectContext
 from cases.core.file_store import safe_name, sha256_of
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
@@ -207,6 +207,7 @@ def _fire(
     open_rows = deadlines.unsettled(session, case.id or 0)
     ctx = context(session, case, now, open_rows=open_rows)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
+    step_users.check(session, case, step, fields, ctx)  # accounts named, not typed (19.3.5)
     papers = _papers_sent(step, fields, filing is not None)
     typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)

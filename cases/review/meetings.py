@@ -387,10 +387,14 @@ def decide(
             "present",
         )
     declared = {
-        f.name for s in registry.for_case(case).steps_from(case.state, trigger) for f in s.fields
+        f.name: f.type
+        for s in registry.for_case(case).steps_from(case.state, trigger)
+        for f in s.fields
     }
     given = dict(raw)
-    if "members_present" in declared:
+    if declared.get("members_present") == "users":  # accounts, from 2023.2 (19.3.5)
+        given["members_present"] = [u.username for u in sits.present]
+    elif "members_present" in declared:
         given["members_present"] = ", ".join(u.display_name for u in sits.present)
     for name in MEETING_NUMBER_FIELDS:
         if name in declared:

@@ -110,6 +110,9 @@ def rcsc_walk(world, eid: str, state: str) -> int:
         if here == state:
             break
         user = by_step.get(trigger.removesuffix("_appeal_decision"), who.get(username, username))
+        # 2023.2 (19.3.5): the investigators and members present are the RCSC's own users.
+        named = {"investigators": "rcsc_dc", "members_present": "rcsc_dc, rcsc_chair"}
+        fields = {k: named.get(k, v) for k, v in fields.items()}
         here = world.fire(case_id, trigger, user, **fields)
     assert here == state
     return case_id
