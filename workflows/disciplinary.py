@@ -2254,11 +2254,19 @@ IN_OFFICE = Guard(
 )
 
 
+def prosecution_awaits_judgement(ctx: Context) -> bool:
+    """19.11.5: criminal charges filed in a Court of Law on the case, its judgement not yet
+    recorded: "Court ... proceedings" of 19.9.9 are not complete."""
+    found = ctx.data.get("prosecution") or {}
+    return bool(found.get("charges_filed_on")) and not found.get("judgement_on")
+
+
 IN_COURT = Guard(
-    "19.9.9, 19.12.5",
-    "on a closed case a suspension is ordered only while an appeal to the High Court or "
-    "Supreme Court awaits judgement (the court proceedings of 19.9.9)",
-    court_appeal_pending,
+    "19.9.9, 19.12.5, 19.11.5",
+    "on a closed case a suspension is ordered only while court proceedings await judgement "
+    "(19.9.9): an appeal to the High Court or Supreme Court (19.12.5), or the criminal "
+    "charges filed on the case (19.11.5)",
+    lambda ctx: court_appeal_pending(ctx) or prosecution_awaits_judgement(ctx),
     precheck=True,
 )
 
@@ -2339,6 +2347,62 @@ def _suspend_under(step: Step) -> tuple[Step, Step]:
     return own, acab
 
 
+def _revoke_under(step: Step) -> tuple[Step, Step]:
+    """revoke_suspension from 2023.2: 19.9.12 "unless it is modified or revoked by the
+    appropriate authority". A suspension executed on the Anti-Corruption Commission's order
+    (19.9.2's exception, reading R-19.9.2-acab) was ordered by the authority that executed
+    it, the civil servant's agency or the RCSC, ESC included: that authority revokes it,
+    as it suspended. Any other suspension stays with the body that may suspend (19.9.2,
+    19.9.3)."""
+    own = replace(step, when=lambda ctx: not on_commission_order(ctx))
+    acab = _guarded(
+        replace(
+            step, cite="19.9.2, 19.9.12", when=on_commission_order, authority=acab_suspension_body
+        ),
+        Guard(
+            "19.9.2",
+            "the suspension in force was not executed on the Anti-Corruption Commission's order",
+            on_commission_order,
+            precheck=True,
+        ),
+    )
+    return own, acab
+
+
+PROSECUTION_JUDGEMENT_V2 = Step(
+    "record_prosecution_judgement",
+    COURT_STATES,
+    "=",
+    "Record the Court of Law's judgement on the criminal charges",
+    "19.11.5, 19.9.9",
+    by=COMMITTEE,
+    authority=disciplinary_body,
+    guards=(
+        Guard(
+            "19.11.5",
+            "no criminal charges filed on the case await a judgement",
+            prosecution_awaits_judgement,
+            precheck=True,
+        ),
+    ),
+    fields=(
+        Field("judgement_on", "date", "Judgement delivered on"),
+        Field(
+            "prosecution_outcome",
+            "choice",
+            "The Court of Law",
+            choices=(
+                ("convicted", "convicted the civil servant (19.11.7, 19.11.8: a case on it)"),
+                ("acquitted", "acquitted the civil servant"),
+            ),
+        ),
+    ),
+    help="A suspension in force stays until revoked, or is continued on the case opened on a "
+    "conviction (19.9.12, 19.9.13).",
+    effects=("record_prosecution",),
+)
+
+
 SUSPENSION_V2 = (
     *(
         _also(branch, "suspension_on_register")
@@ -2347,8 +2411,11 @@ SUSPENSION_V2 = (
     ),
     *_across_proceedings(PROCESS.branches("hold_pre_suspension_hearing")[0]),
     *(
-        replace(PROCESS.branches("revoke_suspension")[0], source=source, dest="=")
+        branch
         for source in ((*OPEN_STATES, "appeal_decided"), "closed")
+        for branch in _revoke_under(
+            replace(PROCESS.branches("revoke_suspension")[0], source=source, dest="=")
+        )
     ),
 )
 
@@ -2527,6 +2594,10 @@ V2 = revise(
     "separating penalty is quashed or revoked serves on, and the outstanding dues the "
     "separation wrote are revoked; 19.3.4, 2.10.6.1: once the agency's committee is a "
     "record, the members present are chosen from its members serving on the meeting's day; "
+    "19.9.2, 19.9.12: a suspension executed on the Anti-Corruption Commission's order is "
+    "revoked by the authority that executed it (the agency or the RCSC, ESC included); "
+    "19.9.9, 19.11.5: on a closed case a suspension may also be ordered and revoked while "
+    "criminal charges filed on it await the Court of Law's judgement, which is recorded; "
     "19.3.5, 19.8.2.2: investigators and members present are accounts chosen from the "
     "committee's members (the Investigation Committee, the deciding committee) where recorded, "
     "else the agency's active users, never the respondent or a recused member, and the "
@@ -2670,6 +2741,7 @@ V2 = revise(
         *COURT_STEPS_V2,
         *SUMMONS_STEPS_V2,
         CONTINUE_SUSPENSION_V2,
+        PROSECUTION_JUDGEMENT_V2,
     ),
     states=STATES_V2,
 )

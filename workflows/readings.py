@@ -165,8 +165,8 @@ SUSPENSION_PROCEEDINGS = Reading(
             "a suspension may be ordered, revoked and stays in force until the final "
             "decision: during the enquiry, the appeal window, the appeal and its execution, "
             "and on a closed case while an appeal of the Tribunal's decision to the High "
-            "Court or Supreme Court awaits judgement; never of a civil servant the case "
-            "separated",
+            "Court or Supreme Court, or criminal charges filed on the case (19.11.5), await "
+            "judgement; never of a civil servant the case separated",
         ),
     ),
 )

@@ -174,13 +174,16 @@ def reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None
 @effect("record_prosecution")
 def record_prosecution(ec: EffectContext) -> None:
     """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
-    RCSC notified), then the criminal charges filed, kept together on the case."""
+    RCSC notified), then the criminal charges filed, then the Court's judgement on them, kept
+    together on the case."""
     keys = (
         "forwarded_to_oag_on",
         "oag_reference",
         "prosecution_court",
         "charges_filed_on",
         "court_case_no",
+        "judgement_on",  # 2023.2: the court's judgement ends the proceedings (19.9.9)
+        "prosecution_outcome",
     )
     found = dict(ec.data.get("prosecution") or {})
     found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})
