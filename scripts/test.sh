@@ -22,7 +22,7 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
 python -m ruff check .
 python -m ruff format --check .
 
-workers=(-n "${DRUKFLOW_TEST_WORKERS:-auto}" --dist loadfile)
+workers=(-n "${DRUKFLOW_TEST_WORKERS:-auto}" --dist loadfile --durations=15)
 status=0
 echo "== the suite on SQLite"
 python -m pytest "${workers[@]}" "$@" || status=$?
