@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cases.core import service
 from cases.core.models import Committee, Meeting, MeetingMinutes
-from cases.review import committees, meetings
+from cases.review import committees, meeting_minutes, meetings
 from web import views
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
@@ -387,7 +387,7 @@ def issue_minutes(
     """Issue the minutes (HTML and PDF; the PDF's SHA-256 in the audit chain). A second
     issue is a correction that supersedes the first."""
     with idem.transaction() as s:
-        x = meetings.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
+        x = meeting_minutes.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
         return idem.save(s, minutes_json(x), 201)
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases.core import queries, service
-from cases.review import committees, meetings
+from cases.review import committees, meeting_minutes, meetings
 from web.api_committees import CommitteeId, MeetingId, MinutesId, readable_minutes
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.forms import form_to_fields, version_of
@@ -257,7 +257,7 @@ async def minutes_issue(
     request: Request, meeting_id: MeetingId, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     def write(s: Any, form: Any) -> None:
-        meetings.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
+        meeting_minutes.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
 
     return await _meeting_write(request, viewer, meeting_id, write)
 
