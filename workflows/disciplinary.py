@@ -2604,7 +2604,12 @@ V2 = revise(
     "investigation's steps are taken by the investigators chosen; "
     "19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
     "documentary evidence, the investigation report (parts withheld from the respondent "
-    "marked so) and the appeal memorandum are attached as papers to the step recording them",
+    "marked so) and the appeal memorandum are attached as papers to the step recording them; "
+    "7.7.7.1, 19.8.3, 19.12.6: on that reinstatement each LTT service obligation running when "
+    "the civil servant was separated ends later by the days separated, its last day owed "
+    "stated (reading R-7.7.7.1-reinstated); 13.10.6.5: the gratuity deduction that "
+    "separation recorded for a secondment obligation not served is undone, the obligation "
+    "running again",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -2629,6 +2634,16 @@ V2 = revise(
             "19.9.2 keeps an exception the RCSC's authority gives way to, and a suspension the "
             "Act requires is not the committee's to weigh; the first version allowed no "
             "exception",
+        ),
+        readings.InForce(
+            readings.SEPARATED_TIME,
+            "not_served",
+            '7.7.7.1 requires the civil servant "to serve for a specified duration", and the '
+            "rules count only service rendered toward it (7.7.7.9; EOL and secondment, "
+            "8.12.6, 13.10.5.8); 19.9.11 makes even an acquitted suspension active service "
+            '"for the purpose of gratuity, annual increment, and promotion" only, not for '
+            "liquidating service obligations. The first version did not separate on a "
+            "penalty, so never reinstated",
         ),
     ),
     replace=(

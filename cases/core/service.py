@@ -156,8 +156,14 @@ def acting_role(actor: Actor, step: Step) -> str:
 
 
 def load(session: Session, case_id: int, *, for_update: bool = False) -> Case:
-    stmt = _CASE_LOCKED if for_update else _CASE
-    case = session.exec(stmt, params={"case_id": case_id}).first()
+    """The case; ``for_update`` locks its row until the commit. On SQLite a write
+    transaction holds the database's write lock from its first statement (BEGIN
+    IMMEDIATE), so a case this session has read already is current and is not read again."""
+    if for_update and session.get_bind().dialect.name == "sqlite":
+        case = session.get(Case, case_id)
+    else:
+        stmt = _CASE_LOCKED if for_update else _CASE
+        case = session.exec(stmt, params={"case_id": case_id}).first()
     if case is None:
         raise NotFound(f"case {case_id} not found")
     return case

@@ -16,7 +16,7 @@ from sqlmodel import select
 from cases.core import audit, service
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, Case, MeetingItem
-from cases.review import committees, due_process, meetings, replay
+from cases.review import committees, due_process, meeting_minutes, meetings, replay
 from workflows import committees as rules
 from workflows.context import Refused
 
@@ -341,11 +341,11 @@ def test_minutes_list_every_decision_and_verify_in_the_chain(world) -> None:
     mid = meeting(world, cid, list(MOH_SEATS))
     with pytest.raises(Refused):
         with transaction(world.engine) as s:
-            meetings.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
+            meeting_minutes.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
     decide(world, mid, first, "record_decision", **DECISION)
     decide(world, mid, other, "record_decision", by="secretary", **DECISION)
     with transaction(world.engine) as s:
-        minutes = meetings.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
+        minutes = meeting_minutes.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
         html, sha, seq = minutes.html, minutes.sha256, minutes.audit_seq
     assert f"#{first}" in html and f"#{other}" in html and "19.8.2.3(viii)" in html
     assert (
@@ -362,7 +362,7 @@ def test_minutes_list_every_decision_and_verify_in_the_chain(world) -> None:
             meetings.record_present(s, world.actors["chair"], mid, ["chair"], now=world.clock.now)
     assert refused.value.status == 409
     with transaction(world.engine) as s:
-        again = meetings.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
+        again = meeting_minutes.issue_minutes(s, world.actors["chair"], mid, now=world.clock.now)
         assert again.supersedes_id == minutes.id
 
 
