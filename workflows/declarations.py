@@ -93,6 +93,9 @@ class Authority:
     problem: str = ""
 
 
+_SYSTEM_ONLY = frozenset({R.SYSTEM})  # a step only the timer takes
+
+
 @dataclass(frozen=True)
 class Step:
     trigger: str
@@ -120,7 +123,7 @@ class Step:
 
     @property
     def timer_only(self) -> bool:
-        return self.by == frozenset({R.SYSTEM})
+        return self.by == _SYSTEM_ONLY
 
 
 @dataclass(frozen=True)
