@@ -412,7 +412,7 @@ class World:
                 "dc",
                 {
                     "investigated_by": "member_secretary",
-                    "investigators": "secretary",
+                    "investigators": self.actors["secretary"].username,
                     "directive_on": today,
                     "directive_received_on": today,
                 },
@@ -434,7 +434,10 @@ class World:
                 {
                     "meeting_on": today,
                     "hearing": "heard",
-                    "members_present": "dc, dc2, chair, secretary",
+                    # the accounts acting as the committee (a test may swap them)
+                    "members_present": ", ".join(
+                        self.actors[u].username for u in ("dc", "dc2", "chair", "secretary")
+                    ),
                     "findings": findings,
                     "decision_reasons": "The evidence establishes the charges.",
                     "accountable_supervisor": "Sonam Dorji, Chief Store Officer",

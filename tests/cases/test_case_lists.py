@@ -79,7 +79,7 @@ def test_an_appellate_authority_sees_a_case_once_it_is_appealed_to_it(world):
     world.make_servant("E300", agency="DOPH")
     world.add_user("e300", (R.RESPONDENT,), employee_eid="E300")
     world.add_user("moha_appeal", (R.APPELLATE,), agency="MOHA")
-    for username in ("hr", "dc", "chair", "secretary", "investigator"):  # DOPH's committee
+    for username in ("hr", "dc", "dc2", "chair", "secretary", "investigator"):  # DOPH's committee
         roles = tuple(world.actors[username].roles)
         world.actors[username] = world.add_user(f"doph_{username}", roles, agency="DOPH")
     case_id = world.walk_to("decided", eid="E300", respondent="e300")
