@@ -232,7 +232,7 @@ def list_cases(
     }
 
 
-@router.post("/cases", status_code=201, response_model=CaseOut)
+@router.post("/cases", status_code=201, response_model=CaseOut, name="api_create_case")
 def create_case(
     request: Request, body: CaseIn, viewer: CurrentViewer, idem: Idempotency
 ) -> Response:

@@ -16,7 +16,7 @@ from web.search_filters import SearchFilters
 router = APIRouter()
 
 
-@router.get("/api/search", tags=["cases"])
+@router.get("/api/search", tags=["cases"], name="api_search")
 def search(
     request: Request, viewer: CurrentViewer, q: SearchText, filters: SearchFilters
 ) -> dict[str, Any]:

@@ -56,3 +56,22 @@ def test_every_link_on_a_users_pages_opens_for_that_user(demo_client) -> None:
                 if status >= 400:
                     broken.append(f"{username} on {path}: {href} answers {status}")
     assert broken == []
+
+
+def test_a_route_s_name_leads_to_one_path(db_url) -> None:  # noqa: ANN001
+    """Pages link by route name (``url_for``), which takes the first route of that name: two
+    paths under one name (a page and its /api twin) would send a link to whichever router
+    the app includes first. A name may stand for several methods of one path."""
+    app = create_app(db_url, run_sweeper=False)
+
+    def routes(router):  # noqa: ANN001, ANN202
+        for route in router.routes:
+            if hasattr(route, "original_router"):  # an included router
+                yield from routes(route.original_router)
+            elif getattr(route, "methods", None):
+                yield route
+
+    paths: dict[str, set[str]] = {}
+    for route in routes(app.router):
+        paths.setdefault(route.name, set()).add(route.path)
+    assert {name: p for name, p in paths.items() if len(p) > 1} == {}
