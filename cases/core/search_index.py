@@ -349,11 +349,15 @@ def search(
     """The cases ``actor`` may see whose words (those they may read) match every word of
     ``text``, each word as a word or the start of one: first those whose name, employee ID,
     number or title match (source NAMES_SOURCE), then those whose facts or papers do; open
-    cases first, newest first in each; one hit per case, its best match's snippet.
+    cases first, newest first in each; one hit per case. Its snippet is from its names, else
+    its own facts, else its confidential fields, else its first paper holding the words
+    (the document with the lowest slot; not a relevance score, whose figures FTS5 gathers
+    over every matching document).
 
-    The index is walked from the highest document key down (see NAMES_BAND, OPEN_BAND) a page at a
-    time, and the walk stops at the first document of the case after the ``limit``-th: the
-    work is the page of cases shown, not every document holding the words."""
+    The index is walked from the highest document key down (see NAMES_BAND, OPEN_BAND) a
+    page at a time, and the walk stops at the first document of the case after the
+    ``limit``-th: the work is the page of cases shown, not every document holding the
+    words."""
     terms = words(text)
     if not terms:
         return []
@@ -363,36 +367,34 @@ def search(
         _reader_filter(actor),
         *case_filters(filters or Filters(), conn.dialect.name),
     ]
-    page = max(limit * 4, 20)
-    best: dict[int, tuple[str, str, float]] = {}  # case: snippet, source, score; walk order
+    page = limit * 2
+    best: dict[int, tuple[str, str]] = {}  # case: snippet, source; in the walk's order
     below: int | None = None
     while True:
         rows = conn.execute(_walk(conn.dialect.name, terms, where, below, page)).all()
-        for key, case_id, snip, source, score in rows:
+        for key, case_id, snip, source in rows:
             had = best.get(case_id)
-            if had is None:
-                if len(best) == limit:
-                    return _hits(best)
-                best[case_id] = (snip, source, score)
-            elif had[1] != NAMES_SOURCE and score > had[2]:
-                best[case_id] = (snip, source, score)
+            if had is None and len(best) == limit:
+                return _hits(best)
+            if had is None or had[1] != NAMES_SOURCE:  # a case's later rows: lower slots
+                best[case_id] = (snip, source)
             below = key
         if len(rows) < page:
             return _hits(best)
 
 
-def _hits(best: dict[int, tuple[str, str, float]]) -> list[Hit]:
-    return [Hit(case_id, snip, source) for case_id, (snip, source, _s) in best.items()]
+def _hits(best: dict[int, tuple[str, str]]) -> list[Hit]:
+    return [Hit(case_id, snip, source) for case_id, (snip, source) in best.items()]
 
 
 def _walk(
     dialect: str, terms: list[str], where: list[Any], below: int | None, page: int
 ) -> sa.Select[Any]:
-    """One page of the walk: the matching documents' keys, cases, snippets, sources and
-    scores, highest key first, below ``below``. SQLite: FTS5 gives its matches in key order
-    (ORDER BY rowid DESC is its own), so the LIMIT ends the walk. PostgreSQL: the primary
-    key's index gives the order, the GIN index the matches; the planner takes the one that
-    reads less for these words."""
+    """One page of the walk: the matching documents' keys, cases, snippets and sources,
+    highest key first, below ``below``. SQLite: FTS5 gives its matches in key order (ORDER
+    BY rowid DESC is its own; its prefix indexes give a word's start in that order too), so
+    the LIMIT ends the walk. PostgreSQL: the primary key's index gives the order, the GIN
+    index the matches; the planner takes the one that reads less for these words."""
     if dialect == "postgresql":
         query = " & ".join(f"{t}:*" for t in terms)
         tsv = sa.func.to_tsvector(sa.literal_column("'simple'"), SearchText.body)
@@ -405,9 +407,7 @@ def _walk(
         )
         key = SearchText.id
         stmt = (
-            sa.select(
-                key, SearchText.case_id, snippet, SearchText.source, sa.func.ts_rank(tsv, tsq)
-            )
+            sa.select(key, SearchText.case_id, snippet, SearchText.source)
             .join(Case, Case.id == SearchText.case_id)  # type: ignore[arg-type]
             .where(tsv.op("@@")(tsq), *where)
         )
@@ -417,13 +417,7 @@ def _walk(
         snippet = sa.func.snippet(sa.literal_column("search_fts"), 0, OPEN, CLOSE, "…", 12)
         key = fts.c.rowid
         stmt = (
-            sa.select(
-                key,
-                SearchText.case_id,
-                snippet,
-                SearchText.source,
-                sa.literal_column("-search_fts.rank"),
-            )
+            sa.select(key, SearchText.case_id, snippet, SearchText.source)
             .select_from(fts)
             .join(SearchText, SearchText.id == fts.c.rowid)  # type: ignore[arg-type]
             .join(Case, Case.id == SearchText.case_id)  # type: ignore[arg-type]
