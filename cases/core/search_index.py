@@ -119,9 +119,11 @@ def case_documents(
 
 _TEXT = SearchText.__table__  # type: ignore[attr-defined]
 # Built once: every step rewrites its case's words, so the statements keep their compiled form.
-_DELETE = sa.delete(_TEXT).where(
-    _TEXT.c.case_id == sa.bindparam("b_case"), sa.not_(_TEXT.c.source.startswith("paper:"))
+_OWN = sa.not_(_TEXT.c.source.startswith("paper:"))
+_CURRENT = sa.select(_TEXT.c.id, _TEXT.c.source, _TEXT.c.readers, _TEXT.c.body).where(
+    _TEXT.c.case_id == sa.bindparam("b_case"), _OWN
 )
+_DELETE = sa.delete(_TEXT).where(_TEXT.c.id == sa.bindparam("b_id"))
 _INSERT = sa.insert(_TEXT)
 # A case that closes (or reopens) moves its papers' keys across the OPEN_BAND bit.
 _MOVE_PAPERS = (
@@ -138,20 +140,32 @@ def _write(
     is_open: bool,
     was_open: bool | None = None,
 ) -> None:
-    conn.execute(_DELETE, {"b_case": case_id})
+    """The case's own documents as ``docs`` says, rewriting only those that changed (the
+    full-text index's work is per word written: a step changes its facts, seldom its names
+    or confidential fields)."""
     if was_open is not None and was_open != is_open:
         low, high = _band(case_id, was_open)
         shift = OPEN_BAND if is_open else -OPEN_BAND
         conn.execute(_MOVE_PAPERS, {"b_low": low, "b_high": high, "b_shift": shift})
-    rows = []
+    wanted = {}
     for slot, (source, readers, body) in enumerate(docs):
         names = source == NAMES_SOURCE
-        key = doc_key(case_id, 0 if names else slot, is_open, names=names)
-        rows.append(
-            {"id": key, "case_id": case_id, "source": source, "readers": readers, "body": body}
+        wanted[doc_key(case_id, 0 if names else slot, is_open, names=names)] = (
+            source,
+            readers,
+            body,
         )
-    if rows:
-        conn.execute(_INSERT, rows)
+    have = {key: tuple(rest) for key, *rest in conn.execute(_CURRENT, {"b_case": case_id})}
+    stale = [{"b_id": key} for key, doc in have.items() if wanted.get(key) != doc]
+    if stale:
+        conn.execute(_DELETE, stale)
+    fresh = [
+        {"id": key, "case_id": case_id, "source": source, "readers": readers, "body": body}
+        for key, (source, readers, body) in wanted.items()
+        if have.get(key) != (source, readers, body)
+    ]
+    if fresh:
+        conn.execute(_INSERT, fresh)
 
 
 def index_case(

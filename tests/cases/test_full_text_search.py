@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from cases.core import file_store, search_index
-from cases.core.db import reading, transaction
+from cases.core.db import alembic_config, engine_for, reading, transaction
 from cases.core.models import SearchText
 from cases.people import case_search, register, register_import
 from cases.review import case_file
+from tests.conftest import World
 from workflows.context import Refused
 
 
@@ -273,3 +275,37 @@ def test_open_cases_come_first_newest_first_and_a_closing_case_takes_its_papers(
     with reading(world.engine) as s:
         two = search_index.search(s, world.actors["dc"], "absent", limit=2)
     assert [h.case_id for h in two] == [newer[2], newer[1]]
+
+
+def test_the_migration_keys_the_words_already_there(fresh_db_url, clock, password_hash, files_dir):
+    """Migration 0012 keys the words written before it in the search's order: a case's
+    names document is written, its papers' words (extracted once, from the file) kept."""
+    engine = engine_for(fresh_db_url)
+    try:
+        world = World(engine, clock, password_hash)
+        closed = world.open()  # Dorji Wangchuk's
+        with transaction(engine) as s:
+            case_file.add(
+                s,
+                file_store.LocalStore(files_dir),
+                closed,
+                world.actors["dc"],
+                name="ledger.txt",
+                data=b"Stock ledger entries for March.\n",
+                kind="complaint_evidence",
+                confidential="",
+                now=world.clock.now,
+            )
+        world.drive(closed, "closed")
+        still_open = world.open()
+        cfg = alembic_config(fresh_db_url)
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+            command.upgrade(cfg, "head")
+            conn.commit()
+        assert named(world, "dc", "wangchuk") == [(still_open, False), (closed, False)]
+        assert found(world, "dc", "ledger") == [closed]
+        assert found(world, "dc", "absent") == [still_open, closed]
+    finally:
+        engine.dispose()
