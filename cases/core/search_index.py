@@ -381,7 +381,9 @@ def search(
         _reader_filter(actor),
         *case_filters(filters or Filters(), conn.dialect.name),
     ]
-    page = limit * 2
+    # A case has one document or more: the first page is just enough for one each (every
+    # row's snippet is made), each next page twice the last.
+    page = limit + 1
     best: dict[int, tuple[str, str]] = {}  # case: snippet, source; in the walk's order
     below: int | None = None
     while True:
@@ -395,6 +397,7 @@ def search(
             below = key
         if len(rows) < page:
             return _hits(best)
+        page *= 2
 
 
 def _hits(best: dict[int, tuple[str, str]]) -> list[Hit]:
