@@ -381,21 +381,23 @@ def search(
         _reader_filter(actor),
         *case_filters(filters or Filters(), conn.dialect.name),
     ]
-    # A case has one document or more: the first page is just enough for one each (every
-    # row's snippet is made), each next page twice the last.
-    page = limit + 1
+    # SQLite steps the statement only as far as the rows read (a row's snippet is made when
+    # it is read), so its page is long; PostgreSQL answers a whole page (each row's snippet
+    # made), so its first page is just enough for one row a case, each next one twice that.
+    page = limit * 16 if conn.dialect.name == "sqlite" else limit + 1
     best: dict[int, tuple[str, str]] = {}  # case: snippet, source; in the walk's order
     below: int | None = None
     while True:
-        rows = conn.execute(_walk(conn.dialect.name, terms, where, below, page)).all()
-        for key, case_id, snip, source in rows:
-            had = best.get(case_id)
-            if had is None and len(best) == limit:
-                return _hits(best)
-            if had is None or had[1] != NAMES_SOURCE:  # a case's later rows: lower slots
-                best[case_id] = (snip, source)
-            below = key
-        if len(rows) < page:
+        read = 0
+        with conn.execute(_walk(conn.dialect.name, terms, where, below, page)) as rows:
+            for key, case_id, snip, source in rows:
+                had = best.get(case_id)
+                if had is None and len(best) == limit:
+                    return _hits(best)
+                if had is None or had[1] != NAMES_SOURCE:  # a case's later rows: lower slots
+                    best[case_id] = (snip, source)
+                below, read = key, read + 1
+        if read < page:
             return _hits(best)
         page *= 2
 
