@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the test suite needs (into .venv, from uv.lock), lint, and run pytest twice:
 # on SQLite (the embedded default), then on PostgreSQL (a server of this run's own, from
-# scripts/postgres.sh, stopped when the run ends). Extra arguments go to both pytest runs.
+# scripts/postgres.sh, stopped when the run ends). Each run spreads its test files over the
+# machine's cores (pytest-xdist; DRUKFLOW_TEST_WORKERS sets how many, 0 runs them in one
+# process). Extra arguments go to both pytest runs.
 # DRUKFLOW_TEST_POSTGRES=0 skips the second run. Used by CI (.ci/run) and by developers;
 # safe to re-run, and two runs on one machine do not share a server.
 set -euo pipefail
@@ -20,9 +22,10 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
 python -m ruff check .
 python -m ruff format --check .
 
+workers=(-n "${DRUKFLOW_TEST_WORKERS:-auto}" --dist loadfile --durations=15)
 status=0
 echo "== the suite on SQLite"
-python -m pytest "$@" || status=$?
+python -m pytest "${workers[@]}" "$@" || status=$?
 if [ "${DRUKFLOW_TEST_POSTGRES:-1}" != 0 ]; then
     DRUKFLOW_PG_DIR=$(mktemp -d /tmp/drukflow-pg-test.XXXXXX)
     export DRUKFLOW_PG_DIR
@@ -33,6 +36,6 @@ if [ "${DRUKFLOW_TEST_POSTGRES:-1}" != 0 ]; then
     trap stop_postgres EXIT
     url=$(bash scripts/postgres.sh)
     echo "== the suite on PostgreSQL ($url)"
-    DRUKFLOW_TEST_DATABASE_URL="$url" python -m pytest "$@" || status=$?
+    DRUKFLOW_TEST_DATABASE_URL="$url" python -m pytest "${workers[@]}" "$@" || status=$?
 fi
 exit "$status"

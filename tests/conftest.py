@@ -31,6 +31,12 @@ from workflows.context import Actor
 PASSWORD = "pw"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files marked ``long`` go first: with the suite spread over workers by file
+    (scripts/test.sh), a long file started last would leave one worker running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 class Clock:
     """The one clock a test moves; starts on Monday 2026-12-14, 10:00 in Thimphu."""
 
@@ -406,7 +412,7 @@ class World:
                 "dc",
                 {
                     "investigated_by": "member_secretary",
-                    "investigators": "Member Secretary",
+                    "investigators": "secretary",
                     "directive_on": today,
                     "directive_received_on": today,
                 },

@@ -401,7 +401,10 @@ def _act(
     filing: service.Filing | None = None,
 ) -> Response:
     with idem.transaction() as s:
-        if queries.can_see(s, viewer.actor, case_id) is None:
+        # Held while the step runs: the session keeps a loaded case only while it is
+        # referenced, and the step takes this one instead of reading it again.
+        seen = queries.can_see(s, viewer.actor, case_id)
+        if seen is None:
             raise service.NotFound(f"case {case_id} not found")
         fired = service.fire(
             s,

@@ -8,6 +8,7 @@ case's own step (the same checks as ``POST /api/cases/{id}/actions/{trigger}``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cases.core import service
 from cases.core.models import Committee, Meeting, MeetingMinutes
-from cases.review import committees, meetings
+from cases.review import committees, meeting_minutes, meetings
 from web import views
 from web.deps import CurrentViewer, now, tx
 from web.idempotency import Idempotency, IdempotentRoute
@@ -224,6 +225,25 @@ def get_committee(request: Request, committee_id: CommitteeId, viewer: CurrentVi
         return committee_json(s, committees.visible(s, viewer.actor, committee_id), request)
 
 
+def _committee_write(
+    request: Request,
+    viewer: Any,
+    idem: Any,
+    write: Callable[..., Any],
+    committee_id: int,
+    *ids: int,
+    body: BaseModel,
+    status: int = 200,
+) -> Response:
+    """One write to a committee, in one transaction: ``write(session, actor, committee_id,
+    *ids, fields, now=...)`` is the service's (its authority check, refusal and audit
+    event); the answer is the committee as it then stands."""
+    with idem.transaction() as s:
+        write(s, viewer.actor, committee_id, *ids, body.model_dump(), now=now(request))
+        c = committees.visible(s, viewer.actor, committee_id)
+        return idem.save(s, committee_json(s, c, request), status)
+
+
 @router.post("/committees/{committee_id}/members", status_code=201)
 def add_member(
     request: Request,
@@ -233,10 +253,9 @@ def add_member(
     idem: Idempotency,
 ) -> Response:
     """A user takes a seat (2.10.6.1) from ``start_on``; audited."""
-    with idem.transaction() as s:
-        committees.add_member(s, viewer.actor, committee_id, body.model_dump(), now=now(request))
-        c = committees.visible(s, viewer.actor, committee_id)
-        return idem.save(s, committee_json(s, c, request), 201)
+    return _committee_write(
+        request, viewer, idem, committees.add_member, committee_id, body=body, status=201
+    )
 
 
 @router.post("/committees/{committee_id}/members/{member_id}/end")
@@ -248,12 +267,9 @@ def end_member(
     viewer: CurrentViewer,
     idem: Idempotency,
 ) -> Response:
-    with idem.transaction() as s:
-        committees.end_member(
-            s, viewer.actor, committee_id, member_id, body.model_dump(), now=now(request)
-        )
-        c = committees.visible(s, viewer.actor, committee_id)
-        return idem.save(s, committee_json(s, c, request))
+    return _committee_write(
+        request, viewer, idem, committees.end_member, committee_id, member_id, body=body
+    )
 
 
 @router.post("/committees/{committee_id}/exception")
@@ -265,11 +281,9 @@ def record_exception(
     idem: Idempotency,
 ) -> Response:
     """2.10.6.2: the RCSC's prior approval of a composition other than 2.10.6.1's."""
-    with idem.transaction() as s:
-        c = committees.record_exception(
-            s, viewer.actor, committee_id, body.model_dump(), now=now(request)
-        )
-        return idem.save(s, committee_json(s, c, request))
+    return _committee_write(
+        request, viewer, idem, committees.record_exception, committee_id, body=body
+    )
 
 
 @router.post("/committees/{committee_id}/minimum")
@@ -281,11 +295,9 @@ def set_minimum(
     idem: Idempotency,
 ) -> Response:
     """The minimum present for a decision, set by the agency (the BCSR sets no quorum)."""
-    with idem.transaction() as s:
-        c = committees.set_min_present(
-            s, viewer.actor, committee_id, body.model_dump(), now=now(request)
-        )
-        return idem.save(s, committee_json(s, c, request))
+    return _committee_write(
+        request, viewer, idem, committees.set_min_present, committee_id, body=body
+    )
 
 
 @router.get("/committees/{committee_id}/meetings")
@@ -387,7 +399,7 @@ def issue_minutes(
     """Issue the minutes (HTML and PDF; the PDF's SHA-256 in the audit chain). A second
     issue is a correction that supersedes the first."""
     with idem.transaction() as s:
-        x = meetings.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
+        x = meeting_minutes.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
         return idem.save(s, minutes_json(x), 201)
 
 

@@ -98,6 +98,13 @@ def create_app(
         """Pages link /static/favicon.svg; this answers clients that ask by the old name."""
         return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
+    # The API first: a route is found by trying each in turn, and every /api path is
+    # matched only by these (they cannot shadow a page), so an API call skips the pages'.
+    app.include_router(api.router)
+    app.include_router(api_processes.router)
+    app.include_router(api_dues.router)
+    app.include_router(api_search.router)
+    app.include_router(api_committees.router)
     app.include_router(pages.router)
     app.include_router(login_pages.router)
     app.include_router(case_pages.router)
@@ -114,11 +121,6 @@ def create_app(
     app.include_router(case_file_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(committee_pages.router)
-    app.include_router(api.router)
-    app.include_router(api_processes.router)
-    app.include_router(api_dues.router)
-    app.include_router(api_search.router)
-    app.include_router(api_committees.router)
     security_pages.install(app)
     errors.install(app)
     case_file_pages.install(app)

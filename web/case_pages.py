@@ -149,7 +149,8 @@ async def case_action(
     form = await request.form()
     given = await step_values(form)
     with tx(request) as s:
-        if queries.can_see(s, viewer.actor, case_id) is None:
+        seen = queries.can_see(s, viewer.actor, case_id)  # held: the step takes it (api._act)
+        if seen is None:
             raise service.NotFound(f"case {case_id} not found")
         fired = service.fire(
             s,

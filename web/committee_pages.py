@@ -8,13 +8,14 @@ authority check and audit event of each write), redirect or re-render with the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases.core import queries, service
-from cases.review import committees, meetings
+from cases.review import committees, meeting_minutes, meetings
 from web.api_committees import CommitteeId, MeetingId, MinutesId, readable_minutes
 from web.deps import CsrfChecked, CurrentViewer, now, tx
 from web.forms import form_to_fields, version_of
@@ -115,12 +116,21 @@ def committee_page(request: Request, committee_id: CommitteeId, viewer: CurrentV
 
 
 async def _committee_write(
-    request: Request, viewer: Any, committee_id: int, write: Any, anchor: str
+    request: Request,
+    viewer: Any,
+    anchor: str,
+    write: Callable[..., Any],
+    committee_id: int,
+    *ids: int,
 ) -> Response:
+    """One write to a committee from its page, in one transaction: ``write(session, actor,
+    committee_id, *ids, form fields, now=...)`` is the service's (its authority check and
+    audit event); a refusal re-renders the page with what was entered, else back to
+    ``anchor``."""
     raw = _form(await request.form())
     try:
         with tx(request) as s:
-            write(s, raw)
+            write(s, viewer.actor, committee_id, *ids, raw, now=now(request))
     except Refused as exc:
         ctx = _committee_ctx(request, viewer, committee_id, exc, raw)
         return render(request, "pages/committee.html", ctx, exc.status)
@@ -132,10 +142,7 @@ async def _committee_write(
 async def member_add(
     request: Request, committee_id: CommitteeId, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
-    def write(s: Any, raw: dict[str, Any]) -> None:
-        committees.add_member(s, viewer.actor, committee_id, raw, now=now(request))
-
-    return await _committee_write(request, viewer, committee_id, write, "members")
+    return await _committee_write(request, viewer, "members", committees.add_member, committee_id)
 
 
 @router.post("/committees/{committee_id}/members/{member_id}/end", name="committee_member_end")
@@ -146,20 +153,18 @@ async def member_end(
     viewer: CurrentViewer,
     _: CsrfChecked,
 ) -> Response:
-    def write(s: Any, raw: dict[str, Any]) -> None:
-        committees.end_member(s, viewer.actor, committee_id, member_id, raw, now=now(request))
-
-    return await _committee_write(request, viewer, committee_id, write, "members")
+    return await _committee_write(
+        request, viewer, "members", committees.end_member, committee_id, member_id
+    )
 
 
 @router.post("/committees/{committee_id}/exception", name="committee_exception")
 async def exception(
     request: Request, committee_id: CommitteeId, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
-    def write(s: Any, raw: dict[str, Any]) -> None:
-        committees.record_exception(s, viewer.actor, committee_id, raw, now=now(request))
-
-    return await _committee_write(request, viewer, committee_id, write, "composition")
+    return await _committee_write(
+        request, viewer, "composition", committees.record_exception, committee_id
+    )
 
 
 @router.post("/committees/{committee_id}/meetings", name="meeting_schedule")
@@ -257,7 +262,7 @@ async def minutes_issue(
     request: Request, meeting_id: MeetingId, viewer: CurrentViewer, _: CsrfChecked
 ) -> Response:
     def write(s: Any, form: Any) -> None:
-        meetings.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
+        meeting_minutes.issue_minutes(s, viewer.actor, meeting_id, now=now(request))
 
     return await _meeting_write(request, viewer, meeting_id, write)
 

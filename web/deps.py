@@ -78,13 +78,18 @@ def secure_cookie(request: Request) -> bool:
     return session_policy(request).secure_cookie(request.url.scheme)
 
 
+def _where(request: Request) -> dict[str, str]:
+    """Where a refused or ended sign-in came from, for the security log (only then: most
+    requests pass, and building the URL is not free)."""
+    return {"ip": client_ip(request), "method": request.method, "path": request.url.path}
+
+
 def _viewer(request: Request) -> Viewer:
     """Session expiry is logged in this transaction, which commits (the expired row's
     deletion with it); LoginRequired is raised only after it has ended. Refused tokens are
     counted (``token_refusals``), never one write each."""
     header = request.headers.get("authorization", "")
     at = now(request)
-    where = {"ip": client_ip(request), "method": request.method, "path": request.url.path}
     ended = ""
     bearer = header.lower().startswith("bearer ")
     if bearer:
@@ -100,7 +105,7 @@ def _viewer(request: Request) -> Viewer:
             why=why,
             username=user.username if user else "",
             user_id=user.id if user else None,
-            **where,
+            **_where(request),
         )
         raise LoginRequired()
     sid = request.cookies.get(SESSION_COOKIE)
@@ -129,7 +134,7 @@ def _viewer(request: Request) -> Viewer:
                 username=found.user.username if found.user else "",
                 user_id=found.user.id if found.user else None,
                 detail=ended,
-                **where,
+                **_where(request),
             )
     raise LoginRequired(ended)
 

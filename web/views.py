@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
-from cases.core import calendar_store, deadlines, search_index, service
+from cases.core import calendar_store, deadlines, search_index, service, step_users
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal, User
 from cases.inbox import next_actors, work_queue
 from cases.people import record
@@ -105,6 +105,19 @@ def action_view(
     }
 
 
+def with_user_options(
+    session: Session, case: Case, ctx: Context, view: dict[str, Any], step: Step
+) -> dict[str, Any]:
+    """An ``action_view``, each users field with the accounts it may name (19.3.5): the
+    form's picker and the API's answer show the same eligible users the step will accept."""
+    for f, decl in zip(step.fields, view["fields"], strict=True):
+        if f.type == "users":
+            found = step_users.eligible(session, case, step, f, ctx)
+            decl["options"] = [[u.username, u.display_name] for u in found.users]
+            decl["options_from"] = found.source
+    return view
+
+
 def prefill(step: Step, today: Any) -> dict[str, str]:
     """What the form can fill in for the user: the day a paper was received is usually the
     day it is recorded (today, still editable); nothing the user must decide."""
@@ -184,14 +197,18 @@ def _core(
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     data = json.loads(case.data)
-    steps = process.available(case.state, actor, ctx or service.context(session, case, now))
+    ctx = ctx or service.context(session, case, now)
+    steps = process.available(case.state, actor, ctx)
     rows = deadlines.for_case(session, case.id)  # type: ignore[arg-type]
     return {
         "case": case,
         "process": process,
         "state": process.state(case.state),
         "data": public_fields(data, actor, case.process, case.process_version),
-        "actions": [action_view(s, data, process, today) for s in steps],
+        "actions": [
+            with_user_options(session, case, ctx, action_view(s, data, process, today), s)
+            for s in steps
+        ],
         "deadlines": [deadline_view(d, cal, today) for d in rows],
         "today": today,
     }

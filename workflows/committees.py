@@ -139,6 +139,29 @@ QUORUM_RULE = (
 )
 
 
+@dataclass(frozen=True)
+class Pool:
+    """Where a step's users field (``Field.users_from``) takes its accounts from: the members
+    of a committee of ``kinds`` where the agency recorded one (serving on the step's day),
+    otherwise the competent agency's active users; ``cite`` is the section that names them.
+    Never the respondent nor a member recused on the case (19.3.5)."""
+
+    kinds: tuple[str, ...]
+    on_case: bool  # the committee is formed on the case itself (an Investigation Committee)
+    cite: str
+    words: str
+
+
+INVESTIGATORS = "investigators"
+PRESENT = "present"
+POOLS = {
+    # 19.8.2.2(iii)-(v): the Member Secretary or the Investigation Committee investigates.
+    INVESTIGATORS: Pool((INVESTIGATION,), True, "19.8.2.2", "the case's Investigation Committee"),
+    # 19.3.4: the HRC "shall function as the Disciplinary Committee" (the Commission, 19.3.6).
+    PRESENT: Pool((HRC, COMMISSION), False, "19.3.4, 2.10.6.1", "the deciding committee"),
+}
+
+
 def meeting_label(code: str, number: int, year: int) -> str:
     """ "MOH HRC 7/2026": the committee's short name, the number in the year, the year."""
     return f"{code} {number}/{year}"

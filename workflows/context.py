@@ -50,6 +50,9 @@ class Context:
     # ``record_loader`` on the first ``profile()``. Read it through ``profile()``.
     record: Any = None
     record_loader: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    # Who is taking the step, while its guards are checked (workflows.engine): a rule that
+    # limits a step to the people the case named (19.8.2.2: its investigators) reads it.
+    actor: Actor | None = field(default=None, repr=False, compare=False)
 
     def profile(self) -> Any:
         """The subject's record, read on first use: reading it costs several queries, and

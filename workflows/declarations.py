@@ -20,7 +20,8 @@ class Field:
     """A form field a step takes; the web form and the API validation both come from it."""
 
     name: str
-    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings, file
+    type: str  # text, textarea, date, int, decimal, bool, choice, multichoice, findings, file,
+    # users
     label: str
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
@@ -39,10 +40,17 @@ class Field:
     # A file field: the case-file kind (workflows.case_file.KINDS) its papers are filed as,
     # in the step's own transaction; ``confidential`` (19.8.2.2(xi), 3.2.16) marks them too.
     paper: str = ""
+    # A users field names accounts (usernames), never typed names (19.3.5): ``users_from`` is
+    # where the eligible ones come from (workflows.committees.POOLS: a committee's members
+    # where the agency recorded it, else the competent agency's active users), checked
+    # against the database in the step's transaction (cases.core.step_users).
+    users_from: str = ""
 
     def __post_init__(self) -> None:
         if (self.type == "file") != bool(self.paper):
             raise ValueError(f"field {self.name}: a file field, and only one, names its paper kind")
+        if (self.type == "users") != bool(self.users_from):
+            raise ValueError(f"field {self.name}: a users field, and only one, names its pool")
         if not self.max_length and self.type in bounds.TEXT_LIMITS:
             object.__setattr__(self, "max_length", bounds.TEXT_LIMITS[self.type])
 
@@ -85,6 +93,9 @@ class Authority:
     problem: str = ""
 
 
+_SYSTEM_ONLY = frozenset({R.SYSTEM})  # a step only the timer takes
+
+
 @dataclass(frozen=True)
 class Step:
     trigger: str
@@ -112,7 +123,7 @@ class Step:
 
     @property
     def timer_only(self) -> bool:
-        return self.by == frozenset({R.SYSTEM})
+        return self.by == _SYSTEM_ONLY
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from workflows import committees as committee_rules
 from workflows import readings
 from workflows import roles as R
 from workflows.context import Context
@@ -1637,12 +1638,7 @@ def _decision_v2(step: Step, **changes: Any) -> Step:
                 amounts_belong_to_their_penalty,
             ),
         ),
-        effects=(
-            "present_not_recused",
-            "present_from_committee",
-            *step.effects,
-            "note_repeated_minor",
-        ),
+        effects=(*step.effects, "note_repeated_minor"),
     )
 
 
@@ -2256,11 +2252,21 @@ IN_OFFICE = Guard(
     in_office,
     precheck=True,
 )
+
+
+def prosecution_awaits_judgement(ctx: Context) -> bool:
+    """19.11.5: criminal charges filed in a Court of Law on the case, its judgement not yet
+    recorded: "Court ... proceedings" of 19.9.9 are not complete."""
+    found = ctx.data.get("prosecution") or {}
+    return bool(found.get("charges_filed_on")) and not found.get("judgement_on")
+
+
 IN_COURT = Guard(
-    "19.9.9, 19.12.5",
-    "on a closed case a suspension is ordered only while an appeal to the High Court or "
-    "Supreme Court awaits judgement (the court proceedings of 19.9.9)",
-    court_appeal_pending,
+    "19.9.9, 19.12.5, 19.11.5",
+    "on a closed case a suspension is ordered only while court proceedings await judgement "
+    "(19.9.9): an appeal to the High Court or Supreme Court (19.12.5), or the criminal "
+    "charges filed on the case (19.11.5)",
+    lambda ctx: court_appeal_pending(ctx) or prosecution_awaits_judgement(ctx),
     precheck=True,
 )
 
@@ -2341,6 +2347,62 @@ def _suspend_under(step: Step) -> tuple[Step, Step]:
     return own, acab
 
 
+def _revoke_under(step: Step) -> tuple[Step, Step]:
+    """revoke_suspension from 2023.2: 19.9.12 "unless it is modified or revoked by the
+    appropriate authority". A suspension executed on the Anti-Corruption Commission's order
+    (19.9.2's exception, reading R-19.9.2-acab) was ordered by the authority that executed
+    it, the civil servant's agency or the RCSC, ESC included: that authority revokes it,
+    as it suspended. Any other suspension stays with the body that may suspend (19.9.2,
+    19.9.3)."""
+    own = replace(step, when=lambda ctx: not on_commission_order(ctx))
+    acab = _guarded(
+        replace(
+            step, cite="19.9.2, 19.9.12", when=on_commission_order, authority=acab_suspension_body
+        ),
+        Guard(
+            "19.9.2",
+            "the suspension in force was not executed on the Anti-Corruption Commission's order",
+            on_commission_order,
+            precheck=True,
+        ),
+    )
+    return own, acab
+
+
+PROSECUTION_JUDGEMENT_V2 = Step(
+    "record_prosecution_judgement",
+    COURT_STATES,
+    "=",
+    "Record the Court of Law's judgement on the criminal charges",
+    "19.11.5, 19.9.9",
+    by=COMMITTEE,
+    authority=disciplinary_body,
+    guards=(
+        Guard(
+            "19.11.5",
+            "no criminal charges filed on the case await a judgement",
+            prosecution_awaits_judgement,
+            precheck=True,
+        ),
+    ),
+    fields=(
+        Field("judgement_on", "date", "Judgement delivered on"),
+        Field(
+            "prosecution_outcome",
+            "choice",
+            "The Court of Law",
+            choices=(
+                ("convicted", "convicted the civil servant (19.11.7, 19.11.8: a case on it)"),
+                ("acquitted", "acquitted the civil servant"),
+            ),
+        ),
+    ),
+    help="A suspension in force stays until revoked, or is continued on the case opened on a "
+    "conviction (19.9.12, 19.9.13).",
+    effects=("record_prosecution",),
+)
+
+
 SUSPENSION_V2 = (
     *(
         _also(branch, "suspension_on_register")
@@ -2349,8 +2411,11 @@ SUSPENSION_V2 = (
     ),
     *_across_proceedings(PROCESS.branches("hold_pre_suspension_hearing")[0]),
     *(
-        replace(PROCESS.branches("revoke_suspension")[0], source=source, dest="=")
+        branch
         for source in ((*OPEN_STATES, "appeal_decided"), "closed")
+        for branch in _revoke_under(
+            replace(PROCESS.branches("revoke_suspension")[0], source=source, dest="=")
+        )
     ),
 )
 
@@ -2395,6 +2460,63 @@ SUMMARY_APPEAL_V2 = (
         cite="19.2.4, 19.3.7",
     ),
 )
+
+
+# -- 19.3.5: investigators and members present are accounts, chosen, never typed
+
+INVESTIGATORS_V2 = Field(
+    "investigators",
+    "users",
+    "Investigator(s)",
+    users_from=committee_rules.INVESTIGATORS,
+    help="Chosen from the case's Investigation Committee where the agency recorded it, else "
+    "from the agency's users; never the respondent or a member who stepped aside (19.3.5).",
+)
+PRESENT_V2 = Field(
+    "members_present",
+    "users",
+    "Committee members present",
+    users_from=committee_rules.PRESENT,
+    help="Chosen from the committee's members serving on the meeting's day where the agency "
+    "recorded it, else from the agency's users; never a member who stepped aside (19.3.5).",
+)
+
+
+def _with_field(step: Step, field: Field) -> Step:
+    """``step`` with its field of ``field``'s name taken as ``field`` declares it."""
+    return replace(step, fields=tuple(field if f.name == field.name else f for f in step.fields))
+
+
+def taken_by_a_chosen_investigator(ctx: Context) -> bool:
+    """19.8.2.2(v)-(x) give the investigation's steps to "The Investigator or Investigating
+    Committee" the Disciplinary Committee directed: an officer acting only as an
+    investigator takes them only if the case names them among its investigators. The
+    Disciplinary Committee's members (the Member Secretary among them, 19.8.2.2(iii)) record
+    them as before."""
+    actor = ctx.actor
+    if actor is None or R.INVESTIGATOR not in actor.roles:
+        return True
+    if actor.roles & (COMMITTEE | {R.RCSC}):
+        return True
+    named = ctx.data.get("investigators")
+    return not isinstance(named, list) or actor.username in named
+
+
+def _by_chosen_investigators(step: Step) -> Step:
+    """``step`` limited to the chosen investigators, citing the provision giving it to them."""
+    return _guarded(
+        step,
+        Guard(
+            step.cite,
+            "this step is the investigator's or Investigation Committee's the Disciplinary "
+            "Committee directed (19.8.2.2): you are not among the investigators chosen on this "
+            "case",
+            taken_by_a_chosen_investigator,
+            precheck=True,
+        ),
+    )
+
+
 STATES_V2 = (
     State(
         "retired_summarily",
@@ -2472,9 +2594,22 @@ V2 = revise(
     "separating penalty is quashed or revoked serves on, and the outstanding dues the "
     "separation wrote are revoked; 19.3.4, 2.10.6.1: once the agency's committee is a "
     "record, the members present are chosen from its members serving on the meeting's day; "
+    "19.9.2, 19.9.12: a suspension executed on the Anti-Corruption Commission's order is "
+    "revoked by the authority that executed it (the agency or the RCSC, ESC included); "
+    "19.9.9, 19.11.5: on a closed case a suspension may also be ordered and revoked while "
+    "criminal charges filed on it await the Court of Law's judgement, which is recorded; "
+    "19.3.5, 19.8.2.2: investigators and members present are accounts chosen from the "
+    "committee's members (the Investigation Committee, the deciding committee) where recorded, "
+    "else the agency's active users, never the respondent or a recused member, and the "
+    "investigation's steps are taken by the investigators chosen; "
     "19.5.1.2, 19.8.2.2(x)-(xi), 19.12.2: the complaint's "
     "documentary evidence, the investigation report (parts withheld from the respondent "
-    "marked so) and the appeal memorandum are attached as papers to the step recording them",
+    "marked so) and the appeal memorandum are attached as papers to the step recording them; "
+    "7.7.7.1, 19.8.3, 19.12.6: on that reinstatement each LTT service obligation running when "
+    "the civil servant was separated ends later by the days separated, its last day owed "
+    "stated (reading R-7.7.7.1-reinstated); 13.10.6.5: the gratuity deduction that "
+    "separation recorded for a secondment obligation not served is undone, the obligation "
+    "running again",
     readings=(
         readings.InForce(
             readings.REPEATED_MINOR,
@@ -2500,10 +2635,20 @@ V2 = revise(
             "Act requires is not the committee's to weigh; the first version allowed no "
             "exception",
         ),
+        readings.InForce(
+            readings.SEPARATED_TIME,
+            "not_served",
+            '7.7.7.1 requires the civil servant "to serve for a specified duration", and the '
+            "rules count only service rendered toward it (7.7.7.9; EOL and secondment, "
+            "8.12.6, 13.10.5.8); 19.9.11 makes even an acquitted suspension active service "
+            '"for the purpose of gratuity, annual increment, and promotion" only, not for '
+            "liquidating service obligations. The first version did not separate on a "
+            "penalty, so never reinstated",
+        ),
     ),
     replace=(
         _extended(
-            _order,
+            _with_field(_order, INVESTIGATORS_V2),
             fields=(
                 Field(
                     "directive_received_on",
@@ -2548,16 +2693,23 @@ V2 = revise(
             ),
             "record_conviction",
         ),
-        replace(
-            PROCESS.branches("submit_report")[0],
-            fields=(*PROCESS.branches("submit_report")[0].fields, *REPORT_FILES),
+        _by_chosen_investigators(
+            replace(
+                PROCESS.branches("submit_report")[0],
+                fields=(*PROCESS.branches("submit_report")[0].fields, *REPORT_FILES),
+            )
+        ),
+        _by_chosen_investigators(PROCESS.branches("commence_investigation")[0]),
+        _by_chosen_investigators(PROCESS.branches("complete_investigation")[0]),
+        _by_chosen_investigators(
+            _with_field(PROCESS.branches("escalate_to_committee")[0], INVESTIGATORS_V2)
         ),
         _guarded(PROCESS.branches("refer_to_adr")[0], CONVICTION_PRESCRIBES),
         _guarded(PROCESS.branches("dismiss_complaint")[0], CONVICTION_PRESCRIBES),
         _decision_v2(
             _extended(
                 _guarded(
-                    PROCESS.branches("record_decision")[0],
+                    _with_field(PROCESS.branches("record_decision")[0], PRESENT_V2),
                     Guard(
                         "19.11.7, 19.11.8",
                         "a conviction by a Court of Law is not re-tried: a charge of conviction "
@@ -2604,6 +2756,7 @@ V2 = revise(
         *COURT_STEPS_V2,
         *SUMMONS_STEPS_V2,
         CONTINUE_SUSPENSION_V2,
+        PROSECUTION_JUDGEMENT_V2,
     ),
     states=STATES_V2,
 )

@@ -223,7 +223,7 @@ class Process:
         errors += future_dates(step, fields, ctx.today)
         if errors:
             raise Refused(errors)
-        typed = replace(ctx, fields=fields)
+        typed = replace(ctx, fields=fields, actor=actor)
         step = self.select(state, trigger, typed)
         failed = [
             Refusal("guard", g.cite, self.because(g))
@@ -247,6 +247,7 @@ class Process:
     def available(self, state: str, actor: Actor, ctx: Context) -> list[Step]:
         """Actions this actor may take now; guards are checked (and explained) on submit."""
         seen: dict[str, Step] = {}
+        ctx = replace(ctx, actor=actor)
         for step in self.steps_from(state):
             if step.trigger in seen or step.timer_only:
                 continue

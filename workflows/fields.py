@@ -91,6 +91,8 @@ def _parse_one(f: Field, raw: Mapping[str, Any], data: Mapping[str, Any]) -> Any
     value = raw.get(f.name)
     if f.type == "file":
         return _uploads(value)
+    if f.type == "users":
+        return _usernames(value)
     if f.type == "bool":
         return value in (True, "true", "on", "1", "yes", 1)
     if f.type == "multichoice":
@@ -189,6 +191,27 @@ def _uploads(value: Any) -> list[Upload]:
     return [u for u in items if u.data or u.name]
 
 
+# The longest username an account holds (cases.core.models.User.username).
+USERNAME_LIMIT = 64
+
+
+def _usernames(value: Any) -> list[str]:
+    """The accounts a users field names, by username: a list (the API, a form's multiple
+    select) or one string with commas between (the CLI); each once, in the order given.
+    Whether each is a user who may be named is the database's answer (cases.core.step_users)."""
+    items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
+    names: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError("name each user by username (text)")
+        for name in (n.strip() for n in item.split(",")):
+            if len(name) > USERNAME_LIMIT:
+                raise ValueError(f"a username has at most {USERNAME_LIMIT} characters")
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
 # What a findings row with ``amounts`` also takes, each parsed as its own field would be.
 ROW_AMOUNTS = (
     Field("amount", "decimal", "fine, Nu"),
@@ -235,4 +258,5 @@ def field_decl(f: Field) -> dict[str, Any]:
         "max_length": f.max_length or None,
         **({"amounts": True} if f.amounts else {}),
         **({"paper": f.paper, "multiple": True} if f.type == "file" else {}),
+        **({"users_from": f.users_from, "multiple": True} if f.type == "users" else {}),
     }

@@ -1404,7 +1404,7 @@ MIXED_MODE_EXPENSES_ON_RETURN = Guard(
     expenses_on_every_mixed_mode_return,
 )
 
-# Effects whose 2023.2 form differs (cases.processes.ltt registers both names).
+# Effects whose 2023.2 form differs (cases.processes.ltt and ltt_return register both names).
 EFFECTS_2023_2 = frozenset({"ltt_return", "ltt_withdraw", "ltt_completion_evidence"})
 
 

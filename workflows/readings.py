@@ -165,8 +165,8 @@ SUSPENSION_PROCEEDINGS = Reading(
             "a suspension may be ordered, revoked and stays in force until the final "
             "decision: during the enquiry, the appeal window, the appeal and its execution, "
             "and on a closed case while an appeal of the Tribunal's decision to the High "
-            "Court or Supreme Court awaits judgement; never of a civil servant the case "
-            "separated",
+            "Court or Supreme Court, or criminal charges filed on the case (19.11.5), await "
+            "judgement; never of a civil servant the case separated",
         ),
     ),
 )
@@ -280,6 +280,33 @@ WITHDRAWAL_OBLIGATION = Reading(
     (
         Option("approved_duration", "2/3/4 times the approved duration of the course"),
         Option("period_studied", "2/3/4 times the period studied, up to the withdrawal"),
+    ),
+)
+
+SEPARATED_TIME = Reading(
+    "R-7.7.7.1-reinstated",
+    "7.7.7.1, 19.8.3, 19.12.6",
+    '7.7.7.1: "A civil servant availing LTT shall be required to serve for a specified '
+    'duration to ensure return on investment." 19.12.6: "the penalty shall stand revoked." '
+    '19.9.11: "The period of suspension shall be considered as part of active service for '
+    "the purpose of gratuity, annual increment, and promotion only if the respondent civil "
+    'servant is found innocent and acquitted of all charges and accordingly reinstated."',
+    "A civil servant separated by a penalty that is later quashed (19.8.3) or revoked "
+    "(19.12.6) is reinstated: does the time between the separation and the reinstatement "
+    "count toward the LTT service obligation, as if the service had never been broken, or "
+    "was it not served, so that the obligation runs that much longer?",
+    (
+        Option(
+            "counted",
+            "the time separated counts toward the LTT service obligation: its end and last "
+            "day owed stay as recorded",
+        ),
+        Option(
+            "not_served",
+            "the time separated was not served: each LTT service obligation running on the "
+            "day of separation ends later by the days from that day to the day before the "
+            "reinstatement, its last day owed with it",
+        ),
     ),
 )
 
@@ -426,6 +453,7 @@ ALL: tuple[Reading, ...] = (
     CLEAN_RECORD,
     RETURN_OBLIGATION_IN_BHUTAN,
     WITHDRAWAL_OBLIGATION,
+    SEPARATED_TIME,
     LTT_OBLIGATION_DURATION,
     SECONDMENT_OBLIGATION_DURATION,
     JOINING_DEADLINE,

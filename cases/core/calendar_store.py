@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.core import audit
@@ -23,6 +24,10 @@ _cache: dict[tuple, WorkingCalendar] = {}
 
 
 _SESSION_KEY = "drukflow_calendar"
+# The corrections as plain rows (every step that arms a deadline reads them).
+_ROWS = sa.select(CalendarOverride.day, CalendarOverride.kind, CalendarOverride.note).order_by(
+    CalendarOverride.day
+)
 
 
 def load(session: Session) -> WorkingCalendar:
@@ -33,8 +38,7 @@ def load(session: Session) -> WorkingCalendar:
     kept = session.info.get(_SESSION_KEY)
     if kept is not None and tx is not None and kept[0] is tx:
         return kept[1]
-    rows = session.exec(select(CalendarOverride).order_by(CalendarOverride.day)).all()
-    key = tuple((r.day, r.kind, r.note) for r in rows)
+    key = tuple(tuple(r) for r in session.connection().execute(_ROWS))
     cal = _cache.get(key)
     if cal is None:
         _cache.clear()

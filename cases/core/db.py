@@ -127,13 +127,24 @@ def bulk_insert(
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(rows))
 
 
+def _read_only(engine: Engine) -> Engine:
+    """The engine with reads' option set, made once per engine and kept on it (every
+    request that reads its session or token comes here; the option engine shares the
+    pool)."""
+    found = getattr(engine, "_drukflow_read_only", None)
+    if found is None:
+        found = engine.execution_options(**{READ_ONLY: True})
+        engine._drukflow_read_only = found  # type: ignore[attr-defined]
+    return found
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A unit of work that only reads. On SQLite it begins DEFERRED, so it does not queue
     for the write lock behind every transition: WAL gives it a consistent snapshot. A write
     inside it would fail with "database is locked" whenever another writer had moved on, so
     nothing that writes may use it."""
-    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as s:
+    with Session(_read_only(engine), expire_on_commit=False) as s:
         try:
             yield s
             s.commit()  # ends the snapshot; unlike a rollback it leaves what was read loaded

@@ -120,7 +120,6 @@ def reckon(cal: WorkingCalendar, row: Deadline) -> Reckoning:
 # keeps its compiled form and cache key instead of being rebuilt per call.
 _CASE = sa.bindparam("case_id")
 _ARMED = select(Deadline).where(Deadline.case_id == _CASE, Deadline.status == ARMED)
-_ALL = select(Deadline).where(Deadline.case_id == _CASE).order_by(Deadline.id)  # type: ignore[arg-type]
 _UNSETTLED = select(Deadline).where(
     Deadline.case_id == _CASE,
     Deadline.status.in_((ARMED, MISSED)),  # type: ignore[attr-defined]
@@ -132,8 +131,15 @@ def armed(session: Session, case_id: int) -> list[Deadline]:
     return list(session.exec(_ARMED, params={"case_id": case_id}).all())
 
 
+_ALL_ROWS = sa.select(*Deadline.__table__.c).where(Deadline.case_id == _CASE).order_by(Deadline.id)  # type: ignore[attr-defined, arg-type]
+
+
 def for_case(session: Session, case_id: int) -> list[Deadline]:
-    return list(session.exec(_ALL, params={"case_id": case_id}).all())
+    """Every deadline row of the case, oldest first, to read (each case page and each step's
+    answer shows them): plain rows with the columns as attributes, not tracked objects. The
+    session's pending changes are written first, as a query through the session would."""
+    session.flush()
+    return list(session.connection().execute(_ALL_ROWS, {"case_id": case_id}).all())  # type: ignore[arg-type]
 
 
 def arm(

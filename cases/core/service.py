@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles
+from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles, step_users
 from cases.core.effects import EFFECTS, MOVES_DEADLINES, EffectContext
 from cases.core.file_store import safe_name, sha256_of
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
@@ -156,8 +156,14 @@ def acting_role(actor: Actor, step: Step) -> str:
 
 
 def load(session: Session, case_id: int, *, for_update: bool = False) -> Case:
-    stmt = _CASE_LOCKED if for_update else _CASE
-    case = session.exec(stmt, params={"case_id": case_id}).first()
+    """The case; ``for_update`` locks its row until the commit. On SQLite a write
+    transaction holds the database's write lock from its first statement (BEGIN
+    IMMEDIATE), so a case this session has read already is current and is not read again."""
+    if for_update and session.get_bind().dialect.name == "sqlite":
+        case = session.get(Case, case_id)
+    else:
+        stmt = _CASE_LOCKED if for_update else _CASE
+        case = session.exec(stmt, params={"case_id": case_id}).first()
     if case is None:
         raise NotFound(f"case {case_id} not found")
     return case
@@ -207,6 +213,7 @@ def _fire(
     open_rows = deadlines.unsettled(session, case.id or 0)
     ctx = context(session, case, now, open_rows=open_rows)
     step, fields = process.check(case.state, trigger, actor, ctx, raw)
+    step_users.check(session, case, step, fields, ctx)  # accounts named, not typed (19.3.5)
     papers = _papers_sent(step, fields, filing is not None)
     typed = replace(ctx, fields=fields)
     dest, taken = process.run(case.state, trigger, typed)

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cases.review import committees, meeting_records, meetings
+from cases.review import committees, meeting_minutes, meeting_records, meetings
 from workflows.calendar import bhutan_today
 from workflows.context import Actor
 
@@ -112,7 +112,9 @@ def build(session: Session, actors: dict[str, Actor], now: datetime) -> dict[str
         if meetings.decisions(session, meeting_id=m.id)
     ][:2]
     for m in moh:
-        meetings.issue_minutes(session, actors["chair"], m.id or 0, now=now - timedelta(minutes=1))
+        meeting_minutes.issue_minutes(
+            session, actors["chair"], m.id or 0, now=now - timedelta(minutes=1)
+        )
     # Today's meeting of the MOH HRC, its members present recorded by the member secretary.
     upcoming = meetings.schedule(
         session,

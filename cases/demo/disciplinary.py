@@ -14,8 +14,9 @@ from typing import Any
 from cases.demo.kit import Day, Script, Step
 from cases.demo.papers import Paper
 
-# The Disciplinary Committee of the demo's agency, present at each decision (19.3.4).
-MEMBERS = "Rinzin Dorji, Kuenzang Norbu, Sangay Choden, Tandin Wangmo"
+# The Disciplinary Committee of the demo's agency, present at each decision (19.3.4): its
+# members' accounts (19.3.5; a case on an earlier version types their names, seed._not_after).
+MEMBERS = ["chair", "dc", "dc2", "secretary"]
 
 
 def notice(k: int, charges: list[str], particulars: str, received_on: str, by: str = "dc") -> Step:
@@ -33,7 +34,7 @@ def notice(k: int, charges: list[str], particulars: str, received_on: str, by: s
     )
 
 
-def _investigation(d: Day, k: int, investigated_by: str, investigators: str) -> Step:
+def _investigation(d: Day, k: int, investigated_by: str, investigators: list[str]) -> Step:
     """The committee directs the investigation, dated and received the day of the step
     (19.8.2.2)."""
     return (
@@ -121,7 +122,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "issues were made on verbal instructions."
                 },
             ),
-            _investigation(d, k - 9, "member_secretary", "Tandin Wangmo"),
+            _investigation(d, k - 9, "member_secretary", ["secretary"]),
             (k - 11, "commence_investigation", "secretary", {"commenced_on": d(k - 11)}),
             (
                 k - 18,
@@ -377,7 +378,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                     "explanation_evidence": "Advance adjustment statements",
                 },
             ),
-            _investigation(d, 7, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
+            _investigation(d, 7, "investigation_committee", ["investigator", "dc2"]),
             (4, "commence_investigation", "investigator", {"commenced_on": d(4)}),
         ],
         papers=(
@@ -424,7 +425,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 "dc",
                 {"explanation": "Received in writing: the trip was an emergency referral."},
             ),
-            _investigation(d, 24, "member_secretary", "Tandin Wangmo"),
+            _investigation(d, 24, "member_secretary", ["secretary"]),
             (22, "commence_investigation", "secretary", {"commenced_on": d(22)}),
             (
                 15,
@@ -501,7 +502,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 "dc",
                 {"explanation": "Received in writing: the duplicates were a system error."},
             ),
-            _investigation(d, 9, "investigation_committee", "Lhakpa Tshering, Sangay Choden"),
+            _investigation(d, 9, "investigation_committee", ["investigator", "dc2"]),
         ],
     )
     # In the order of the enquiry's stages (the case numbers follow the opening dates);

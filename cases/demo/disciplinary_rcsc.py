@@ -86,7 +86,7 @@ def scripts(d: Day, today: date) -> list[Script]:
                 {
                     "meeting_on": d(15),
                     "hearing": "heard",
-                    "members_present": "Nima Tshering and the Commission",
+                    "members_present": ["rcsc"],
                     "findings": [{"charge": 1, "finding": "guilty", "penalty": "reprimand"}],
                     "decision_reasons": "The absence is established; no leave was sanctioned.",
                 },

@@ -227,9 +227,17 @@ def _not_after(case: Case, fields: dict[str, Any], day: date, trigger: str) -> d
     version, and a case the demo opened before it came into force runs on an earlier one."""
     step = registry.for_case(case).steps_from(case.state, trigger)[0]
     past = {f.name for f in step.fields if f.type == "date" and not f.future_ok}
+    typed = {f.name for f in step.fields if f.type == "text"}
     declared = {f.name for f in step.fields}
     return {
-        k: (day.isoformat() if k in past and v and date.fromisoformat(v) > day else v)
+        k: (
+            day.isoformat()
+            if k in past and v and date.fromisoformat(v) > day
+            # The accounts a users field names (19.3.5), on a version that typed the names.
+            else ", ".join(USERS[u][0] if u in USERS else u for u in v)
+            if k in typed and isinstance(v, list)
+            else v
+        )
         for k, v in fields.items()
         if k in declared or k.split("__", 1)[0] in declared
     }

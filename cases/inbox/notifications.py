@@ -94,8 +94,23 @@ _TABLE = Notification.__table__  # type: ignore[attr-defined]
 # with the rows as parameters, so every step reuses one compiled statement. SQLite counts
 # the rows inserted in the cursor's rowcount; psycopg reports none for an executemany, so
 # PostgreSQL counts the ids RETURNING gives back.
+_COLUMNS = ("user_id", "case_id", "kind", "text", "cite", "key", "created_at", "email_status")
+
+
+def _sqlite_insert_new() -> sa.TextClause:
+    """SQLAlchemy leaves ON CONFLICT out of its statement cache (it would compile it on
+    every step), so SQLite's statement is rendered once into text with typed parameters."""
+    stmt = (
+        sqlite.insert(_TABLE)
+        .values({c: sa.bindparam(c) for c in _COLUMNS})
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+    )
+    sql = str(stmt.compile(dialect=sqlite.dialect(paramstyle="named")))
+    return sa.text(sql).bindparams(*[sa.bindparam(c, type_=_TABLE.c[c].type) for c in _COLUMNS])
+
+
 _INSERT_NEW = {
-    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["user_id", "key"]),
+    "sqlite": _sqlite_insert_new(),
     "postgresql": postgresql.insert(_TABLE)
     .on_conflict_do_nothing(index_elements=["user_id", "key"])
     .returning(_TABLE.c.id),

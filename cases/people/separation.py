@@ -11,6 +11,10 @@ it that eligibility also uses (EOL and secondment do not liquidate it, 8.12.6, 1
 The 90 days to pay run "from the issuance of the office order for repayment" (7.7.7.5),
 not from the separation: a due has no payable-by date until that order is recorded
 (``cases.people.repayment``); then 24% a year after it (19.11.1).
+
+A reinstatement (19.8.3, 19.12.6) undoes a separation: the dues revoked (``reinstate``), each
+LTT obligation moved on by the days separated (``extend_ltt_obligations``) and a secondment's
+gratuity deduction undone (``restore_secondment_obligations``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -26,6 +31,7 @@ from cases.core.models import CivilServant, ServiceEntry
 from workflows.obligations import (
     FinancialObligation,
     calendar_span,
+    last_day_owed,
     ltt_financial_obligation,
     stt_financial_obligation,
 )
@@ -121,6 +127,104 @@ def reinstate(session: Session, eid: str, *, case_id: int, reason: str) -> list[
         profiles.update_entry(session, row, status="revoked", revoked=reason)
     session.flush()
     return revoked
+
+
+def extend_ltt_obligations(
+    session: Session, eid: str, *, separated_on: date, reinstated_on: date, why: str
+) -> list[dict[str, Any]]:
+    """7.7.7.1: "required to serve for a specified duration" (reading R-7.7.7.1-reinstated,
+    "not_served"): a civil servant reinstated on ``reinstated_on`` did not serve from
+    ``separated_on`` (the first day out of service) to the day before, so each LTT service
+    obligation still running on ``separated_on`` ends that many days later, on its LTT line
+    and its service obligation line, with the last day owed. Returns one line per
+    obligation moved: the LTT line, the days, the old and new end and the last day owed."""
+    days = (reinstated_on - separated_on).days
+    profile = profiles.profile_of(session, eid, reinstated_on)
+    if days <= 0 or profile is None:
+        return []
+    last_out = reinstated_on - timedelta(days=1)
+    out = []
+    for e in profile.ltts():
+        served = profile.obligation_end(e)  # EOL and secondment counted (8.12.6, 13.10.5.8)
+        if served is None or served <= separated_on:
+            continue
+        before = date.fromisoformat(str(e.details["obligation_end"]))
+        end = before + timedelta(days=days)
+        last = last_day_owed(end)
+        values = {
+            "obligation_end": end.isoformat(),
+            "obligation_last_day": last.isoformat(),
+            "obligation_extended": (
+                f"ends {days} day(s) later: not served while separated, "
+                f"{separated_on.isoformat()} to {last_out.isoformat()}; the last day owed is "
+                f"{last.isoformat()} (BCSR 7.7.7.1; {why})"
+            ),
+        }
+        row = session.get(ServiceEntry, e.id)
+        assert row is not None
+        profiles.update_entry(session, row, **values)
+        for line in _obligation_lines(session, eid, e.id):
+            profiles.update_entry(session, line, end_on=end, **values)
+        out.append(
+            {
+                "ltt_entry": e.id,
+                "days": days,
+                "separated": [separated_on.isoformat(), last_out.isoformat()],
+                "obligation_end_before": before.isoformat(),
+                "obligation_end": end.isoformat(),
+                "last_day_owed": last.isoformat(),
+            }
+        )
+    return out
+
+
+def _obligation_lines(session: Session, eid: str, ltt_id: int | None) -> list[ServiceEntry]:
+    """The service obligation lines an LTT's return wrote (``ltt_entry``)."""
+    rows = session.exec(
+        select(ServiceEntry).where(
+            ServiceEntry.eid == eid, ServiceEntry.kind == "service_obligation"
+        )
+    ).all()
+    return [r for r in rows if json.loads(r.details or "{}").get("ltt_entry") == ltt_id]
+
+
+def restore_secondment_obligations(
+    session: Session, eid: str, *, separated_on: date, reinstated_on: date, why: str
+) -> list[int]:
+    """13.10.6.5: "A civil servant failing to complete his obligations, the gratuity shall
+    be deducted on a pro-rata basis for the secondment obligation duration not served". The
+    separation of ``separated_on`` recorded that deduction; reinstated, the civil servant
+    serves the obligation on and has not failed to complete it, so the deduction is
+    undone and the obligation line runs again (a later separation reckons it afresh).
+    Returns the lines restored."""
+    rows = session.exec(
+        select(ServiceEntry).where(
+            ServiceEntry.eid == eid,
+            ServiceEntry.kind == "service_obligation",
+            ServiceEntry.status == "unserved",
+        )
+    ).all()
+    out = []
+    for row in rows:
+        d = json.loads(row.details or "{}")
+        if d.get("gratuity_pro_rata") != "13.10.6.5":
+            continue
+        if d.get("separated_on") != separated_on.isoformat():
+            continue
+        profiles.update_entry(
+            session,
+            row,
+            status="running",
+            separated_on=None,
+            unserved=None,
+            gratuity_deduction=None,
+            gratuity_deduction_undone=(
+                f"undone on {reinstated_on.isoformat()}: reinstated, the obligation runs on "
+                f"(BCSR 13.10.6.5; {why}); it read: {d.get('gratuity_deduction')}"
+            ),
+        )
+        out.append(row.id or 0)
+    return out
 
 
 def _secondment_gratuity(session: Session, profile: Profile, on: date) -> None:

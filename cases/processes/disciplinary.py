@@ -8,7 +8,6 @@ and summonses (19.3.3.3-4). What an appeal or a court changes afterwards is in
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,15 +18,12 @@ from cases.core.effects import EffectContext, effect
 from cases.core.models import (
     Case,
     CivilServant,
-    Committee,
-    CommitteeMember,
     Penalty,
     Recusal,
     ServiceEntry,
     User,
 )
 from cases.people.separation import separate
-from workflows import committees as committee_rules
 from workflows import disciplinary
 from workflows.context import Refusal, Refused
 from workflows.obligations import add_months
@@ -432,83 +428,6 @@ def decide_objection(ec: EffectContext) -> None:
                 reason=objection_recusal_reason(ec.fields["objection_reasons"]),
                 declared_at=ec.now,
             )
-        )
-
-
-def member_names(text: str) -> set[str]:
-    """The names a "members present" line lists (commas, semicolons, "and")."""
-    return {w.strip().lower() for w in re.split(r"[,;/\n]|\band\b", text) if w.strip()}
-
-
-@effect("present_not_recused")
-def present_not_recused(ec: EffectContext) -> None:
-    """19.3.5: a member who stepped aside (declared, or on an objection upheld) "shall not be
-    a member of Disciplinary Committee" for the case: the decision cannot list them present."""
-    rows = ec.session.exec(
-        select(User).join(Recusal, Recusal.user_id == User.id).where(Recusal.case_id == ec.case.id)
-    ).all()
-    present = member_names(str(ec.fields.get("members_present") or ""))
-    listed = sorted(
-        u.username for u in rows if {u.username.lower(), u.display_name.lower()} & present
-    )
-    if listed:
-        raise Refused(
-            [
-                Refusal(
-                    "field",
-                    "19.3.5",
-                    f"{', '.join(listed)} stepped aside from this case and cannot be listed "
-                    "as present",
-                    "members_present",
-                )
-            ]
-        )
-
-
-@effect("present_from_committee")
-def present_from_committee(ec: EffectContext) -> None:
-    """19.3.4 "The HRC of an Agency, which shall function as the Disciplinary Committee",
-    composed of its members (2.10.6.1): from 2023.2, once the deciding body's committee is a
-    record (cases.review.committees), the members present are chosen from its members
-    serving on the meeting's day, by username or name, so nobody else (and, with
-    ``present_not_recused``, no recused member) is counted. Until the agency records its
-    committee the line stays as typed."""
-    agency = ec.actor.agency
-    if not agency:
-        return
-    committee = ec.session.exec(
-        select(Committee).where(
-            Committee.agency_code == agency,
-            Committee.kind.in_((committee_rules.HRC, committee_rules.COMMISSION)),  # type: ignore[attr-defined]
-        )
-    ).first()
-    if committee is None:
-        return
-    raw_day = ec.fields.get("meeting_on")
-    day = date.fromisoformat(str(raw_day)) if raw_day else ec.today
-    rows = ec.session.exec(
-        select(CommitteeMember, User)
-        .join(User, User.id == CommitteeMember.user_id)  # type: ignore[arg-type]
-        .where(CommitteeMember.committee_id == committee.id, CommitteeMember.start_on <= day)
-    ).all()
-    known = {
-        name
-        for m, u in rows
-        if m.end_on is None or day <= m.end_on
-        for name in (u.username.lower(), u.display_name.lower())
-    }
-    strangers = sorted(member_names(str(ec.fields.get("members_present") or "")) - known)
-    if strangers:
-        raise Refused(
-            [
-                Refusal(
-                    "field",
-                    "19.3.4, 2.10.6.1",
-                    f"{', '.join(s[:64] for s in strangers)}: not a member of {committee.code} "
-                    f"on {day}; members present are chosen from the committee's members",
-                    "members_present",
-                )
-            ]
         )
 
 

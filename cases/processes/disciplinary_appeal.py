@@ -8,10 +8,17 @@ ends service does (``reinstate_unless_separating``).
 
 from __future__ import annotations
 
-from cases.core import service
+from datetime import date
+from typing import Any
+
+from cases.core import audit, service
 from cases.core.effects import EffectContext, effect
 from cases.core.models import CaseAgency
-from cases.people.separation import reinstate
+from cases.people.separation import (
+    extend_ltt_obligations,
+    reinstate,
+    restore_secondment_obligations,
+)
 from cases.processes.disciplinary import (
     SEPARATING,
     close_suspension,
@@ -20,9 +27,10 @@ from cases.processes.disciplinary import (
     revoke_penalties,
     separate_on_penalty,
 )
-from workflows import disciplinary, registry
+from workflows import disciplinary, readings, registry
 from workflows import roles as R
 from workflows.context import Context
+from workflows.values import as_date
 
 
 @effect("apply_appeal_outcome")
@@ -154,6 +162,7 @@ def reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None
     if {p.code for p in in_force(ec)} & set(SEPARATING):
         return
     how = "quashed on appeal" if cite == "19.8.3" else "revoked by the court"
+    separated_on = as_date(ec.data.get("separated_on"))
     revoked = reinstate(
         ec.session,
         ec.case.subject_eid,
@@ -167,20 +176,66 @@ def reinstate_unless_separating(ec: EffectContext, cite: str = "19.8.3") -> None
         "cite": cite,
         "dues_revoked": [r.id for r in revoked],
     }
+    if separated_on is not None:
+        _obligations_resumed(ec, separated_on, how, cite)
     ec.data["separation"] = None
     ec.data["separated_on"] = None
+
+
+def _obligations_resumed(ec: EffectContext, separated_on: date, how: str, cite: str) -> None:
+    """On reinstatement the service obligations the separation cut short run again: each
+    LTT obligation ends later by the days separated (7.7.7.1, under the case's reading
+    R-7.7.7.1-reinstated), and a secondment's gratuity deduction is undone (13.10.6.5);
+    each change is an audit event on the case citing its section."""
+    eid, why = ec.case.subject_eid, f"reinstated: the separating penalty was {how}, {cite}"
+    reading = registry.for_case(ec.case).in_force(readings.SEPARATED_TIME.id)
+    if reading.option == "not_served":
+        moved = extend_ltt_obligations(
+            ec.session, eid, separated_on=separated_on, reinstated_on=ec.today, why=why
+        )
+        ec.data["reinstated"]["ltt_obligations"] = moved
+        if moved:
+            _event(ec, "ltt_obligation_extended", f"7.7.7.1, {cite}", moved, reading.note())
+    restored = restore_secondment_obligations(
+        ec.session, eid, separated_on=separated_on, reinstated_on=ec.today, why=why
+    )
+    ec.data["reinstated"]["gratuity_restored"] = restored
+    if restored:
+        _event(ec, "gratuity_deduction_undone", f"13.10.6.5, {cite}", restored, "")
+
+
+def _event(ec: EffectContext, trigger: str, cite: str, lines: list[Any], reading: str) -> None:
+    """The register change a reinstatement makes, on the case's own chain (no step: the
+    case's state stays where it is)."""
+    audit.append(
+        ec.session,
+        case_id=ec.case.id,
+        now=ec.now,
+        actor=ec.actor.username,
+        role=next(iter(sorted(ec.actor.roles)), ""),
+        trigger=trigger,
+        from_state=ec.case.state,
+        to_state=ec.case.state,
+        fields={"lines": lines, **({"reading": reading} if reading else {})},
+        cite=cite,
+        process=ec.case.process,
+        process_version=ec.case.process_version,
+    )
 
 
 @effect("record_prosecution")
 def record_prosecution(ec: EffectContext) -> None:
     """19.11.6, 19.11.5, 19.13: the forwarding through the Office of the Attorney General (the
-    RCSC notified), then the criminal charges filed, kept together on the case."""
+    RCSC notified), then the criminal charges filed, then the Court's judgement on them, kept
+    together on the case."""
     keys = (
         "forwarded_to_oag_on",
         "oag_reference",
         "prosecution_court",
         "charges_filed_on",
         "court_case_no",
+        "judgement_on",  # 2023.2: the court's judgement ends the proceedings (19.9.9)
+        "prosecution_outcome",
     )
     found = dict(ec.data.get("prosecution") or {})
     found.update({k: ec.fields[k] for k in keys if ec.fields.get(k)})

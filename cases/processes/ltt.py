@@ -1,6 +1,8 @@
 """What the LTT process's steps change beyond the case's state: the LTT line of the service
 record, preparatory leave, study leave pay, the service obligation and the penalties of
-7.7.8.1 (BCSR 2023 7.7, 8.11, 8.13.2.2).
+7.7.8.1 (BCSR 2023 7.7, 8.11, 8.13.2.2). What the return and the completion evidence
+record (and the Waiting List after a bachelor's degree) is in ``cases.processes.ltt_return``,
+which writes the obligation and the penalties through this module's helpers.
 
 The LTT line (kind "ltt") is written at approval and moves with the case: "approved",
 "ongoing" once the course commenced (from then it counts as the 1st/2nd/3rd LTT, 7.7.8.1
@@ -33,11 +35,13 @@ from workflows.obligations import (
 )
 
 
-def _d(value: Any) -> date:
+def day_of(value: Any) -> date:
+    """A date the case data holds (ISO text or a date)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _entry(ec: EffectContext) -> ServiceEntry:
+def entry(ec: EffectContext) -> ServiceEntry:
+    """The case's LTT line of the service record (written at approval)."""
     row = profiles.case_entry(ec.session, ec.case.id, "ltt")  # type: ignore[arg-type]
     if row is None:
         raise LookupError(f"case {ec.case.id} has no LTT entry")
@@ -56,8 +60,8 @@ def _pay(data: dict[str, Any]) -> dict[str, Any]:
         str(data.get("level")),
         str(data.get("mode")),
         str(data.get("country")),
-        _d(data.get("commenced_on") or data["start_on"]),
-        _d(data["end_on"]),
+        day_of(data.get("commenced_on") or data["start_on"]),
+        day_of(data["end_on"]),
         Decimal(str(gross)) if gross not in (None, "") else None,
     )
 
@@ -112,13 +116,13 @@ def ltt_undertaking(ec: EffectContext) -> None:
         if ec.fields.get(k) not in (None, "")
     }
     if stated:
-        profiles.update_entry(ec.session, _entry(ec), **stated)
+        profiles.update_entry(ec.session, entry(ec), **stated)
 
 
 @effect("ltt_preparatory_leave")
 def ltt_preparatory_leave(ec: EffectContext) -> None:
     """8.13.2.2: five days before the course start date, weekends and holidays counted."""
-    start = _d(ec.data["start_on"])
+    start = day_of(ec.data["start_on"])
     first = start - timedelta(days=ltt.PREPARATORY_DAYS)
     last = start - timedelta(days=1)
     ec.add_entry(
@@ -140,7 +144,7 @@ def ltt_commence(ec: EffectContext) -> None:
     assert record is not None
     continuing = ec.data.get("mode") == "continuing_education"
     ordinal = None if continuing else ltt.next_ordinal(record)
-    row = _entry(ec)
+    row = entry(ec)
     profiles.update_entry(
         ec.session,
         row,
@@ -156,7 +160,7 @@ def ltt_commence(ec: EffectContext) -> None:
 @effect("ltt_extend")
 def ltt_extend(ec: EffectContext) -> None:
     """7.7.7.6 note: an approved extension is part of the course duration (and the pay)."""
-    row = _entry(ec)
+    row = entry(ec)
     extensions = list(ec.data.get("extensions") or [])
     extensions.append(
         {
@@ -175,13 +179,13 @@ def _calendar(ec: EffectContext) -> bool:
     return calendar_durations(registry.for_case(ec.case), readings.LTT_OBLIGATION_DURATION.id)
 
 
-def _obligation_end(ec: EffectContext, reported_on: date, until: date | None = None) -> Any:
+def obligation_end(ec: EffectContext, reported_on: date, until: date | None = None) -> Any:
     """7.7.7.3, 7.7.7.6: 2/3/4 times the course duration (actual days on campus for mixed
     mode, 7.7.7.6 ii a; the period studied up to ``until`` for a withdrawal), or the
     obligation stated in the Undertaking where longer (7.7.7.1, recorded from 2023.2)."""
     data = ec.data
-    start = _d(data["commenced_on"])
-    end = until or _d(data["end_on"])
+    start = day_of(data["commenced_on"])
+    end = until or day_of(data["end_on"])
     span = None
     if data.get("mode") == "mixed_mode" and data.get("days_on_campus"):
         end = start + timedelta(days=int(data["days_on_campus"]) - 1)
@@ -203,7 +207,9 @@ def _obligation_end(ec: EffectContext, reported_on: date, until: date | None = N
     return max(rule_end, add_months(reported_on, int(stated)))
 
 
-def _write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, end: Any) -> None:
+def write_obligation(ec: EffectContext, row: ServiceEntry, reported_on: date, end: Any) -> None:
+    """The service obligation from ``reported_on`` to ``end`` on the LTT line and as a line
+    of its own, or none (``end`` None: continuing education, a bachelor's, 7.7.7.6 iii-iv)."""
     if end is None:
         ec.data["service_obligation"] = None
         return
@@ -285,7 +291,7 @@ def _mixed_mode_refund(ec: EffectContext, row: ServiceEntry, cite: str, on_order
     }
 
 
-def _penalise(ec: EffectContext, row: ServiceEntry, cite: str, on_order: bool = False) -> None:
+def penalise(ec: EffectContext, row: ServiceEntry, cite: str, on_order: bool = False) -> None:
     """7.7.8.1 i: promotion delayed by double the approved duration of the course; for mixed
     mode a refund of 2/3/4 times the expenses instead (7.7.8.1 ix); nothing for a bachelor's
     (7.7.8.1 x)."""
@@ -303,7 +309,7 @@ def _delay(ec: EffectContext, row: ServiceEntry, times: int, cite: str) -> None:
     """7.7.8.1 i, iv: the promotion delay, in days (2023.1) or calendar months (2023.2)."""
     calendar = _calendar(ec)
     delay = ltt.promotion_delay(
-        _d(ec.data["commenced_on"]), _d(ec.data["end_on"]), times, cite, calendar=calendar
+        day_of(ec.data["commenced_on"]), day_of(ec.data["end_on"]), times, cite, calendar=calendar
     )
     ec.data["promotion_delay"] = delay
     if calendar:
@@ -314,57 +320,13 @@ def _delay(ec: EffectContext, row: ServiceEntry, times: int, cite: str) -> None:
         )
 
 
-@effect("ltt_return")
-def ltt_return(ec: EffectContext) -> None:
-    """7.7.6, 7.7.8.1: the outcome enters the record; the service obligation runs from the
-    day of reporting (7.7.7.9) whatever the outcome, failing adds a promotion delay."""
-    _return(ec, on_order=False)
-
-
-@effect("ltt_return_2023_2")
-def ltt_return_2023_2(ec: EffectContext) -> None:
-    """As ``ltt_return``; the actual scholarship-related cost (7.7.7.6 i) and a mixed-mode
-    course's expenses (7.7.8.1 ix) enter the LTT line for separation to read, and a refund
-    awaits the office order for repayment (7.7.7.5). The study leave counted as active
-    service for promotion enters the line (8.11.8); after a bachelor's degree the placement
-    is noted (the position was not protected, 8.11.11), and a return with no vacant position
-    goes on the Waiting List for its six months (7.7.4.2, 13.5.1.2 iii, 13.5.1.5)."""
-    from cases.processes.waiting_list import put_on_list
-
-    row = _entry(ec)
-    _promotion_service(ec, row, _d(ec.data["end_on"]), bool(ec.fields.get("schedule_10b")))
-    profiles.update_entry(
-        ec.session,
-        row,
-        **{
-            k: ec.fields[k]
-            for k in ("actual_scholarship_cost", "expenses_incurred")
-            if ec.fields.get(k) not in (None, "")
-        },
-    )
-    _return(ec, on_order=True)
-    placement = ec.fields.get("placement")
-    if placement:
-        ec.data["placement_note"] = f"{dict(ltt.PLACEMENTS)[placement]}" + (
-            " (the position was not protected during the bachelor's degree, BCSR 8.11.11)"
-            if ec.data.get("level") == "bachelors"
-            else ""
-        )
-    if placement == "waiting_list":
-        put_on_list(
-            ec,
-            _d(ec.fields["reported_on"]),
-            "no vacant position on completing a bachelor's degree, BCSR 7.7.4.2",
-        )
-
-
-def _promotion_service(
+def promotion_service(
     ec: EffectContext, row: ServiceEntry, last_day: date, schedule_10b: bool = False
 ) -> None:
     """8.11.8: the study leave from the commencement to ``last_day`` counted as active
     service for promotion, on the case and the LTT line (2023.2)."""
     promotion = ltt.study_leave_for_promotion(
-        ec.data.get("level"), _d(ec.data["commenced_on"]), last_day, schedule_10b
+        ec.data.get("level"), day_of(ec.data["commenced_on"]), last_day, schedule_10b
     )
     ec.data["promotion_service"] = promotion
     profiles.update_entry(
@@ -373,52 +335,6 @@ def _promotion_service(
         promotion_active_until=promotion["counted_to"],
         promotion_inactive_from=promotion["not_counted_from"],
     )
-
-
-def _return(ec: EffectContext, on_order: bool) -> None:
-    row = _entry(ec)
-    outcome = ec.fields["outcome"]
-    reported = _d(ec.fields["reported_on"])
-    profiles.update_entry(
-        ec.session,
-        row,
-        status=outcome,
-        reported_on=reported.isoformat(),
-        documents=ec.fields.get("documents") or [],
-        days_on_campus=ec.fields.get("days_on_campus"),
-    )
-    ec.data["ltt_outcome"] = outcome
-    _write_obligation(ec, row, reported, _obligation_end(ec, reported))
-    if outcome == "failed":
-        _penalise(ec, row, "7.7.8.1 i a", on_order)
-
-
-@effect("ltt_completion_evidence")
-def ltt_completion_evidence(ec: EffectContext) -> None:
-    """7.7.8.1 iii: the evidence turns "reported but pending completion" into "completed" or
-    "failed"."""
-    _completion_evidence(ec, on_order=False)
-
-
-@effect("ltt_completion_evidence_2023_2")
-def ltt_completion_evidence_2023_2(ec: EffectContext) -> None:
-    """As ``ltt_completion_evidence``; a refund awaits the office order (7.7.7.5)."""
-    _completion_evidence(ec, on_order=True)
-
-
-def _completion_evidence(ec: EffectContext, on_order: bool) -> None:
-    row = _entry(ec)
-    outcome = ec.fields["outcome"]
-    profiles.update_entry(
-        ec.session,
-        row,
-        status=outcome,
-        evidence_on=ec.fields.get("evidence_on"),
-        documents=ec.fields.get("documents") or [],
-    )
-    ec.data["ltt_outcome"] = outcome
-    if outcome == "failed":
-        _penalise(ec, row, "7.7.8.1 i a", on_order)
 
 
 @effect("ltt_withdraw")
@@ -435,14 +351,14 @@ def ltt_withdraw_2023_2(ec: EffectContext) -> None:
     """As ``ltt_withdraw``; a refund awaits the office order for repayment (7.7.7.5); the
     study leave to the withdrawal counted for promotion is recorded (8.11.8)."""
     _withdraw(ec, on_order=True)
-    _promotion_service(ec, _entry(ec), _d(ec.fields["withdrawn_on"]))
+    promotion_service(ec, entry(ec), day_of(ec.fields["withdrawn_on"]))
 
 
 def _withdraw(ec: EffectContext, on_order: bool) -> None:
-    row = _entry(ec)
+    row = entry(ec)
     beyond = ec.fields["withdrawal_ground"] == "beyond_control"
-    withdrawn_on = _d(ec.fields["withdrawn_on"])
-    reported = _d(ec.fields["reported_on"])
+    withdrawn_on = day_of(ec.fields["withdrawn_on"])
+    reported = day_of(ec.fields["reported_on"])
     profiles.update_entry(
         ec.session,
         row,
@@ -459,16 +375,16 @@ def _withdraw(ec: EffectContext, on_order: bool) -> None:
     # R-7.7.7.6-withdrawal: the approved duration, or the period studied up to the withdrawal.
     reading = registry.for_case(ec.case).in_force(readings.WITHDRAWAL_OBLIGATION.id)
     until = withdrawn_on if reading.option == "period_studied" else None
-    _write_obligation(ec, row, reported, _obligation_end(ec, reported, until=until))
+    write_obligation(ec, row, reported, obligation_end(ec, reported, until=until))
     if ec.data.get("service_obligation"):
         ec.data["service_obligation"]["reading"] = reading.note()
-    _penalise(ec, row, "7.7.8.1 i b", on_order)
+    penalise(ec, row, "7.7.8.1 i b", on_order)
 
 
 @effect("ltt_cancel_study_leave")
 def ltt_cancel_study_leave(ec: EffectContext) -> None:
     """7.7.8.1 iv: the study leave is cancelled for dishonouring the LoA."""
-    row = _entry(ec)
+    row = entry(ec)
     profiles.update_entry(
         ec.session,
         row,
@@ -481,9 +397,9 @@ def ltt_cancel_study_leave(ec: EffectContext) -> None:
 def ltt_report_after_cancellation(ec: EffectContext) -> None:
     """7.7.8.1 iv: reported back; the LTT counts (7.7.8.1 xi), the obligation runs for the
     period studied, and promotion is delayed by the approved duration of the course."""
-    row = _entry(ec)
-    cancelled_on = _d(ec.data["study_leave_cancelled_on"])
-    reported = _d(ec.fields["reported_on"])
+    row = entry(ec)
+    cancelled_on = day_of(ec.data["study_leave_cancelled_on"])
+    reported = day_of(ec.fields["reported_on"])
     profiles.update_entry(
         ec.session,
         row,
@@ -492,7 +408,7 @@ def ltt_report_after_cancellation(ec: EffectContext) -> None:
         reported_on=reported.isoformat(),
         cancelled_for="change of course/institute without RCSC approval (BCSR 7.7.8.1 iv)",
     )
-    _write_obligation(ec, row, reported, _obligation_end(ec, reported, until=cancelled_on))
+    write_obligation(ec, row, reported, obligation_end(ec, reported, until=cancelled_on))
     _delay(ec, row, 1, "7.7.8.1 iv")
 
 
@@ -520,7 +436,7 @@ def ltt_condone(ec: EffectContext) -> None:
 @effect("ltt_close_on_retirement")
 def ltt_close_on_retirement(ec: EffectContext) -> None:
     """The LTT line ends with the retirement; the dues were written by separation."""
-    row = _entry(ec)
+    row = entry(ec)
     profiles.update_entry(
         ec.session,
         row,
@@ -551,7 +467,7 @@ def _refund_row(ec: EffectContext) -> ServiceEntry:
 def ltt_refund_order(ec: EffectContext) -> None:
     """7.7.7.5: the refund is payable within 90 days of the office order for repayment: the
     due's last day (the case's refund_due deadline counts the same 90 days)."""
-    issued = _d(ec.fields["refund_order_on"])
+    issued = day_of(ec.fields["refund_order_on"])
     due = repayment.set_order(ec.session, _refund_row(ec), ec.fields["refund_order_no"], issued)
     assert due is not None
     ec.data["refund_due"] = {
@@ -588,7 +504,7 @@ def ltt_refund_late(ec: EffectContext) -> None:
     }
     ec.data["promotion_delay"] = delay
     profiles.update_entry(
-        ec.session, _entry(ec), promotion_delay="1 year", penalty_cite="7.7.8.1 ix"
+        ec.session, entry(ec), promotion_delay="1 year", penalty_cite="7.7.8.1 ix"
     )
 
 
@@ -603,9 +519,9 @@ def ltt_left_without_briefing(ec: EffectContext) -> None:
     ensure that a signed Undertaking by the candidate is submitted within a month". The
     course has commenced: the LTT counts (7.7.8.1 xi)."""
     ltt_commence(ec)
-    left = _d(ec.fields["left_on"])
+    left = day_of(ec.fields["left_on"])
     ec.data["undertaking_due_on"] = add_months(left, 1).isoformat()
-    _delay(ec, _entry(ec), 2, "7.7.5.3")
+    _delay(ec, entry(ec), 2, "7.7.5.3")
 
 
 @effect("ltt_undertaking_missing")

@@ -26,6 +26,7 @@ from cases.review.due_process_trail import (
     Trail,
     as_date,
     event_day,
+    listed,
     plural,
     step_of,
 )
@@ -162,7 +163,7 @@ def _ordered(tr: Trail) -> Check:
     def line(ev: AuditEvent) -> Line:
         f = tr.fields_of(ev)
         by = str(f.get("investigated_by", "")).replace("_", " ")
-        note = f"by the {by}: {f.get('investigators', '')}"
+        note = f"by the {by}: {listed(f.get('investigators'))}"
         for esc in tr.of("escalate_to_committee"):
             note += (
                 f"; transferred to the Investigation Committee on {event_day(esc)} (19.8.2.2(iv))"

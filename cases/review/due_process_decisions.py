@@ -17,6 +17,7 @@ from cases.review.due_process_lines import (
 from cases.review.due_process_trail import (
     Trail,
     event_day,
+    listed,
     step_of,
 )
 from workflows import roles as R
@@ -134,7 +135,7 @@ def decisions_and_recusals(
         flags = []
         if ev.actor in before:
             flags.append("taken by a member who had declared a recusal (19.3.5)")
-        present = _names(str(f.get("members_present", "")))
+        present = _names(listed(f.get("members_present")))
         if present & out_names:
             flags.append("a recused member is listed as present (19.3.5)")
         name = users[ev.actor].display_name if ev.actor in users else ev.actor
@@ -180,9 +181,8 @@ def _meetings(session: Session, tr: Trail) -> dict[int, str]:
 
 def _detail(trigger: str, f: dict[str, Any]) -> str:
     if trigger == "record_decision":
-        return (
-            f"members present: {f.get('members_present', '')}; meeting on {f.get('meeting_on', '')}"
-        )
+        present = listed(f.get("members_present"))
+        return f"members present: {present}; meeting on {f.get('meeting_on', '')}"
     if trigger == "endorse_decision":
         return f"HRC meeting {f.get('hrc_meeting_no', '')} on {f.get('endorsed_on', '')}"
     if trigger == "communicate_decision":
@@ -198,7 +198,7 @@ def _detail(trigger: str, f: dict[str, Any]) -> str:
     if trigger == "record_court_judgement":
         return f"court judgement (19.12.6): {f.get('court_outcome', '')}"
     if trigger == "order_investigation":
-        return f"investigators: {f.get('investigators', '')}"
+        return f"investigators: {listed(f.get('investigators'))}"
     if trigger == "serve_notice":
         return f"charges: {', '.join(f.get('charges') or [])}"
     return ""

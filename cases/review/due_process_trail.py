@@ -138,6 +138,12 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def listed(value: Any) -> str:
+    """A field naming people as recorded: typed text (2023.1), or the usernames a users
+    field chose (2023.2, 19.3.5), joined with commas."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+
+
 class Trail:
     """The case's events and deadline tracks, with the questions the checks ask of them."""
 

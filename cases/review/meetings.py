@@ -1,5 +1,6 @@
 """A committee's meetings: numbered per committee and year, the members present, the agenda
-of cases waiting for the committee, the decisions taken in the meeting, and the minutes.
+of cases waiting for the committee, the decisions taken in the meeting, and the minutes
+issued (built and issued by ``cases.review.meeting_minutes``).
 
 A decision in a meeting is the case's own step (``cases.core.service.fire``), taken by the
 chair or the member secretary: the meeting gives the step its members present (leaving out
@@ -11,7 +12,6 @@ SHA-256 in the chain); a correction is a new issue.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,11 +33,11 @@ from cases.core.models import (
 )
 from cases.inbox.work_queue import Due, Filters, work_queue
 from cases.people import auth
-from cases.review import committees, printing
+from cases.review import committees
 from workflows import committees as rules
 from workflows import registry
 from workflows import roles as R
-from workflows.calendar import bhutan_today, bt_time, long_date
+from workflows.calendar import bhutan_today, long_date
 from workflows.context import Actor, Refusal, Refused
 from workflows.declarations import Field
 from workflows.fields import parse_values
@@ -47,7 +47,6 @@ MEETING_FIELDS = (
     Field("note", "text", "Note (venue, time)", required=False),
 )
 DECISION = "meeting_decision"
-MINUTES = "issue_minutes"
 
 
 def label(meeting: Meeting, committee: Committee) -> str:
@@ -58,7 +57,7 @@ def _refuse(kind: str, cite: str, reason: str, field_name: str | None = None) ->
     return Refused([Refusal(kind, cite, reason, field_name)])
 
 
-def _recorder(session: Session, actor: Actor, committee: Committee, on: date) -> None:
+def require_recorder(session: Session, actor: Actor, committee: Committee, on: date) -> None:
     """The chair or the member secretary serving on the day records the meeting (2.10.6.1
     names the HR Officer as the committee's Member Secretary)."""
     seats = {
@@ -101,7 +100,7 @@ def _open(session: Session, meeting: Meeting, committee: Committee) -> None:
         )
 
 
-def _audit(
+def meeting_event(
     session: Session,
     actor: Actor,
     meeting: Meeting,
@@ -112,6 +111,8 @@ def _audit(
     now: datetime,
     case: Case | None = None,
 ) -> AuditEvent:
+    """The meeting's audit event (on ``case``'s chain when it concerns one): every write of a
+    meeting, its minutes included, appends one."""
     return audit.append(
         session,
         case_id=case.id if case else None,
@@ -137,7 +138,7 @@ def schedule(
     if errors:
         raise Refused(errors)
     held_on = date.fromisoformat(values["held_on"])
-    _recorder(session, actor, committee, held_on)
+    require_recorder(session, actor, committee, held_on)
     last = session.exec(
         select(Meeting.number)
         .where(Meeting.committee_id == committee_id, Meeting.year == held_on.year)
@@ -154,7 +155,7 @@ def schedule(
     )
     session.add(meeting)
     session.flush()
-    _audit(
+    meeting_event(
         session,
         actor,
         meeting,
@@ -177,7 +178,7 @@ def record_present(
     """Members present, chosen from the committee's members serving on the day: a name
     that is not one of them is refused, so nobody else can be counted."""
     meeting, committee = visible(session, actor, meeting_id)
-    _recorder(session, actor, committee, meeting.held_on)
+    require_recorder(session, actor, committee, meeting.held_on)
     _open(session, meeting, committee)
     serving = {
         s.user.username: s.user
@@ -197,7 +198,7 @@ def record_present(
     ids = sorted({serving[u].id or 0 for u in usernames})
     meeting.present = audit.canonical(ids)
     session.add(meeting)
-    _audit(
+    meeting_event(
         session,
         actor,
         meeting,
@@ -299,7 +300,7 @@ def set_item(
     if status not in ("added", "deferred"):
         raise _refuse("field", "2.10.1", "status: 'added' or 'deferred'", "status")
     meeting, committee = visible(session, actor, meeting_id)
-    _recorder(session, actor, committee, meeting.held_on)
+    require_recorder(session, actor, committee, meeting.held_on)
     _open(session, meeting, committee)
     case = queries.can_see(session, actor, case_id)
     if case is None:
@@ -307,7 +308,7 @@ def set_item(
     item = MeetingItem(meeting_id=meeting_id, case_id=case_id, status=status, at=now)
     session.add(item)
     session.flush()
-    _audit(
+    meeting_event(
         session,
         actor,
         meeting,
@@ -365,7 +366,7 @@ def decide(
     """Take the case's step in the meeting: the meeting gives the step its members present
     (recused members left out) and its number; the step's own checks follow (fire)."""
     meeting, committee = visible(session, actor, meeting_id)
-    _recorder(session, actor, committee, meeting.held_on)
+    require_recorder(session, actor, committee, meeting.held_on)
     _open(session, meeting, committee)
     if meeting.held_on > bhutan_today(now):
         raise _refuse(
@@ -387,10 +388,14 @@ def decide(
             "present",
         )
     declared = {
-        f.name for s in registry.for_case(case).steps_from(case.state, trigger) for f in s.fields
+        f.name: f.type
+        for s in registry.for_case(case).steps_from(case.state, trigger)
+        for f in s.fields
     }
     given = dict(raw)
-    if "members_present" in declared:
+    if declared.get("members_present") == "users":  # accounts, from 2023.2 (19.3.5)
+        given["members_present"] = [u.username for u in sits.present]
+    elif "members_present" in declared:
         given["members_present"] = ", ".join(u.display_name for u in sits.present)
     for name in MEETING_NUMBER_FIELDS:
         if name in declared:
@@ -413,7 +418,7 @@ def decide(
         at=now,
     )
     session.add(item)
-    _audit(
+    meeting_event(
         session,
         actor,
         meeting,
@@ -500,105 +505,6 @@ def decisions(
             )
         )
     return out
-
-
-# ------------------------------------------------------------------ minutes
-
-
-def issue_minutes(
-    session: Session, actor: Actor, meeting_id: int, *, now: datetime
-) -> MeetingMinutes:
-    """The minutes, from the meeting's decisions: issued once; a second issue corrects the
-    first (it supersedes it) and is itself a new issue, hashed in the chain."""
-    meeting, committee = visible(session, actor, meeting_id)
-    _recorder(session, actor, committee, meeting.held_on)
-    earlier = minutes_of(session, meeting_id)
-    rows = decisions(session, meeting_id=meeting_id)
-    if not rows and not earlier:
-        raise _refuse("state", "2.10.4", "no decision was taken in this meeting yet")
-    items = []
-    for d in rows:
-        case = session.get(Case, d.case_id)
-        cs = session.get(CivilServant, case.subject_eid) if case else None
-        items.append(
-            {
-                "decided": d,
-                "case": case,
-                "subject": cs.name if cs else "",
-                "process": registry.for_case(case).title if case else "",
-                "outcome": _outcome(d.fields),
-            }
-        )
-    present = [session.get(User, i) for i in present_ids(meeting)]
-    recorder = session.get(User, actor.user_id)
-    html = printing.render_html(
-        "documents/minutes.html",
-        {
-            "committee": committee,
-            "meeting": meeting,
-            "label": label(meeting, committee),
-            "held_on": long_date(meeting.held_on),
-            "present": [u for u in present if u is not None],
-            "items": items,
-            "issue_no": len(earlier) + 1,
-            "supersedes": earlier[-1] if earlier else None,
-            "issued_at": bt_time(now),
-            "signer": recorder.display_name if recorder else actor.username,
-            "quorum_rule": rules.QUORUM_RULE,
-            "min_present": committee.min_present,
-        },
-    )
-    pdf = printing.pdf_of(html)
-    sha = hashlib.sha256(pdf).hexdigest()
-    event = _audit(
-        session,
-        actor,
-        meeting,
-        committee,
-        MINUTES,
-        {
-            "sha256": sha,
-            "html_sha256": hashlib.sha256(html.encode()).hexdigest(),
-            "decisions": [d.step_seq for d in rows],
-            "supersedes": earlier[-1].id if earlier else None,
-        },
-        "2.10.4",
-        now,
-    )
-    minutes = MeetingMinutes(
-        meeting_id=meeting_id,
-        html=html,
-        pdf=pdf,
-        sha256=sha,
-        audit_seq=event.seq,
-        supersedes_id=earlier[-1].id if earlier else None,
-        issued_by=actor.username,
-        issued_at=now,
-    )
-    session.add(minutes)
-    session.flush()
-    return minutes
-
-
-OUTCOME_FIELDS = ("decision", "findings", "appeal_outcome", "outcome", "decision_reasons")
-
-
-def _outcome(fields: dict[str, Any]) -> str:
-    """The decision in a line: the step's choice or findings, as recorded."""
-    parts = []
-    for name in OUTCOME_FIELDS:
-        value = fields.get(name)
-        if value in (None, "", []):
-            continue
-        if name == "findings" and isinstance(value, list):
-            value = "; ".join(
-                f"charge {r.get('charge')}: {r.get('finding')}"
-                + (f", {r.get('penalty')}" if r.get("penalty") else "")
-                for r in value
-                if isinstance(r, dict)
-            )
-        parts.append(str(value))
-    return " — ".join(parts)
 
 
 def meetings_of(session: Session, committee_id_: int) -> list[Meeting]:

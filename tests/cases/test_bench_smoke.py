@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 import tempfile
 
+import pytest
+
 from bench.run import main
+
+pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
 
 ROWS = (
     "1. transitions/s over HTTP",

@@ -110,6 +110,9 @@ def rcsc_walk(world, eid: str, state: str) -> int:
         if here == state:
             break
         user = by_step.get(trigger.removesuffix("_appeal_decision"), who.get(username, username))
+        # 2023.2 (19.3.5): the investigators and members present are the RCSC's own users.
+        named = {"investigators": "rcsc_dc", "members_present": "rcsc_dc, rcsc_chair"}
+        fields = {k: named.get(k, v) for k, v in fields.items()}
         here = world.fire(case_id, trigger, user, **fields)
     assert here == state
     return case_id
@@ -128,7 +131,10 @@ def test_19_9_9_a_suspension_is_ordered_on_a_closed_case_while_a_court_appeal_is
     upholding the Tribunal settles it (19.9.10)."""
     world.make_servant("E300", level="ES1")
     case_id = rcsc_walk(world, "E300", "closed")
-    assert refusal_of(lambda: hearing(world, case_id, "rcsc_dc")) == ("guard", "19.9.9, 19.12.5")
+    assert refusal_of(lambda: hearing(world, case_id, "rcsc_dc")) == (
+        "guard",
+        "19.9.9, 19.12.5, 19.11.5",
+    )
     world.fire(
         case_id,
         "lodge_court_appeal",

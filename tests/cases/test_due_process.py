@@ -152,7 +152,7 @@ def test_late_steps_are_missed_by_working_days_on_bhutans_calendar(world, clock)
         "order_investigation",
         "dc",
         investigated_by="member_secretary",
-        investigators="Member Secretary",
+        investigators="secretary",
         directive_on="2026-12-14",
         directive_received_on="2026-12-14",
     )

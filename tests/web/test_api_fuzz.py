@@ -32,6 +32,8 @@ from cases.demo import seed as demo
 from cases.people import auth
 from web.app import create_app
 
+pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
+
 NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)
 AS = ("admin", "chair", "respondent", "eol_moe_hr")
 CHECKS = [

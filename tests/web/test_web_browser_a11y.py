@@ -15,7 +15,7 @@ from web_helpers import sign_in
 
 from cases.core import timers
 from cases.core.db import transaction
-from cases.core.models import Case
+from cases.core.models import Case, Committee, Meeting
 from cases.demo import seed
 from web.app import create_app
 
@@ -34,12 +34,23 @@ def demo(db_url, engine, clock, serve_app) -> tuple[str, Callable[[str], int]]: 
         with transaction(engine) as s:
             return s.exec(select(Case.id).where(Case.state == state).order_by(Case.id)).first()
 
+    def hrc_pages() -> list[str]:
+        """The MOH HRC's page and its meeting of today (the demo's committees, issue 21)."""
+        with transaction(engine) as s:
+            hrc = s.exec(select(Committee.id).where(Committee.code == "MOH HRC")).one()
+            today = s.exec(
+                select(Meeting.id).where(Meeting.committee_id == hrc).order_by(Meeting.id.desc())
+            ).first()
+        return [f"/committees/{hrc}", f"/meetings/{today}"]
+
+    case_in.hrc_pages = hrc_pages  # type: ignore[attr-defined]
     return serve_app(create_app(db_url, clock=clock, run_sweeper=False)), case_in
 
 
 def daily_pages(case_in: Callable[[str], int]) -> list[tuple[str, str]]:
-    """(user, path): the dashboard, a case page, the apply form, the register, oversight
-    and the inbox, each as the user who works there."""
+    """(user, path): the dashboard, a case page, the apply form, the register, oversight,
+    the inbox, the committees, a committee and its meeting, each as the user who works
+    there."""
     return [
         ("chair", "/"),
         ("chair", f"/cases/{case_in('awaiting_endorsement')}"),
@@ -47,11 +58,14 @@ def daily_pages(case_in: Callable[[str], int]) -> list[tuple[str, str]]:
         ("hr", "/servants"),
         ("rcsc", "/oversight"),
         ("chair", "/inbox"),
+        ("chair", "/committees"),
+        *[("chair", path) for path in case_in.hrc_pages()],  # type: ignore[attr-defined]
     ]
 
 
 def visit(page, base: str, path: str) -> None:  # noqa: ANN001
-    page.goto(base + path)
+    response = page.goto(base + path)
+    assert response is not None and response.ok, f"{path}: {response and response.status}"
     page.wait_for_load_state("networkidle")  # htmx panels (due process, eligibility) loaded
 
 
