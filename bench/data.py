@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bench.chain import Chain
-from cases.core import db, file_store, service, timers
+from cases.core import db, file_store, search_index, service, timers
 from cases.core.db import transaction
 from cases.core.models import (
     AuditEvent,
@@ -51,6 +51,7 @@ EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
 SERVANT = CivilServant.__table__  # type: ignore[attr-defined]
 PARTY = CaseAgency.__table__  # type: ignore[attr-defined]
 WORDS = SearchText.__table__  # type: ignore[attr-defined]
+CASE_BITS = ((1 << 31) - 1) << search_index.CASE_SHIFT  # a search key's case number
 
 # The committee member whose dashboard is measured, and the agency most cases belong to.
 VIEWER = "dc"
@@ -100,7 +101,7 @@ def read_template(conn: Connection, case_id: int) -> Template:
             for e in events.mappings()
         ],
         [dict(p) for p in parties.mappings()],
-        [{k: v for k, v in w.items() if k != "id"} for w in words.mappings()],
+        [dict(w) for w in words.mappings()],
     )
 
 
@@ -302,6 +303,9 @@ class Builder:
             ).scalar_one()
         n = max(0, total - have)
         targets = self.copied or [t.case["id"] for t in self.growth]
+        with self.bulk.connect() as conn:
+            ended = sa.select(CASE.c.id).where(CASE.c.closed_at.is_not(None))
+            closed = set(conn.execute(ended).scalars())
         paragraphs = _paragraphs(self.rng)
         withheld = ",appellate,dc_member,hrc_chair,investigator,member_secretary,rcsc,"
         start = 10_000_000 + have  # beyond any real paper's number
@@ -309,9 +313,12 @@ class Builder:
             rows = []
             for i in range(n):
                 body = " ".join(self.rng.sample(paragraphs, 3))
+                case_id = self.rng.choice(targets)
+                slot = search_index.PAPER_SLOT + start + i
                 rows.append(
                     {
-                        "case_id": self.rng.choice(targets),
+                        "id": search_index.doc_key(case_id, slot, case_id not in closed),
+                        "case_id": case_id,
                         "source": f"paper:{start + i}",
                         "readers": withheld if i % 10 == 9 else "",
                         "body": f"paper {start + i}.pdf {body}",
@@ -355,11 +362,12 @@ class Builder:
                     trail += [chain.link({**e, "case_id": case_id}) for e in steps]
                     parties += [{**p, "case_id": case_id} for p in t.parties]
                     # Its words as the step's hook would have written them: its own name
-                    # and number (search_index.case_documents).
+                    # and number (search_index.case_documents), keyed as its own.
                     tid = str(t.case["id"])
                     words += [
                         {
                             **w,
+                            "id": w["id"] & ~CASE_BITS | case_id << search_index.CASE_SHIFT,
                             "case_id": case_id,
                             "body": w["body"]
                             .replace(t.servant["name"], name)

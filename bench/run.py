@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  database kept: {url}")
     print()
     print(table(rows))
-    if not args.only:  # a part alone is that part only
+    if not (args.only or args.search_only):  # a part alone is that part only
         print()
         print(peers(sizes))
     print(f"\n{_s(started)} in all")

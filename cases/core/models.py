@@ -333,10 +333,16 @@ class SearchText(SQLModel, table=True):
     each confidential field apart with its readers, each paper's text. ``readers`` is ""
     (whoever sees the case) or ",role,role," (only those roles), so a search never shows
     a word its reader may not read. Searched by SQLite's FTS5 table ``search_fts`` or
-    PostgreSQL's GIN index on ``to_tsvector('simple', body)`` (migration 0008)."""
+    PostgreSQL's GIN index on ``to_tsvector('simple', body)`` (migration 0008). ``id`` is
+    the document's place in the search's order (search_index.doc_key, migration 0012):
+    names first, open cases first, newest first."""
 
     __tablename__ = "search_text"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),  # SQLite: the rowid
+    )
     case_id: int = Field(foreign_key="case.id", index=True)
     source: str = Field(max_length=64)  # "case", "field:<name>", "paper:<id>"
     readers: str = Field(default="", max_length=400)

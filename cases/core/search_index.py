@@ -67,15 +67,49 @@ def _readers(roles: Iterable[str]) -> str:
     return "," + ",".join(sorted(roles)) + "," if roles else ""
 
 
+# ---------------------------------------------------------------- the documents' keys
+# A document's key (search_text.id) is its place in the search's order, so a search walks the
+# full-text index from the highest key down and stops once it has its page of cases, however
+# many documents hold the words: first the cases whose name, employee ID, number or title
+# match (NAMES_BAND), then those whose facts or papers do; in each, open cases before
+# closed (OPEN_BAND), newest first (the case number), a case's documents together.
+NAMES_BAND = 1 << 62
+OPEN_BAND = 1 << 61
+CASE_SHIFT = 30  # case numbers below 2**31 (an SQL INTEGER) fit bits 30-60
+PAPER_SLOT = 1000  # a case's own documents take slots 0-999, a paper 1000 + its number
+NAMES_SOURCE = "names"
+
+
+def doc_key(case_id: int, slot: int, is_open: bool, names: bool = False) -> int:
+    """The key of a case's document in slot ``slot`` (see NAMES_BAND, OPEN_BAND above)."""
+    if not 0 <= slot < 1 << CASE_SHIFT:
+        raise ValueError(f"search slot {slot} out of range")
+    return (
+        (NAMES_BAND if names else 0) | (OPEN_BAND if is_open else 0) | case_id << CASE_SHIFT | slot
+    )
+
+
+def _band(case_id: int, is_open: bool) -> tuple[int, int]:
+    """The keys of a case's documents outside NAMES_BAND: [low, high)."""
+    low = doc_key(case_id, 0, is_open)
+    return low, low + (1 << CASE_SHIFT)
+
+
 def case_documents(
     case_id: int, title: str, subject: tuple[str, str], data: dict[str, Any], process: Process
 ) -> list[tuple[str, str, str]]:
-    """(source, readers, body) for a case: its open facts in one document, each
-    confidential field in its own with the roles that read it."""
+    """(source, readers, body) for a case: its names (number, title, subject's name and
+    employee ID: what the search box finds first), its open facts in one document (the
+    names too, so "dorji absent" finds the case), each confidential field in its own with
+    the roles that read it."""
     hidden = process.confidential_fields()
     open_data = {k: v for k, v in data.items() if k not in hidden}
-    words = [f"#{case_id}", str(case_id), title, *subject, *_flatten(open_data), *_charges(data)]
-    docs = [("case", "", " ".join(w for w in words if w))]
+    names = [f"#{case_id}", str(case_id), title, *subject]
+    words = [*names, *_flatten(open_data), *_charges(data)]
+    docs = [
+        (NAMES_SOURCE, "", " ".join(w for w in names if w)),
+        ("case", "", " ".join(w for w in words if w)),
+    ]
     for name, f in hidden.items():
         text = " ".join(_flatten(data.get(name)))
         if text:
@@ -84,25 +118,62 @@ def case_documents(
 
 
 _TEXT = SearchText.__table__  # type: ignore[attr-defined]
-# Built once: every step rewrites its case's words, so both statements keep their compiled form.
-_DELETE = sa.delete(_TEXT).where(
-    _TEXT.c.case_id == sa.bindparam("b_case"), sa.not_(_TEXT.c.source.startswith("paper:"))
+# Built once: every step rewrites its case's words, so the statements keep their compiled form.
+_OWN = sa.not_(_TEXT.c.source.startswith("paper:"))
+_CURRENT = sa.select(_TEXT.c.id, _TEXT.c.source, _TEXT.c.readers, _TEXT.c.body).where(
+    _TEXT.c.case_id == sa.bindparam("b_case"), _OWN
 )
+_DELETE = sa.delete(_TEXT).where(_TEXT.c.id == sa.bindparam("b_id"))
 _INSERT = sa.insert(_TEXT)
+# A case that closes (or reopens) moves its papers' keys across the OPEN_BAND bit.
+_MOVE_PAPERS = (
+    sa.update(_TEXT)
+    .where(_TEXT.c.id >= sa.bindparam("b_low"), _TEXT.c.id < sa.bindparam("b_high"))
+    .values(id=_TEXT.c.id + sa.bindparam("b_shift", type_=sa.BigInteger))
+)
 
 
-def _write(conn: Connection, case_id: int, docs: list[tuple[str, str, str]]) -> None:
-    conn.execute(_DELETE, {"b_case": case_id})
-    if docs:
-        conn.execute(
-            _INSERT,
-            [{"case_id": case_id, "source": s, "readers": r, "body": b} for s, r, b in docs],
+def _write(
+    conn: Connection,
+    case_id: int,
+    docs: list[tuple[str, str, str]],
+    is_open: bool,
+    was_open: bool | None = None,
+) -> None:
+    """The case's own documents as ``docs`` says, rewriting only those that changed (the
+    full-text index's work is per word written: a step changes its facts, seldom its names
+    or confidential fields)."""
+    if was_open is not None and was_open != is_open:
+        low, high = _band(case_id, was_open)
+        shift = OPEN_BAND if is_open else -OPEN_BAND
+        conn.execute(_MOVE_PAPERS, {"b_low": low, "b_high": high, "b_shift": shift})
+    wanted = {}
+    for slot, (source, readers, body) in enumerate(docs):
+        names = source == NAMES_SOURCE
+        wanted[doc_key(case_id, 0 if names else slot, is_open, names=names)] = (
+            source,
+            readers,
+            body,
         )
+    have = {key: tuple(rest) for key, *rest in conn.execute(_CURRENT, {"b_case": case_id})}
+    stale = [{"b_id": key} for key, doc in have.items() if wanted.get(key) != doc]
+    if stale:
+        conn.execute(_DELETE, stale)
+    fresh = [
+        {"id": key, "case_id": case_id, "source": source, "readers": readers, "body": body}
+        for key, (source, readers, body) in wanted.items()
+        if have.get(key) != (source, readers, body)
+    ]
+    if fresh:
+        conn.execute(_INSERT, fresh)
 
 
-def index_case(session: Session, case: Case, subject_name: str) -> None:
+def index_case(
+    session: Session, case: Case, subject_name: str, was_open: bool | None = None
+) -> None:
     """Rewrite the case's words (as stored: the data's JSON form), in the caller's
-    transaction."""
+    transaction; ``was_open``: whether it was open before, so a case that closes or reopens
+    moves its papers' keys with it."""
     process = registry.for_case(case)
     docs = case_documents(
         case.id or 0,
@@ -111,32 +182,49 @@ def index_case(session: Session, case: Case, subject_name: str) -> None:
         json.loads(case.data),
         process,
     )
-    _write(session.connection(), case.id or 0, docs)
+    _write(session.connection(), case.id or 0, docs, case.closed_at is None, was_open)
 
 
 def _after_step(
-    session: Session, case: Case, _from: str, _actor: Actor, _now: Any, ctx: Context
+    session: Session, case: Case, from_state: str, _actor: Actor, _now: Any, ctx: Context
 ) -> None:
-    index_case(session, case, ctx.subject.name)
+    was_open = not registry.for_case(case).is_final(from_state)
+    index_case(session, case, ctx.subject.name, was_open)
 
 
 hooks.AFTER_STEP.append(_after_step)
 
 
+def index_subjects(session: Session, names: dict[str, str]) -> int:
+    """Rewrite the words of every case of each employee ID in ``names`` under its new name
+    (the register's edit or import renamed them), in the caller's transaction; how many
+    cases."""
+    eids, done = list(names), 0
+    for start in range(0, len(eids), 5000):
+        part = eids[start : start + 5000]
+        found = session.exec(sa.select(Case).where(Case.subject_eid.in_(part)))  # type: ignore[call-overload, attr-defined]
+        for case in found.scalars().all():
+            index_case(session, case, names[case.subject_eid])
+            done += 1
+    return done
+
+
 def rebuild(conn: Connection) -> int:
-    """Index every case from scratch (the migration that made the index calls it)."""
+    """Index every case's own words from scratch (its papers' words stay: their text was
+    extracted once, from the file); the migrations that made and keyed the index call it."""
     rows = conn.execute(
         sa.text(
-            "SELECT c.id, c.process, c.process_version, c.title, c.data, c.subject_eid, s.name "
-            'FROM "case" c JOIN civil_servant s ON s.eid = c.subject_eid'
+            "SELECT c.id, c.process, c.process_version, c.title, c.data, c.subject_eid, "
+            's.name, c.closed_at FROM "case" c JOIN civil_servant s ON s.eid = c.subject_eid'
         )
     ).all()
-    for case_id, process, version, title, data, eid, name in rows:
+    for case_id, process, version, title, data, eid, name, closed_at in rows:
         try:
             known = registry.version(process, version)
         except KeyError:
             continue
-        _write(conn, case_id, case_documents(case_id, title, (name, eid), json.loads(data), known))
+        docs = case_documents(case_id, title, (name, eid), json.loads(data), known)
+        _write(conn, case_id, docs, closed_at is None)
     return len(rows)
 
 
@@ -169,8 +257,11 @@ def paper_text(data: bytes, media_type: str) -> str:
 def index_paper(
     session: Session, case_id: int, paper_id: int, name: str, text: str, readers: Iterable[str]
 ) -> None:
+    case = session.get(Case, case_id)
+    is_open = case is None or case.closed_at is None
     session.add(
         SearchText(
+            id=doc_key(case_id, PAPER_SLOT + paper_id, is_open),
             case_id=case_id,
             source=f"paper:{paper_id}",
             readers=_readers(readers),
@@ -270,7 +361,17 @@ def search(
     session: Session, actor: Actor, text: str, filters: Filters | None = None, limit: int = 50
 ) -> list[Hit]:
     """The cases ``actor`` may see whose words (those they may read) match every word of
-    ``text``; one hit per case, the best match's snippet, open cases first, newest first."""
+    ``text``, each word as a word or the start of one: first those whose name, employee ID,
+    number or title match (source NAMES_SOURCE), then those whose facts or papers do; open
+    cases first, newest first in each; one hit per case. Its snippet is from its names, else
+    its own facts, else its confidential fields, else its first paper holding the words
+    (the document with the lowest slot; not a relevance score, whose figures FTS5 gathers
+    over every matching document).
+
+    The index is walked from the highest document key down (see NAMES_BAND, OPEN_BAND) a
+    page at a time, and the walk stops at the first document of the case after the
+    ``limit``-th: the work is the page of cases shown, not every document holding the
+    words."""
     terms = words(text)
     if not terms:
         return []
@@ -280,39 +381,67 @@ def search(
         _reader_filter(actor),
         *case_filters(filters or Filters(), conn.dialect.name),
     ]
-    if conn.dialect.name == "postgresql":
+    # SQLite steps the statement only as far as the rows read (a row's snippet is made when
+    # it is read), so its page is long; PostgreSQL answers a whole page (each row's snippet
+    # made), so its first page is just enough for one row a case, each next one twice that.
+    page = limit * 16 if conn.dialect.name == "sqlite" else limit + 1
+    best: dict[int, tuple[str, str]] = {}  # case: snippet, source; in the walk's order
+    below: int | None = None
+    while True:
+        read = 0
+        with conn.execute(_walk(conn.dialect.name, terms, where, below, page)) as rows:
+            for key, case_id, snip, source in rows:
+                had = best.get(case_id)
+                if had is None and len(best) == limit:
+                    return _hits(best)
+                if had is None or had[1] != NAMES_SOURCE:  # a case's later rows: lower slots
+                    best[case_id] = (snip, source)
+                below, read = key, read + 1
+        if read < page:
+            return _hits(best)
+        page *= 2
+
+
+def _hits(best: dict[int, tuple[str, str]]) -> list[Hit]:
+    return [Hit(case_id, snip, source) for case_id, (snip, source) in best.items()]
+
+
+def _walk(
+    dialect: str, terms: list[str], where: list[Any], below: int | None, page: int
+) -> sa.Select[Any]:
+    """One page of the walk: the matching documents' keys, cases, snippets and sources,
+    highest key first, below ``below``. SQLite: FTS5 gives its matches in key order (ORDER
+    BY rowid DESC is its own; its prefix indexes give a word's start in that order too), so
+    the LIMIT ends the walk. PostgreSQL: the primary key's index gives the order, the GIN
+    index the matches; the planner takes the one that reads less for these words."""
+    if dialect == "postgresql":
         query = " & ".join(f"{t}:*" for t in terms)
         tsv = sa.func.to_tsvector(sa.literal_column("'simple'"), SearchText.body)
         tsq = sa.func.to_tsquery(sa.literal_column("'simple'"), query)
-        match = tsv.op("@@")(tsq)
         snippet = sa.func.ts_headline(
             sa.literal_column("'simple'"),
             SearchText.body,
             tsq,
             f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=18, MinWords=6, MaxFragments=1",
         )
-        rank = sa.func.ts_rank(tsv, tsq)
+        key = SearchText.id
         stmt = (
-            sa.select(SearchText.case_id, snippet, SearchText.source, Case.closed_at, rank)
+            sa.select(key, SearchText.case_id, snippet, SearchText.source)
             .join(Case, Case.id == SearchText.case_id)  # type: ignore[arg-type]
-            .where(match, *where)
+            .where(tsv.op("@@")(tsq), *where)
         )
     else:
         query = " ".join(f'"{t}"*' for t in terms)
         fts = sa.table("search_fts", sa.column("rowid"), sa.column("body"))
         snippet = sa.func.snippet(sa.literal_column("search_fts"), 0, OPEN, CLOSE, "…", 12)
-        rank = sa.literal_column("-search_fts.rank")
+        key = fts.c.rowid
         stmt = (
-            sa.select(SearchText.case_id, snippet, SearchText.source, Case.closed_at, rank)
+            sa.select(key, SearchText.case_id, snippet, SearchText.source)
             .select_from(fts)
             .join(SearchText, SearchText.id == fts.c.rowid)  # type: ignore[arg-type]
             .join(Case, Case.id == SearchText.case_id)  # type: ignore[arg-type]
             .where(sa.literal_column("search_fts").op("MATCH")(query), *where)
         )
-    rows = conn.execute(stmt.limit(limit * 8)).all()
-    best: dict[int, tuple[Any, ...]] = {}
-    for case_id, snip, source, closed_at, score in rows:
-        if case_id not in best or score > best[case_id][3]:
-            best[case_id] = (snip, source, closed_at, score)
-    ordered = sorted(best.items(), key=lambda kv: (kv[1][2] is not None, -kv[0]))
-    return [Hit(case_id, snip, source) for case_id, (snip, source, _c, _s) in ordered[:limit]]
+    if below is not None:
+        stmt = stmt.where(key < below)
+    return stmt.order_by(key.desc()).limit(page)

@@ -1,8 +1,9 @@
 """The search box on every page: the cases a user may see (queries.visibility) by case
 number, respondent's or applicant's name, employee ID, or words of the case's title (its
-process and subject). Every word must match, in any order. Filters narrow it (process,
-state, agency, offence row, penalty, days opened, version), checked here so an unknown
-value is refused naming the field, never answered with an empty list."""
+process and subject), then by the words of their facts and papers. Every word must match,
+in any order, as a word or the start of one (the full-text index, cases.core.search_index).
+Filters narrow it (process, state, agency, offence row, penalty, days opened, version),
+checked here so an unknown value is refused naming the field, never an empty list."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from sqlmodel import Session, select
 from cases.core import queries, search_index
 from cases.core.models import Case, CivilServant
 from cases.core.search_index import Filters
-from cases.people.register_reads import LIKE_ESCAPE, like_literal, search_words
 from workflows import offences, registry
 from workflows.context import Actor, Refusal, Refused
 
@@ -73,32 +73,20 @@ def find_cases(
     limit: int = LIMIT,
     narrowed: Filters | None = None,
 ) -> list[tuple[Case, str]]:
-    """Matching cases with their subject's name: open ones first, newest first. With
-    filters and no words, every case the filters keep."""
+    """The cases ``text`` names by number or all-digit employee ID, exactly; with no text,
+    every case the filters keep. Open ones first, newest first, with their subject's name.
+    (Words are the full-text index's: ``find``.)"""
     narrowed = narrowed or Filters()
-    words = search_words(text)
     number = text.strip().lstrip("#")
-    if not words and not narrowed:
-        return []
-    if not words:
-        matches: sa.ColumnElement[bool] = sa.true()
-    elif number.isdigit():  # a case number (or an all-digit employee ID), exactly
+    if number.isdigit():
         matches: sa.ColumnElement[bool] = sa.or_(
             CivilServant.eid == number,
             Case.id == int(number) if int(number) <= MAX_CASE_NUMBER else sa.false(),  # type: ignore[arg-type]
         )
+    elif not text.strip() and narrowed:
+        matches = sa.true()
     else:
-        matches = sa.and_(
-            *[
-                sa.or_(
-                    *[
-                        column.ilike(f"%{like_literal(word)}%", escape=LIKE_ESCAPE)  # type: ignore[attr-defined]
-                        for column in (CivilServant.name, CivilServant.eid, Case.title)
-                    ]
-                )
-                for word in words
-            ]
-        )
+        return []
     stmt = (
         select(Case, CivilServant.name)
         .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
@@ -120,24 +108,26 @@ def find(
     narrowed: Filters | None = None,
     limit: int = LIMIT,
 ) -> list[tuple[Case, str, str]]:
-    """The search box's answer: cases by number, name, employee ID or title first, then
-    those whose recorded facts or papers hold the words (search_index), each with the
-    matching words in context; only what ``actor`` may see and read, and only the cases
+    """The search box's answer: a case number or employee ID exactly; else the cases whose
+    number, name, employee ID or title hold every word (each word or the start of one:
+    "wang" finds Wangchuk, "angchuk" does not), then those whose recorded facts or papers
+    do, each of these with the matching words in context (search_index.search, one walk of
+    the full-text index); only what ``actor`` may see and read, and only the cases
     ``narrowed`` keeps (its filters alone list every case they keep)."""
-    named = find_cases(session, actor, text, limit, narrowed)
-    if text.strip().lstrip("#").isdigit() or not search_words(text):
-        return [(c, name, "") for c, name in named]  # a case number or employee ID, or none
-    seen = {c.id for c, _ in named}
+    number = text.strip().lstrip("#")
+    if number.isdigit() or not text.strip():
+        return [(c, name, "") for c, name in find_cases(session, actor, text, limit, narrowed)]
     hits = search_index.search(session, actor, text, narrowed, limit=limit)
-    hits = [h for h in hits if h.case_id not in seen]
-    found = {}
-    if hits:
-        stmt = (
-            select(Case, CivilServant.name)
-            .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
-            .where(Case.id.in_([h.case_id for h in hits]))  # type: ignore[union-attr]
-        )
-        found = {c.id: (c, name) for c, name in session.exec(stmt).all()}  # type: ignore[call-overload]
-    out = [(c, name, "") for c, name in named]
-    out += [(*found[h.case_id], h.snippet) for h in hits if h.case_id in found]
-    return out[:limit]
+    if not hits:
+        return []
+    stmt = (
+        select(Case, CivilServant.name)
+        .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
+        .where(Case.id.in_([h.case_id for h in hits]))  # type: ignore[union-attr]
+    )
+    found = {c.id: (c, name) for c, name in session.exec(stmt).all()}  # type: ignore[call-overload]
+    return [
+        (*found[h.case_id], "" if h.source == search_index.NAMES_SOURCE else h.snippet)
+        for h in hits
+        if h.case_id in found
+    ]

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 from sqlmodel import Session, select
 
-from cases.core import audit, profiles
+from cases.core import audit, profiles, search_index
 from cases.core.models import Agency, CivilServant, ServiceEntry
 from cases.people.separation import separate
 from workflows import roles as R
@@ -257,6 +257,8 @@ def edit(session: Session, eid: str, raw: dict[str, Any], actor: Actor, now: dat
     if not changes:
         return {}
     session.add(cs)
+    if "name" in changes:  # the search finds their cases by the name they now have
+        search_index.index_subjects(session, {eid: cs.name})
     _audit(session, actor, now, "register_edit", "16.3.7", {"eid": eid, "changes": changes})
     return changes
 

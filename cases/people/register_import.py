@@ -36,7 +36,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, db
+from cases.core import audit, db, search_index
 from cases.core.audit import canonical
 from cases.core.models import Agency, CivilServant
 from cases.people.csv_cells import unneutralise
@@ -357,9 +357,15 @@ def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     db.bulk_insert(session, "civil_servant", _INSERTED, plan.inserts)
+    renamed: dict[str, str] = {}
     for cols, rows in plan.updates.items():
         sets = ", ".join(f"{n} = {mark}" for n in cols)
         conn.exec_driver_sql(f"UPDATE civil_servant SET {sets} WHERE eid = {mark}", rows)
+        if "name" in cols:
+            at = cols.index("name")
+            renamed.update((row[-1], row[at]) for row in rows)
+    if renamed:  # the search finds their cases by the names they now have
+        search_index.index_subjects(session, renamed)
     audit.insert_rows(session, events)
 
 

@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from cases.core import file_store, search_index
-from cases.core.db import reading, transaction
+from cases.core.db import alembic_config, engine_for, reading, transaction
 from cases.core.models import SearchText
-from cases.people import case_search
+from cases.people import case_search, register, register_import
 from cases.review import case_file
+from tests.conftest import World
 from workflows.context import Refused
 
 
@@ -197,3 +199,113 @@ def test_the_search_box_puts_names_first_then_words(world):
     with reading(world.engine) as s:
         rows = case_search.find(s, world.actors["dc"], "wangchuk")
     assert [(c.id, bool(snip)) for c, _name, snip in rows] == [(by_words, False), (by_name, True)]
+
+
+def named(world: Any, who: str, text: str) -> list[tuple[int, bool]]:
+    """The search box's cases, each with whether it shows words in context (a case found by
+    its names shows none)."""
+    with reading(world.engine) as s:
+        rows = case_search.find(s, world.actors[who], text)
+    return [(c.id, bool(snip)) for c, _name, snip in rows]
+
+
+def test_a_name_is_found_by_the_start_of_its_words_not_their_middle(world):
+    """Names, employee IDs, case numbers and titles are in the full-text index: each word
+    typed matches a word or its start, in any order; the middle of a word need not match."""
+    world.make_servant("E400", name="Pelden Tshomo")
+    case_id = world.open(eid="E400")
+    assert named(world, "dc", "tsho pel") == [(case_id, False)]
+    assert named(world, "dc", "e40") == [(case_id, False)]
+    assert named(world, "dc", "shomo") == []
+
+
+def _edit_name(world: Any, eid: str, name: str) -> None:
+    with transaction(world.engine) as s:
+        register.edit(s, eid, {"name": name}, world.actors["rcsc"], world.clock.now)
+
+
+def _import_name(world: Any, eid: str, name: str) -> None:
+    text = (
+        "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date\n"
+        f"{eid},{name},1990-01-01,Officer,P3,MOH,2015-01-01\n"
+    )
+    result = register_import.import_csv(world.engine, text, world.actors["rcsc"], world.clock.now)
+    assert (result.updated, result.errors) == (1, [])
+
+
+@pytest.mark.parametrize("rename", [_edit_name, _import_name], ids=["edit", "import"])
+def test_a_renamed_servants_cases_are_found_by_the_new_name(world, rename: Any) -> None:
+    """The register's edit and its CSV import rewrite the words of the renamed servant's
+    cases in their own transaction (a name is the RCSC's to change, 16.3.7)."""
+    world.make_servant("E400", name="Pelden Tshomo")
+    case_id = world.open(eid="E400")
+    rename(world, "E400", "Pelden Yangzom")
+    assert named(world, "dc", "yangzom") == [(case_id, False)]
+
+
+def test_open_cases_come_first_newest_first_and_a_closing_case_takes_its_papers(
+    world, files_dir: Path
+):
+    """The search walks the index in its order (open cases, then closed, newest first) and
+    stops at its page; a case that closes takes its papers' words with it to the closed."""
+    store = file_store.LocalStore(files_dir)
+
+    def paper(case_id: int) -> None:
+        with transaction(world.engine) as s:
+            case_file.add(
+                s,
+                store,
+                case_id,
+                world.actors["dc"],
+                name="ledger.txt",
+                data=b"Stock ledger entries for March.\n",
+                kind="complaint_evidence",
+                confidential="",
+                now=world.clock.now,
+            )
+
+    still_open = world.open()
+    paper(still_open)
+    closing = world.open()
+    paper(closing)
+    world.drive(closing, "closed")
+    newer = [world.open() for _ in range(3)]
+    assert found(world, "dc", "ledger") == [still_open, closing]
+    assert found(world, "dc", "absent") == [*reversed(newer), still_open, closing]
+    with reading(world.engine) as s:
+        two = search_index.search(s, world.actors["dc"], "absent", limit=2)
+    assert [h.case_id for h in two] == [newer[2], newer[1]]
+
+
+def test_the_migration_keys_the_words_already_there(fresh_db_url, clock, password_hash, files_dir):
+    """Migration 0012 keys the words written before it in the search's order: a case's
+    names document is written, its papers' words (extracted once, from the file) kept."""
+    engine = engine_for(fresh_db_url)
+    try:
+        world = World(engine, clock, password_hash)
+        closed = world.open()  # Dorji Wangchuk's
+        with transaction(engine) as s:
+            case_file.add(
+                s,
+                file_store.LocalStore(files_dir),
+                closed,
+                world.actors["dc"],
+                name="ledger.txt",
+                data=b"Stock ledger entries for March.\n",
+                kind="complaint_evidence",
+                confidential="",
+                now=world.clock.now,
+            )
+        world.drive(closed, "closed")
+        still_open = world.open()
+        cfg = alembic_config(fresh_db_url)
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+            command.upgrade(cfg, "head")
+            conn.commit()
+        assert named(world, "dc", "wangchuk") == [(still_open, False), (closed, False)]
+        assert found(world, "dc", "ledger") == [closed]
+        assert found(world, "dc", "absent") == [still_open, closed]
+    finally:
+        engine.dispose()

@@ -1,5 +1,5 @@
 """search_text: the words each case can be found by, with a full-text index (SQLite FTS5,
-PostgreSQL GIN on to_tsvector('simple', body)), filled for the cases already there
+PostgreSQL GIN on to_tsvector('simple', body)); 0012 fills it for the cases already there
 
 Revision ID: 0008
 Revises: 0007
@@ -50,11 +50,8 @@ def upgrade() -> None:
     bind = op.get_bind()
     for statement in SQLITE_UP if bind.dialect.name == "sqlite" else PG_UP:
         op.execute(statement)
-    # The cases already there become findable at once (their papers: none predate 0007's
-    # case file by more than this release).
-    from cases.core import search_index
-
-    search_index.rebuild(bind)
+    # The cases already there become findable in migration 0012, which writes their words
+    # with the keys it gives the table (search_index.rebuild writes those keys).
 
 
 def downgrade() -> None:
