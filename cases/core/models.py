@@ -334,7 +334,7 @@ class SearchText(SQLModel, table=True):
     (whoever sees the case) or ",role,role," (only those roles), so a search never shows
     a word its reader may not read. Searched by SQLite's FTS5 table ``search_fts`` or
     PostgreSQL's GIN index on ``to_tsvector('simple', body)`` (migration 0008). ``id`` is
-    the document's place in the search's order (search_index.doc_key, migration 0012):
+    the document's place in the search's order (search_index.doc_key, migration 0011):
     names first, open cases first, newest first."""
 
     __tablename__ = "search_text"

@@ -278,7 +278,7 @@ def test_open_cases_come_first_newest_first_and_a_closing_case_takes_its_papers(
 
 
 def test_the_migration_keys_the_words_already_there(fresh_db_url, clock, password_hash, files_dir):
-    """Migration 0012 keys the words written before it in the search's order: a case's
+    """Migration 0011 keys the words written before it in the search's order: a case's
     names document is written, its papers' words (extracted once, from the file) kept."""
     engine = engine_for(fresh_db_url)
     try:

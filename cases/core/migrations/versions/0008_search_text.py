@@ -1,5 +1,5 @@
 """search_text: the words each case can be found by, with a full-text index (SQLite FTS5,
-PostgreSQL GIN on to_tsvector('simple', body)); 0012 fills it for the cases already there
+PostgreSQL GIN on to_tsvector('simple', body)); 0011 fills it for the cases already there
 
 Revision ID: 0008
 Revises: 0007
@@ -50,7 +50,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     for statement in SQLITE_UP if bind.dialect.name == "sqlite" else PG_UP:
         op.execute(statement)
-    # The cases already there become findable in migration 0012, which writes their words
+    # The cases already there become findable in migration 0011, which writes their words
     # with the keys it gives the table (search_index.rebuild writes those keys).
 
 

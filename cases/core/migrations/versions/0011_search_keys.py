@@ -3,14 +3,14 @@ cases first, newest first), so a search walks the full-text index from the top a
 its page; each case gets its names document (number, title, subject's name and employee
 ID), which the search box finds first instead of scanning every case's names
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
