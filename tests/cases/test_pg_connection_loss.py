@@ -25,6 +25,8 @@ from cases.core import audit
 from cases.core.db import transaction
 from cases.people import auth
 
+pytestmark = pytest.mark.alone  # it restarts the server the other workers use
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_DIR = Path(os.environ.get("DRUKFLOW_PG_DIR", "/tmp/drukflow-pg"))
 
