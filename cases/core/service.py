@@ -75,13 +75,28 @@ class Fired:
     context: Context  # the case's context after the step
 
 
-# Built once (every step reads them): a reused statement keeps its compiled form.
+# Built once (every step reads them): a reused statement keeps its compiled form. Plain
+# rows, not ORM objects: the rules read a few columns, and nothing here is written back.
+_SERVANTS = CivilServant.__table__.c  # type: ignore[attr-defined]
+_AGENCIES = Agency.__table__.c  # type: ignore[attr-defined]
 _SUBJECT = (
-    select(CivilServant, Agency)
-    .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
-    .where(CivilServant.eid == sa.bindparam("eid"))
+    sa.select(
+        _SERVANTS.eid,
+        _SERVANTS.name,
+        _SERVANTS.position_level,
+        _SERVANTS.agency_code,
+        _SERVANTS.head_of_agency,
+        _AGENCIES.kind.label("agency_kind"),
+        _AGENCIES.parent_code.label("parent_agency"),
+    )
+    .select_from(
+        CivilServant.__table__.outerjoin(Agency.__table__, _AGENCIES.code == _SERVANTS.agency_code)
+    )  # type: ignore[attr-defined]
+    .where(_SERVANTS.eid == sa.bindparam("eid"))
 )
-_RECUSED = select(Recusal.user_id).where(Recusal.case_id == sa.bindparam("case_id"))
+_RECUSED = sa.select(Recusal.__table__.c.user_id).where(  # type: ignore[attr-defined]
+    Recusal.__table__.c.case_id == sa.bindparam("case_id")  # type: ignore[attr-defined]
+)
 _CASE = select(Case).where(Case.id == sa.bindparam("case_id"))
 _CASE_LOCKED = _CASE.with_for_update()
 # A step's write: the new state, version, data and times, only if no one wrote it meanwhile.
@@ -97,7 +112,11 @@ _WRITE_CASE = (
 
 
 def subject_of(session: Session, eid: str) -> Subject:
-    found = session.exec(_SUBJECT, params={"eid": eid}).first()
+    """The civil servant as the rules see them now (an effect earlier in the step may have
+    changed the register's row: pending changes are written first, as a query through the
+    session would)."""
+    session.flush()
+    found = session.connection().execute(_SUBJECT, {"eid": eid}).first()
     if found is None:
         raise Refused(
             [
@@ -106,8 +125,15 @@ def subject_of(session: Session, eid: str) -> Subject:
                 )
             ]
         )
-    cs, agency = found
-    return subject_from(cs, agency)
+    return Subject(
+        eid=found.eid,
+        name=found.name,
+        level=found.position_level,
+        agency=found.agency_code,
+        agency_kind=found.agency_kind if found.agency_kind is not None else "ministry",
+        parent_agency=found.parent_agency,
+        head_of_agency=found.head_of_agency,
+    )
 
 
 def subject_from(cs: CivilServant, agency: Agency | None) -> Subject:
@@ -133,7 +159,8 @@ def context(
 ) -> Context:
     """The case as guards and authorities see it; ``open_rows`` is its unsettled deadline
     rows when the caller has read them already (``fire`` keeps them for the step)."""
-    recused = session.exec(_RECUSED, params={"case_id": case.id}).all()
+    session.flush()  # a recusal declared in this transaction counts
+    recused = session.connection().execute(_RECUSED, {"case_id": case.id}).scalars().all()
     if open_rows is None:
         open_rows = deadlines.armed(session, case.id or 0)
     return Context(

@@ -303,14 +303,14 @@ _USER_COLUMNS = tuple(_USER_TABLE.c.keys())
 
 def token_lookup(conn: sa.Connection, token: str) -> tuple[User | None, str]:
     """(user, "") for a valid token; (the owner if known, why not) for a refused one. The
-    user is a copy of the account's row, attached to no session (nothing writes it)."""
+    user is a transient copy of the account's row, in no session (nothing writes it)."""
     found = conn.execute(_TOKEN_OWNER, {"token_id": _sha(token)}).first()
     if found is None:
         return None, "unknown API token"
     row = found._mapping
     if row[_USER_TABLE.c.id] is None:
         return None, "the token's account is disabled"
-    user = User.model_construct(**{k: row[_USER_TABLE.c[k]] for k in _USER_COLUMNS})
+    user = User(**{k: row[_USER_TABLE.c[k]] for k in _USER_COLUMNS})
     if not user.active:
         return user, "the token's account is disabled"
     return user, ""
