@@ -87,7 +87,9 @@ def test_a_running_deadline_says_what_is_owed(world):
     case_id = world.walk_to("investigating")
 
     assert [a.trigger for a in actions(world, case_id)] == ["complete_investigation"]
-    assert waiting(world, case_id)["investigator"] == ["complete_investigation"]
+    found = waiting(world, case_id)
+    # The Member Secretary was chosen (19.8.2.2(iii)): the investigator was not (19.8.2.2(v)).
+    assert found["secretary"] == ["complete_investigation"] and "investigator" not in found
 
 
 def test_19_3_6_an_executive_case_waits_for_the_rcsc_not_the_agency(world):
