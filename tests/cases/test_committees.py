@@ -508,6 +508,24 @@ def test_19_3_4_members_present_are_chosen_from_the_recorded_committee_from_2023
     assert world.case(case_id).state == "awaiting_endorsement"
 
 
+def test_2_10_3_members_present_outside_a_meeting_are_held_to_the_agency_s_minimum(world):
+    """2.10.3 "HRC shall have a minimum of five members including the Chairperson" sizes the
+    committee, not a sitting: the BCSR sets no quorum, so the agency sets the minimum present
+    for a decision (rules.QUORUM_RULE). A decision taken outside a meeting is held to it as a
+    meeting is: too few members present is refused naming the field, nothing written."""
+    moh_hrc(world, min_present=4)
+    fields = dict(DECISION, meeting_on=world.today())
+    case_id = world.walk_to("dc_meeting")
+    with pytest.raises(Refused) as refused:
+        world.fire(case_id, "record_decision", "dc", members_present="dc, chair, dc", **fields)
+    (r,) = refused.value.refusals
+    assert (r.field, r.cite) == ("members_present", rules.QUORUM_CITE)
+    assert "2 member(s) present" in r.reason and "MOH HRC decides with at least 4" in r.reason
+    assert world.case(case_id).state == "dc_meeting"
+    world.fire(case_id, "record_decision", "dc", members_present="dc, chair, dc2, hr", **fields)
+    assert world.case(case_id).state == "awaiting_endorsement"
+
+
 def test_19_3_4_a_2023_1_decision_keeps_its_free_text_members_present() -> None:
     """The first version did not know committees as records: its decision step does not
     check the line against them (a case opened before 7 December 2026 runs on 2023.1)."""
