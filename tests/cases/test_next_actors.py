@@ -27,13 +27,6 @@ def actions(world, case_id: int) -> list[next_actors.NextAction]:
         return next_actors.next_actions(s, service.load(s, case_id), world.clock.now)
 
 
-def recuse(world, case_id: int, username: str) -> None:
-    with transaction(world.engine) as s:
-        service.declare_recusal(
-            s, case_id, world.actors[username], "Related to the respondent", now=world.clock.now
-        )
-
-
 @pytest.fixture
 def moha_chair(world):
     return world.add_user("moha_chair", (R.HRC_CHAIR,), agency="MOHA")
@@ -55,7 +48,7 @@ def test_19_3_4_a_new_complaint_waits_for_the_agency_committee_only(world, moha_
 
 def test_19_3_5_a_recused_member_is_not_waited_for(world):
     case_id = world.walk_to("enquiry_directed")
-    recuse(world, case_id, "dc2")
+    world.recuse(case_id, "dc2")
 
     assert set(waiting(world, case_id)) == {"dc", "chair", "secretary"}
 

@@ -268,18 +268,6 @@ def test_a_missed_deadline_in_an_agency_without_a_chairperson_goes_to_its_hr_off
     assert told(world, notifications.MISSED, case_id) == ["doph_hr"]
 
 
-def order_investigation(world, case_id: int, investigators, **received_on: str) -> None:
-    world.fire(
-        case_id,
-        "order_investigation",
-        "dc",
-        investigated_by="investigation_committee",
-        investigators=investigators,
-        directive_on=world.today(),
-        **received_on,
-    )
-
-
 def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(world, clock):
     """19.8.2.2(v): "The Investigator or Investigating Committee shall commence investigation
     within five working days on receiving directives from the Disciplinary Committee." From
@@ -289,7 +277,7 @@ def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(
     whose investigators were typed names, waited for every investigator of the agency."""
     world.add_user("other_investigator", (R.INVESTIGATOR,), agency="MOH")
     case_id = world.walk_to("explained")
-    order_investigation(world, case_id, ["investigator"], directive_received_on=world.today())
+    world.order_investigation(case_id, ["investigator"])
     key = f"action:{case_id}:{world.case(case_id).version}"
     assert told(world, notifications.ACTION, case_id, key) == [
         "chair",
@@ -314,7 +302,7 @@ def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(
     clock.now = bt("2026-12-04")  # before 2023.2: typed names, no one chosen from users
     old = world.walk_to("explained")
     assert world.case(old).process_version == "2023.1"
-    order_investigation(world, old, "investigator")
+    world.order_investigation(old, "investigator", directive_received_on=None)
     key = f"action:{old}:{world.case(old).version}"
     assert "other_investigator" in told(world, notifications.ACTION, old, key)
 
