@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from cases.core.db import reading, transaction
+from cases.core.db import read_connection, reading, transaction
 from cases.core.models import User
 from cases.inbox import notifications
 from cases.people import auth
@@ -95,8 +95,8 @@ def _viewer(request: Request) -> Viewer:
     if bearer:
         # An API call only reads its token: outside the write lock on SQLite. A refused one
         # is counted, and logged once per address and minute (SL.TokenRefusals).
-        with reading(request.app.state.engine) as s:
-            user, why = auth.token_lookup(s, header[7:].strip())
+        with read_connection(request.app.state.engine) as conn:
+            user, why = auth.token_lookup(conn, header[7:].strip())
         if user is not None and not why:
             return Viewer(user, None)
         token_refusals(request).refused(

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 DEFAULT_URL = "sqlite:///drukflow.db"
@@ -150,6 +150,19 @@ def reading(engine: Engine) -> Iterator[Session]:
             s.commit()  # ends the snapshot; unlike a rollback it leaves what was read loaded
         except BaseException:
             s.rollback()
+            raise
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """``reading`` without a session, for a read of plain rows (each API call's token):
+    the same snapshot and read-only guard, without the session's bookkeeping."""
+    with _read_only(engine).connect() as conn:
+        try:
+            yield conn
+            conn.commit()
+        except BaseException:
+            conn.rollback()
             raise
 
 

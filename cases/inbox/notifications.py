@@ -140,13 +140,22 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
 
 def _safely(session: Session, what: str, make: Any, *args: Any) -> int:
     """A notice must never cost the step or the sweep that caused it: a failure here is
-    logged and rolled back to a savepoint, and the case moves on."""
+    logged and rolled back to a savepoint, and the case moves on.
+
+    The savepoint is the connection's, not the session's (a session's savepoint costs a
+    flush and its own bookkeeping on every step): the session is flushed first and not
+    flushed inside, so the savepoint holds the notices' own statements only."""
+    session.flush()
+    savepoint = session.connection().begin_nested()
     try:
-        with session.begin_nested():
-            return int(make(session, *args))
+        with session.no_autoflush:
+            made = int(make(session, *args))
     except Exception:
+        savepoint.rollback()
         log.exception("could not create %s notices", what)
         return 0
+    savepoint.commit()
+    return made
 
 
 def _case_ref(case: Case) -> str:

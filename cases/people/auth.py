@@ -288,27 +288,36 @@ def issue_token(session: Session, user: User, now: datetime) -> str:
     return token
 
 
-# Built once: every API call runs it (a reused statement keeps its compiled form).
+_USER_TABLE = User.__table__  # type: ignore[attr-defined]
+_TOKEN_TABLE = ApiToken.__table__  # type: ignore[attr-defined]
+# Built once: every API call runs it (a reused statement keeps its compiled form). Core rows,
+# not ORM objects: the caller only reads the account, and the ORM's load costs about as
+# much again as the query itself.
 _TOKEN_OWNER = (
-    select(ApiToken.id, User)
-    .outerjoin(User, User.id == ApiToken.user_id)  # type: ignore[arg-type]
-    .where(ApiToken.id == sa.bindparam("token_id"))
+    sa.select(_TOKEN_TABLE.c.user_id, *_USER_TABLE.c)
+    .outerjoin(_USER_TABLE, _USER_TABLE.c.id == _TOKEN_TABLE.c.user_id)
+    .where(_TOKEN_TABLE.c.id == sa.bindparam("token_id"))
 )
+_USER_COLUMNS = tuple(_USER_TABLE.c.keys())
 
 
-def token_lookup(session: Session, token: str) -> tuple[User | None, str]:
-    """(user, "") for a valid token; (the owner if known, why not) for a refused one."""
-    found = session.exec(_TOKEN_OWNER, params={"token_id": _sha(token)}).first()
+def token_lookup(conn: sa.Connection, token: str) -> tuple[User | None, str]:
+    """(user, "") for a valid token; (the owner if known, why not) for a refused one. The
+    user is a copy of the account's row, attached to no session (nothing writes it)."""
+    found = conn.execute(_TOKEN_OWNER, {"token_id": _sha(token)}).first()
     if found is None:
         return None, "unknown API token"
-    user = found[1]
-    if user is None or not user.active:
+    row = found._mapping
+    if row[_USER_TABLE.c.id] is None:
+        return None, "the token's account is disabled"
+    user = User.model_construct(**{k: row[_USER_TABLE.c[k]] for k in _USER_COLUMNS})
+    if not user.active:
         return user, "the token's account is disabled"
     return user, ""
 
 
 def token_user(session: Session, token: str) -> User | None:
-    user, refused = token_lookup(session, token)
+    user, refused = token_lookup(session.connection(), token)
     return None if refused else user
 
 

@@ -117,6 +117,24 @@ def test_a_broken_notice_does_not_cost_the_step(world, monkeypatch):
     assert notices(world) == []
 
 
+def test_a_notice_that_fails_half_written_is_undone_and_the_step_stands(world, monkeypatch):
+    """The step's notices settle the old ones, then add the new: a failure after the settle
+    undoes the settle too (the savepoint), and the step itself commits."""
+    case_id = world.open()
+    waiting = [n.key for n in notices(world, notifications.ACTION) if n.settled_at is None]
+    assert waiting
+
+    def broken(*args, **kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(notifications, "_action_notices", broken)
+    world.fire(case_id, "direct_enquiry", "chair", reasons="Not suitable for ADR")
+
+    assert world.case(case_id).state == "enquiry_directed"
+    still = [n.key for n in notices(world, notifications.ACTION) if n.settled_at is None]
+    assert still == waiting
+
+
 def test_a_duplicate_notice_is_skipped_without_aborting_the_transaction(world):
     uid = world.users["chair"].id
     notice = Notice(uid, None, notifications.ACTION, "Once", "19.3.4", "test:1")
