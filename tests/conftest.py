@@ -20,10 +20,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from cases.core import deadlines, service
+from cases.core import deadlines, profiles, service
 from cases.core.db import engine_for, transaction, upgrade
-from cases.core.models import Agency, Case, CivilServant, Deadline, User
+from cases.core.models import Agency, Case, CivilServant, Deadline, ServiceEntry, User
 from cases.people import auth
+from cases.review import committees
 from workflows import roles as R
 from workflows.calendar import bhutan_today
 from workflows.context import Actor
@@ -275,6 +276,13 @@ FINDINGS = [
     {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
     {"charge": 2, "finding": "guilty", "penalty": "demotion"},
 ]
+# The committee's decision on those charges (19.8.2.3), less its day and members present.
+DECISION = {
+    "hearing": "heard",
+    "findings": FINDINGS,
+    "decision_reasons": "The evidence establishes the charges.",
+    "accountable_supervisor": "Sonam Dorji",
+}
 
 MAIN_PATH = (
     "received",
@@ -358,6 +366,43 @@ class World:
         self.actors[username] = auth.actor_of(user)
         return self.actors[username]
 
+    def deactivate(self, username: str) -> None:
+        """The account can no longer act (a user who left, 19.3.5's checks refuse it)."""
+        with transaction(self.engine) as s:
+            user = s.get(User, self.users[username].id)
+            assert user is not None
+            user.active = False
+            s.add(user)
+
+    def add_entry(self, eid: str = "E100", by: str = "register", **details: Any) -> ServiceEntry:
+        """A line written straight to ``eid``'s record (an LTT, a service obligation...)."""
+        with transaction(self.engine) as s:
+            return profiles.add_entry(s, eid=eid, now=self.clock.now, by=by, **details)
+
+    def make_committee(self, kind: str, code: str, name: str, by: str = "hr", **fields: Any) -> int:
+        """A committee recorded by ``by`` (2.10.1; an Investigation Committee, 19.8.2.2, on
+        the case its ``case_id`` names); returns its id."""
+        raw = {"kind": kind, "code": code, "name": name, **fields}
+        with transaction(self.engine) as s:
+            return committees.create(s, self.actors[by], raw, now=self.clock.now).id  # type: ignore[return-value]
+
+    def seat(
+        self,
+        committee_id: int,
+        username: str,
+        seat: str,
+        by: str = "hr",
+        start_on: str = "2026-01-01",
+        **fields: Any,
+    ) -> int:
+        """``username`` takes ``seat`` on the committee from ``start_on`` (2.10.6.1)."""
+        raw = {"username": username, "seat": seat, "start_on": start_on, **fields}
+        with transaction(self.engine) as s:
+            member = committees.add_member(
+                s, self.actors[by], committee_id, raw, now=self.clock.now
+            )
+            return member.id  # type: ignore[return-value]
+
     # -- driving cases
     def today(self, shift: int = 0) -> str:
         return (self.clock.today + timedelta(days=shift)).isoformat()
@@ -388,6 +433,29 @@ class World:
                 expected_version=case.version,
             )
             return fired.case.state
+
+    def recuse(
+        self, case_id: int, username: str, reason: str = "Related to the respondent"
+    ) -> None:
+        """``username`` steps aside from the case (19.3.5)."""
+        with transaction(self.engine) as s:
+            service.declare_recusal(s, case_id, self.actors[username], reason, now=self.clock.now)
+
+    def order_investigation(
+        self, case_id: int, investigators: Any, by: str = "dc", **changes: Any
+    ) -> str:
+        """19.8.2.2(i): ``by`` orders an investigation by ``investigators`` (accounts from
+        2023.2, typed names under 2023.1), directed and received today; a change to None
+        leaves that particular out (2023.1 recorded no day of receipt). Returns the state."""
+        raw = {
+            "investigated_by": "investigation_committee",
+            "investigators": investigators,
+            "directive_on": self.today(),
+            "directive_received_on": self.today(),
+            **changes,
+        }
+        fields = {k: v for k, v in raw.items() if v is not None}
+        return self.fire(case_id, "order_investigation", by, **fields)
 
     def main_path_steps(
         self, charges: list[str], findings: list[dict[str, Any]]

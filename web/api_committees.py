@@ -244,18 +244,58 @@ def _committee_write(
         return idem.save(s, committee_json(s, c, request), status)
 
 
-@router.post("/committees/{committee_id}/members", status_code=201)
-def add_member(
-    request: Request,
-    committee_id: CommitteeId,
-    body: MemberIn,
-    viewer: CurrentViewer,
-    idem: Idempotency,
-) -> Response:
-    """A user takes a seat (2.10.6.1) from ``start_on``; audited."""
-    return _committee_write(
-        request, viewer, idem, committees.add_member, committee_id, body=body, status=201
-    )
+def _committee_setting(
+    name: str,
+    path: str,
+    write: Callable[..., Any],
+    body_type: type[BaseModel],
+    doc: str,
+    status: int = 200,
+) -> None:
+    """A route ``POST /api/committees/{committee_id}/<path>`` taking a ``body_type`` and
+    making one write to the committee (``_committee_write``): the settings differ only in
+    their body, their service and their words, so one helper declares them all (``name``:
+    the route's, one path each)."""
+
+    def route(
+        request: Request,
+        committee_id: CommitteeId,
+        body: BaseModel,
+        viewer: CurrentViewer,
+        idem: Idempotency,
+    ) -> Response:
+        return _committee_write(
+            request, viewer, idem, write, committee_id, body=body, status=status
+        )
+
+    route.__annotations__["body"] = body_type  # the model FastAPI reads and documents
+    route.__name__ = route.__qualname__ = name
+    route.__doc__ = doc
+    router.post(f"/committees/{{committee_id}}/{path}", status_code=status)(route)
+
+
+_committee_setting(
+    "add_member",
+    "members",
+    committees.add_member,
+    MemberIn,
+    "A user takes a seat (2.10.6.1) from ``start_on``; audited.",
+    status=201,
+)
+_committee_setting(
+    "record_exception",
+    "exception",
+    committees.record_exception,
+    ExceptionIn,
+    "2.10.6.2: the RCSC's prior approval of a composition other than 2.10.6.1's.",
+)
+_committee_setting(
+    "set_minimum",
+    "minimum",
+    committees.set_min_present,
+    MinimumIn,
+    "The minimum present for a decision, set by the agency (the BCSR sets no quorum).",
+)
 
 
 @router.post("/committees/{committee_id}/members/{member_id}/end")
@@ -269,34 +309,6 @@ def end_member(
 ) -> Response:
     return _committee_write(
         request, viewer, idem, committees.end_member, committee_id, member_id, body=body
-    )
-
-
-@router.post("/committees/{committee_id}/exception")
-def record_exception(
-    request: Request,
-    committee_id: CommitteeId,
-    body: ExceptionIn,
-    viewer: CurrentViewer,
-    idem: Idempotency,
-) -> Response:
-    """2.10.6.2: the RCSC's prior approval of a composition other than 2.10.6.1's."""
-    return _committee_write(
-        request, viewer, idem, committees.record_exception, committee_id, body=body
-    )
-
-
-@router.post("/committees/{committee_id}/minimum")
-def set_minimum(
-    request: Request,
-    committee_id: CommitteeId,
-    body: MinimumIn,
-    viewer: CurrentViewer,
-    idem: Idempotency,
-) -> Response:
-    """The minimum present for a decision, set by the agency (the BCSR sets no quorum)."""
-    return _committee_write(
-        request, viewer, idem, committees.set_min_present, committee_id, body=body
     )
 
 

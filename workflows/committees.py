@@ -150,6 +150,9 @@ class Pool:
     on_case: bool  # the committee is formed on the case itself (an Investigation Committee)
     cite: str
     words: str
+    # Those named make the committee's decision, so the agency's minimum present for a
+    # decision (``Committee.min_present``, QUORUM_RULE) applies, as in a meeting.
+    decides: bool = False
 
 
 INVESTIGATORS = "investigators"
@@ -158,7 +161,9 @@ POOLS = {
     # 19.8.2.2(iii)-(v): the Member Secretary or the Investigation Committee investigates.
     INVESTIGATORS: Pool((INVESTIGATION,), True, "19.8.2.2", "the case's Investigation Committee"),
     # 19.3.4: the HRC "shall function as the Disciplinary Committee" (the Commission, 19.3.6).
-    PRESENT: Pool((HRC, COMMISSION), False, "19.3.4, 2.10.6.1", "the deciding committee"),
+    PRESENT: Pool(
+        (HRC, COMMISSION), False, "19.3.4, 2.10.6.1", "the deciding committee", decides=True
+    ),
 }
 
 

@@ -80,6 +80,10 @@ class Guard:
     # (reading id, option): the rule binds only where the case's version reads the provision
     # that way (workflows.readings); its refusal names the reading.
     under: tuple[str, str] | None = None
+    # The case's users field whose accounts the rule matches who acts against (19.8.2.2: the
+    # investigators chosen). A case holding it as typed names (an earlier version's) cannot
+    # be moved to a version with this rule while the step is open (cases.core.migration).
+    named_in: str = ""
 
 
 @dataclass(frozen=True)

@@ -2513,6 +2513,7 @@ def _by_chosen_investigators(step: Step) -> Step:
             "case",
             taken_by_a_chosen_investigator,
             precheck=True,
+            named_in="investigators",
         ),
     )
 

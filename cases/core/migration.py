@@ -348,6 +348,9 @@ def _outcome(
             refused=f"state '{case.state}' has no counterpart in {target.version}: map it "
             f"explicitly (--map {case.state}=STATE)",
         )
+    typed = _typed_names(case, target, after)
+    if typed:
+        return Outcome(**base, state_after=after, refused=typed)  # type: ignore[arg-type]
     moved: list[Moved] = []
     for row, ev in armed:
         if row.on_timeout and not target.steps_from(after, row.on_timeout):
@@ -376,6 +379,44 @@ def _outcome(
             )
         )
     return Outcome(**base, state_after=after, deadlines=tuple(moved))  # type: ignore[arg-type]
+
+
+def _typed_names(case: Case, target: Process, state: str) -> str:
+    """Why the case cannot move while ``target`` gives a step open from ``state`` only to
+    the accounts the case names (``Guard.named_in``; 19.8.2.2: the investigators chosen)
+    and the case holds them as the names an earlier version typed ("" if it can).
+
+    19.3.5 ("A person related to or prejudicial against a respondent civil servant shall
+    not be a member of ... the Investigating Committee") is why the later version takes
+    accounts, each checked against the recusals on the case. Reading: a typed name is no
+    account, and the migration does not guess one (the Disciplinary Committee chose the
+    investigators, 19.8.2.2(v); the RCSC moving the case does not re-choose them), nor lets
+    the typed value stand (the rule would then match no one, or anyone). So such a case
+    stays on its version, its investigation going on under the rules it began under, and
+    moves once the stage is past (the report in, 19.8.2.2(x)); the dry run says so."""
+    data = json.loads(case.data or "{}")
+    for step in target.steps_from(state):
+        for guard in step.guards:
+            value = data.get(guard.named_in) if guard.named_in else None
+            if not value or isinstance(value, list):
+                continue
+            label = next(
+                (
+                    f.label
+                    for s in target.steps
+                    for f in s.fields
+                    if f.name == guard.named_in and f.type == "users"
+                ),
+                guard.named_in,
+            )
+            return (
+                f"'{label}' was recorded under {case.process_version} as typed names "
+                f"({value!r}); {target.version} gives {step.label} (BCSR {guard.cite}) only to "
+                "the accounts the case names, each checked against the recusals on the case "
+                f"(BCSR 19.3.5): the case stays on {case.process_version} until that stage "
+                "is past"
+            )
+    return ""
 
 
 def _arm_of(target: Process, row: Deadline, ev: AuditEvent | None) -> Arm | None:

@@ -7,7 +7,9 @@ So investigators and members present are people with accounts, never names typed
 unknown or inactive account, the respondent, or a member recused on the case is refused
 naming the field and 19.3.5; a name outside the pool (workflows.committees.POOLS: the
 committee's members where the agency recorded it, else the competent agency's active users)
-is refused naming the section that says who they are.
+is refused naming the section that says who they are. Members present named outside a
+meeting are held to the minimum the agency set on its recorded committee, as a meeting is
+(rules.QUORUM_RULE: the BCSR sets none, 2.10.3 sizes the committee, not a sitting).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ class Eligible:
     users: tuple[User, ...]
     source: str  # "MOH HRC on 2026-12-14" or "active users of MOH"
     cite: str
+    # The recorded committee deciding with those named, and the least of them it decides
+    # with (the agency's minimum, rules.QUORUM_RULE); "" and 0 where none applies.
+    committee: str = ""
+    minimum: int = 0
 
 
 def _agencies(step: Step, ctx: Context) -> tuple[str, ...]:
@@ -93,6 +99,8 @@ def eligible(
         if u.id not in ctx.recused_user_ids
         and not (u.employee_eid and u.employee_eid == ctx.subject.eid)
     )
+    if committee is not None and pool.decides:
+        return Eligible(users, source, pool.cite, committee.code, committee.min_present)
     return Eligible(users, source, pool.cite)
 
 
@@ -132,4 +140,10 @@ def _refusals(
         else:
             continue
         out.append(Refusal("field", cite, f"{f.label}: {why}", f.name))
+    if not out and len(set(names)) < pool.minimum:
+        why = (
+            f"{len(set(names))} member(s) present; {pool.committee} decides with at least "
+            f"{pool.minimum} (set by the agency: {rules.QUORUM_RULE})"
+        )
+        out.append(Refusal("field", rules.QUORUM_CITE, f"{f.label}: {why}", f.name))
     return out

@@ -11,7 +11,7 @@ never what a case is waiting for.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -89,8 +89,12 @@ def next_actions(
 def users_to_act(
     session: Session, case: Case, now: datetime, ctx: Context | None = None
 ) -> dict[int, list[Step]]:
-    """Active users who may take a waiting step now (user id → those steps), with recusal and
-    the competent authority applied exactly as when they act.
+    """Active users who may take a waiting step now (user id → those steps), with recusal,
+    the competent authority and the guards checked before a step is offered applied exactly
+    as when they act (``Process.available``): a step the case gives to the people it named
+    waits for them only (19.8.2.2(v)-(x): "The Investigator or Investigating Committee" the
+    Disciplinary Committee directed, not every investigator of the agency), so a notice
+    goes only to users who could take the step.
 
     An RCSC officer who may stand in for an agency's committee or HR officer (19.3.6, 19.3.7)
     is counted only where the RCSC alone is competent: where the agency may also act (an
@@ -106,7 +110,9 @@ def users_to_act(
         return {}
     ctx = ctx or service.context(session, case, now)
     triggers = {s.trigger for s in waiting_steps(case, ctx.due)}
-    # Every branch of a waiting action, in the order ``Process.available`` tries them.
+    # Every branch of a waiting action, in the order ``Process.available`` tries them, with
+    # the guards it checks before offering it: checked once here for the case, and again
+    # for each user, as who acts (a step the case gives to the people it named, 19.8.2.2).
     branches = []
     for step in process.steps_from(case.state):
         if step.trigger not in triggers or step.timer_only:
@@ -114,31 +120,36 @@ def users_to_act(
         found = step.authority(ctx) if step.authority else None
         if found is not None and found.problem:
             continue
-        if any(g.precheck and process.binds(g) and not g.check(ctx) for g in step.guards):
+        prechecks = tuple(g for g in step.guards if g.precheck and process.binds(g))
+        if any(not g.check(ctx) for g in prechecks):
             continue
-        branches.append((step, found))
+        branches.append((step, found, prechecks))
     if not branches:
         return {}
-    agencies = sorted({a for _, found in branches if found for a in found.agencies})
-    staff = frozenset().union(*(_staff(step) for step, _ in branches))
-    own = frozenset().union(*(step.by & R.SELF for step, _ in branches))
-    anywhere = any(found is None and _staff(step) for step, found in branches)
+    agencies = sorted({a for _, found, _ in branches if found for a in found.agencies})
+    staff = frozenset().union(*(_staff(step) for step, _, _ in branches))
+    own = frozenset().union(*(step.by & R.SELF for step, _, _ in branches))
+    anywhere = any(found is None and _staff(step) for step, found, _ in branches)
     query = _candidates(staff, own, anywhere)
     if query is None:
         return {}
     params = {"agencies": agencies, "eid": case.subject_eid or ""}
     rows = session.connection().execute(query, params).all()
     recused = ctx.recused_user_ids
-    wanted = frozenset().union(*(step.by for step, _ in branches)) | {R.RCSC}
+    wanted = frozenset().union(*(step.by for step, _, _ in branches)) | {R.RCSC}
+    guarded = any(prechecks for _, _, prechecks in branches)
     out: dict[int, list[Step]] = {}
     for user_id, username, roles, agency, eid in rows:
         held = frozenset(r for r in roles.split(",") if r)
         if not held & wanted or user_id in recused:
             continue
         actor = Actor(user_id, username, held, agency, eid)
+        as_them = replace(ctx, actor=actor) if guarded else ctx
         mine: dict[str, Step] = {}
-        for step, found in branches:
+        for step, found, prechecks in branches:
             if step.trigger in mine or check_authority(step, actor, ctx, found):
+                continue
+            if any(not g.check(as_them) for g in prechecks):
                 continue
             if expected(step, held, ctx, found):
                 mine[step.trigger] = step

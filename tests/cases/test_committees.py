@@ -17,6 +17,7 @@ from cases.core import audit, service
 from cases.core.db import transaction
 from cases.core.models import AuditEvent, Case, MeetingItem
 from cases.review import committees, due_process, meeting_minutes, meetings, replay
+from tests.conftest import DECISION
 from workflows import committees as rules
 from workflows.context import Refused
 
@@ -30,31 +31,14 @@ MOH_SEATS = {
 
 
 def make_committee(world, agency: str = "MOH", code: str = "MOH HRC", by: str = "hr", **kw: Any):
-    with transaction(world.engine) as s:
-        c = committees.create(
-            s,
-            world.actors[by],
-            {"agency_code": agency, "kind": "hrc", "code": code, "name": f"{agency} HRC", **kw},
-            now=world.clock.now,
-        )
-        return c.id
-
-
-def seat(world, committee_id: int, username: str, seat_: str, by: str = "hr", **kw: Any):
-    with transaction(world.engine) as s:
-        return committees.add_member(
-            s,
-            world.actors[by],
-            committee_id,
-            {"username": username, "seat": seat_, "start_on": "2026-01-01", **kw},
-            now=world.clock.now,
-        ).id
+    """The agency's HRC (2.10.1), with no member yet."""
+    return world.make_committee("hrc", code, f"{agency} HRC", by=by, agency_code=agency, **kw)
 
 
 def moh_hrc(world, **kw: Any) -> int:
     cid = make_committee(world, **kw)
     for user, s in MOH_SEATS.items():
-        seat(world, cid, user, s)
+        world.seat(cid, user, s)
     return cid
 
 
@@ -75,7 +59,7 @@ def test_composition_per_agency_kind_2_10_3_and_2_10_6_1(world) -> None:
 
     short = make_committee(world, code="MOH HRC B")
     for user in ("chair", "dc", "dc2", "secretary"):
-        seat(world, short, user, MOH_SEATS[user])
+        world.seat(short, user, MOH_SEATS[user])
     found = composition(world, short)
     assert [s.cite for s in found.shortfalls] == ["2.10.3", "2.10.6.1"]
     assert "Chief Planning Officer" in found.summary() and "4 members" in found.summary()
@@ -100,7 +84,7 @@ def test_exception_under_2_10_6_2_recorded_by_the_rcsc_only(world) -> None:
     from the RCSC"."""
     cid = make_committee(world)
     for user in ("chair", "dc", "secretary"):
-        seat(world, cid, user, MOH_SEATS[user])
+        world.seat(cid, user, MOH_SEATS[user])
     raw = {"exception_ref": "RCSC/HRMD/2026/44", "exception_on": "2026-11-02"}
     with pytest.raises(Refused) as refused, transaction(world.engine) as s:
         committees.record_exception(s, world.actors["hr"], cid, raw, now=world.clock.now)
@@ -134,7 +118,7 @@ def test_member_input_class_refused_naming_the_field(world) -> None:
     """A member is a user of the agency (or the RCSC, 2.10.3), in a seat 2.10.6.1 names, one
     chair at a time; anything else is refused naming the field, nothing written."""
     cid = make_committee(world)
-    seat(world, cid, "chair", "chair")
+    world.seat(cid, "chair", "chair")
     world.add_user("other", ("dc_member",), agency="MOHA")
     cases = [
         ({"username": "nobody", "seat": "member"}, "username"),
@@ -193,17 +177,6 @@ def decide(world, meeting_id: int, case_id: int, trigger: str, by: str = "chair"
             now=world.clock.now,
             expected_version=version,
         ).event.seq
-
-
-DECISION = {
-    "hearing": "heard",
-    "findings": [
-        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-        {"charge": 2, "finding": "guilty", "penalty": "demotion"},
-    ],
-    "decision_reasons": "The evidence establishes the charges.",
-    "accountable_supervisor": "Sonam Dorji",
-}
 
 
 def test_meetings_are_numbered_per_committee_and_year(world) -> None:
@@ -505,6 +478,24 @@ def test_19_3_4_members_present_are_chosen_from_the_recorded_committee_from_2023
     assert (r.field, r.cite) == ("members_present", "19.3.4, 2.10.6.1") and "outsider" in r.reason
     assert world.case(case_id).state == "dc_meeting"
     world.fire(case_id, "record_decision", "dc", members_present="dc, chair, secretary", **fields)
+    assert world.case(case_id).state == "awaiting_endorsement"
+
+
+def test_2_10_3_members_present_outside_a_meeting_are_held_to_the_agency_s_minimum(world):
+    """2.10.3 "HRC shall have a minimum of five members including the Chairperson" sizes the
+    committee, not a sitting: the BCSR sets no quorum, so the agency sets the minimum present
+    for a decision (rules.QUORUM_RULE). A decision taken outside a meeting is held to it as a
+    meeting is: too few members present is refused naming the field, nothing written."""
+    moh_hrc(world, min_present=4)
+    fields = dict(DECISION, meeting_on=world.today())
+    case_id = world.walk_to("dc_meeting")
+    with pytest.raises(Refused) as refused:
+        world.fire(case_id, "record_decision", "dc", members_present="dc, chair, dc", **fields)
+    (r,) = refused.value.refusals
+    assert (r.field, r.cite) == ("members_present", rules.QUORUM_CITE)
+    assert "2 member(s) present" in r.reason and "MOH HRC decides with at least 4" in r.reason
+    assert world.case(case_id).state == "dc_meeting"
+    world.fire(case_id, "record_decision", "dc", members_present="dc, chair, dc2, hr", **fields)
     assert world.case(case_id).state == "awaiting_endorsement"
 
 

@@ -36,6 +36,30 @@ def snippet(world: Any, who: str, text: str) -> str:
         return search_index.search(s, world.actors[who], text)[0].snippet
 
 
+def add_paper(
+    world: Any,
+    store: file_store.LocalStore,
+    case_id: int,
+    name: str = "ledger.txt",
+    data: bytes = b"Stock ledger entries for March.\n",
+    kind: str = "complaint_evidence",
+    confidential: str = "",
+) -> None:
+    """A paper the committee files on the case (a stock ledger unless named)."""
+    with transaction(world.engine) as s:
+        case_file.add(
+            s,
+            store,
+            case_id,
+            world.actors["dc"],
+            name=name,
+            data=data,
+            kind=kind,
+            confidential=confidential,
+            now=world.clock.now,
+        )
+
+
 def test_words_of_the_recorded_facts_find_the_case_with_them_in_context(world):
     """The complaint's narration, its complainant, and the offence charged by its words in
     Schedule 19/A ("Absence", for row 11's charge) all find the case."""
@@ -92,22 +116,16 @@ def test_the_words_of_a_paper_find_its_case_for_its_readers(world, files_dir: Pa
             "<w:document><w:p>Witness Pema Lhamo saw him leave</w:p></w:document>",
         )
 
-    def add(name: str, data: bytes, kind: str, confidential: str = "") -> None:
-        with transaction(world.engine) as s:
-            case_file.add(
-                s,
-                store,
-                case_id,
-                world.actors["dc"],
-                name=name,
-                data=data,
-                kind=kind,
-                confidential=confidential,
-                now=world.clock.now,
-            )
-
-    add("note.txt", b"The gatekeeper logged the exit at 10:40.\n", "complaint_evidence")
-    add("witness.docx", docx.getvalue(), "investigation_report", "19.8.2.2(xi)")
+    add_paper(world, store, case_id, "note.txt", b"The gatekeeper logged the exit at 10:40.\n")
+    add_paper(
+        world,
+        store,
+        case_id,
+        "witness.docx",
+        docx.getvalue(),
+        "investigation_report",
+        "19.8.2.2(xi)",
+    )
     assert found(world, "respondent", "gatekeeper") == [case_id]
     assert found(world, "dc", "pema lhamo") == [case_id]
     assert found(world, "respondent", "pema lhamo") == []
@@ -249,25 +267,10 @@ def test_open_cases_come_first_newest_first_and_a_closing_case_takes_its_papers(
     """The search walks the index in its order (open cases, then closed, newest first) and
     stops at its page; a case that closes takes its papers' words with it to the closed."""
     store = file_store.LocalStore(files_dir)
-
-    def paper(case_id: int) -> None:
-        with transaction(world.engine) as s:
-            case_file.add(
-                s,
-                store,
-                case_id,
-                world.actors["dc"],
-                name="ledger.txt",
-                data=b"Stock ledger entries for March.\n",
-                kind="complaint_evidence",
-                confidential="",
-                now=world.clock.now,
-            )
-
     still_open = world.open()
-    paper(still_open)
+    add_paper(world, store, still_open)
     closing = world.open()
-    paper(closing)
+    add_paper(world, store, closing)
     world.drive(closing, "closed")
     newer = [world.open() for _ in range(3)]
     assert found(world, "dc", "ledger") == [still_open, closing]
@@ -284,18 +287,7 @@ def test_the_migration_keys_the_words_already_there(fresh_db_url, clock, passwor
     try:
         world = World(engine, clock, password_hash)
         closed = world.open()  # Dorji Wangchuk's
-        with transaction(engine) as s:
-            case_file.add(
-                s,
-                file_store.LocalStore(files_dir),
-                closed,
-                world.actors["dc"],
-                name="ledger.txt",
-                data=b"Stock ledger entries for March.\n",
-                kind="complaint_evidence",
-                confidential="",
-                now=world.clock.now,
-            )
+        add_paper(world, file_store.LocalStore(files_dir), closed)
         world.drive(closed, "closed")
         still_open = world.open()
         cfg = alembic_config(fresh_db_url)

@@ -152,3 +152,50 @@ def test_the_dry_run_reads_the_steps_that_armed_deadlines_once_per_case(world, f
     assert {o.case_id for o in outcomes} == {met, waiting}
     assert all(o.deadlines for o in outcomes)
     assert len(reads) == len(outcomes)
+
+
+def test_19_3_5_a_case_investigated_by_typed_names_is_not_migrated_until_the_report_is_in(
+    world, clock
+):
+    """19.3.5: "A person related to or prejudicial against a respondent civil servant shall
+    not be a member of ... the Investigating Committee", and 19.8.2.2(v): "The Investigator
+    or Investigating Committee shall commence investigation ...". 2023.1 typed the
+    investigators' names; 2023.2 gives the investigation's steps to the accounts the case
+    names, each checked against 19.3.5. A case whose investigation is under way with typed
+    names is refused (the dry run says why, naming the field and 19.3.5; nothing is
+    written): it stays on 2023.1 until the report is in, and then moves."""
+    world.add_user("other_investigator", ("investigator",), agency="MOH")
+    clock.now = bt("2026-12-04")
+    ordered = world.walk_to("explained")
+    world.fire(  # 2023.1 typed the names, and had no day of receipt of the directive
+        ordered,
+        "order_investigation",
+        "dc",
+        investigated_by="member_secretary",
+        investigators="secretary",
+        directive_on=world.today(),
+    )
+    explained = world.walk_to("explained")
+    assert world.data(ordered)["investigators"] == "secretary"
+    clock.now = bt("2026-12-14")
+    before = world.case(ordered)
+
+    with reading(world.engine) as s:
+        dry = {o.case_id: o for o in migration.dry_run(s, PLAN, world.actors["rcsc"], clock.now)}
+    assert not dry[explained].refused
+    refused = dry[ordered].refused
+    assert "'Investigator(s)'" in refused and "'secretary'" in refused and "19.3.5" in refused
+    assert "Commence the investigation (BCSR 19.8.2.2(v))" in refused
+
+    outcomes = {
+        o.case_id: o for o in migration.apply(world.engine, PLAN, world.actors["rcsc"], clock.now)
+    }
+    assert outcomes[ordered].refused == refused
+    after = world.case(ordered)
+    assert (after.process_version, after.version) == ("2023.1", before.version)
+    assert world.case(explained).process_version == "2023.2"
+    # Still on 2023.1's rules: the investigation goes on as it began, then the case moves.
+    world.drive(ordered, "dc_meeting")
+    [moved] = migration.apply(world.engine, PLAN, world.actors["rcsc"], clock.now)
+    assert (moved.case_id, moved.refused) == (ordered, "")
+    assert world.case(ordered).process_version == "2023.2"

@@ -286,6 +286,45 @@ def test_a_missed_deadline_in_an_agency_without_a_chairperson_goes_to_its_hr_off
     assert told(world, notifications.MISSED, case_id) == ["doph_hr"]
 
 
+def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(world, clock):
+    """19.8.2.2(v): "The Investigator or Investigating Committee shall commence investigation
+    within five working days on receiving directives from the Disciplinary Committee." From
+    2023.2 the investigation's steps are the chosen investigators' (and the committee's
+    members'), so its "waits for you" and "due soon" notices go to them, never to another
+    investigator of the agency; the miss goes to the chairperson (19.3.4) as before. 2023.1,
+    whose investigators were typed names, waited for every investigator of the agency."""
+    world.add_user("other_investigator", (R.INVESTIGATOR,), agency="MOH")
+    case_id = world.walk_to("explained")
+    world.order_investigation(case_id, ["investigator"])
+    key = f"action:{case_id}:{world.case(case_id).version}"
+    assert told(world, notifications.ACTION, case_id, key) == [
+        "chair",
+        "dc2",
+        "investigator",
+        "secretary",
+    ]  # not the dc, who ordered it, nor the investigator not chosen
+
+    clock.now = bt("2026-12-18")  # due Mon 21 Dec (17 Dec is National Day)
+    timers.sweep(world.engine, clock.now)
+    assert told(world, notifications.NEAR, case_id) == [
+        "chair",
+        "dc",
+        "dc2",
+        "investigator",
+        "secretary",
+    ]
+    clock.now = bt("2026-12-23")
+    timers.sweep(world.engine, clock.now)
+    assert told(world, notifications.MISSED, case_id) == ["chair"]
+
+    clock.now = bt("2026-12-04")  # before 2023.2: typed names, no one chosen from users
+    old = world.walk_to("explained")
+    assert world.case(old).process_version == "2023.1"
+    world.order_investigation(old, "investigator", directive_received_on=None)
+    key = f"action:{old}:{world.case(old).version}"
+    assert "other_investigator" in told(world, notifications.ACTION, old, key)
+
+
 # ------------------------------------------------------------------ reading
 
 

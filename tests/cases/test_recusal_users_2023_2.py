@@ -4,28 +4,13 @@ cannot be named; and the investigation's own steps are the chosen investigators'
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from cases.core import service
 from cases.core.db import transaction
-from cases.core.models import User
-from cases.review import committees
+from tests.conftest import DECISION
 from workflows import registry
 from workflows.context import Refused
-
-
-def order(world, case_id: int, investigators: Any) -> str:
-    return world.fire(
-        case_id,
-        "order_investigation",
-        "dc",
-        investigated_by="investigation_committee",
-        investigators=investigators,
-        directive_on=world.today(),
-        directive_received_on=world.today(),
-    )
 
 
 def refusal(exc: pytest.ExceptionInfo[Refused]) -> tuple[str | None, str, str]:
@@ -33,42 +18,13 @@ def refusal(exc: pytest.ExceptionInfo[Refused]) -> tuple[str | None, str, str]:
     return r.field, r.cite, r.reason
 
 
-def recuse(world, case_id: int, username: str) -> None:
-    with transaction(world.engine) as s:
-        service.declare_recusal(
-            s, case_id, world.actors[username], "brother-in-law", now=world.clock.now
-        )
-
-
-def deactivate(world, username: str) -> None:
-    with transaction(world.engine) as s:
-        user = s.get(User, world.users[username].id)
-        user.active = False
-        s.add(user)
-
-
 def investigation_committee(world, case_id: int, members: list[str]) -> None:
     """The agency records the case's Investigation Committee (19.8.2.2) with ``members``."""
-    with transaction(world.engine) as s:
-        c = committees.create(
-            s,
-            world.actors["hr"],
-            {
-                "kind": "investigation",
-                "code": f"IC {case_id}",
-                "name": "Investigation Committee",
-                "case_id": case_id,
-            },
-            now=world.clock.now,
-        )
-        for username in members:
-            committees.add_member(
-                s,
-                world.actors["hr"],
-                c.id,
-                {"username": username, "seat": "member", "start_on": world.today()},
-                now=world.clock.now,
-            )
+    committee = world.make_committee(
+        "investigation", f"IC {case_id}", "Investigation Committee", case_id=case_id
+    )
+    for username in members:
+        world.seat(committee, username, "member", start_on=world.today())
 
 
 def test_19_3_5_investigators_named_by_typed_text_are_refused_from_2023_2(world) -> None:
@@ -79,11 +35,13 @@ def test_19_3_5_investigators_named_by_typed_text_are_refused_from_2023_2(world)
     case_id = world.walk_to("explained")
     assert world.case(case_id).process_version == "2023.2"
     with pytest.raises(Refused) as exc:
-        order(world, case_id, "Member Secretary")
+        world.order_investigation(case_id, "Member Secretary")
     field, cite, reason = refusal(exc)
     assert (field, cite) == ("investigators", "19.3.5") and "no user 'Member Secretary'" in reason
     assert world.case(case_id).state == "explained"
-    assert order(world, case_id, ["investigator", "secretary"]) == "investigation_ordered"
+    assert (
+        world.order_investigation(case_id, ["investigator", "secretary"]) == "investigation_ordered"
+    )
     assert world.data(case_id)["investigators"] == ["investigator", "secretary"]
 
 
@@ -97,11 +55,11 @@ def test_19_3_5_an_investigator_who_may_not_investigate_is_refused(world, named:
         named
     ]
     if named == "recused_member":
-        recuse(world, case_id, "dc2")
+        world.recuse(case_id, "dc2", "brother-in-law")
     if named == "inactive_account":
-        deactivate(world, "dc2")
+        world.deactivate("dc2")
     with pytest.raises(Refused) as exc:
-        order(world, case_id, ["investigator", username])
+        world.order_investigation(case_id, ["investigator", username])
     field, cite, reason = refusal(exc)
     assert (field, cite) == ("investigators", "19.3.5") and username in reason
     assert world.case(case_id).state == "explained"
@@ -114,17 +72,17 @@ def test_19_8_2_2_investigators_come_from_the_recorded_investigation_committee(w
     world.add_user("moha_investigator", ("investigator",), agency="MOHA")
     plain = world.walk_to("explained")
     with pytest.raises(Refused) as exc:
-        order(world, plain, ["moha_investigator"])
+        world.order_investigation(plain, ["moha_investigator"])
     field, cite, reason = refusal(exc)
     assert (field, cite) == ("investigators", "19.8.2.2") and "active users of MOH" in reason
 
     case_id = world.walk_to("explained")
     investigation_committee(world, case_id, ["investigator", "dc2"])
     with pytest.raises(Refused) as exc:
-        order(world, case_id, ["investigator", "secretary"])
+        world.order_investigation(case_id, ["investigator", "secretary"])
     field, cite, reason = refusal(exc)
     assert (field, cite) == ("investigators", "19.8.2.2") and f"IC {case_id}" in reason
-    assert order(world, case_id, ["investigator", "dc2"]) == "investigation_ordered"
+    assert world.order_investigation(case_id, ["investigator", "dc2"]) == "investigation_ordered"
 
 
 def test_19_8_2_2_the_investigation_s_steps_are_taken_by_the_chosen_investigators(world):
@@ -135,7 +93,7 @@ def test_19_8_2_2_the_investigation_s_steps_are_taken_by_the_chosen_investigator
     that gives the step to the chosen ones; the chosen one takes it."""
     world.add_user("other_investigator", ("investigator",), agency="MOH")
     case_id = world.walk_to("explained")
-    order(world, case_id, ["investigator"])
+    world.order_investigation(case_id, ["investigator"])
     with transaction(world.engine) as s:
         case = service.load(s, case_id)
         offered = service.available_steps(
@@ -162,17 +120,6 @@ def test_19_8_2_2_the_investigation_s_steps_are_taken_by_the_chosen_investigator
     assert [r.cite for r in exc.value.refusals] == ["19.8.2.2(x)"]
 
 
-DECISION = {
-    "hearing": "heard",
-    "findings": [
-        {"charge": 1, "finding": "guilty", "penalty": "reprimand"},
-        {"charge": 2, "finding": "guilty", "penalty": "demotion"},
-    ],
-    "decision_reasons": "The evidence establishes the charges.",
-    "accountable_supervisor": "Sonam Dorji",
-}
-
-
 @pytest.mark.parametrize("named", ["recused_member", "respondent", "another_agency_s_officer"])
 def test_19_3_5_members_present_outside_a_meeting_are_chosen_from_users(world, named) -> None:
     """19.3.5 "shall not be a member of Disciplinary Committee": a decision taken outside a
@@ -185,7 +132,7 @@ def test_19_3_5_members_present_outside_a_meeting_are_chosen_from_users(world, n
         "another_agency_s_officer": ("moha_dc", "19.3.4, 2.10.6.1"),
     }[named]
     if named == "recused_member":
-        recuse(world, case_id, "dc2")
+        world.recuse(case_id, "dc2", "brother-in-law")
     if named == "another_agency_s_officer":
         world.add_user("moha_dc", ("dc_member",), agency="MOHA")
     fields = dict(DECISION, meeting_on=world.today())

@@ -57,20 +57,16 @@ def test_7_7_7_1_the_days_separated_are_not_served_toward_the_ltt_obligation(wor
         obligation_end="2021-01-01",
     )
     running = next(r for r in _lines(world, "ltt") if r.id != served.id)
-    with transaction(world.engine) as s:
-        line = profiles.add_entry(
-            s,
-            eid="E100",
-            kind="service_obligation",
-            now=world.clock.now,
-            by="hr",
-            start_on=date(2024, 1, 1),
-            end_on=date(2028, 1, 1),
-            status="running",
-            obligation_end="2028-01-01",
-            obligation_last_day="2027-12-31",
-            ltt_entry=running.id,
-        )
+    line = world.add_entry(
+        by="hr",
+        kind="service_obligation",
+        start_on=date(2024, 1, 1),
+        end_on=date(2028, 1, 1),
+        status="running",
+        obligation_end="2028-01-01",
+        obligation_last_day="2027-12-31",
+        ltt_entry=running.id,
+    )
     case_id = world.walk_to("appeal", findings=DISMISSED)
     separated_on = world.clock.today
     world.clock.advance(days=20)

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from cases.core.db import transaction
 from cases.core.models import AuditEvent
-from tests.cases.test_committees import DECISION, MOH_SEATS
+from tests.cases.test_committees import MOH_SEATS
+from tests.conftest import DECISION
 from tests.web.web_helpers import login
 
 

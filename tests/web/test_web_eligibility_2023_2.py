@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.core import profiles
 from cases.core.db import transaction
-
-
-def _ltt(world, **details) -> None:
-    with transaction(world.engine) as s:
-        profiles.add_entry(s, eid="E100", now=world.clock.now, by="register", **details)
 
 
 def test_7_7_7_7_the_transfer_answer_names_13_4_5_2_and_the_last_day(client, world, token):
     """7.7.7.7 "as per Section 13.4.5.2": an 18-month course reported back from on 20 Feb
     2026 bars a transfer to Thu 19 Aug 2027, whatever the 2x obligation."""
-    _ltt(
-        world,
+    world.add_entry(
         kind="ltt",
         start_on=date(2024, 8, 1),
         end_on=date(2026, 1, 31),
@@ -40,8 +33,7 @@ def test_7_7_7_7_the_transfer_answer_names_13_4_5_2_and_the_last_day(client, wor
 
 def test_8_12_3_the_eol_answer_names_study_leave(client, world, token):
     """8.12.3 and 7.7.6.2: study leave not yet reported back from bars EOL, dates or not."""
-    _ltt(
-        world,
+    world.add_entry(
         kind="ltt",
         start_on=date(2024, 7, 1),
         end_on=date(2027, 6, 30),
