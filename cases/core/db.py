@@ -27,6 +27,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own lock is all there is
+    fcntl = None  # type: ignore[assignment]
+
 DEFAULT_URL = "sqlite:///drukflow.db"
 
 
@@ -175,15 +180,32 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str | None = None) -> None:
-    """Bring an empty or older database up to the newest schema."""
+    """Bring an empty or older database up to the newest schema. Every web worker runs it as
+    it starts: one migrates at a time, the rest then find the schema done."""
     url = url or database_url()
     engine = engine_for(url)
     cfg = alembic_config(url)
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE serialises already
-            # Every web worker migrates as it starts: one at a time, the rest then find the
-            # schema done. Held until the commit (Alembic runs in this transaction).
+    with _migration_lock(engine), engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # Held until the commit (Alembic runs in this transaction).
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7232)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """SQLite: an exclusive lock on a file beside the database while migrating. BEGIN
+    IMMEDIATE alone let two workers that created a new database's file at the same moment
+    both run its migrations (the second failed on an index the first had dropped)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{path}-migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
