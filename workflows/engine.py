@@ -122,6 +122,9 @@ class Process:
             for src in dict.fromkeys(step.sources):
                 self._from.setdefault(src, []).append(step)
         self._confidential = {f.name: f for s in self.steps for f in s.fields if f.visible_to}
+        # Asked for every case of a work queue (what a case waits for leaves these out).
+        self._anywhere = tuple(self._steps_open_almost_everywhere())
+        self.anywhere_triggers = frozenset(s.trigger for s in self._anywhere)
         self.readings = tuple(
             r if r.since else replace(r, since=self.effective_from) for r in self.readings
         )
@@ -284,7 +287,11 @@ class Process:
 
     def anywhere_steps(self) -> list[Step]:
         """Steps open from most stages (suspension, death, withdrawal): left off the diagram,
-        and never what a case waits for. Branches of one trigger count their stages once."""
+        and never what a case waits for."""
+        return list(self._anywhere)
+
+    def _steps_open_almost_everywhere(self) -> list[Step]:
+        """Branches of one trigger count their stages once."""
         sources: dict[str, set[str]] = {}
         for step in self.steps:
             sources.setdefault(step.trigger, set()).update(step.sources)

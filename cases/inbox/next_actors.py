@@ -54,8 +54,7 @@ def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
     here = [s for s in process.steps_from(case.state) if not s.timer_only]
     owed = [s for s in here if set(s.settles) & set(armed)]
     if not owed:
-        anywhere = {s.trigger for s in process.anywhere_steps()}
-        owed = [s for s in here if s.trigger not in anywhere]
+        owed = [s for s in here if s.trigger not in process.anywhere_triggers]
     seen: dict[str, Step] = {}
     for step in owed:
         seen.setdefault(step.trigger, step)
