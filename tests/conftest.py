@@ -131,7 +131,7 @@ class PgDatabases:
         for (name,) in rows:
             pid = name[len(self.PREFIX) :].split("_")[0]
             if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-                self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                self._drop(name)
 
     def create(self, *, migrated: bool) -> str:
         """A new database of its own: empty, or at the newest schema."""
@@ -155,7 +155,21 @@ class PgDatabases:
 
     def drop(self, url: str) -> None:
         engine_for(url).dispose()
-        self._sql(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        self._drop(make_url(url).database)
+
+    def _drop(self, name: str | None) -> None:
+        """FORCE ends this role's sessions, but is refused while an autovacuum worker (a
+        superuser's process) is in the database, e.g. analysing a restore's rows; a plain
+        DROP DATABASE stops autovacuum itself, so it is the fallback."""
+        try:
+            self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except sa.exc.ProgrammingError:
+            self._sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND usename = current_user "
+                "AND pid <> pg_backend_pid()"
+            )
+            self._sql(f'DROP DATABASE IF EXISTS "{name}"')
 
     def close(self) -> None:
         self.drop(self.shared)
