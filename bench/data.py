@@ -26,12 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bench.chain import Chain
-from cases.core import db, file_store, search_index, service, timers
+from cases.core import contexts, db, file_store, search_index, service, timers
 from cases.core.db import transaction
 from cases.core.models import (
     AuditEvent,
     Case,
     CaseAgency,
+    CaseWaiting,
     CivilServant,
     Deadline,
     SearchText,
@@ -51,6 +52,7 @@ EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
 SERVANT = CivilServant.__table__  # type: ignore[attr-defined]
 PARTY = CaseAgency.__table__  # type: ignore[attr-defined]
 WORDS = SearchText.__table__  # type: ignore[attr-defined]
+WAITING = CaseWaiting.__table__  # type: ignore[attr-defined]
 CASE_BITS = ((1 << 31) - 1) << search_index.CASE_SHIFT  # a search key's case number
 
 # The committee member whose dashboard is measured, and the agency most cases belong to.
@@ -81,6 +83,7 @@ class Template:
     events: list[dict[str, Any]]
     parties: list[dict[str, Any]]
     words: list[dict[str, Any]]  # its search_text rows (cases.core.search_index)
+    waits: list[dict[str, Any]]  # its case_waiting rows (cases.core.waiting), without ids
 
 
 def read_template(conn: Connection, case_id: int) -> Template:
@@ -92,6 +95,7 @@ def read_template(conn: Connection, case_id: int) -> Template:
     events = conn.execute(sa.select(EVENT).where(EVENT.c.case_id == case_id).order_by(EVENT.c.seq))
     parties = conn.execute(sa.select(PARTY).where(PARTY.c.case_id == case_id))
     words = conn.execute(sa.select(WORDS).where(WORDS.c.case_id == case_id))
+    waits = conn.execute(sa.select(WAITING).where(WAITING.c.case_id == case_id))
     return Template(
         case,
         dict(servant.mappings().one()),
@@ -102,6 +106,7 @@ def read_template(conn: Connection, case_id: int) -> Template:
         ],
         [dict(p) for p in parties.mappings()],
         [dict(w) for w in words.mappings()],
+        [{k: v for k, v in w.items() if k != "id"} for w in waits.mappings()],
     )
 
 
@@ -264,6 +269,7 @@ class Builder:
             running = [i for i in targets if cases[i][1]]
             next_id = _max(conn, DEADLINE.c.id) + 1
             rows = []
+            armed_on: set[int] = set()
             for i in range(n):
                 roll = self.rng.random()
                 armed = roll < 0.05 and bool(running)
@@ -272,6 +278,7 @@ class Builder:
                 d = dict(self.rng.choice(pool[process]))
                 d["id"], d["case_id"], d["process"] = next_id + i, case_id, process
                 if armed:  # still running, due months ahead
+                    armed_on.add(case_id)
                     d["status"], d["settled_at"], d["missed_at"], d["fired_at"] = (
                         "armed",
                         None,
@@ -290,6 +297,8 @@ class Builder:
             if rows:
                 conn.execute(DEADLINE.insert(), rows)
             _sync_sequences(conn)
+            # Who those cases wait for, with their new deadlines, as a step would leave it.
+            contexts.refill_waiting(conn, self.now, armed_on)
         return n
 
     def pad_texts(self, total: int) -> int:
@@ -338,7 +347,7 @@ class Builder:
             case_id = _max(conn, CASE.c.id)
             deadline_id = _max(conn, DEADLINE.c.id)
             for batch in _chunks(picks, 5000):
-                servants, cases, rows, trail, parties, words = [], [], [], [], [], []
+                servants, cases, rows, trail, parties, words, waits = [], [], [], [], [], [], []
                 for t in batch:
                     case_id += 1
                     ids.append(case_id)
@@ -361,6 +370,7 @@ class Builder:
                         steps = [t.events[i % len(t.events)] for i in range(events)]
                     trail += [chain.link({**e, "case_id": case_id}) for e in steps]
                     parties += [{**p, "case_id": case_id} for p in t.parties]
+                    waits += [{**w, "case_id": case_id} for w in t.waits]
                     # Its words as the step's hook would have written them: its own name
                     # and number (search_index.case_documents), keyed as its own.
                     tid = str(t.case["id"])
@@ -383,6 +393,7 @@ class Builder:
                     (EVENT, trail),
                     (PARTY, parties),
                     (WORDS, words),
+                    (WAITING, waits),
                 ):
                     for part in _chunks(values, CHUNK):
                         conn.execute(table.insert(), part)

@@ -67,11 +67,13 @@ TINY = Sizes(
     search_requests=3,
 )
 
-# What a committee member opens: the dashboard (the case list, urgent first), the same list
-# filtered and with closed cases, and the JSON list of the API, its first page and a page
-# further on (reached by following each answer's next_url, see DEEP_PAGES).
+# What a committee member opens: the dashboard (the work queue, urgent first), the cases
+# they follow that wait for others (it costs what they follow: every case they acted on),
+# the list filtered and with closed cases, and the JSON list of the API, its first page and
+# a page further on (reached by following each answer's next_url, see DEEP_PAGES).
 PAGES = {
     "dashboard /": "/",
+    "waiting for others /?tab=others": "/?tab=others",
     "case list /?process=disciplinary&closed=true": "/?process=disciplinary&closed=true",
     "API case list /api/cases": "/api/cases",
     "API case list, 2nd page of 20 /api/cases?limit=20&cursor=": "/api/cases?limit=20",

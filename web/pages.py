@@ -93,7 +93,9 @@ def dashboard(
     with tx(request) as s:
         agencies = _agency_filter(s, viewer.actor, agency)
         filters = work_queue.Filters(process or None, state or None, overdue, agency or None)
-        queue = work_queue.work_queue(s, viewer.actor, now(request), filters)
+        queue = work_queue.work_queue(
+            s, viewer.actor, now(request), filters, others=tab == "others"
+        )
         rows = queries.list_cases(
             s,
             viewer.actor,

@@ -84,6 +84,10 @@ class Guard:
     # investigators chosen). A case holding it as typed names (an earlier version's) cannot
     # be moved to a version with this rule while the step is open (cases.core.migration).
     named_in: str = ""
+    # A precheck whose answer moves with the day, not only with the case (a term ending, a
+    # date passing): who a case waits for is kept with its step whatever the day, and the
+    # day decides when the step is offered (cases.core.waiting).
+    dated: bool = False
 
 
 @dataclass(frozen=True)

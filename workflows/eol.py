@@ -593,6 +593,7 @@ STEPS = (
                 "the application can be withdrawn only before the leave begins",
                 before_leave_starts,
                 precheck=True,
+                dated=True,
             ),
         ),
         fields=(
@@ -824,6 +825,7 @@ STEPS = (
                 "the date to rejoin has not yet passed",
                 rejoining_overdue,
                 precheck=True,
+                dated=True,
             ),
         ),
         settles=("rejoin_due",),

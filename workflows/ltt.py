@@ -1296,6 +1296,7 @@ STEPS = (
                 "the time to report has not yet passed",
                 reporting_deadline_passed,
                 precheck=True,
+                dated=True,
             ),
         ),
         fields=(Field("remarks", "textarea", "Facts of the failure to report"),),

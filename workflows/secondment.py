@@ -916,6 +916,7 @@ STEPS: tuple[Step, ...] = (
                 "the term has not ended and the rejoining day has not passed",
                 term_over,
                 precheck=True,
+                dated=True,
             ),
         ),
         settles=("rejoining_due", "end_of_term_notice_due", "appraisal_due"),

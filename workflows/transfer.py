@@ -1095,6 +1095,7 @@ STEPS = (
                 "the admissible joining time has not yet run out",
                 joining_time_over,
                 precheck=True,
+                dated=True,
             ),
         ),
         fields=(Field("withholding_order_no", "text", "Office order withholding the salary"),),

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from cases.core import waiting
 from cases.core.db import bulk_insert
 from cases.core.models import AuditEvent
 
@@ -128,7 +129,11 @@ def append(
     process: str,
     process_version: str,
 ) -> AuditEvent:
-    """Append one event at the chain head, inside the caller's transaction."""
+    """Append one event at the chain head, inside the caller's transaction. The case's
+    waiting rows are rewritten before the transaction commits (``waiting``): whatever
+    changed the case, they follow it."""
+    if case_id is not None:
+        waiting.mark(session, case_id, now)
     lock_head(session)
     seq, prev = head(session)
     ev = AuditEvent(

@@ -208,7 +208,11 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     # "Which cases were appealed?" (an appellate authority's view) without reading the trail.
-    __table_args__ = (sa.Index("ix_audit_event_trigger_case", "trigger", "case_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_trigger_case", "trigger", "case_id"),
+        # "The cases I acted on", which the work queue's "Waiting for others" follows.
+        sa.Index("ix_audit_event_actor_case", "actor", "case_id"),
+    )
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     at: str  # RFC 3339 UTC, exactly as hashed
@@ -223,6 +227,24 @@ class AuditEvent(SQLModel, table=True):
     process_version: str
     prev_hash: str = Field(unique=True, max_length=64)
     hash: str = Field(unique=True, max_length=64)
+
+
+class CaseWaiting(SQLModel, table=True):
+    """Who an open case waits for (cases.core.waiting): one row per role, competent agency
+    and named user, rewritten with every change to the case. The work queue walks it by the
+    viewer's role and agency, most urgent first, instead of working out every case."""
+
+    __tablename__ = "case_waiting"
+    __table_args__ = (
+        # One walk per (role, agency, user) a viewer matches, in due order, stopping at a page.
+        sa.Index("ix_case_waiting_walk", "role", "agency_code", "username", "due_on", "case_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    role: str = Field(max_length=32)
+    agency_code: str = Field(default="", max_length=32)  # "": no competent agency is named
+    username: str = Field(default="", max_length=64)  # "": any holder; else the one named
+    due_on: date  # the soonest deadline its steps settle; 9999-12-31 when none runs
 
 
 class Recusal(SQLModel, table=True):

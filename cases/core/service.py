@@ -17,10 +17,20 @@ from time import perf_counter
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from cases.core import audit, calendar_store, deadlines, hooks, metrics, profiles, step_users
+from cases.core import (
+    audit,
+    calendar_store,
+    deadlines,
+    hooks,
+    metrics,
+    profiles,
+    step_users,
+    waiting,
+)
 from cases.core.effects import EFFECTS, MOVES_DEADLINES, EffectContext
 from cases.core.file_store import safe_name, sha256_of
 from cases.core.models import Agency, AuditEvent, Case, CivilServant, Deadline, Recusal
@@ -315,6 +325,7 @@ def _fire(
     )
     for f, uploads in papers:
         filing(session, case, event, f, uploads, actor, now)  # type: ignore[misc]
+    waiting.write(session, case, after)  # what the case waits for now, for the work queue
     return Fired(case, event, taken, after)
 
 
@@ -381,6 +392,23 @@ def open_case(
         expected_version=0,
         filing=filing,
     )
+
+
+@sa.event.listens_for(OrmSession, "before_flush")
+def _note_servants(session: OrmSession, flush_context: Any, instances: Any) -> None:
+    waiting.note_servants(session)  # type: ignore[arg-type]
+
+
+@sa.event.listens_for(OrmSession, "before_commit")
+def _rewrite_waiting(session: OrmSession) -> None:
+    """Before any transaction commits, the waiting rows of every case it changed are
+    rewritten from the case as it now stands (``waiting``): a change made anywhere (a page,
+    the API, an import, the CLI, the sweep) reaches the work queue in the same commit."""
+    session.flush()  # a civil servant changed through the session marks their cases
+    for case_id, at in sorted(waiting.take_stale(session).items()):  # type: ignore[arg-type]
+        case = session.get(Case, case_id)
+        if case is not None:
+            waiting.write(session, case, context(session, case, at))  # type: ignore[arg-type]
 
 
 # What a member declaring a recusal states (19.3.5); the case page's form shows its limit.

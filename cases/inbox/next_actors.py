@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from cases.core import service
 from cases.core.models import Case, User, UserRole
+from cases.core.waiting import waiting_steps
 from workflows import registry
 from workflows import roles as R
 from workflows.context import Actor, Context
@@ -44,21 +45,6 @@ class NextAction:
         if staff and self.agencies:
             staff += f" of {' or '.join(self.agencies)}"
         return ", or ".join(p for p in (*own, staff) if p)
-
-
-def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
-    """The steps the case waits for; ``armed``: the kinds of the case's armed deadlines."""
-    process = registry.for_case(case)
-    if process.is_final(case.state):
-        return []
-    here = [s for s in process.steps_from(case.state) if not s.timer_only]
-    owed = [s for s in here if set(s.settles) & set(armed)]
-    if not owed:
-        owed = [s for s in here if s.trigger not in process.anywhere_triggers]
-    seen: dict[str, Step] = {}
-    for step in owed:
-        seen.setdefault(step.trigger, step)
-    return list(seen.values())
 
 
 def next_actions(

@@ -6,16 +6,16 @@ to this user now, with role, competent agency and recusal applied exactly as whe
 settles. "Waiting for others": the open cases the user follows (their own, those they acted
 on, those they were told about) that wait for someone else, with who that is.
 
-A queue costs a fixed number of queries, however many cases it holds: the candidate cases
-are narrowed in SQL to the stages where one of the user's roles may act, and their
-contexts (subject, recusals, armed deadlines) are read in one query each for all of them,
-not case by case.
+A page costs what it shows, however many cases the database holds: the cases are found by
+walking who each case waits for (``cases.core.waiting``) by the user's roles and agency in
+due order, and only the page's cases are then worked out in full, as when the user acts.
+The counts stop at ``COUNT_CAP`` ("more than 1,000"): a count past that would cost every
+case, and no one reads a thousand cases from one list.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from cases.core import calendar_store, deadlines, profiles, queries, service
+from cases.core import calendar_store, contexts, deadlines, queries, waiting
 from cases.core.models import (
     Agency,
     AuditEvent,
@@ -34,14 +34,16 @@ from cases.core.models import (
     Recusal,
     User,
 )
-from cases.inbox.next_actors import NextAction, expected, next_actions, waiting_steps
+from cases.core.waiting import waiting_steps
+from cases.inbox.next_actors import NextAction, expected, next_actions
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import WorkingCalendar, bhutan_today
-from workflows.context import Actor, Context
+from workflows.context import Actor
 from workflows.declarations import Step
 
-LIMIT = 200  # rows per tab; the counts say how many there are in all
+LIMIT = 200  # rows per tab; the counts say how many there are in all, up to COUNT_CAP
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,19 @@ class Queue:
     empty_reason: str = ""
     mine_total: int = 0  # the lists show at most LIMIT rows each
     others_total: int = 0
+    mine_more: bool = False  # more than COUNT_CAP: mine_total is COUNT_CAP
+    others_more: bool = False
+    others_read: bool = True  # False: "Waiting for others" was not asked for
+
+    @property
+    def mine_count(self) -> str:
+        return f"more than {COUNT_CAP:,}" if self.mine_more else f"{self.mine_total:,}"
+
+    @property
+    def others_count(self) -> str:
+        if not self.others_read:
+            return ""
+        return f"more than {COUNT_CAP:,}" if self.others_more else f"{self.others_total:,}"
 
 
 @dataclass(frozen=True)
@@ -111,16 +126,57 @@ class Filters:
         return bool(self.process or self.state or self.overdue or self.agency)
 
 
-def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) -> Queue:
-    """The viewer's two lists, most urgent first."""
+def work_queue(
+    session: Session, actor: Actor, now: datetime, filters: Filters, *, others: bool = True
+) -> Queue:
+    """The viewer's two lists, most urgent first; "Waiting for others" only when ``others``
+    (the page's tab shows it): it starts from every case the viewer ever acted on or was
+    told about, so it costs what they follow, and a page that does not show it skips it."""
     today = bhutan_today(now)
     cal = calendar_store.load(session)
-    candidates = _open_cases(session, actor, filters, _stages_for(actor))
-    contexts = _contexts(session, [c for c, _ in candidates], now)
-    armed = _armed_rows(session, [c.id for c, _ in candidates])  # type: ignore[misc]
+    found, mine_more = _waiting_for(session, actor, filters, today)
     mine: list[Item] = []
-    for case, name in candidates:
-        ctx = contexts[case.id]  # type: ignore[index]
+    checked = 0
+    while len(mine) < LIMIT and checked < len(found):
+        chunk = [case_id for case_id, _ in found[checked : checked + LIMIT]]
+        checked += len(chunk)
+        mine += _mine_items(session, actor, _cases(session, chunk), now, cal, today, filters)
+    mine = sorted(mine, key=_urgency)[:LIMIT]
+    mine_total = COUNT_CAP if mine_more else len(found) - (checked - len(mine))
+    queue = Queue(
+        mine,
+        [],
+        "" if mine else empty_reason(session, actor, filters),
+        max(mine_total, len(mine)),
+        mine_more=mine_more,
+        others_read=others,
+    )
+    if others:
+        followed, queue.others_more = _followed(session, actor, filters, today)
+        shown = followed[:LIMIT]
+        items = _others_items(session, _cases(session, shown), now, cal, today, filters)
+        total = COUNT_CAP if queue.others_more else len(followed) - (len(shown) - len(items))
+        queue.others = sorted(items, key=_urgency)
+        queue.others_total = max(total, len(items))
+    return queue
+
+
+def _mine_items(
+    session: Session,
+    actor: Actor,
+    picked: Sequence[tuple[Case, str]],
+    now: datetime,
+    cal: WorkingCalendar,
+    today: date,
+    filters: Filters,
+) -> list[Item]:
+    """The cases whose waiting rows name the viewer, checked as when they act: the steps
+    open to them that the case waits for, and the deadline those steps settle."""
+    found = contexts.many(session, [c for c, _ in picked], now)
+    armed = contexts.armed_rows(session, [c.id for c, _ in picked])  # type: ignore[misc]
+    out = []
+    for case, name in picked:
+        ctx = found[case.id]  # type: ignore[index]
         process = registry.for_case(case)
         waits = {s.trigger for s in waiting_steps(case, ctx.due)}
         steps = [
@@ -128,31 +184,36 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
             for s in process.available(case.state, actor, ctx)
             if s.trigger in waits and expected(s, actor.roles, ctx)
         ]
-        if steps:
-            due = _due_for(steps, armed.get(case.id, []), cal, today)  # type: ignore[arg-type]
-            if filters.overdue and not (due and due.overdue):
-                continue
-            mine.append(Item(case, name, process.state(case.state).label, tuple(steps), due=due))
-    mine_ids = {i.case.id for i in mine}
-    followed = [
-        (c, n)
-        for c, n in _open_cases(session, actor, filters, None, following=True)
-        if c.id not in mine_ids
-    ]
-    contexts.update(_contexts(session, [c for c, _ in followed if c.id not in contexts], now))
-    armed.update(_armed_rows(session, [c.id for c, _ in followed if c.id not in armed]))  # type: ignore[misc]
-    actions = {c.id: next_actions(session, c, now, contexts[c.id]) for c, _ in followed}  # type: ignore[index]
+        if not steps:
+            continue
+        due = _due_for(steps, armed.get(case.id, []), cal, today)  # type: ignore[arg-type]
+        if filters.overdue and not (due and due.overdue):
+            continue
+        out.append(Item(case, name, process.state(case.state).label, tuple(steps), due=due))
+    return out
+
+
+def _others_items(
+    session: Session,
+    picked: Sequence[tuple[Case, str]],
+    now: datetime,
+    cal: WorkingCalendar,
+    today: date,
+    filters: Filters,
+) -> list[Item]:
+    """The cases followed that wait for someone else, with who that is."""
+    found = contexts.many(session, [c for c, _ in picked], now)
+    armed = contexts.armed_rows(session, [c.id for c, _ in picked])  # type: ignore[misc]
+    actions = {c.id: next_actions(session, c, now, found[c.id]) for c, _ in picked}  # type: ignore[index]
     people = _people(session, [a for acts in actions.values() for a in acts])
-    others: list[Item] = []
-    for case, name in followed:
+    out = []
+    for case, name in picked:
         acts = actions[case.id]
         if not acts:
             continue
+        process = registry.for_case(case)
         kinds = {
-            k
-            for a in acts
-            for s in registry.for_case(case).steps_from(case.state, a.trigger)
-            for k in s.settles
+            k for a in acts for s in process.steps_from(case.state, a.trigger) for k in s.settles
         }
         rows = [r for r in armed.get(case.id, []) if r.kind in kinds]  # type: ignore[arg-type]
         due = due_of(min(rows, key=lambda r: r.due_on), cal, today) if rows else None
@@ -162,24 +223,8 @@ def work_queue(session: Session, actor: Actor, now: datetime, filters: Filters) 
             Holder(a.who(), a.label, a.cite, tuple(people.get((a.roles, a.agencies), ())))
             for a in acts
         )
-        others.append(
-            Item(
-                case,
-                name,
-                registry.for_case(case).state(case.state).label,
-                holders=holders,
-                due=due,
-            )
-        )
-    mine.sort(key=_urgency)
-    others.sort(key=_urgency)
-    return Queue(
-        mine[:LIMIT],
-        others[:LIMIT],
-        "" if mine else empty_reason(session, actor, filters),
-        len(mine),
-        len(others),
-    )
+        out.append(Item(case, name, process.state(case.state).label, holders=holders, due=due))
+    return out
 
 
 def _urgency(item: Item) -> tuple[int, date, int]:
@@ -205,129 +250,137 @@ def empty_reason(session: Session, actor: Actor, filters: Filters) -> str:
     return "No step is open to you on any case you can see."
 
 
-# ------------------------------------------------------------------ reading in bulk
+# ------------------------------------------------------------------ walking the rows
+
+W = waiting.TABLE.c
+C = Case.__table__.c  # type: ignore[attr-defined]
+_JOINED = waiting.TABLE.join(Case.__table__, C.id == W.case_id)  # type: ignore[attr-defined]
 
 
-def _stages_for(actor: Actor) -> list[tuple[str, str]]:
-    """(process, state) pairs where one of the actor's roles may take a step (an RCSC officer
-    also where the RCSC may stand in): only these cases are read."""
-    roles = set(actor.roles)
-    if R.RCSC in roles:
-        roles |= R.RCSC_ACTS_AS
-    return sorted(
-        {
-            (p.key, src)
-            for p in registry.every_version()
-            for step in p.steps
-            if not step.timer_only and step.by & roles
-            for src in step.sources
-        }
-    )
-
-
-def _open_cases(
-    session: Session,
-    actor: Actor,
-    filters: Filters,
-    stages: Sequence[tuple[str, str]] | None,
-    *,
-    following: bool = False,
-) -> list[tuple[Case, str]]:
-    where: list[sa.ColumnElement[bool]] = [
-        queries.visibility(actor),
-        Case.closed_at.is_(None),  # type: ignore[union-attr]
+def _combos(actor: Actor) -> list[tuple[str, str, str]]:
+    """The (role, agency, user) rows that name the viewer: a staff role they hold, in their
+    agency or where no agency is named, and unnamed or naming them."""
+    return [
+        (role, agency, user)
+        for role in sorted(actor.roles - R.SELF)
+        for agency in sorted({actor.agency or "", ""})
+        for user in sorted({actor.username, ""})
     ]
-    if filters.process:
-        where.append(Case.process == filters.process)  # type: ignore[arg-type]
-    if filters.state:
-        where.append(Case.state == filters.state)  # type: ignore[arg-type]
-    if filters.agency:
-        where.append(Case.agency_code == filters.agency)  # type: ignore[arg-type]
-    if stages is not None:
-        if not stages:
-            return []
-        where.append(
-            sa.or_(*[sa.and_(Case.process == p, Case.state == st) for p, st in stages])  # type: ignore[arg-type]
-        )
-    if following:
-        follows: list[sa.ColumnElement[bool]] = [
-            Case.id.in_(  # type: ignore[union-attr]
-                select(Notification.case_id).where(Notification.user_id == actor.user_id)
-            ),
-            Case.id.in_(  # type: ignore[union-attr]
-                select(AuditEvent.case_id).where(AuditEvent.actor == actor.username)
-            ),
-        ]
-        if actor.employee_eid:
-            follows.append(Case.subject_eid == actor.employee_eid)  # type: ignore[arg-type]
-        where.append(sa.or_(*follows))
-    stmt = (
-        select(Case, CivilServant.name)
-        .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
-        .where(*where)
-        .order_by(Case.id)
+
+
+def _names(actor: Actor, w: Any, combo: tuple[str, str, str]) -> sa.ColumnElement[bool]:
+    """Row ``w`` (of the case joined) names ``actor`` by ``combo``: not on a case they stepped
+    aside from (19.3.5) or are the subject of (the respondent cannot act on their own case)."""
+    role, agency, user = combo
+    term = sa.and_(
+        w.role == role,
+        w.agency_code == agency,
+        w.username == user,
+        ~sa.exists().where(Recusal.case_id == w.case_id, Recusal.user_id == actor.user_id),  # type: ignore[arg-type]
     )
-    return list(session.exec(stmt).all())  # type: ignore[call-overload]
+    return sa.and_(term, C.subject_eid != actor.employee_eid) if actor.employee_eid else term
 
 
-def _contexts(session: Session, cases: Sequence[Case], now: datetime) -> dict[int, Context]:
-    """Each case's context as ``service.context`` builds it, three queries for all."""
-    if not cases:
-        return {}
-    ids = [c.id for c in cases]
-    eids = {c.subject_eid for c in cases}
-    subjects = {
-        cs.eid: service.subject_from(cs, agency)
-        for cs, agency in session.exec(
-            select(CivilServant, Agency)
-            .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
-            .where(CivilServant.eid.in_(eids))  # type: ignore[attr-defined]
+def _own(actor: Actor, w: Any) -> sa.ColumnElement[bool] | None:
+    """Row ``w`` is the respondent's or applicant's own step on their own case."""
+    own = sorted(actor.roles & R.SELF)
+    if not own or not actor.employee_eid:
+        return None
+    return sa.and_(w.role.in_(own), C.subject_eid == actor.employee_eid)
+
+
+def _scope(actor: Actor, filters: Filters, today: date) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = [queries.visibility(actor), C.closed_at.is_(None)]
+    if filters.process:
+        where.append(C.process == filters.process)
+    if filters.state:
+        where.append(C.state == filters.state)
+    if filters.agency:
+        where.append(C.agency_code == filters.agency)
+    if filters.overdue:
+        where.append(W.due_on < today)
+    return where
+
+
+def _waiting_for(
+    session: Session, actor: Actor, filters: Filters, today: date
+) -> tuple[list[tuple[int, date]], bool]:
+    """(case id, soonest due date) of the cases waiting for the viewer, most urgent first,
+    and whether there are more than ``COUNT_CAP``. One walk of the index per (role, agency,
+    user) that names them, in due order, stopping past ``COUNT_CAP``; their own cases by
+    employee ID."""
+    scope = _scope(actor, filters, today)
+    walks = [
+        sa.select(W.case_id, W.due_on)
+        .select_from(_JOINED)
+        .where(_names(actor, W, combo), *scope)
+        .order_by(W.due_on, W.case_id)
+        .limit(COUNT_CAP + 1)
+        for combo in _combos(actor)
+    ]
+    own = _own(actor, W)
+    if own is not None:
+        walks.append(sa.select(W.case_id, W.due_on).select_from(_JOINED).where(own, *scope))
+    best: dict[int, date] = {}
+    more = False
+    conn = session.connection()
+    for walk in walks:
+        rows = conn.execute(walk).all()
+        more = more or len(rows) > COUNT_CAP
+        for case_id, due in rows:
+            if case_id not in best or due < best[case_id]:
+                best[case_id] = due
+    ordered = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))
+    return (ordered[:COUNT_CAP], True) if more or len(ordered) > COUNT_CAP else (ordered, False)
+
+
+def _followed(
+    session: Session, actor: Actor, filters: Filters, today: date
+) -> tuple[list[int], bool]:
+    """The cases the viewer follows (their own, those they acted on, those they were told
+    about) that wait for someone else, most urgent first; and whether more than
+    ``COUNT_CAP``."""
+    sources: list[Any] = [
+        select(Notification.case_id).where(Notification.user_id == actor.user_id),
+        select(AuditEvent.case_id).where(AuditEvent.actor == actor.username),
+    ]
+    if actor.employee_eid:
+        sources.append(select(Case.id).where(Case.subject_eid == actor.employee_eid))
+    # Driven from the cases followed (an index each), not from every case the viewer sees.
+    follows = sa.union(*sources).subquery("follows")
+    mine = waiting.TABLE.alias("mine")
+    names = [_names(actor, mine.c, combo) for combo in _combos(actor)]
+    own = _own(actor, mine.c)
+    if own is not None:
+        names.append(own)
+    due = sa.func.min(W.due_on).label("due")
+    stmt = (
+        sa.select(W.case_id, due)
+        .select_from(follows.join(_JOINED, C.id == follows.c[0]))
+        .where(*_scope(actor, filters, today))
+        .group_by(W.case_id)
+        .order_by(due, W.case_id)
+        .limit(COUNT_CAP + 1)
+    )
+    if names:
+        stmt = stmt.where(~sa.exists().where(mine.c.case_id == W.case_id, sa.or_(*names)))
+    ids = [case_id for case_id, _ in session.connection().execute(stmt)]
+    return ids[:COUNT_CAP], len(ids) > COUNT_CAP
+
+
+def _cases(session: Session, ids: Sequence[int]) -> list[tuple[Case, str]]:
+    """The cases ``ids``, in that order, with their subjects' names."""
+    if not ids:
+        return []
+    found = {
+        case.id: (case, name)
+        for case, name in session.exec(
+            select(Case, CivilServant.name)
+            .join(CivilServant, CivilServant.eid == Case.subject_eid)  # type: ignore[arg-type]
+            .where(Case.id.in_(ids))  # type: ignore[union-attr]
         ).all()
     }
-    recused: dict[int, set[int]] = {}
-    for case_id, user_id in session.exec(
-        select(Recusal.case_id, Recusal.user_id).where(Recusal.case_id.in_(ids))  # type: ignore[attr-defined]
-    ).all():
-        recused.setdefault(case_id, set()).add(user_id)
-    armed = _armed_rows(session, ids)  # type: ignore[arg-type]
-    today = bhutan_today(now)
-    read: dict[str, Any] = {}
-    return {
-        c.id: Context(  # type: ignore[misc]
-            subject=subjects[c.subject_eid],
-            data=json.loads(c.data),
-            fields={},
-            today=today,
-            recused_user_ids=frozenset(recused.get(c.id, ())),  # type: ignore[arg-type]
-            due=deadlines.due_dates(armed.get(c.id, [])),  # type: ignore[arg-type]
-            record_loader=_loader(session, c.subject_eid, today, read),
-        )
-        for c in cases
-    }
-
-
-def _loader(session: Session, eid: str, today: date, read: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """The record a rule reads (an LTT authority reads the subject's record), once per
-    civil servant however many of their cases the queue holds."""
-
-    def load() -> Any:
-        if eid not in read:
-            read[eid] = profiles.profile_of(session, eid, today)
-        return read[eid]
-
-    return load
-
-
-def _armed_rows(session: Session, ids: Iterable[int]) -> dict[int, list[Deadline]]:
-    ids = list(ids)
-    out: dict[int, list[Deadline]] = {}
-    if not ids:
-        return out
-    for row in session.exec(
-        select(Deadline).where(Deadline.case_id.in_(ids), Deadline.status == deadlines.ARMED)  # type: ignore[attr-defined]
-    ).all():
-        out.setdefault(row.case_id, []).append(row)
-    return out
+    return [found[i] for i in ids if i in found]
 
 
 def due_of(row: Deadline, cal: WorkingCalendar, today: date) -> Due:

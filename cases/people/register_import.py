@@ -36,7 +36,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, db, search_index
+from cases.core import audit, db, search_index, waiting
 from cases.core.audit import canonical
 from cases.core.models import Agency, CivilServant
 from cases.people.csv_cells import unneutralise
@@ -351,9 +351,11 @@ def prepare(
     return plan
 
 
-def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None:
+def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]], now: datetime) -> None:
     """The file's one write: the new records and the chain's rows (made before the lock)
-    in bulk (db.bulk_insert), an executemany per set of changed columns."""
+    in bulk (db.bulk_insert), an executemany per set of changed columns. Who the changed
+    servants' open cases wait for is worked out again before the commit (a new agency or
+    level may move the competent authority, 19.3.6-19.3.7)."""
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     db.bulk_insert(session, "civil_servant", _INSERTED, plan.inserts)
@@ -366,6 +368,7 @@ def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]]) -> None
             renamed.update((row[-1], row[at]) for row in rows)
     if renamed:  # the search finds their cases by the names they now have
         search_index.index_subjects(session, renamed)
+    waiting.mark_servants(session, [row[-1] for rows in plan.updates.values() for row in rows], now)
     audit.insert_rows(session, events)
 
 
@@ -419,7 +422,7 @@ def import_csv(engine: Engine, data: bytes | str, actor: Actor, now: datetime) -
                 rows = audit.chained(plan.events, audit.head(s), **event)
             elif audit.head(s) != seen:
                 continue
-            _write(s, plan, rows)
+            _write(s, plan, rows, now)
         took = time.perf_counter() - started  # the commit is in the lock's time too
         return ImportResult(plan.created, plan.updated, [], plan.unchanged, took)
     raise AssertionError("unreachable: the last attempt writes under the lock")

@@ -258,7 +258,8 @@ def agenda(session: Session, meeting: Meeting, committee: Committee, now: dateti
     for seat in committees.members(session, committee.id or 0, meeting.held_on):
         if seat.member.seat not in rules.RECORDERS:
             continue
-        for item in work_queue(session, auth.actor_of(seat.user), now, Filters()).mine:
+        queue = work_queue(session, auth.actor_of(seat.user), now, Filters(), others=False)
+        for item in queue.mine:
             steps = tuple(s for s in item.steps if decided_by_committee(s))
             if steps and item.case.id not in seen:
                 seen[item.case.id] = AgendaItem(  # type: ignore[index]

@@ -4,8 +4,11 @@ the cases one follows), filters, a count per tab, and an empty queue that says w
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from web_helpers import login
+
+from cases.inbox import work_queue as wq
 
 
 def test_waiting_for_you_lists_each_open_step_with_deadline_weekday_and_rule(
@@ -110,3 +113,24 @@ def test_the_queue_costs_the_same_queries_for_few_or_many_cases(client, world, a
 
     assert len(client.get("/").context["queue"].mine) == 10
     assert many == few
+
+
+def test_past_the_cap_the_count_says_more_than_and_the_list_keeps_the_most_urgent(
+    client, world, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A count past ``COUNT_CAP`` would cost every case; the tab says "more than" instead,
+    and the list still starts with the most urgent (19.8.2.1(i): the explanation owed in 5
+    working days before the cases that owe nothing by a date)."""
+    monkeypatch.setattr(wq, "COUNT_CAP", 2)
+    for _ in range(2):
+        world.walk_to("awaiting_endorsement")
+    late = world.walk_to("notice_served")
+    clock.advance(days=14)
+    login(client, "chair")
+
+    page = client.get("/")
+
+    queue = page.context["queue"]
+    assert 'Waiting for you <span class="count">(more than 2)</span>' in page.text
+    assert queue.mine[0].case.id == late and queue.mine[0].overdue
+    assert len(queue.mine) == 2

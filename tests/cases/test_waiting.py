@@ -1,0 +1,139 @@
+"""The work queue walks who each case waits for (cases.core.waiting) instead of working out
+every case a user may see: whatever changed a case, the walk finds exactly the cases that
+working each one out would find, and the counts say where they stop."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cases.core import contexts, queries, service
+from cases.core.db import reading, transaction
+from cases.core.models import Case, CaseWaiting, CivilServant, User
+from cases.core.waiting import waiting_steps
+from cases.demo import seed
+from cases.inbox import work_queue as wq
+from cases.inbox.next_actors import expected
+from cases.people import auth, register_import
+from workflows import registry
+from workflows.context import Actor
+
+NOW = datetime(2026, 12, 14, 4, 0, tzinfo=UTC)  # Monday, 10:00 in Thimphu
+
+
+def worked_out(session: Session, actor: Actor, now: datetime) -> set[int]:
+    """The cases waiting for ``actor``, found the slow way: every open case they may see,
+    worked out in full as when they act (``Process.available``)."""
+    out = set()
+    visible = select(Case).where(queries.visibility(actor), Case.closed_at.is_(None))  # type: ignore[union-attr]
+    for case in session.exec(visible).all():
+        ctx = service.context(session, case, now)
+        waits = {s.trigger for s in waiting_steps(case, ctx.due)}
+        steps = registry.for_case(case).available(case.state, actor, ctx)
+        if any(s.trigger in waits and expected(s, actor.roles, ctx) for s in steps):
+            out.add(case.id)
+    return out
+
+
+def queue_of(engine: Engine, actor: Actor, now: datetime) -> set[int]:
+    with reading(engine) as s:
+        return {i.case.id for i in wq.work_queue(s, actor, now, wq.Filters()).mine}  # type: ignore[misc]
+
+
+def test_every_demo_user_s_queue_is_what_working_out_each_case_finds(db_url: str) -> None:
+    """The demo takes every process through its stages by real steps (opening, deadlines
+    armed and settled, suspension, appeals, a sweep of missed deadlines): for every one of
+    its users, the cases "Waiting for you" lists are exactly those where a step the case
+    waits for is open to them (19.3.4-19.3.7: "the competent authority"; 19.3.5: a member
+    who stepped aside is not asked)."""
+    engine = sa.create_engine(db_url)
+    seed.build(engine, NOW)
+    with reading(engine) as s:
+        users = s.exec(select(User).where(User.active == True)).all()  # noqa: E712
+        actors = [auth.actor_of(u) for u in users]
+        wanted = {a.username: worked_out(s, a, NOW) for a in actors}
+    got = {a.username: queue_of(engine, a, NOW) for a in actors}
+    engine.dispose()
+    assert got == wanted
+    assert sum(map(len, got.values())) >= 20  # the demo's queues are not empty
+
+
+def test_a_servant_promoted_to_the_executive_level_moves_their_case_to_the_rcsc(world) -> None:
+    """19.3.6: "the RCSC shall be the Disciplinary Committee" for executives. A record
+    changed by the register import (no step on the case) moves who the case waits for in
+    the import's own commit: it leaves the agency's chairperson's queue for the RCSC's."""
+    case_id = world.walk_to("awaiting_endorsement")
+    chair, rcsc = world.actors["chair"], world.actors["rcsc"]
+    assert case_id in queue_of(world.engine, chair, world.clock.now)
+    assert case_id not in queue_of(world.engine, rcsc, world.clock.now)
+
+    text = (
+        "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date\n"
+        "E100,Dorji Wangchuk,1990-01-01,Officer,EX3,MOH,2015-01-01\n"
+    )
+    result = register_import.import_csv(world.engine, text, world.actors["rcsc"], world.clock.now)
+
+    assert (result.updated, result.errors) == (1, [])
+    assert case_id not in queue_of(world.engine, chair, world.clock.now)
+    assert case_id in queue_of(world.engine, rcsc, world.clock.now)
+    with reading(world.engine) as s:
+        assert queue_of(world.engine, rcsc, world.clock.now) == worked_out(s, rcsc, world.clock.now)
+
+
+def test_a_record_changed_through_a_session_moves_the_case_too(world) -> None:
+    """The same move when the record is changed through the ORM (a transfer's effect writes
+    the servant's new agency this way, 13.3.1): the commit rewrites their open cases."""
+    case_id = world.walk_to("awaiting_endorsement")
+    with transaction(world.engine) as s:
+        cs = s.get(CivilServant, "E100")
+        cs.position_level = "EX3"  # type: ignore[union-attr]
+        s.add(cs)
+    assert case_id in queue_of(world.engine, world.actors["rcsc"], world.clock.now)
+    assert case_id not in queue_of(world.engine, world.actors["chair"], world.clock.now)
+
+
+def test_a_member_who_steps_aside_leaves_the_case_out_of_their_queue(world) -> None:
+    """19.3.5: a member related to or prejudiced against the respondent does not act; the
+    case stays in the other members' queues."""
+    case_id = world.walk_to("dc_meeting")
+    dc, dc2 = world.actors["dc"], world.actors["dc2"]
+    assert case_id in queue_of(world.engine, dc, world.clock.now)
+    world.recuse(case_id, "dc")
+    assert case_id not in queue_of(world.engine, dc, world.clock.now)
+    assert case_id in queue_of(world.engine, dc2, world.clock.now)
+
+
+def test_the_rows_written_in_bulk_are_those_the_steps_write(world) -> None:
+    """Migration 0012 fills the rows of the cases already open with ``refill_waiting``: it
+    writes what the steps themselves wrote."""
+    for stage in ("received", "notice_served", "dc_meeting", "awaiting_endorsement"):
+        world.walk_to(stage)
+    rows = sa.select(
+        CaseWaiting.case_id, CaseWaiting.role, CaseWaiting.agency_code, CaseWaiting.due_on
+    ).order_by(CaseWaiting.case_id, CaseWaiting.role, CaseWaiting.agency_code)
+    with reading(world.engine) as s:
+        by_steps = s.exec(rows).all()
+    with world.engine.begin() as conn:
+        conn.execute(sa.delete(CaseWaiting))
+        assert contexts.refill_waiting(conn, world.clock.now) == 4
+    with reading(world.engine) as s:
+        assert s.exec(rows).all() == by_steps
+    assert len(by_steps) >= 4
+
+
+def test_a_precheck_that_reads_the_day_is_declared_dated() -> None:
+    """A step held back until a day passes (13.10.6.4: "the term has not ended"; 8.12.15:
+    the day to rejoin) must still be found by the walk on that day, with no step between:
+    so a precheck reading the day is declared ``dated`` and left to the day's check."""
+    undeclared = {
+        (p.key, step.trigger, g.cite)
+        for p in registry.every_version()
+        for step in p.steps
+        for g in step.guards
+        if g.precheck and not g.dated and "today" in inspect.getsource(g.check)
+    }
+    assert undeclared == set()
