@@ -98,14 +98,14 @@ def waits(case: Case, ctx: Context) -> list[Wait]:
                 put(role, "", "", due)
                 continue
             for agency in agencies:
-                for user in _takers(named, role, agency, ctx):
+                for user in takers(named, role, agency, ctx):
                     put(role, agency, user, due)
         if found and set(found.agencies) == {R.RCSC_AGENCY} and step.by & R.RCSC_ACTS_AS:
             put(R.RCSC, R.RCSC_AGENCY, "", due)  # the RCSC stands in (19.3.6)
     return sorted(Wait(*key, due) for key, due in out.items())
 
 
-def _takers(named: list, role: str, agency: str, ctx: Context) -> list[str]:  # type: ignore[type-arg]
+def takers(named: list, role: str, agency: str, ctx: Context) -> list[str]:  # type: ignore[type-arg]
     """ "" (any holder of ``role``), or the usernames the case names for a guard that a
     holder of ``role`` alone does not pass unnamed."""
     if not named:

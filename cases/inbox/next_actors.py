@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from cases.core import service
 from cases.core.models import Case, User, UserRole
-from cases.core.waiting import waiting_steps
+from cases.core.waiting import takers, waiting_steps
 from workflows import registry
 from workflows import roles as R
 from workflows.context import Actor, Context
@@ -37,14 +37,33 @@ class NextAction:
     roles: frozenset[str]
     agencies: tuple[str, ...]  # empty: no agency test (e.g. the respondent's own step)
     authority_cite: str
+    # (role, usernames): a role whose holders take the step only if the case names them
+    # (19.8.2.2(v): the investigators the Disciplinary Committee chose).
+    named: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def who(self) -> str:
-        """ "HRC chairperson of MOH", "the respondent, or HR officer of MOH or RCSC"."""
+        """ "HRC chairperson of MOH", "the respondent, or HR officer of MOH or RCSC",
+        "DC member of MOH, or the investigator chosen on the case (pema)"."""
+        named = dict(self.named)
         own = [f"the {R.LABELS[r].split(' (')[0]}" for r in sorted(self.roles & R.SELF)]
-        staff = " or ".join(R.LABELS.get(r, r) for r in sorted(self.roles - R.SELF))
+        plain = [r for r in sorted(self.roles - R.SELF) if r not in named]
+        staff = " or ".join(R.LABELS.get(r, r) for r in plain)
         if staff and self.agencies:
             staff += f" of {' or '.join(self.agencies)}"
-        return ", or ".join(p for p in (*own, staff) if p)
+        chosen = [
+            f"the {R.LABELS.get(r, r)} chosen on the case ({', '.join(names) or 'none named'})"
+            for r, names in sorted(named.items())
+        ]
+        return ", or ".join(p for p in (*own, staff, *chosen) if p)
+
+    def may_be(self, roles: frozenset[str], agency: str | None, username: str) -> bool:
+        """Whether a staff user holding ``roles`` in ``agency`` is one who must act."""
+        named = dict(self.named)
+        if self.agencies and agency not in self.agencies:
+            return False
+        if roles & (self.roles - R.SELF - named.keys()):
+            return True
+        return any(r in roles and username in names for r, names in named.items())
 
 
 def next_actions(
@@ -56,8 +75,16 @@ def next_actions(
         return []
     ctx = ctx or service.context(session, case, now)
     out = []
+    process = registry.for_case(case)
     for step in waiting_steps(case, ctx.due):
         found = step.authority(ctx) if step.authority else None
+        guards = [g for g in step.guards if g.named_in and g.precheck and process.binds(g)]
+        agency = found.agencies[0] if found and found.agencies else ""
+        named = tuple(
+            (role, tuple(users))
+            for role in sorted(step.by - R.SELF - {R.SYSTEM})
+            if (users := takers(guards, role, agency, ctx)) != [""]
+        )
         out.append(
             NextAction(
                 step.trigger,
@@ -66,6 +93,7 @@ def next_actions(
                 step.by - {R.SYSTEM},
                 found.agencies if found else (),
                 found.cite if found else "",
+                named,
             )
         )
     return out

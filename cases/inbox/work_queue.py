@@ -219,10 +219,7 @@ def _others_items(
         due = due_of(min(rows, key=lambda r: r.due_on), cal, today) if rows else None
         if filters.overdue and not (due and due.overdue):
             continue
-        holders = tuple(
-            Holder(a.who(), a.label, a.cite, tuple(people.get((a.roles, a.agencies), ())))
-            for a in acts
-        )
+        holders = tuple(Holder(a.who(), a.label, a.cite, tuple(people.get(a, ()))) for a in acts)
         out.append(Item(case, name, process.state(case.state).label, holders=holders, due=due))
     return out
 
@@ -401,11 +398,10 @@ def _due_for(
     return due_of(min(owed, key=lambda r: r.due_on), cal, today) if owed else None
 
 
-def _people(
-    session: Session, actions: Sequence[NextAction]
-) -> dict[tuple[frozenset[str], tuple[str, ...]], list[str]]:
-    """The active users holding each action's role in its agency, one query for all (the
-    respondent or applicant is named by the role: "the respondent")."""
+def _people(session: Session, actions: Sequence[NextAction]) -> dict[NextAction, list[str]]:
+    """The active users who must act on each action: holding its role in its agency, or
+    named on the case where it names who takes the step (19.8.2.2(v)); one query for all
+    (the respondent or applicant is named by the role: "the respondent")."""
     staff_roles = frozenset().union(*(a.roles for a in actions)) - R.SELF if actions else set()
     if not staff_roles:
         return {}
@@ -415,16 +411,13 @@ def _people(
             sa.or_(*[User.roles.like(f"%{r}%") for r in sorted(staff_roles)]),  # type: ignore[attr-defined]
         )
     ).all()
-    out: dict[tuple[frozenset[str], tuple[str, ...]], list[str]] = {}
-    for a in actions:
-        key = (a.roles, a.agencies)
-        if key not in out:
-            out[key] = sorted(
-                {
-                    u.display_name or u.username
-                    for u in users
-                    if u.role_set & a.roles - R.SELF
-                    and (not a.agencies or u.agency_code in a.agencies)
-                }
-            )
-    return out
+    return {
+        a: sorted(
+            {
+                u.display_name or u.username
+                for u in users
+                if a.may_be(u.role_set, u.agency_code, u.username)
+            }
+        )
+        for a in set(actions)
+    }

@@ -291,7 +291,8 @@ def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(
     within five working days on receiving directives from the Disciplinary Committee." From
     2023.2 the investigation's steps are the chosen investigators' (and the committee's
     members'), so its "waits for you" and "due soon" notices go to them, never to another
-    investigator of the agency; the miss goes to the chairperson (19.3.4) as before. 2023.1,
+    investigator of the agency; the miss goes to the chairperson (19.3.4) as before, naming
+    the investigators chosen. 2023.1,
     whose investigators were typed names, waited for every investigator of the agency."""
     world.add_user("other_investigator", (R.INVESTIGATOR,), agency="MOH")
     case_id = world.walk_to("explained")
@@ -316,6 +317,8 @@ def test_19_8_2_2_the_investigation_s_notices_go_only_to_who_may_take_its_steps(
     clock.now = bt("2026-12-23")
     timers.sweep(world.engine, clock.now)
     assert told(world, notifications.MISSED, case_id) == ["chair"]
+    (missed,) = notices(world, notifications.MISSED, case_id)
+    assert "the investigator chosen on the case (investigator)" in missed.text  # by name
 
     clock.now = bt("2026-12-04")  # before 2023.2: typed names, no one chosen from users
     old = world.walk_to("explained")

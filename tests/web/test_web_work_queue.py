@@ -134,3 +134,23 @@ def test_past_the_cap_the_count_says_more_than_and_the_list_keeps_the_most_urgen
     assert 'Waiting for you <span class="count">(more than 2)</span>' in page.text
     assert queue.mine[0].case.id == late and queue.mine[0].overdue
     assert len(queue.mine) == 2
+
+
+def test_waiting_for_others_names_only_the_investigators_chosen_on_the_case(client, world) -> None:
+    """19.8.2.2(v): "The Investigator or Investigating Committee shall commence investigation
+    within five working days on receiving directives from the Disciplinary Committee": the
+    investigation waits for the investigators the committee chose, so "Waiting for others"
+    names them, not every investigator of the agency."""
+    world.add_user("other_investigator", ("investigator",), agency="MOH")
+    case_id = world.walk_to("explained")
+    world.order_investigation(case_id, ["investigator"])
+    login(client, "hr")  # opened the case
+
+    page = client.get("/?tab=others")
+
+    (item,) = page.context["queue"].others
+    assert item.case.id == case_id
+    text = " ".join(f"{h.who} {h.people}" for h in item.holders)
+    assert "the investigator chosen on the case (investigator)" in text
+    assert "other_investigator" not in text
+    assert "investigator" in {p for h in item.holders for p in h.people}
