@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from cases.core import deadlines, profiles, service, waiting
-from cases.core.models import Agency, Case, CivilServant, Deadline, Recusal
+from cases.core.models import Case, Deadline, Recusal
 from workflows.calendar import bhutan_today
 from workflows.context import Context
 
@@ -26,14 +26,7 @@ def many(session: Session, cases: Sequence[Case], now: datetime) -> dict[int, Co
         return {}
     ids = [c.id for c in cases]
     eids = {c.subject_eid for c in cases}
-    subjects = {
-        cs.eid: service.subject_from(cs, agency)
-        for cs, agency in session.exec(
-            select(CivilServant, Agency)
-            .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
-            .where(CivilServant.eid.in_(eids))  # type: ignore[attr-defined]
-        ).all()
-    }
+    subjects = service.subjects_of(session, eids)
     recused: dict[int, set[int]] = {}
     for case_id, user_id in session.exec(
         select(Recusal.case_id, Recusal.user_id).where(Recusal.case_id.in_(ids))  # type: ignore[attr-defined]
