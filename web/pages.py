@@ -22,7 +22,7 @@ from sqlmodel import select
 from cases.core import calendar_store, queries, service
 from cases.core.models import Agency
 from cases.inbox import work_queue
-from web import security_headers
+from web import security_headers, templating
 from web.deps import CurrentViewer, now, tx
 from workflows import registry
 from workflows import roles as R
@@ -105,6 +105,8 @@ def dashboard(
             overdue_on=today if overdue else None,
         )
         cal = calendar_store.load(s)
+    if tab == "all":
+        templating.read_records(request, viewer.actor, [r.case.subject_eid for r in rows])
     items = []
     for r in rows:
         if agency and r.case.agency_code != agency:

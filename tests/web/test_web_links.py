@@ -75,3 +75,17 @@ def test_a_route_s_name_leads_to_one_path(db_url) -> None:  # noqa: ANN001
     for route in routes(app.router):
         paths.setdefault(route.name, set()).add(route.path)
     assert {name: p for name, p in paths.items() if len(p) > 1} == {}
+
+
+def test_links_behind_a_proxy_prefix_keep_it(app, world) -> None:
+    """Served under a path prefix (a reverse proxy's ``root_path``), every link a page makes
+    keeps the prefix: the case links the work queue builds the quick way
+    (``web.templating.url_for``) as the ones the router builds."""
+    case_id = world.walk_to("awaiting_endorsement")
+    with TestClient(app, root_path="/hr") as c:
+        login(c, "chair")
+        page = c.get("/hr/").text
+    assert f'href="http://testserver/hr/cases/{case_id}"' in page
+    assert f'href="http://testserver/hr/cases/{case_id}#action-endorse_decision"' in page
+    assert 'href="http://testserver/hr/static/' in page  # built by the router
+    assert 'href="http://testserver/cases/' not in page
