@@ -67,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("tick", cli_database.cmd_tick, "run the deadline sweep once")
     c.add_argument("--now", help="sweep as of this time (ISO; no timezone = Bhutan time)")
 
+    q = command("queue", None, "work queue commands")
+    qsub = q.add_subparsers(dest="queue_command", required=True, metavar="SUBCOMMAND")
+    c = command(
+        "rebuild",
+        cli_database.cmd_queue_rebuild,
+        "write again who every open case waits for (after a change made outside drukflow)",
+        qsub,
+    )
+    c.add_argument("--now", help="as of this time (ISO; no timezone = Bhutan time)")
+
     a = command("audit", None, "audit trail commands")
     asub = a.add_subparsers(dest="audit_command", required=True, metavar="SUBCOMMAND")
     c = command("verify", cli_database.cmd_audit_verify, "verify the audit hash chain", asub)

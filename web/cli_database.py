@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from cases.core import audit, db, file_store, migration, timers
+from cases.core import audit, contexts, db, file_store, migration, timers
 from cases.core.models import Case, Deadline
 from cases.demo import seed
 from cases.people import auth
@@ -37,6 +37,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     url, _engine = database()
     say(f"database is up to date: {shown_url(url)}")
+    return 0
+
+
+def cmd_queue_rebuild(args: argparse.Namespace) -> int:
+    """Who every open case waits for, written again from the cases as they stand (the work
+    queue's rows, cases.core.waiting): each step keeps them, so this is for a database
+    changed around the application (a row corrected by hand in SQL)."""
+    now = parse_now(args.now)
+    _url, engine = database()
+    with engine.begin() as conn:
+        done = contexts.refill_waiting(conn, now)
+    say(f"{done} open cases: who each waits for written again")
     return 0
 
 

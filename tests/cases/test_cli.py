@@ -107,6 +107,34 @@ def test_tick_misses_the_deadline_and_fires_its_timeout_exactly_once(world_db, c
     assert world_db.case(case_id).version == 4  # open, direct, serve, lapse: one fire each
 
 
+def test_queue_rebuild_writes_again_what_a_change_made_outside_drukflow_lost(
+    world_db, capsys
+) -> None:
+    """A row of who a case waits for lost to a change made in SQL (no step, no audit event)
+    comes back with ``queue rebuild``: the chairperson's queue lists the case again."""
+    from cases.core.models import CaseWaiting
+    from cases.inbox import work_queue
+
+    case_id = world_db.walk_to("awaiting_endorsement")
+    chair = world_db.actors["chair"]
+
+    def listed() -> list[int]:
+        with world_db.session() as s:
+            queue = work_queue.work_queue(s, chair, world_db.clock.now, work_queue.Filters())
+            return [i.case.id for i in queue.mine]
+
+    assert listed() == [case_id]
+    with world_db.engine.begin() as conn:
+        conn.execute(sa.delete(CaseWaiting))
+    assert listed() == []
+
+    code, out, _ = run(capsys, "queue", "rebuild", "--now", "2026-12-14T10:00")
+
+    assert code == 0
+    assert "1 open cases: who each waits for written again" in out
+    assert listed() == [case_id]
+
+
 # --------------------------------------------------------------------------- audit
 
 
