@@ -141,8 +141,9 @@ def work_queue(
         chunk = [case_id for case_id, _ in found[checked : checked + LIMIT]]
         checked += len(chunk)
         mine += _mine_items(session, actor, _cases(session, chunk), now, cal, today, filters)
+    refused = checked - len(mine)  # rows whose steps the full check did not offer the viewer
+    mine_total = COUNT_CAP if mine_more else len(found) - refused
     mine = sorted(mine, key=_urgency)[:LIMIT]
-    mine_total = COUNT_CAP if mine_more else len(found) - (checked - len(mine))
     queue = Queue(
         mine,
         [],

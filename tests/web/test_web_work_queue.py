@@ -154,3 +154,23 @@ def test_waiting_for_others_names_only_the_investigators_chosen_on_the_case(clie
     assert "the investigator chosen on the case (investigator)" in text
     assert "other_investigator" not in text
     assert "investigator" in {p for h in item.holders for p in h.people}
+
+
+def test_a_list_longer_than_a_page_counts_every_case_and_shows_the_most_urgent(
+    client, world, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page lists ``LIMIT`` cases, the tab counts them all: "Showing the 2 most urgent
+    of 3" (19.8.2.1(i): the overdue explanation first)."""
+    monkeypatch.setattr(wq, "LIMIT", 2)
+    for _ in range(2):
+        world.walk_to("awaiting_endorsement")
+    late = world.walk_to("notice_served")
+    clock.advance(days=14)
+    login(client, "chair")
+
+    page = client.get("/")
+
+    queue = page.context["queue"]
+    assert 'Waiting for you <span class="count">(3)</span>' in page.text
+    assert "Showing the 2 most urgent of 3." in page.text
+    assert [i.case.id for i in queue.mine][0] == late and len(queue.mine) == 2
