@@ -280,8 +280,9 @@ def test_overdue_list_names_who_must_act_and_keeps_what_the_sweep_marked_missed(
         ("submit_explanation", RESPONDENT_OR_DC)
     ]
     assert [a.trigger for a in second.actions] == ["commence_investigation"]
-    assert second.actions[0].who().endswith(" of MOH")
-    assert "investigator" in second.actions[0].who()
+    who = second.actions[0].who()  # the committee's members, and the investigator chosen
+    assert " of MOH, or " in who
+    assert who.endswith("the investigator chosen on the case (secretary)")  # 19.8.2.2(v)
 
     # The sweep lapses the explanation (the case moves on) but only marks the investigation's
     # commencement missed (19.8.2.2(v) sets no consequence): that one is still owed.
