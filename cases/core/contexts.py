@@ -20,8 +20,14 @@ from workflows.context import Context
 BATCH = 2000  # cases read and rewritten at a time by ``refill_waiting``
 
 
-def many(session: Session, cases: Sequence[Case], now: datetime) -> dict[int, Context]:
-    """Each case's context (subject, recusals, armed deadlines), by case id."""
+def many(
+    session: Session,
+    cases: Sequence[Case],
+    now: datetime,
+    armed: dict[int, list[Deadline]] | None = None,
+) -> dict[int, Context]:
+    """Each case's context (subject, recusals, armed deadlines), by case id; ``armed``: the
+    cases' armed deadline rows (``armed_rows``) when the caller has read them already."""
     if not cases:
         return {}
     ids = [c.id for c in cases]
@@ -32,7 +38,8 @@ def many(session: Session, cases: Sequence[Case], now: datetime) -> dict[int, Co
         select(Recusal.case_id, Recusal.user_id).where(Recusal.case_id.in_(ids))  # type: ignore[attr-defined]
     ).all():
         recused.setdefault(case_id, set()).add(user_id)
-    armed = armed_rows(session, ids)  # type: ignore[arg-type]
+    if armed is None:
+        armed = armed_rows(session, ids)  # type: ignore[arg-type]
     today = bhutan_today(now)
     read: dict[str, Any] = {}
     return {

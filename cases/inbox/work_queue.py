@@ -173,8 +173,8 @@ def _mine_items(
 ) -> list[Item]:
     """The cases whose waiting rows name the viewer, checked as when they act: the steps
     open to them that the case waits for, and the deadline those steps settle."""
-    found = contexts.many(session, [c for c, _ in picked], now)
     armed = contexts.armed_rows(session, [c.id for c, _ in picked])  # type: ignore[misc]
+    found = contexts.many(session, [c for c, _ in picked], now, armed)
     out = []
     for case, name in picked:
         ctx = found[case.id]  # type: ignore[index]
@@ -203,8 +203,8 @@ def _others_items(
     filters: Filters,
 ) -> list[Item]:
     """The cases followed that wait for someone else, with who that is."""
-    found = contexts.many(session, [c for c, _ in picked], now)
     armed = contexts.armed_rows(session, [c.id for c, _ in picked])  # type: ignore[misc]
+    found = contexts.many(session, [c for c, _ in picked], now, armed)
     actions = {c.id: next_actions(session, c, now, found[c.id]) for c, _ in picked}  # type: ignore[index]
     people = _people(session, [a for acts in actions.values() for a in acts])
     out = []

@@ -115,6 +115,17 @@ def test_the_queue_costs_the_same_queries_for_few_or_many_cases(client, world, a
     assert many == few
 
 
+def three_cases_for_the_chair_one_overdue(client, world, clock) -> int:  # noqa: ANN001
+    """Two decisions to endorse and an explanation overdue by 14 days (19.8.2.1(i)), the
+    chairperson signed in; returns the overdue case."""
+    for _ in range(2):
+        world.walk_to("awaiting_endorsement")
+    late = world.walk_to("notice_served")
+    clock.advance(days=14)
+    login(client, "chair")
+    return late
+
+
 def test_past_the_cap_the_count_says_more_than_and_the_list_keeps_the_most_urgent(
     client, world, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,11 +133,7 @@ def test_past_the_cap_the_count_says_more_than_and_the_list_keeps_the_most_urgen
     and the list still starts with the most urgent (19.8.2.1(i): the explanation owed in 5
     working days before the cases that owe nothing by a date)."""
     monkeypatch.setattr(wq, "COUNT_CAP", 2)
-    for _ in range(2):
-        world.walk_to("awaiting_endorsement")
-    late = world.walk_to("notice_served")
-    clock.advance(days=14)
-    login(client, "chair")
+    late = three_cases_for_the_chair_one_overdue(client, world, clock)
 
     page = client.get("/")
 
@@ -162,11 +169,7 @@ def test_a_list_longer_than_a_page_counts_every_case_and_shows_the_most_urgent(
     """The page lists ``LIMIT`` cases, the tab counts them all: "Showing the 2 most urgent
     of 3" (19.8.2.1(i): the overdue explanation first)."""
     monkeypatch.setattr(wq, "LIMIT", 2)
-    for _ in range(2):
-        world.walk_to("awaiting_endorsement")
-    late = world.walk_to("notice_served")
-    clock.advance(days=14)
-    login(client, "chair")
+    late = three_cases_for_the_chair_one_overdue(client, world, clock)
 
     page = client.get("/")
 
