@@ -38,7 +38,7 @@ def test_dashboard_lists_cases_with_next_deadline_overdue_first(client, world, c
     fresh = world.open()
     clock.advance(days=20)
     login(client, "dc")
-    page = client.get("/")
+    page = client.get("/?tab=all")
     assert page.status_code == 200
     assert page.template.name == "pages/dashboard.html"
     rows = [i["row"].case.id for i in page.context["items"]]
@@ -199,7 +199,7 @@ def test_respondent_sees_only_own_cases(client, world) -> None:
     login(client, "respondent")
     assert client.get(f"/cases/{own}").status_code == 200
     assert client.get(f"/cases/{other}").status_code == 404
-    ids = [i["row"].case.id for i in client.get("/").context["items"]]
+    ids = [i["row"].case.id for i in client.get("/?tab=all").context["items"]]
     assert ids == [own]
 
 
@@ -313,3 +313,16 @@ def test_19_8_3_an_appeal_varied_from_the_form_is_executed_by_the_rcsc_committee
     assert resp.status_code == 200
     assert world.case(case_id).state == "appeal_decided"
     assert "Execute the appellate decision" in resp.text and "BCSR 19.8.3" in resp.text
+
+
+def test_all_cases_list_is_read_only_on_its_own_tab(client, world) -> None:
+    """The queue's tabs do not pay for the all-cases list: its rows and its count appear on
+    the "All cases" tab only."""
+    case_id = world.open()
+    login(client, "dc")
+    mine = client.get("/")
+    assert mine.context["items"] == [] and 'id="tab-all"' in mine.text
+    assert re.search(r'id="tab-all"[^>]*>All cases</a>', mine.text)
+    listed = client.get("/?tab=all")
+    assert [i["row"].case.id for i in listed.context["items"]] == [case_id]
+    assert re.search(r'id="tab-all"[^>]*>All cases <span class="count">\(1\)</span>', listed.text)
