@@ -107,10 +107,17 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def head_locked_late(session: Session) -> bool:
+    """Whether a writer takes the chain's head only when it appends (PostgreSQL), so that
+    what it read before may have changed under another writer that held the head; on
+    SQLite, BEGIN IMMEDIATE orders whole write transactions."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def lock_head(session: Session) -> None:
     """Hold the chain's head until the transaction ends, so no other writer appends between
     reading it and appending after it (SQLite's BEGIN IMMEDIATE holds it already)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if head_locked_late(session):
         session.exec(sa.text("SELECT pg_advisory_xact_lock(7231)"))  # type: ignore[call-overload]
 
 

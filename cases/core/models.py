@@ -240,7 +240,10 @@ class CaseWaiting(SQLModel, table=True):
         sa.Index("ix_case_waiting_walk", "role", "agency_code", "username", "due_on", "case_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id", index=True)
+    # No foreign key (migration 0013): on PostgreSQL it made each row written at a commit
+    # lock its case, and a register import holding the audit chain's head then waited for
+    # a step that held the case and waited for the head. The rows follow the case instead.
+    case_id: int = Field(index=True)
     role: str = Field(max_length=32)
     agency_code: str = Field(default="", max_length=32)  # "": no competent agency is named
     username: str = Field(default="", max_length=64)  # "": any holder; else the one named

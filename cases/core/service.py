@@ -330,6 +330,11 @@ def _fire(
     )
     for f, uploads in papers:
         filing(session, case, event, f, uploads, actor, now)  # type: ignore[misc]
+    if audit.head_locked_late(session):
+        # The chain's lock, taken just now, orders this step after any register change that
+        # committed while it ran (an import holds the lock for its whole write): read the
+        # subject again, so the rows name the competent authority of now (19.3.6-19.3.7).
+        after = replace(after, subject=subject_of(session, case.subject_eid))
     waiting.write(session, case, after)  # what the case waits for now, for the work queue
     return Fired(case, event, taken, after)
 

@@ -33,7 +33,7 @@ from cases.core.models import Case, CaseWaiting, CivilServant
 from workflows import registry
 from workflows import roles as R
 from workflows.context import Actor, Context
-from workflows.declarations import Step
+from workflows.declarations import Authority, Guard, Step
 
 NO_DUE = date(9999, 12, 31)  # a step no running deadline settles sorts after every due date
 TABLE = CaseWaiting.__table__  # type: ignore[attr-defined]
@@ -67,31 +67,59 @@ def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
     return list(seen.values())
 
 
-def waits(case: Case, ctx: Context) -> list[Wait]:
-    """The rows for ``case`` in ``ctx`` (its context, no user): who may take each waiting
-    step by role and competent agency, as ``Process.available`` would let them. A guard
-    that gives a step to the people the case names (``Guard.named_in``) gives a role's row
-    to each of them, unless the role passes it without being named (the committee's
-    members, 19.8.2.2(iii))."""
+@dataclass(frozen=True)
+class Branch:
+    """A waiting step the case itself does not rule out, with its competent authority
+    (None: the step names none) and the prechecks it passed for the case."""
+
+    step: Step
+    found: Authority | None
+    prechecks: tuple[Guard, ...]
+
+
+def branches(case: Case, ctx: Context, *, dated: bool) -> list[Branch]:
+    """Every branch of a step the case waits for, in the order ``Process.available`` tries
+    them, whose competent authority is found (19.3.4-19.3.7, 7.7.3, 8.12.16, 13.3.1) and
+    whose prechecks pass for the case (``ctx``: its context, no user). Worked out once per
+    case for the rows here and for the notices (``next_actors.users_to_act``), which then
+    check each user. ``dated``: also the guards whose answer moves with the day: a notice is
+    sent today, while a row keeps its step whatever the day (``Guard.dated``)."""
     process = registry.for_case(case)
+    if process.is_final(case.state):
+        return []
     triggers = {s.trigger for s in waiting_steps(case, ctx.due)}
-    out: dict[tuple[str, str, str], date] = {}
-
-    def put(role: str, agency: str, user: str, due: date) -> None:
-        key = (role, agency, user)
-        out[key] = min(due, out.get(key, NO_DUE))
-
+    out = []
     for step in process.steps_from(case.state):
         if step.trigger not in triggers or step.timer_only:
             continue
         found = step.authority(ctx) if step.authority else None
         if found is not None and found.problem:
             continue
-        prechecks = [g for g in step.guards if g.precheck and process.binds(g) and not g.dated]
+        prechecks = tuple(
+            g for g in step.guards if g.precheck and process.binds(g) and (dated or not g.dated)
+        )
         if any(not g.check(ctx) for g in prechecks):
             continue
+        out.append(Branch(step, found, prechecks))
+    return out
+
+
+def waits(case: Case, ctx: Context) -> list[Wait]:
+    """The rows for ``case`` in ``ctx`` (its context, no user): who may take each waiting
+    step by role and competent agency, as ``Process.available`` would let them. A guard
+    that gives a step to the people the case names (``Guard.named_in``) gives a role's row
+    to each of them, unless the role passes it without being named (the committee's
+    members, 19.8.2.2(iii))."""
+    out: dict[tuple[str, str, str], date] = {}
+
+    def put(role: str, agency: str, user: str, due: date) -> None:
+        key = (role, agency, user)
+        out[key] = min(due, out.get(key, NO_DUE))
+
+    for branch in branches(case, ctx, dated=False):
+        step, found = branch.step, branch.found
         due = min((ctx.due[k] for k in step.settles if k in ctx.due), default=NO_DUE)
-        named = [g for g in prechecks if g.named_in]
+        named = [g for g in branch.prechecks if g.named_in]
         agencies = found.agencies if found else ("",)
         for role in sorted(step.by - {R.SYSTEM}):
             if role in R.SELF:  # the case's own subject: matched by employee ID
@@ -105,7 +133,7 @@ def waits(case: Case, ctx: Context) -> list[Wait]:
     return sorted(Wait(*key, due) for key, due in out.items())
 
 
-def takers(named: list, role: str, agency: str, ctx: Context) -> list[str]:  # type: ignore[type-arg]
+def takers(named: Iterable[Guard], role: str, agency: str, ctx: Context) -> list[str]:
     """ "" (any holder of ``role``), or the usernames the case names for a guard that a
     holder of ``role`` alone does not pass unnamed."""
     if not named:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from cases.core import service
+from cases.core import service, waiting
 from cases.core.models import Case, User, UserRole
 from cases.core.waiting import takers, waiting_steps
 from workflows import registry
@@ -118,25 +118,12 @@ def users_to_act(
     holders are found in SQL by role and competent agency (index on the user's agency), so
     only the few users who may act are read and checked.
     """
-    process = registry.for_case(case)
-    if process.is_final(case.state):
+    if registry.for_case(case).is_final(case.state):
         return {}
     ctx = ctx or service.context(session, case, now)
-    triggers = {s.trigger for s in waiting_steps(case, ctx.due)}
-    # Every branch of a waiting action, in the order ``Process.available`` tries them, with
-    # the guards it checks before offering it: checked once here for the case, and again
-    # for each user, as who acts (a step the case gives to the people it named, 19.8.2.2).
-    branches = []
-    for step in process.steps_from(case.state):
-        if step.trigger not in triggers or step.timer_only:
-            continue
-        found = step.authority(ctx) if step.authority else None
-        if found is not None and found.problem:
-            continue
-        prechecks = tuple(g for g in step.guards if g.precheck and process.binds(g))
-        if any(not g.check(ctx) for g in prechecks):
-            continue
-        branches.append((step, found, prechecks))
+    # Checked once here for the case, and again for each user, as who acts (a step the case
+    # gives to the people it named, 19.8.2.2).
+    branches = [(b.step, b.found, b.prechecks) for b in waiting.branches(case, ctx, dated=True)]
     if not branches:
         return {}
     agencies = sorted({a for _, found, _ in branches if found for a in found.agencies})

@@ -5,13 +5,16 @@ working each one out would find, and the counts say where they stop."""
 from __future__ import annotations
 
 import inspect
+import threading
+import time
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import contexts, queries, service
+from cases.core import audit, contexts, queries, service, waiting
 from cases.core.db import reading, transaction
 from cases.core.models import Case, CaseWaiting, CivilServant, User
 from cases.core.waiting import waiting_steps
@@ -19,6 +22,7 @@ from cases.demo import seed
 from cases.inbox import work_queue as wq
 from cases.inbox.next_actors import expected
 from cases.people import auth, register_import
+from tests.conftest import CHARGES, FINDINGS, MAIN_PATH
 from workflows import registry
 from workflows.context import Actor
 
@@ -94,6 +98,54 @@ def test_a_record_changed_through_a_session_moves_the_case_too(world) -> None:
         s.add(cs)
     assert case_id in queue_of(world.engine, world.actors["rcsc"], world.clock.now)
     assert case_id not in queue_of(world.engine, world.actors["chair"], world.clock.now)
+
+
+def _wait_for_a_lock_waiter(engine: Engine, gave_up_at: float) -> None:
+    """Until another transaction waits for the chain's lock (PostgreSQL's lock table says
+    so): the step below has read the case and is about to append."""
+    ask = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    while True:
+        with engine.connect() as conn:
+            if conn.execute(ask).scalar_one():
+                return
+        assert time.monotonic() < gave_up_at, "the step never reached the chain's lock"
+        time.sleep(0.01)
+
+
+def test_a_step_that_waited_for_a_register_change_writes_rows_from_the_new_record(world) -> None:
+    """19.3.6: "the RCSC shall be the Disciplinary Committee" for executives. On PostgreSQL
+    a step takes the chain's lock only when it appends: a register change that committed
+    while the step ran (its subject promoted to the executive level) must still move the
+    case to the RCSC's queue, not leave it with the agency's chairperson."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's BEGIN IMMEDIATE orders whole write transactions")
+    at = MAIN_PATH.index("awaiting_endorsement") - 1
+    case_id = world.walk_to(MAIN_PATH[at])
+    trigger, username, fields = world.main_path_steps(CHARGES, FINDINGS)[at]
+    errors: list[BaseException] = []
+
+    def step() -> None:
+        try:
+            world.fire(case_id, trigger, username, **fields)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    stepping = threading.Thread(target=step)
+    with transaction(world.engine) as s:  # as the register import writes: under the lock
+        audit.lock_head(s)
+        s.connection().execute(
+            sa.update(CivilServant.__table__)  # type: ignore[attr-defined]
+            .where(CivilServant.__table__.c.eid == "E100")  # type: ignore[attr-defined]
+            .values(position_level="EX3")
+        )
+        waiting.mark_servants(s, ["E100"], world.clock.now)
+        stepping.start()
+        _wait_for_a_lock_waiter(world.engine, time.monotonic() + 60)
+    stepping.join(60)
+    assert errors == [] and world.case(case_id).state == "awaiting_endorsement"
+    rcsc, chair = world.actors["rcsc"], world.actors["chair"]
+    assert case_id in queue_of(world.engine, rcsc, world.clock.now)
+    assert case_id not in queue_of(world.engine, chair, world.clock.now)
 
 
 def test_a_member_who_steps_aside_leaves_the_case_out_of_their_queue(world) -> None:
