@@ -74,7 +74,9 @@ TINY = Sizes(
 PAGES = {
     "dashboard /": "/",
     "waiting for others /?tab=others": "/?tab=others",
-    "case list /?process=disciplinary&closed=true": "/?process=disciplinary&closed=true",
+    "case list /?tab=all&process=disciplinary&closed=true": (
+        "/?tab=all&process=disciplinary&closed=true"
+    ),
     "API case list /api/cases": "/api/cases",
     "API case list, 2nd page of 20 /api/cases?limit=20&cursor=": "/api/cases?limit=20",
 }

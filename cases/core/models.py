@@ -238,6 +238,8 @@ class CaseWaiting(SQLModel, table=True):
     __table_args__ = (
         # One walk per (role, agency, user) a viewer matches, in due order, stopping at a page.
         sa.Index("ix_case_waiting_walk", "role", "agency_code", "username", "due_on", "case_id"),
+        # "Waiting for others": every case in due order, until a page of those followed.
+        sa.Index("ix_case_waiting_due", "due_on", "case_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     # No foreign key (migration 0013): on PostgreSQL it made each row written at a commit

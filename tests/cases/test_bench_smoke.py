@@ -19,7 +19,7 @@ ROWS = (
     "latency under that load",
     "2. dashboard /, median ms",
     "dashboard /, p95 ms",
-    "2. case list /?process=disciplinary&closed=true, median ms",
+    "2. case list /?tab=all&process=disciplinary&closed=true, median ms",
     "2. API case list /api/cases, median ms",
     "3. case page, median ms: 10 events -> 300 events",
     "case page (10 events), median ms",

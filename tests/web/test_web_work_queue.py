@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from web_helpers import login
 
+from cases.core.db import reading
 from cases.inbox import work_queue as wq
 
 
@@ -177,3 +178,31 @@ def test_a_list_longer_than_a_page_counts_every_case_and_shows_the_most_urgent(
     assert 'Waiting for you <span class="count">(3)</span>' in page.text
     assert "Showing the 2 most urgent of 3." in page.text
     assert [i.case.id for i in queue.mine][0] == late and len(queue.mine) == 2
+
+
+def test_waiting_for_others_is_the_same_list_walked_in_due_order_or_gathered(
+    world, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Waiting for others" walks who every case waits for in due order until it has a page
+    of the cases the viewer follows, and gathers every case they follow when the walk would
+    go on too long: both give the same list, most urgent first (19.8.2.1(i): the
+    respondent's explanation "within five working days"), and the same count. The HR officer
+    who opened the cases follows them; the committee acts on them next."""
+    served = [world.walk_to("notice_served") for _ in range(2)]
+    clock.advance(days=2)
+    served.append(world.walk_to("notice_served"))
+    world.walk_to("awaiting_endorsement")  # no running deadline: after every due date
+    hr = world.actors["hr"]
+
+    def others(walk: int, cap: int = 1000) -> tuple[list[int], str]:
+        monkeypatch.setattr(wq, "FOLLOWED_WALK", walk)
+        monkeypatch.setattr(wq, "COUNT_CAP", cap)
+        with reading(world.engine) as s:
+            queue = wq.work_queue(s, hr, clock.now, wq.Filters())
+        return [i.case.id for i in queue.others], queue.others_count
+
+    gathered = others(0)  # the walk reads nothing, so every followed case is gathered
+    assert gathered[0][:3] == served and gathered[1] == "4"
+    for walk in (1, 3, 5, 10_000):
+        assert others(walk) == gathered
+    assert others(10_000, cap=2) == others(0, cap=2) == (gathered[0][:2], "more than 2")

@@ -3,7 +3,9 @@ commit writes take a share lock on its case, so a register import (which holds t
 chain's head for its whole write and rewrites its servants' cases' rows at the commit) and
 a step on one of those cases (which holds the case and waits for the head) each waited for
 the other. The rows are derived from the case and rewritten with it (cases.core.waiting;
-`drukflow queue rebuild` writes them again), and cases are never deleted.
+`drukflow queue rebuild` writes them again), and cases are never deleted. And an index of
+the rows in due order: "Waiting for others" walks it until it has a page of the cases the
+user follows (cases.inbox.work_queue).
 
 Revision ID: 0013
 Revises: 0012
@@ -46,12 +48,14 @@ def _table(bound: bool) -> sa.Table:
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_constraint(PG_KEY, "case_waiting", type_="foreignkey")
-        return
-    with op.batch_alter_table("case_waiting", copy_from=_table(False), recreate="always"):
-        pass
+    else:
+        with op.batch_alter_table("case_waiting", copy_from=_table(False), recreate="always"):
+            pass
+    op.create_index("ix_case_waiting_due", "case_waiting", ["due_on", "case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_waiting_due", table_name="case_waiting")
     if op.get_bind().dialect.name == "postgresql":
         op.create_foreign_key(PG_KEY, "case_waiting", "case", ["case_id"], ["id"])
         return
