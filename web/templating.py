@@ -14,7 +14,7 @@ from starlette.datastructures import URL
 
 from cases.core import queries
 from cases.core.db import reading
-from cases.core.models import CivilServant
+from cases.core.models import Agency, CivilServant
 from cases.review.committees import may_see, may_see_committees
 from cases.review.oversight_filters import may_oversee
 from cases.review.printing import FILTERS, TEMPLATES
@@ -68,21 +68,21 @@ def _may_read_record(request: Any, actor: Any, eid: str) -> bool:
 
 
 def read_records(request: Any, actor: Any, eids: Iterable[str]) -> None:
-    """Which of a list's records the viewer may read (``queries.servant_visibility``), in
-    one query for the rows the page shows: each row's ``record_url`` is then a lookup, and
-    the page does not read every record the viewer may read (100,000 at a large agency)."""
+    """Which of a list's records the viewer may read (``queries.sees_record``), in one query
+    for the rows the page shows: each row's ``record_url`` is then a lookup, and the page
+    does not read every record the viewer may read (100,000 at a large agency). The rows
+    are read by employee ID and the rule applied to them here: with the rule in SQL, SQLite
+    walked every record of the viewer's agency instead (20 ms at 100,000 records)."""
     wanted = sorted({e for e in eids if not eid_problem(e)})
     if not wanted:
         return
     with reading(request.app.state.engine) as s:
-        readable = set(
-            s.exec(
-                select(CivilServant.eid).where(
-                    CivilServant.eid.in_(wanted),  # type: ignore[attr-defined]
-                    queries.servant_visibility(actor),
-                )
-            )
-        )
+        rows = s.exec(
+            select(CivilServant.eid, CivilServant.agency_code, Agency.parent_code)
+            .outerjoin(Agency, Agency.code == CivilServant.agency_code)  # type: ignore[arg-type]
+            .where(CivilServant.eid.in_(wanted))  # type: ignore[attr-defined]
+        ).all()
+    readable = {e for e, agency, parent in rows if queries.sees_record(actor, e, agency, parent)}
     seen = getattr(request.state, "records_seen", None)
     if seen is None:
         seen = request.state.records_seen = {}

@@ -399,12 +399,17 @@ def sees_servant(actor: Actor, cs: CivilServant, agency_parent: str | None = Non
     """Whose record a user may read (16.3.3): the RCSC and administrators all; an agency's
     officers their agency's civil servants (and a parent agency those of its departments
     and dzongkhags); a civil servant their own."""
+    return sees_record(actor, cs.eid, cs.agency_code, agency_parent)
+
+
+def sees_record(actor: Actor, eid: str, agency_code: str, agency_parent: str | None) -> bool:
+    """``sees_servant`` from the record's employee ID, agency and the agency's parent."""
     if R.ADMIN in actor.roles or R.RCSC in actor.roles or actor.agency == R.RCSC_AGENCY:
         return True
-    if actor.employee_eid and actor.employee_eid == cs.eid:
+    if actor.employee_eid and actor.employee_eid == eid:
         return True
     if actor.roles & (R.AGENCY_STAFF | {R.APPELLATE}) and actor.agency:
-        return actor.agency in (cs.agency_code, agency_parent)
+        return actor.agency in (agency_code, agency_parent)
     return False
 
 

@@ -18,7 +18,7 @@ from cases.core import timers
 from cases.demo import seed
 from web.app import create_app
 
-STARTS = ("/", "/calendar", "/inbox")
+STARTS = ("/", "/?tab=all", "/?tab=others", "/calendar", "/inbox")
 
 
 @pytest.fixture
