@@ -22,9 +22,10 @@ answer moves with the day (``Guard.dated``: a row keeps such a step whatever the
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -67,8 +68,7 @@ def waiting_steps(case: Case, armed: Collection[str]) -> list[Step]:
     return list(seen.values())
 
 
-@dataclass(frozen=True)
-class Branch:
+class Branch(NamedTuple):
     """A waiting step the case itself does not rule out, with its competent authority
     (None: the step names none) and the prechecks it passed for the case."""
 
@@ -133,7 +133,7 @@ def waits(case: Case, ctx: Context) -> list[Wait]:
     return sorted(Wait(*key, due) for key, due in out.items())
 
 
-def takers(named: Iterable[Guard], role: str, agency: str, ctx: Context) -> list[str]:
+def takers(named: Sequence[Guard], role: str, agency: str, ctx: Context) -> list[str]:
     """ "" (any holder of ``role``), or the usernames the case names for a guard that a
     holder of ``role`` alone does not pass unnamed."""
     if not named:

@@ -123,7 +123,7 @@ def users_to_act(
     ctx = ctx or service.context(session, case, now)
     # Checked once here for the case, and again for each user, as who acts (a step the case
     # gives to the people it named, 19.8.2.2).
-    branches = [(b.step, b.found, b.prechecks) for b in waiting.branches(case, ctx, dated=True)]
+    branches = waiting.branches(case, ctx, dated=True)
     if not branches:
         return {}
     agencies = sorted({a for _, found, _ in branches if found for a in found.agencies})
