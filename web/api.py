@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,7 +21,7 @@ from web.case_file_pages import UPLOAD_LIMIT
 from web.deps import CurrentViewer, now, tx
 from web.forms import step_values
 from web.idempotency import Idempotency, IdempotentRoute
-from web.params import MAX_ROW_ID, CaseId
+from web.params import MAX_ROW_ID, CaseId, case_list_after, case_list_cursor
 from workflows import registry
 from workflows.calendar import bhutan_today
 from workflows.context import Refusal, Refused
@@ -147,28 +145,6 @@ def list_processes(viewer: CurrentViewer) -> list[dict[str, Any]]:
 PAGE_DEFAULT, PAGE_MAX = 50, 200
 
 
-def _cursor(after: queries.After) -> str:
-    """The opaque cursor of a position in the case list (``queries.After``)."""
-    due = after.due.isoformat() if after.due else ""
-    return base64.urlsafe_b64encode(f"{due}/{after.case_id}".encode()).decode().rstrip("=")
-
-
-def _after(cursor: str) -> queries.After:
-    """The position a cursor of ``_cursor`` names; anything else is refused, naming it."""
-    try:
-        due, _, case_id = (
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("/")
-        )
-        n = int(case_id)
-        if not 0 < n < 2**63:  # what a database integer holds
-            raise ValueError(case_id)
-        return queries.After(date.fromisoformat(due) if due else None, n)
-    except ValueError:  # bad base64, text, date or id
-        raise Refused(
-            [Refusal("field", "", "cursor: not a cursor this list gave (its 'next')", "cursor")]
-        ) from None
-
-
 @router.get("/cases", response_model=CasePage)
 def list_cases(
     request: Request,
@@ -191,7 +167,7 @@ def list_cases(
     ``closed=true`` or a ``state`` filter."""
     registry.check_case_filters(process, state)
     today = bhutan_today(now(request))
-    after = _after(cursor) if cursor else None
+    after = case_list_after(cursor) if cursor else None
     with tx(request) as s:
         rows, following = queries.page(
             s,
@@ -203,7 +179,7 @@ def list_cases(
             limit=limit,
             after=after,
         )
-    nxt = _cursor(following) if following else None
+    nxt = case_list_cursor(following) if following else None
     url = request.url.include_query_params(cursor=nxt) if nxt else None
     return {
         "cases": [

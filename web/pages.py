@@ -13,9 +13,10 @@ web.document_pages, web.inbox_pages, web.security_pages.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
@@ -24,6 +25,7 @@ from cases.core.models import Agency
 from cases.inbox import work_queue
 from web import security_headers, templating
 from web.deps import CurrentViewer, now, tx
+from web.params import case_list_after, case_list_cursor
 from workflows import registry
 from workflows import roles as R
 from workflows.calendar import bhutan_today
@@ -73,6 +75,14 @@ def raise_refusal(reason: str, cite: str = "") -> None:
 TABS = ("mine", "others", "all")
 
 
+# The queue's tabs are numbered pages (a list is at most COUNT_CAP cases); "All cases" goes
+# on from where its page ended (the API's cursor), as the list has no end to count to.
+QueuePage = Annotated[
+    int, Query(ge=1, le=work_queue.LAST_PAGE, description="the page of the tab's list")
+]
+Cursor = Annotated[str | None, Query(max_length=100, description="where the last page ended")]
+
+
 @router.get("/", name="dashboard")
 def dashboard(
     request: Request,
@@ -83,33 +93,42 @@ def dashboard(
     overdue: bool = False,
     agency: str | None = None,
     closed: bool = False,
+    page: QueuePage = 1,
+    cursor: Cursor = None,
 ) -> Response:
     """The work queue: "Waiting for you" (the steps open to this user now, most urgent
     first), "Waiting for others" (the cases they follow, with who must act) and all the
-    cases they may see (cases.inbox.work_queue)."""
+    cases they may see (cases.inbox.work_queue), a page at a time."""
     registry.check_case_filters(process, state)
     tab = tab if tab in TABS else "mine"
     today = bhutan_today(now(request))
+    after = case_list_after(cursor) if cursor and tab == "all" else None
+    rows: list[queries.CaseRow] = []
+    following = None
     with tx(request) as s:
         agencies = _agency_filter(s, viewer.actor, agency)
         filters = work_queue.Filters(process or None, state or None, overdue, agency or None)
         queue = work_queue.work_queue(
-            s, viewer.actor, now(request), filters, others=tab == "others"
+            s,
+            viewer.actor,
+            now(request),
+            filters,
+            others=tab == "others",
+            page=page if tab != "all" else 1,
         )
-        # The all-cases list is read only on its own tab: it is a page of up to 200 cases
-        # and would double what the queue's tabs cost.
-        rows = (
-            queries.list_cases(
+        # The all-cases list is read only on its own tab: it would double what the queue's
+        # tabs cost.
+        if tab == "all":
+            rows, following = queries.page(
                 s,
                 viewer.actor,
                 process=process or None,
                 state=state or None,
                 include_closed=closed,
                 overdue_on=today if overdue else None,
+                limit=work_queue.PAGE,
+                after=after,
             )
-            if tab == "all"
-            else []
-        )
         cal = calendar_store.load(s)
     templating.read_records(request, viewer.actor, [r.case.subject_eid for r in rows])
     items = []
@@ -137,6 +156,7 @@ def dashboard(
                 "process_title": registry.for_case(r.case).title,
             }
         )
+    kept = {k: request.query_params[k] for k in KEPT if request.query_params.get(k)}
     return render(
         request,
         "pages/dashboard.html",
@@ -153,10 +173,25 @@ def dashboard(
             "filter_overdue": overdue,
             "filter_agency": agency or "",
             "closed": closed,
-            "all_count": len(items) if tab == "all" else "",
+            "all_count": _all_count(tab, items, after, following),
             "overdue_count": sum(1 for i in items if i["overdue"]),
+            "page_url": lambda **more: "/?" + urlencode({"tab": tab, **kept, **more}),
+            "next_cursor": case_list_cursor(following) if following else None,
+            "cursor": after is not None,
         },
     )
+
+
+# The filters a page link keeps (the tab and the page are its own).
+KEPT = ("process", "state", "overdue", "agency", "closed")
+
+
+def _all_count(tab: str, items: list[Any], after: Any, following: Any) -> str:
+    """The all-cases tab's count: its first page's cases, "50+" when more pages follow;
+    nothing on a later page or another tab (it has no total without reading every case)."""
+    if tab != "all" or after is not None:
+        return ""
+    return f"{len(items)}+" if following else str(len(items))
 
 
 def _state_choices(process: str | None) -> list[tuple[str, str]]:

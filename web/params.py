@@ -9,11 +9,15 @@ shape under /api, the HTML error page elsewhere), and the OpenAPI publishes the 
 
 from __future__ import annotations
 
+import base64
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
 
+from cases.core import queries
 from workflows import bounds
+from workflows.context import Refusal, Refused
 
 # The largest id (and case version) both databases store: these are SQL INTEGER columns,
 # 64 bits on SQLite but 32 on PostgreSQL, where a larger value is an error of the query.
@@ -36,3 +40,27 @@ EventSeq = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=500, description="at most this many rows")]
 Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="a calendar year")]
+
+
+def case_list_cursor(after: queries.After) -> str:
+    """The opaque cursor of a position in the case list (``queries.After``): the API's
+    ``next`` and the all-cases tab's next-page link."""
+    due = after.due.isoformat() if after.due else ""
+    return base64.urlsafe_b64encode(f"{due}/{after.case_id}".encode()).decode().rstrip("=")
+
+
+def case_list_after(cursor: str) -> queries.After:
+    """The position a cursor of ``case_list_cursor`` names; anything else is refused,
+    naming it."""
+    try:
+        due, _, case_id = (
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("/")
+        )
+        n = int(case_id)
+        if not 0 < n < 2**63:  # what a database integer holds
+            raise ValueError(case_id)
+        return queries.After(date.fromisoformat(due) if due else None, n)
+    except ValueError:  # bad base64, text, date or id
+        raise Refused(
+            [Refusal("field", "", "cursor: not a cursor this list gave (its 'next')", "cursor")]
+        ) from None

@@ -10,7 +10,8 @@ A page costs what it shows, however many cases the database holds: the cases are
 walking who each case waits for (``cases.core.waiting``) by the user's roles and agency in
 due order, and only the page's cases are then worked out in full, as when the user acts.
 The counts stop at ``COUNT_CAP`` ("more than 1,000"): a count past that would cost every
-case, and no one reads a thousand cases from one list.
+case, and no one reads a thousand cases from one list. Each list is shown ``PAGE`` rows a
+page, up to the count's cap.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ from workflows.calendar import WorkingCalendar, bhutan_today
 from workflows.context import Actor
 from workflows.declarations import Step
 
-LIMIT = 200  # rows per tab; the counts say how many there are in all, up to COUNT_CAP
-COUNT_CAP = 1000
+PAGE = 50  # rows per page of a tab; the counts say how many there are in all
+COUNT_CAP = 1000  # the counts stop here, and so do the pages
+LAST_PAGE = COUNT_CAP // PAGE
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,23 @@ class Queue:
     mine: list[Item] = field(default_factory=list)
     others: list[Item] = field(default_factory=list)
     empty_reason: str = ""
-    mine_total: int = 0  # the lists show at most LIMIT rows each
+    mine_total: int = 0  # the lists show a page of ``per_page`` rows each
     others_total: int = 0
     mine_more: bool = False  # more than COUNT_CAP: mine_total is COUNT_CAP
     others_more: bool = False
     others_read: bool = True  # False: "Waiting for others" was not asked for
+    page: int = 1
+    per_page: int = PAGE
+
+    @property
+    def first_shown(self) -> int:
+        """The place in the whole list of the page's first row (1 for the first page)."""
+        return (self.page - 1) * self.per_page + 1
+
+    def pages(self, tab: str) -> int:
+        """How many pages the tab's list fills (its count is capped, and so are they)."""
+        total = self.mine_total if tab == "mine" else self.others_total
+        return max(1, -(-total // self.per_page))
 
     @property
     def mine_count(self) -> str:
@@ -127,34 +141,48 @@ class Filters:
 
 
 def work_queue(
-    session: Session, actor: Actor, now: datetime, filters: Filters, *, others: bool = True
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    filters: Filters,
+    *,
+    others: bool = True,
+    page: int = 1,
+    per_page: int | None = None,
 ) -> Queue:
-    """The viewer's two lists, most urgent first; "Waiting for others" only when ``others``
-    (the page's tab shows it): it starts from every case the viewer ever acted on or was
-    told about, so it costs what they follow, and a page that does not show it skips it."""
+    """The viewer's two lists, most urgent first, page ``page`` of each (``per_page`` rows);
+    "Waiting for others" only when ``others`` (the page's tab shows it): it starts from every
+    case the viewer ever acted on or was told about, so it costs what they follow, and a
+    page that does not show it skips it. A later page costs the pages before it too (the
+    rows a page shows are checked as when the viewer acts, in due order), up to COUNT_CAP."""
+    per_page = per_page or PAGE
     today = bhutan_today(now)
     cal = calendar_store.load(session)
     found, mine_more = _waiting_for(session, actor, filters, today)
+    end = page * per_page
     mine: list[Item] = []
     checked = 0
-    while len(mine) < LIMIT and checked < len(found):
-        chunk = [case_id for case_id, _ in found[checked : checked + LIMIT]]
+    while len(mine) < end and checked < len(found):
+        chunk = [case_id for case_id, _ in found[checked : checked + per_page]]
         checked += len(chunk)
         mine += _mine_items(session, actor, _cases(session, chunk), now, cal, today, filters)
     refused = checked - len(mine)  # rows whose steps the full check did not offer the viewer
     mine_total = COUNT_CAP if mine_more else len(found) - refused
-    mine = sorted(mine, key=_urgency)[:LIMIT]
+    everything = len(mine)
+    mine = sorted(mine, key=_urgency)[end - per_page : end]
     queue = Queue(
         mine,
         [],
-        "" if mine else empty_reason(session, actor, filters),
-        max(mine_total, len(mine)),
+        "" if everything else empty_reason(session, actor, filters),
+        max(mine_total, everything),
         mine_more=mine_more,
         others_read=others,
+        page=page,
+        per_page=per_page,
     )
     if others:
         followed, queue.others_more = _followed(session, actor, filters, today)
-        shown = followed[:LIMIT]
+        shown = followed[end - per_page : end]
         items = _others_items(session, _cases(session, shown), now, cal, today, filters)
         total = COUNT_CAP if queue.others_more else len(followed) - (len(shown) - len(items))
         queue.others = sorted(items, key=_urgency)
@@ -347,24 +375,14 @@ def _followed(
     ``COUNT_CAP``. Two plans give the same list: a walk of the first ``FOLLOWED_WALK`` rows
     in due order (index ``ix_case_waiting_due``), kept when it finds more than the cap or
     reaches the last row; else every case the viewer follows (an index each)."""
-    sources: list[Any] = [
-        select(Notification.case_id).where(Notification.user_id == actor.user_id),
-        select(AuditEvent.case_id).where(AuditEvent.actor == actor.username),
+    sources = [
+        sa.select(case_id).where(column == value) for case_id, column, value in _follows(actor)
     ]
     if actor.employee_eid:
         sources.append(select(Case.id).where(Case.subject_eid == actor.employee_eid))
     conn = session.connection()
-    window = (
-        sa.select(W.case_id, W.due_on)
-        .order_by(W.due_on, W.case_id)
-        .limit(FOLLOWED_WALK)
-        .subquery("window")
-    )
-    walk = _followed_query(
-        actor, filters, today, window.join(Case.__table__, C.id == window.c.case_id), window.c
-    ).where(sa.or_(*(window.c.case_id.in_(source) for source in sources)))
-    ids = [case_id for case_id, _ in conn.execute(walk)]
-    if len(ids) <= COUNT_CAP and not _walked_to_the_end(conn):
+    ids, complete = _walk_followed(conn, actor, filters, today)
+    if not complete:
         follows = sa.union(*sources).subquery("follows")
         rows = follows.join(_JOINED, C.id == follows.c[0])
         ids = [
@@ -373,10 +391,70 @@ def _followed(
     return ids[:COUNT_CAP], len(ids) > COUNT_CAP
 
 
-def _walked_to_the_end(conn: Any) -> bool:
-    """Whether the walk's window held every row of case_waiting."""
-    past = sa.select(W.case_id).order_by(W.due_on, W.case_id).offset(FOLLOWED_WALK).limit(1)
-    return conn.execute(past).first() is None
+# The walk's last row and the one after it (none after: the walk reads every row).
+_WINDOW_END = (
+    sa.select(W.due_on, W.case_id)
+    .order_by(W.due_on, W.case_id)
+    .offset(sa.bindparam("b_last"))
+    .limit(2)
+)
+
+
+def _follows(actor: Actor) -> list[tuple[Any, Any, Any]]:
+    """How a viewer follows a case, besides being its subject: (the case column, the
+    viewer's column, their value) of the notices they were sent and the events they made."""
+    return [
+        (Notification.case_id, Notification.user_id, actor.user_id),
+        (AuditEvent.case_id, AuditEvent.actor, actor.username),
+    ]
+
+
+def _walk_followed(
+    conn: Any, actor: Actor, filters: Filters, today: date
+) -> tuple[list[int], bool]:
+    """The cases the viewer follows that wait for someone else, in due order, read from the
+    first ``FOLLOWED_WALK`` rows of case_waiting (the due-date index: a case's first row is
+    its soonest date), stopping at the case past COUNT_CAP; and whether that is the whole
+    list (past the cap, or every row read). Only case_waiting is in the walk's FROM, each
+    row's case checked by its keys, so the database reads the rows in the index's order and
+    stops when the reading does."""
+    if FOLLOWED_WALK < 1:
+        return [], False
+    end = conn.execute(_WINDOW_END, {"b_last": FOLLOWED_WALK - 1}).all()
+    mine = waiting.TABLE.alias("mine")
+    names = [_names(actor, mine.c, combo) for combo in _combos(actor)]
+    own = _own(actor, mine.c)
+    if own is not None:
+        names.append(own)
+    # The row's case is followed (cheapest first: most rows are not), then checked as the
+    # tab's rule and filters say.
+    followed = [
+        sa.exists().where(column == value, case_id == W.case_id)
+        for case_id, column, value in _follows(actor)
+    ]
+    if actor.employee_eid:
+        followed.append(
+            W.case_id.in_(select(Case.id).where(Case.subject_eid == actor.employee_eid))
+        )
+    case = sa.select(C.id).where(C.id == W.case_id, *_scope(actor, filters, today))
+    if names:
+        case = case.where(~sa.exists().where(mine.c.case_id == C.id, sa.or_(*names)))
+    walk = (
+        sa.select(W.case_id)
+        .where(sa.or_(*followed), case.correlate(waiting.TABLE).exists())
+        .order_by(W.due_on, W.case_id)
+        .execution_options(yield_per=256)
+    )
+    if len(end) == 2:  # stop at the window's last row
+        due, case_id = end[0]
+        walk = walk.where(W.due_on <= due, sa.or_(W.due_on < due, W.case_id <= case_id))
+    seen: dict[int, None] = {}
+    with conn.execute(walk) as rows:
+        for (case_id,) in rows:
+            seen.setdefault(case_id)
+            if len(seen) > COUNT_CAP:
+                return list(seen), True
+    return list(seen), len(end) < 2
 
 
 def _followed_query(actor: Actor, filters: Filters, today: date, rows: Any, w: Any) -> Any:

@@ -249,6 +249,10 @@ def decided_by_committee(step: Any) -> bool:
     return R.HRC_CHAIR in step.by and not step.by & (R.SELF | {R.INVESTIGATOR})
 
 
+# The most cases an agenda lists from each recorder's queue: a meeting's day, not a backlog.
+AGENDA_MOST = 200
+
+
 def agenda(session: Session, meeting: Meeting, committee: Committee, now: datetime) -> Agenda:
     """The cases waiting for the committee's decision, most urgent first with their
     deadlines: the work queue (cases.inbox.work_queue) of the chair and the member secretary,
@@ -258,7 +262,9 @@ def agenda(session: Session, meeting: Meeting, committee: Committee, now: dateti
     for seat in committees.members(session, committee.id or 0, meeting.held_on):
         if seat.member.seat not in rules.RECORDERS:
             continue
-        queue = work_queue(session, auth.actor_of(seat.user), now, Filters(), others=False)
+        queue = work_queue(
+            session, auth.actor_of(seat.user), now, Filters(), others=False, per_page=AGENDA_MOST
+        )
         for item in queue.mine:
             steps = tuple(s for s in item.steps if decided_by_committee(s))
             if steps and item.case.id not in seen:

@@ -164,20 +164,39 @@ def test_waiting_for_others_names_only_the_investigators_chosen_on_the_case(clie
     assert "investigator" in {p for h in item.holders for p in h.people}
 
 
-def test_a_list_longer_than_a_page_counts_every_case_and_shows_the_most_urgent(
+def test_a_list_longer_than_a_page_counts_every_case_and_pages_the_rest_most_urgent_first(
     client, world, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page lists ``LIMIT`` cases, the tab counts them all: "Showing the 2 most urgent
-    of 3" (19.8.2.1(i): the overdue explanation first)."""
-    monkeypatch.setattr(wq, "LIMIT", 2)
+    """The tab counts every case and shows a page of them, most urgent first (19.8.2.1(i):
+    the overdue explanation first, "within five working days"); the next page goes on where
+    it ended, and a page past the end says so instead of showing nothing."""
+    monkeypatch.setattr(wq, "PAGE", 2)
     late = three_cases_for_the_chair_one_overdue(client, world, clock)
 
-    page = client.get("/")
+    first = client.get("/")
+    second = client.get("/?page=2")
+    past = client.get("/?page=3")
 
-    queue = page.context["queue"]
-    assert 'Waiting for you <span class="count">(3)</span>' in page.text
-    assert "Showing the 2 most urgent of 3." in page.text
-    assert [i.case.id for i in queue.mine][0] == late and len(queue.mine) == 2
+    assert 'Waiting for you <span class="count">(3)</span>' in first.text
+    assert "Showing 1–2 of 3, most urgent first." in first.text
+    assert "Page 1 of 2" in first.text and 'rel="next" href="/?tab=mine&amp;page=2"' in first.text
+    one = [i.case.id for i in first.context["queue"].mine]
+    two = [i.case.id for i in second.context["queue"].mine]
+    assert one[0] == late and len(one) == 2 and len(two) == 1
+    assert len(set(one) | set(two)) == 3  # every case once, on one page or the other
+    assert "Showing 3–3 of 3, most urgent first." in second.text
+    assert 'rel="prev" href="/?tab=mine&amp;page=1"' in second.text
+    assert "Page 3 is past the end of this list (2 pages)." in past.text
+
+
+def test_a_page_number_the_queue_cannot_have_is_refused_naming_it(client, world) -> None:
+    """A page of the work queue is a whole number from 1 to the last page its counts reach;
+    anything else is refused (422) with the field named, never a 500."""
+    login(client, "chair")
+    for bad in ("0", "-1", "x", str(wq.LAST_PAGE + 1), "9" * 40):
+        page = client.get(f"/?page={bad}")
+        assert page.status_code == 422, bad
+        assert "page" in page.text
 
 
 def test_waiting_for_others_is_the_same_list_walked_in_due_order_or_gathered(
@@ -206,3 +225,32 @@ def test_waiting_for_others_is_the_same_list_walked_in_due_order_or_gathered(
     for walk in (1, 3, 5, 10_000):
         assert others(walk) == gathered
     assert others(10_000, cap=2) == others(0, cap=2) == (gathered[0][:2], "more than 2")
+
+
+def test_waiting_for_others_and_all_cases_go_on_a_page_at_a_time(
+    client, world, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HR officer who opened three cases follows them while they wait for the
+    committee: "Waiting for others" pages them by number, most urgent first (19.8.2.1(i):
+    the explanation owed first), and "All cases" goes on from where its page ended, so no
+    case is shown twice or skipped. A cursor the list did not give is refused, named."""
+    monkeypatch.setattr(wq, "PAGE", 2)
+    late = three_cases_for_the_chair_one_overdue(client, world, clock)
+    login(client, "hr")
+
+    others = [client.get(f"/?tab=others&page={n}") for n in (1, 2)]
+    first = client.get("/?tab=all")
+    link = first.text[first.text.index('rel="next" href="') + len('rel="next" href="') :]
+    second = client.get(link[: link.index('"')].replace("&amp;", "&"))
+
+    pages = [[i.case.id for i in p.context["queue"].others] for p in others]
+    assert pages[0][0] == late and [len(p) for p in pages] == [2, 1]
+    assert len({*pages[0], *pages[1]}) == 3
+    assert "Showing 3–3 of 3, most urgent first." in others[1].text
+    assert 'All cases <span class="count">(2+)</span>' in first.text
+    listed = [[i["row"].case.id for i in p.context["items"]] for p in (first, second)]
+    assert listed[0][0] == late and [len(p) for p in listed] == [2, 1]
+    assert len({*listed[0], *listed[1]}) == 3
+    assert "First page" in second.text and 'rel="next"' not in second.text
+    bad = client.get("/?tab=all&cursor=not-a-cursor")
+    assert bad.status_code == 422 and "cursor" in bad.text
