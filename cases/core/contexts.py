@@ -83,7 +83,7 @@ def armed_rows(session: Session, ids: Iterable[int]) -> dict[int, list[Deadline]
 
 def refill_waiting(conn: sa.Connection, now: datetime, ids: Iterable[int] | None = None) -> int:
     """Rewrite the waiting rows of every open case (``waiting``), or of the open cases of
-    ``ids``, ``BATCH`` cases at a time: migration 0012 fills the table this way, and it
+    ``ids``, ``BATCH`` cases at a time: migration 0014 fills the table this way, and it
     rebuilds the rows of a database written around the steps (the benchmark's deadlines
     armed in bulk). Returns the cases rewritten."""
     done = 0

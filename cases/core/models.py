@@ -238,8 +238,15 @@ class CaseWaiting(SQLModel, table=True):
     __table_args__ = (
         # One walk per (role, agency, user) a viewer matches, in due order, stopping at a page.
         sa.Index("ix_case_waiting_walk", "role", "agency_code", "username", "due_on", "case_id"),
-        # "Waiting for others": every case in due order, until a page of those followed.
-        sa.Index("ix_case_waiting_due", "due_on", "case_id"),
+        # "Waiting for others": every case by its soonest row, in due order, until the
+        # cases followed reach the count's cap (migration 0014).
+        sa.Index(
+            "ix_case_waiting_soonest",
+            "due_on",
+            "case_id",
+            sqlite_where=sa.text("soonest = 1"),
+            postgresql_where=sa.text("soonest = true"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     # No foreign key (migration 0013): on PostgreSQL it made each row written at a commit
@@ -250,6 +257,9 @@ class CaseWaiting(SQLModel, table=True):
     agency_code: str = Field(default="", max_length=32)  # "": no competent agency is named
     username: str = Field(default="", max_length=64)  # "": any holder; else the one named
     due_on: date  # the soonest deadline its steps settle; 9999-12-31 when none runs
+    # The case's first row in (due_on, role, agency_code, username) order: one a case, so a
+    # walk of every case in due order meets each case once.
+    soonest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Recusal(SQLModel, table=True):

@@ -157,6 +157,7 @@ def write(session: Session, case: Case, ctx: Context) -> None:
     conn = session.connection()
     conn.execute(TABLE.delete().where(TABLE.c.case_id == case.id))
     if rows:
+        first = min(rows, key=lambda w: (w.due_on, w.role, w.agency_code, w.username))
         conn.execute(
             TABLE.insert(),
             [
@@ -166,6 +167,7 @@ def write(session: Session, case: Case, ctx: Context) -> None:
                     "agency_code": w.agency_code,
                     "username": w.username,
                     "due_on": w.due_on,
+                    "soonest": w is first,
                 }
                 for w in rows
             ],

@@ -361,9 +361,9 @@ def _waiting_for(
     return (ordered[:COUNT_CAP], True) if more or len(ordered) > COUNT_CAP else (ordered, False)
 
 
-# Rows of case_waiting the "Waiting for others" walk reads in due order before it turns to
-# the cases the viewer follows one by one: a committee member follows a large share of the
-# cases, so the walk meets a page of them early; a viewer who follows few would walk far.
+# Cases the "Waiting for others" walk reads in due order before it turns to the cases the
+# viewer follows one by one: a committee member follows a large share of the cases, so the
+# walk meets the count's cap early; a viewer who follows few would walk far.
 FOLLOWED_WALK = 20_000
 
 
@@ -372,9 +372,9 @@ def _followed(
 ) -> tuple[list[int], bool]:
     """The cases the viewer follows (their own, those they acted on, those they were told
     about) that wait for someone else, most urgent first; and whether more than
-    ``COUNT_CAP``. Two plans give the same list: a walk of the first ``FOLLOWED_WALK`` rows
-    in due order (index ``ix_case_waiting_due``), kept when it finds more than the cap or
-    reaches the last row; else every case the viewer follows (an index each)."""
+    ``COUNT_CAP``. Two plans give the same list: a walk of the first ``FOLLOWED_WALK`` cases
+    in due order (``_walk_followed``), kept when it finds more than the cap or reaches the
+    last case; else every case the viewer follows (an index each)."""
     sources = [
         sa.select(case_id).where(column == value) for case_id, column, value in _follows(actor)
     ]
@@ -391,9 +391,12 @@ def _followed(
     return ids[:COUNT_CAP], len(ids) > COUNT_CAP
 
 
-# The walk's last row and the one after it (none after: the walk reads every row).
+# A case's first row in due order (one a case: index ix_case_waiting_soonest).
+SOONEST = W.soonest == sa.true()
+# The walk's last row and the one after it (none after: the walk reads every case).
 _WINDOW_END = (
     sa.select(W.due_on, W.case_id)
+    .where(SOONEST)
     .order_by(W.due_on, W.case_id)
     .offset(sa.bindparam("b_last"))
     .limit(2)
@@ -413,11 +416,11 @@ def _walk_followed(
     conn: Any, actor: Actor, filters: Filters, today: date
 ) -> tuple[list[int], bool]:
     """The cases the viewer follows that wait for someone else, in due order, read from the
-    first ``FOLLOWED_WALK`` rows of case_waiting (the due-date index: a case's first row is
-    its soonest date), stopping at the case past COUNT_CAP; and whether that is the whole
-    list (past the cap, or every row read). Only case_waiting is in the walk's FROM, each
-    row's case checked by its keys, so the database reads the rows in the index's order and
-    stops when the reading does."""
+    first ``FOLLOWED_WALK`` cases of case_waiting (each case's soonest row, in the order of
+    its index), stopping at the case past COUNT_CAP; and whether that is the whole list
+    (past the cap, or every case read). Only case_waiting is in the walk's FROM, each row's
+    case checked by its keys, so the database reads the rows in the index's order and stops
+    when the reading does."""
     if FOLLOWED_WALK < 1:
         return [], False
     end = conn.execute(_WINDOW_END, {"b_last": FOLLOWED_WALK - 1}).all()
@@ -441,20 +444,20 @@ def _walk_followed(
         case = case.where(~sa.exists().where(mine.c.case_id == C.id, sa.or_(*names)))
     walk = (
         sa.select(W.case_id)
-        .where(sa.or_(*followed), case.correlate(waiting.TABLE).exists())
+        .where(SOONEST, sa.or_(*followed), case.correlate(waiting.TABLE).exists())
         .order_by(W.due_on, W.case_id)
         .execution_options(yield_per=256)
     )
     if len(end) == 2:  # stop at the window's last row
         due, case_id = end[0]
         walk = walk.where(W.due_on <= due, sa.or_(W.due_on < due, W.case_id <= case_id))
-    seen: dict[int, None] = {}
+    found: list[int] = []
     with conn.execute(walk) as rows:
         for (case_id,) in rows:
-            seen.setdefault(case_id)
-            if len(seen) > COUNT_CAP:
-                return list(seen), True
-    return list(seen), len(end) < 2
+            found.append(case_id)
+            if len(found) > COUNT_CAP:
+                return found, True
+    return found, len(end) < 2
 
 
 def _followed_query(actor: Actor, filters: Filters, today: date, rows: Any, w: Any) -> Any:

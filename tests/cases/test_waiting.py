@@ -189,3 +189,24 @@ def test_a_precheck_that_reads_the_day_is_declared_dated() -> None:
         if g.precheck and not g.dated and "today" in inspect.getsource(g.check)
     }
     assert undeclared == set()
+
+
+def test_each_open_case_has_one_soonest_row_its_soonest_due_date(db_url: str) -> None:
+    """ "Waiting for others" walks each case once, by its soonest row (migration 0014): the
+    demo's cases, moved by real steps and a sweep, each have exactly one such row, and it
+    carries the soonest date the case waits for (19.8.2.1(i): the explanation owed "within
+    five working days" comes before a step no running deadline settles)."""
+    engine = sa.create_engine(db_url)
+    seed.build(engine, NOW)
+    t = waiting.TABLE.c
+    with reading(engine) as s:
+        rows = s.connection().execute(sa.select(t.case_id, t.due_on, t.soonest)).all()
+    engine.dispose()
+    soonest: dict[int, list] = {}
+    earliest: dict[int, object] = {}
+    for case_id, due_on, first in rows:
+        earliest[case_id] = min(earliest.get(case_id, due_on), due_on)
+        if first:
+            soonest.setdefault(case_id, []).append(due_on)
+    assert len(earliest) >= 10
+    assert soonest == {case_id: [due] for case_id, due in earliest.items()}
