@@ -38,7 +38,7 @@ from sqlmodel import Session, select
 
 from cases.core import audit, db, search_index, waiting
 from cases.core.audit import canonical
-from cases.core.models import Agency, CivilServant
+from cases.core.models import Agency, Case, CivilServant
 from cases.people.csv_cells import unneutralise
 from cases.people.register import (
     EXPORT_ONLY,
@@ -116,6 +116,15 @@ class _Plan:
     updated: int = 0
     unchanged: int = 0
     errors: list[LineError] = field(default_factory=list)
+
+    def renamed(self) -> dict[str, str]:
+        """Employee ID: the new name, of the records the file renames."""
+        out: dict[str, str] = {}
+        for cols, rows in self.updates.items():
+            if "name" in cols:
+                at = cols.index("name")
+                out.update((row[-1], row[at]) for row in rows)
+        return out
 
 
 # ------------------------------------------------------------------ reading the file
@@ -359,17 +368,32 @@ def _write(session: Session, plan: _Plan, events: list[tuple[Any, ...]], now: da
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     db.bulk_insert(session, "civil_servant", _INSERTED, plan.inserts)
-    renamed: dict[str, str] = {}
     for cols, rows in plan.updates.items():
         sets = ", ".join(f"{n} = {mark}" for n in cols)
         conn.exec_driver_sql(f"UPDATE civil_servant SET {sets} WHERE eid = {mark}", rows)
-        if "name" in cols:
-            at = cols.index("name")
-            renamed.update((row[-1], row[at]) for row in rows)
+    renamed = plan.renamed()
     if renamed:  # the search finds their cases by the names they now have
         search_index.index_subjects(session, renamed)
     waiting.mark_servants(session, [row[-1] for rows in plan.updates.values() for row in rows], now)
     audit.insert_rows(session, events)
+
+
+def _lock_cases(session: Session, renamed: dict[str, str]) -> None:
+    """Hold the cases of the servants the file renames, before the chain's head, in the
+    order a step takes them: a step holds its case, writes its words, then waits for the
+    head, and the import rewrites those cases' words while it holds the head. Taken the
+    other way round, on PostgreSQL each waited for the other. (A file prepared under the
+    head, on its last attempt, takes them after it: it is refused with "try again" if a
+    step on one of them waits for the head meanwhile.)"""
+    eids = sorted(renamed)
+    cases = Case.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(eids), 5000):  # within any database's limit of parameters
+        session.connection().execute(
+            sa.select(cases.c.id)
+            .where(cases.c.subject_eid.in_(eids[start : start + 5000]))
+            .order_by(cases.c.id)
+            .with_for_update()
+        ).all()
 
 
 def _shown(errors: list[LineError]) -> list[LineError]:
@@ -414,6 +438,8 @@ def import_csv(engine: Engine, data: bytes | str, actor: Actor, now: datetime) -
             rows = audit.chained(plan.events, seen, **event)
         with db.transaction(engine) as s:
             started = time.perf_counter()
+            if plan is not None:
+                _lock_cases(s, plan.renamed())
             audit.lock_head(s)
             if plan is None:  # the register kept moving: check it under the lock
                 plan = prepare(lines, _existing(s, eids), actor, dialect)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cases.core import audit, contexts, queries, service, waiting
+from cases.core import audit, contexts, queries, search_index, service, waiting
 from cases.core.db import reading, transaction
 from cases.core.models import Case, CaseWaiting, CivilServant, User
 from cases.core.waiting import waiting_steps
@@ -101,14 +101,17 @@ def test_a_record_changed_through_a_session_moves_the_case_too(world) -> None:
 
 
 def _wait_for_a_lock_waiter(engine: Engine, gave_up_at: float) -> None:
-    """Until another transaction waits for the chain's lock (PostgreSQL's lock table says
-    so): the step below has read the case and is about to append."""
-    ask = sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    """Until another transaction of this test's database waits for a lock (PostgreSQL's
+    activity view says so): the step below has reached the lock the writer holds."""
+    ask = sa.text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
     while True:
         with engine.connect() as conn:
             if conn.execute(ask).scalar_one():
                 return
-        assert time.monotonic() < gave_up_at, "the step never reached the chain's lock"
+        assert time.monotonic() < gave_up_at, "the step never reached the writer's lock"
         time.sleep(0.01)
 
 
@@ -148,6 +151,64 @@ def test_a_step_that_waited_for_a_register_change_writes_rows_from_the_new_recor
     assert case_id not in queue_of(world.engine, chair, world.clock.now)
 
 
+def test_an_import_renaming_the_respondent_and_a_step_on_their_case_both_land(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """16.2 (the register is kept by the agency's HR) and 19.8.2.1: an import that renames
+    the respondent while the Disciplinary Committee serves the notice. On PostgreSQL the
+    import holds the chain's head while it rewrites the renamed servant's cases' words, and
+    the step writes its case's words before it appends: neither may wait for the other
+    (PostgreSQL would refuse one of them). Here the step comes in once the import holds the
+    head; both land, and the case is found by the new name."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's BEGIN IMMEDIATE orders whole write transactions")
+    at = MAIN_PATH.index("notice_served") - 1
+    case_id = world.walk_to(MAIN_PATH[at])
+    trigger, username, fields = world.main_path_steps(CHARGES, FINDINGS)[at]
+    holding, go = threading.Event(), threading.Event()
+    rewrite = search_index.index_subjects
+
+    def paused(session: Session, names: dict[str, str]) -> int:
+        holding.set()  # the import holds the chain's head: the step comes in now
+        go.wait(60)
+        return rewrite(session, names)
+
+    monkeypatch.setattr(search_index, "index_subjects", paused)
+    errors: list[BaseException] = []
+    results: list[register_import.ImportResult] = []
+    text = (
+        "eid,name,date_of_birth,position_title,position_level,agency_code,appointment_date\n"
+        "E100,Pema Choden Wangchuk,1990-01-01,Officer,P3,MOH,2015-01-01\n"
+    )
+
+    def importing() -> None:
+        try:
+            rcsc = world.actors["rcsc"]
+            results.append(register_import.import_csv(world.engine, text, rcsc, world.clock.now))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    def step() -> None:
+        try:
+            world.fire(case_id, trigger, username, **fields)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=importing), threading.Thread(target=step)]
+    threads[0].start()
+    assert holding.wait(60), "the import never reached the rewrite of the words"
+    threads[1].start()
+    _wait_for_a_lock_waiter(world.engine, time.monotonic() + 60)
+    go.set()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and [r.updated for r in results] == [1]
+    assert world.case(case_id).state == "notice_served"
+    with reading(world.engine) as s:
+        found = search_index.search(s, world.actors["chair"], "choden")
+    assert [h.case_id for h in found] == [case_id]
+
+
 def test_a_member_who_steps_aside_leaves_the_case_out_of_their_queue(world) -> None:
     """19.3.5: a member related to or prejudiced against the respondent does not act; the
     case stays in the other members' queues."""
@@ -160,8 +221,8 @@ def test_a_member_who_steps_aside_leaves_the_case_out_of_their_queue(world) -> N
 
 
 def test_the_rows_written_in_bulk_are_those_the_steps_write(world) -> None:
-    """Migration 0012 fills the rows of the cases already open with ``refill_waiting``: it
-    writes what the steps themselves wrote."""
+    """Migration 0014 fills the rows of the cases already open (a database stepping up from
+    before 0012) with ``refill_waiting``: it writes what the steps themselves wrote."""
     for stage in ("received", "notice_served", "dc_meeting", "awaiting_endorsement"):
         world.walk_to(stage)
     rows = sa.select(
