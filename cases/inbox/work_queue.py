@@ -424,11 +424,6 @@ def _walk_followed(
     if FOLLOWED_WALK < 1:
         return [], False
     end = conn.execute(_WINDOW_END, {"b_last": FOLLOWED_WALK - 1}).all()
-    mine = waiting.TABLE.alias("mine")
-    names = [_names(actor, mine.c, combo) for combo in _combos(actor)]
-    own = _own(actor, mine.c)
-    if own is not None:
-        names.append(own)
     # The row's case is followed (cheapest first: most rows are not), then checked as the
     # tab's rule and filters say.
     followed = [
@@ -440,8 +435,9 @@ def _walk_followed(
             W.case_id.in_(select(Case.id).where(Case.subject_eid == actor.employee_eid))
         )
     case = sa.select(C.id).where(C.id == W.case_id, *_scope(actor, filters, today))
-    if names:
-        case = case.where(~sa.exists().where(mine.c.case_id == C.id, sa.or_(*names)))
+    waits_for_viewer = _waits_for_viewer(actor, C.id)
+    if waits_for_viewer is not None:
+        case = case.where(~waits_for_viewer)
     walk = (
         sa.select(W.case_id)
         .where(SOONEST, sa.or_(*followed), case.correlate(waiting.TABLE).exists())
@@ -464,11 +460,6 @@ def _followed_query(actor: Actor, filters: Filters, today: date, rows: Any, w: A
     """(case id, soonest due date) of the cases in ``rows`` (who they wait for, ``w``'s
     columns, joined to the case) that the viewer may see and wait for no step of theirs,
     most urgent first, up to ``COUNT_CAP`` + 1."""
-    mine = waiting.TABLE.alias("mine")
-    names = [_names(actor, mine.c, combo) for combo in _combos(actor)]
-    own = _own(actor, mine.c)
-    if own is not None:
-        names.append(own)
     due = sa.func.min(w.due_on).label("due")
     stmt = (
         sa.select(w.case_id, due)
@@ -478,9 +469,19 @@ def _followed_query(actor: Actor, filters: Filters, today: date, rows: Any, w: A
         .order_by(due, w.case_id)
         .limit(COUNT_CAP + 1)
     )
-    if names:
-        stmt = stmt.where(~sa.exists().where(mine.c.case_id == w.case_id, sa.or_(*names)))
-    return stmt
+    waits_for_viewer = _waits_for_viewer(actor, w.case_id)
+    return stmt if waits_for_viewer is None else stmt.where(~waits_for_viewer)
+
+
+def _waits_for_viewer(actor: Actor, case_id: Any) -> sa.ColumnElement[bool] | None:
+    """The case ``case_id`` waits for a step of the viewer's (a row of case_waiting names
+    them); None when no row could."""
+    mine = waiting.TABLE.alias("mine")
+    names = [_names(actor, mine.c, combo) for combo in _combos(actor)]
+    own = _own(actor, mine.c)
+    if own is not None:
+        names.append(own)
+    return sa.exists().where(mine.c.case_id == case_id, sa.or_(*names)) if names else None
 
 
 def _cases(session: Session, ids: Sequence[int]) -> list[tuple[Case, str]]:
