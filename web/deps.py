@@ -15,6 +15,7 @@ from sqlmodel import Session
 from cases.core.db import read_connection, reading, transaction
 from cases.core.models import User
 from cases.inbox import notifications
+from cases.inbox.notifications import NAV_MOST
 from cases.people import auth
 from cases.people import security_log as SL
 from workflows.context import Actor
@@ -59,6 +60,12 @@ class Viewer:
         self.csrf = csrf
         self.actor: Actor = auth.actor_of(user)
         self.unread = unread  # unread inbox notices, for the navigation of pages
+
+    @property
+    def unread_shown(self) -> str:
+        """The navigation's count: "99+" past ``notifications.NAV_MOST``."""
+        most = notifications.NAV_MOST
+        return f"{most}+" if self.unread > most else str(self.unread)
 
 
 def client_ip(request: Request) -> str:
@@ -114,7 +121,7 @@ def _viewer(request: Request) -> Viewer:
         with reading(request.app.state.engine) as s:
             fresh = auth.valid_session_unchanged(s, sid, at, session_policy(request))
             if fresh is not None and fresh.user is not None and fresh.row is not None:
-                unread = notifications.unread_count(s, fresh.user.id or 0)
+                unread = notifications.unread_count(s, fresh.user.id or 0, NAV_MOST)
                 return Viewer(fresh.user, fresh.row.csrf_token, unread)
     with transaction(request.app.state.engine) as s:
         found = auth.check_session(s, sid, at, session_policy(request)) if sid else None
@@ -123,7 +130,7 @@ def _viewer(request: Request) -> Viewer:
             # Counted here, in the transaction that reads the session, not lazily while a
             # template renders: a route may render inside its own write transaction, and a
             # second BEGIN IMMEDIATE on SQLite would wait for it. API calls skip it.
-            unread = notifications.unread_count(s, user.id or 0)
+            unread = notifications.unread_count(s, user.id or 0, NAV_MOST)
             return Viewer(user, found.row.csrf_token, unread)
         if found is not None and found.ended:
             ended = found.ended

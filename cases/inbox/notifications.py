@@ -447,18 +447,22 @@ class InboxItem:
     case_visible: bool  # link the case only while the user may still see it
 
 
-def unread_count(session: Session, user_id: int) -> int:
-    return int(
-        session.exec(
-            select(sa.func.count())
-            .select_from(Notification)
-            .where(
-                Notification.user_id == user_id,
-                Notification.read_at.is_(None),  # type: ignore[union-attr]
-                Notification.settled_at.is_(None),  # type: ignore[union-attr]
-            )
-        ).one()
+# The navigation counts a user's unread notices this far, then says "99+": it is on every
+# page, and a count of thousands (a committee member after months away) would read each one.
+NAV_MOST = 99
+
+
+def unread_count(session: Session, user_id: int, most: int | None = None) -> int:
+    """The user's unread notices (neither read nor settled); with ``most``, counted no
+    further than one past it."""
+    unread = select(Notification.id).where(
+        Notification.user_id == user_id,
+        Notification.read_at.is_(None),  # type: ignore[union-attr]
+        Notification.settled_at.is_(None),  # type: ignore[union-attr]
     )
+    if most is not None:
+        unread = unread.limit(most + 1)
+    return int(session.exec(select(sa.func.count()).select_from(unread.subquery())).one())
 
 
 def inbox(session: Session, actor: Actor, limit: int = 200) -> list[InboxItem]:

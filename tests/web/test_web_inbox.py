@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
 from web_helpers import login
 
 from cases.core.db import transaction
-from cases.core.models import User
+from cases.core.models import Notification, User
 from cases.people import auth
 
 
@@ -18,6 +19,34 @@ def test_the_navigation_shows_the_unread_count(client, world) -> None:
 
     assert page.context["viewer"].unread == 1
     assert ">Inbox (1)</a>" in page.text
+
+
+def test_the_navigation_counts_to_99_and_the_inbox_counts_them_all(client, world) -> None:
+    """The count on every page stops past 99 ("99+": it would otherwise read each unread
+    notice on every page); the inbox and the API still say how many there are."""
+    case_id = world.open()
+    with transaction(world.engine) as s:
+        chair = s.exec(select(User).where(User.username == "chair")).one()
+        s.add_all(
+            Notification(
+                user_id=chair.id,
+                case_id=case_id,
+                kind="deadline_near",
+                text=f"notice {n}",
+                cite="19.8.2",
+                key=f"test-{n}",
+                created_at=world.clock.now,
+            )
+            for n in range(100)
+        )
+    login(client, "chair")
+
+    page = client.get("/")
+    inbox = client.get("/inbox")
+
+    assert ">Inbox (99+)</a>" in page.text and ">Inbox (99+)</a>" in inbox.text
+    assert "101 unread notices." in inbox.text
+    assert client.get("/api/inbox").json()["unread"] == 101
 
 
 def test_the_inbox_lists_the_users_notices_with_case_link_cite_and_time(client, world) -> None:
